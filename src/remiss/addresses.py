@@ -1,0 +1,24 @@
+"""Email addresses: one normal form, so a person is found whatever the case."""
+
+from __future__ import annotations
+
+import re
+
+_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+def normalise_email(value: str) -> str:
+    """Return the address trimmed and lower-cased, or raise ValueError if it is not one."""
+    address = value.strip().lower()
+    if not _ADDRESS.match(address):
+        raise ValueError(f"'{value}' is not a valid email address")
+    return address
+
+
+def is_email(value: str) -> bool:
+    try:
+        normalise_email(value)
+    except ValueError:
+        return False
+    return True

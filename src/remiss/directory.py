@@ -1,0 +1,267 @@
+"""The directory of regions, groups and people: import and re-sync from YAML.
+
+The file is validated whole before anything is written; a re-sync deactivates
+what left (never deletes), so history and old answers keep their names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss import audit
+from remiss.addresses import normalise_email
+from remiss.models import Group, Membership, Organisation, Person, Region
+from remiss.yamlio import Located, load_file, load_text, validation_error
+
+DEFAULT_ORGANISATION = {
+    "name": "Sydöstra sjukvårdsregionen",
+    "short": "SÖSR",
+    "signatory": "Samverkansnämndens presidium",
+    "unit": "Regionsjukvårdsledningen",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OrganisationSpec(_Strict):
+    name: str = DEFAULT_ORGANISATION["name"]
+    short: str = DEFAULT_ORGANISATION["short"]
+    signatory: str = DEFAULT_ORGANISATION["signatory"]
+    unit: str = DEFAULT_ORGANISATION["unit"]
+
+
+class RegionSpec(_Strict):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+
+class MemberSpec(_Strict):
+    name: str = Field(min_length=1)
+    email: str
+    region: str = Field(min_length=1)
+    role: str = "ledamot"
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return normalise_email(value)
+
+
+class GroupSpec(_Strict):
+    key: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    areas: list[str] = []
+    members: list[MemberSpec] = []
+
+
+class DirectorySpec(_Strict):
+    organisation: OrganisationSpec = OrganisationSpec()
+    regions: list[RegionSpec] = Field(min_length=1)
+    groups: list[GroupSpec] = []
+
+
+@dataclass
+class ImportResult:
+    regions: int = 0
+    groups: int = 0
+    people: int = 0
+    memberships: int = 0
+    added: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    reactivated: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.regions} regions, {self.groups} groups, {self.people} people, "
+            f"{self.memberships} memberships"
+        ]
+        if self.added:
+            parts.append(f"added: {len(self.added)}")
+        if self.reactivated:
+            parts.append(f"reactivated: {len(self.reactivated)}")
+        if self.deactivated:
+            parts.append(f"deactivated: {len(self.deactivated)}")
+        return "; ".join(parts)
+
+
+def parse(doc: Located) -> DirectorySpec:
+    """Validate a directory document; raise InputError naming file, line and reason."""
+    if not isinstance(doc.data, dict):
+        raise doc.error("expected a mapping with 'regions' and 'groups'")
+    try:
+        spec = DirectorySpec.model_validate(doc.data)
+    except ValidationError as exc:
+        raise validation_error(doc, exc) from exc
+    codes = set()
+    for i, region in enumerate(spec.regions):
+        if region.code in codes:
+            raise doc.error(f"region '{region.code}' is listed twice", ("regions", i, "code"))
+        codes.add(region.code)
+    keys: set[str] = set()
+    names: dict[str, tuple[str, str]] = {}
+    for g, group in enumerate(spec.groups):
+        if group.key in keys:
+            raise doc.error(f"group key '{group.key}' is used twice", ("groups", g, "key"))
+        keys.add(group.key)
+        seen_in_group: set[str] = set()
+        for m, member in enumerate(group.members):
+            loc = ("groups", g, "members", m)
+            if member.region not in codes:
+                raise doc.error(
+                    f"unknown region '{member.region}' (expected one of "
+                    f"{', '.join(sorted(codes))})",
+                    (*loc, "region"),
+                )
+            if member.email in seen_in_group:
+                raise doc.error(
+                    f"{member.email} is listed twice in group '{group.key}'", (*loc, "email")
+                )
+            seen_in_group.add(member.email)
+            first = names.get(member.email)
+            if first is not None and first[0] != member.name:
+                raise doc.error(
+                    f"{member.email} is named '{member.name}' here but '{first[0]}' "
+                    "elsewhere in the file",
+                    (*loc, "name"),
+                )
+            if first is not None and first[1] != member.region:
+                raise doc.error(
+                    f"{member.email} is in region '{member.region}' here but '{first[1]}' "
+                    "elsewhere in the file",
+                    (*loc, "region"),
+                )
+            names[member.email] = (member.name, member.region)
+    return spec
+
+
+def load(path: str | Path) -> DirectorySpec:
+    return parse(load_file(path))
+
+
+def loads(text: str, source: str = "<directory>") -> DirectorySpec:
+    return parse(load_text(text, source))
+
+
+def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> ImportResult:
+    """Bring the database in line with ``spec``: upsert, and deactivate what left."""
+    result = ImportResult()
+    org = session.scalars(select(Organisation)).first()
+    if org is None:
+        org = Organisation(**spec.organisation.model_dump())
+        session.add(org)
+    else:
+        for key, value in spec.organisation.model_dump().items():
+            setattr(org, key, value)
+
+    regions = {r.code: r for r in session.scalars(select(Region))}
+    for region_spec in spec.regions:
+        region = regions.get(region_spec.code)
+        if region is None:
+            region = Region(code=region_spec.code, name=region_spec.name, active=True)
+            session.add(region)
+            regions[region.code] = region
+        region.name = region_spec.name
+        region.active = True
+    listed_codes = {r.code for r in spec.regions}
+    for code, region in regions.items():
+        if code not in listed_codes and region.active:
+            region.active = False
+            result.deactivated.append(f"region {code}")
+    result.regions = len(spec.regions)
+
+    groups = {g.key: g for g in session.scalars(select(Group))}
+    people = {p.email: p for p in session.scalars(select(Person))}
+    memberships = {
+        (m.group_id, m.person_id): m for m in session.scalars(select(Membership))
+    }
+    session.flush()
+
+    wanted_people: dict[str, MemberSpec] = {}
+    for group_spec in spec.groups:
+        for member in group_spec.members:
+            wanted_people.setdefault(member.email, member)
+
+    for email, member in wanted_people.items():
+        person = people.get(email)
+        if person is None:
+            person = Person(email=email, name=member.name, region=regions[member.region])
+            session.add(person)
+            people[email] = person
+            result.added.append(f"person {email}")
+        else:
+            if not person.active:
+                result.reactivated.append(f"person {email}")
+            person.name = member.name
+            person.region = regions[member.region]
+        person.active = True
+        person.external = False
+    result.people = len(wanted_people)
+
+    listed_groups = set()
+    kept_memberships: set[tuple[int, int]] = set()
+    for group_spec in spec.groups:
+        listed_groups.add(group_spec.key)
+        group = groups.get(group_spec.key)
+        if group is None:
+            group = Group(key=group_spec.key)
+            session.add(group)
+            groups[group.key] = group
+            result.added.append(f"group {group_spec.key}")
+        elif not group.active:
+            result.reactivated.append(f"group {group_spec.key}")
+        group.name = group_spec.name
+        group.kind = group_spec.kind
+        group.areas = list(group_spec.areas)
+        group.active = True
+        session.flush()
+        for member in group_spec.members:
+            person = people[member.email]
+            pair = (group.id, person.id)
+            membership = memberships.get(pair)
+            if membership is None:
+                membership = Membership(group_id=group.id, person_id=person.id)
+                session.add(membership)
+                memberships[pair] = membership
+            membership.role = member.role
+            membership.active = True
+            kept_memberships.add(pair)
+            result.memberships += 1
+    result.groups = len(spec.groups)
+
+    for key, group in groups.items():
+        if key not in listed_groups and group.active:
+            group.active = False
+            result.deactivated.append(f"group {key}")
+    for pair, membership in memberships.items():
+        if pair not in kept_memberships and membership.active:
+            membership.active = False
+    for email, person in people.items():
+        if email not in wanted_people and person.active and not person.external:
+            person.active = False
+            result.deactivated.append(f"person {email}")
+    session.flush()
+    audit.record(session, actor, "directory.import", summary=result.summary())
+    return result
+
+
+def organisation(session: Session) -> Organisation:
+    """The answering organisation, defaulting to SÖSR before any directory is loaded."""
+    org = session.scalars(select(Organisation)).first()
+    return org if org is not None else Organisation(**DEFAULT_ORGANISATION)
+
+
+def snapshot(session: Session) -> dict[str, Any]:
+    """Everything the directory holds, for tests and the dashboard."""
+    return {
+        "groups": sorted(g.key for g in session.scalars(select(Group))),
+        "people": sorted(p.email for p in session.scalars(select(Person))),
+    }

@@ -1,0 +1,44 @@
+"""How dates and counts read in Swedish."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+NUMBERS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+           "elva", "tolv")
+
+
+def date_sv(day: date) -> str:
+    """'14 april 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday_date_sv(day: date) -> str:
+    """'tisdag 14 april 2026'."""
+    return f"{WEEKDAYS[day.weekday()]} {date_sv(day)}"
+
+
+def datetime_sv(moment: datetime, tz: ZoneInfo) -> str:
+    """'14 april 2026 kl. 09.30' in local time."""
+    local = moment.astimezone(tz)
+    return f"{date_sv(local.date())} kl. {local:%H.%M}"
+
+
+def number_sv(n: int) -> str:
+    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)

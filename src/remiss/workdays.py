@@ -1,0 +1,89 @@
+"""Swedish working days and the instants deadlines end at.
+
+A working day is a weekday that is neither a Swedish public holiday nor one of
+the eves that workplaces treat as holidays (julafton, nyårsafton,
+midsommarafton).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+_EVES = ("julafton", "nyårsafton", "midsommarafton")
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    calendar = holidays.country_holidays("SE", years=year, language="sv")
+    days = set()
+    for day, name in calendar.items():
+        if day.weekday() == 6 and name.strip().lower() == "söndag":
+            continue
+        days.add(day)
+    # The eves are not legal holidays, but nobody answers a remiss on them.
+    days.add(date(year, 12, 24))
+    days.add(date(year, 12, 31))
+    # Midsommarafton: the Friday between 19 and 25 June.
+    for d in range(19, 26):
+        candidate = date(year, 6, d)
+        if candidate.weekday() == 4:
+            days.add(candidate)
+    return frozenset(days)
+
+
+def holiday_name(day: date) -> str | None:
+    calendar = holidays.country_holidays("SE", years=day.year, language="sv")
+    name = calendar.get(day)
+    if name and name.strip().lower() != "söndag":
+        return str(name)
+    if (day.month, day.day) == (12, 24):
+        return "Julafton"
+    if (day.month, day.day) == (12, 31):
+        return "Nyårsafton"
+    if day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4:
+        return "Midsommarafton"
+    return None
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def on_or_before_working_day(day: date) -> date:
+    """Return ``day`` if it is a working day, else the working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def on_or_after_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def working_days_before(day: date, count: int) -> date:
+    """Return the date ``count`` working days before ``day``."""
+    result = day
+    remaining = count
+    while remaining > 0:
+        result -= timedelta(days=1)
+        if is_working_day(result):
+            remaining -= 1
+    return result
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The instant a day ends in ``tz``: local midnight after it (exclusive bound).
+
+    Computed from the local calendar, so a DST change never shifts it by an hour.
+    """
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz)
+
+
+def local_moment(day: date, hour: int, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=tz)
