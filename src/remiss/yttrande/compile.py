@@ -1,0 +1,313 @@
+"""Compile a round's submissions into the ``Yttrande`` model.
+
+This is where the yttrande reads the database; the renderers only get the model.
+Everything is sorted in Python (groups and people by Swedish name, regions by
+code), so both databases and repeated runs give the same content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from remiss import clock
+from remiss.directory import organisation
+from remiss.errors import NotFound
+from remiss.models import AnswerVersion, Group, Invitation, InvitationGroup, Region, Round
+from remiss.settings import Settings
+from remiss.swedish import date_sv, datetime_sv
+from remiss.yttrande import wording
+from remiss.yttrande.model import (
+    NO_COMMENTS,
+    Answer,
+    GroupTally,
+    Header,
+    NonResponder,
+    PersonAnswers,
+    PositionRow,
+    PositionSection,
+    QuestionAnswer,
+    Signature,
+    TextSection,
+    Underlag,
+    Yttrande,
+)
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """An invitation that counts: the person, the groups it came through, its answer."""
+
+    name: str
+    email: str
+    region_code: str
+    region: str
+    groups: tuple[Group, ...]
+    role: str
+    answer: AnswerVersion | None  # the latest submitted version; drafts never count
+
+    @property
+    def group_names(self) -> str:
+        # Commas, not "och": group names often contain "och" themselves.
+        return ", ".join(g.name for g in self.groups)
+
+    @property
+    def attribution(self) -> str:
+        return " — ".join(part for part in (self.group_names, self.region) if part)
+
+    def value(self, key: str) -> str:
+        if self.answer is None:
+            return ""
+        raw = self.answer.values.get(key)
+        return raw.strip() if isinstance(raw, str) else ""
+
+
+def load_round(session: Session, round_id: int) -> Round:
+    found = session.get(Round, round_id)
+    if found is None:
+        raise NotFound(f"Remissen {round_id} finns inte (no round with id {round_id}).")
+    return found
+
+
+def invitees(session: Session, round_id: int) -> list[Invitee]:
+    """The round's active invitations, sorted by name, with their submitted answers."""
+    rows = session.scalars(
+        select(Invitation)
+        .where(Invitation.round_id == round_id)
+        .options(
+            selectinload(Invitation.person),
+            selectinload(Invitation.groups).selectinload(InvitationGroup.group),
+            selectinload(Invitation.versions),
+        )
+    ).all()
+    by_id = {row.id: row for row in rows}
+    regions = {r.id: r for r in session.scalars(select(Region))}
+    result = []
+    for invitation in rows:
+        if invitation.status != "active":
+            continue  # forwarded ones live on in their successor; revoked ones are gone
+        links = _group_links(invitation, by_id)
+        region = regions.get(invitation.person.region_id or -1)
+        submitted = [v for v in invitation.versions if v.kind == "submitted"]
+        result.append(
+            Invitee(
+                name=invitation.person.name,
+                email=invitation.person.email,
+                region_code=region.code if region else "",
+                region=region.name if region else "",
+                groups=tuple(sorted((link.group for link in links), key=_group_key)),
+                role=wording.join_sv(sorted({link.role for link in links}, key=wording.sort_key)),
+                answer=max(submitted, key=lambda v: v.number) if submitted else None,
+            )
+        )
+    return sorted(result, key=lambda i: (wording.sort_key(i.name), i.email))
+
+
+def _group_links(invitation: Invitation, by_id: dict[int, Invitation]) -> list[InvitationGroup]:
+    """The groups an invitation came through; a forwarded colleague inherits them."""
+    seen: set[int] = set()
+    current: Invitation | None = invitation
+    while current is not None and current.id not in seen:
+        if current.groups:
+            return list(current.groups)
+        seen.add(current.id)
+        current = by_id.get(current.forwarded_from_id or -1)
+    return []
+
+
+def _group_key(group: Group) -> tuple[str, str]:
+    return (wording.sort_key(group.name), group.key)
+
+
+def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
+    """Read the round and everything answered in it, and return the yttrande."""
+    round_ = load_round(session, round_id)
+    org = organisation(session)
+    people = invitees(session, round_id)
+    respondents = [p for p in people if p.answer is not None]
+    regions = sorted(
+        session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
+    )
+    consulted = _consulted(round_, people)
+    day = _document_date(round_, settings)
+
+    positions = tuple(
+        _position_section(q.key, q.text, q.options, respondents)
+        for q in round_.questions
+        if q.kind == "position"
+    )
+    summary = (round_.summary or "").strip()
+    generated = not summary
+    if generated:
+        summary = "\n\n".join(
+            _position_line(q.text, q.options, q.key, respondents, consulted)
+            for q in round_.questions
+            if q.kind == "position"
+        )
+
+    return Yttrande(
+        header=Header(
+            organisation=org.name,
+            organisation_short=org.short,
+            unit=org.unit,
+            date=day.isoformat(),
+            date_text=date_sv(day),
+            their_reference=round_.reference,
+            our_reference=round_.our_reference or None,
+            recipient=round_.issuer,
+            title=round_.title,
+        ),
+        opening=wording.opening(org.name, [r.name for r in regions]),
+        summary=summary,
+        summary_generated=generated,
+        positions=positions,
+        texts=tuple(
+            TextSection(
+                key=q.key,
+                question=q.text,
+                answers=tuple(
+                    Answer(attribution=p.attribution, text=p.value(q.key))
+                    for p in sorted(respondents, key=_attribution_key)
+                    if p.value(q.key)
+                ),
+            )
+            for q in round_.questions
+            if q.kind == "text"
+        ),
+        underlag=_underlag(round_, people, consulted),
+        signature=Signature(
+            organisation=org.name,
+            signatory=(round_.signatory or "").strip() or org.signatory,
+            coordinator=round_.coordinator,
+        ),
+        appendix=tuple(_person_answers(p, round_, settings) for p in respondents),
+    )
+
+
+def _document_date(round_: Round, settings: Settings) -> date:
+    moment = round_.closed_at if round_.closed_at is not None else clock.now()
+    return moment.astimezone(settings.tz).date()
+
+
+def _attribution_key(person: Invitee) -> tuple[str, str, str, str]:
+    return (
+        wording.sort_key(person.group_names),
+        person.region_code,
+        wording.sort_key(person.name),
+        person.email,
+    )
+
+
+def _consulted(round_: Round, people: list[Invitee]) -> list[Group]:
+    """Groups the round was routed to or invited through, sorted by name."""
+    groups = {rg.group.id: rg.group for rg in round_.routed_groups}
+    for person in people:
+        groups.update({g.id: g for g in person.groups})
+    if round_.lead_group is not None:
+        groups[round_.lead_group.id] = round_.lead_group
+    return sorted(groups.values(), key=_group_key)
+
+
+def _stance(person: Invitee, key: str) -> str | None:
+    value = person.value(key)
+    if value:
+        return value
+    assert person.answer is not None
+    return NO_COMMENTS if person.answer.no_comments else None
+
+
+def _position_section(
+    key: str, question: str, options: list[str], respondents: list[Invitee]
+) -> PositionSection:
+    counts: dict[tuple[str, str, str], int] = {}
+    stances: list[tuple[str, str, str]] = []
+    for person in respondents:
+        stance = _stance(person, key)
+        if stance is None:
+            continue
+        for group in person.groups or ():
+            counts[(group.name, person.region, stance)] = (
+                counts.get((group.name, person.region, stance), 0) + 1
+            )
+            stances.append((group.name, person.region, stance))
+    region_codes = {p.region: p.region_code for p in respondents}
+    rows = sorted(
+        (
+            PositionRow(group=g, region=r, position=s, respondents=n)
+            for (g, r, s), n in counts.items()
+        ),
+        key=lambda row: (
+            wording.sort_key(row.group),
+            region_codes.get(row.region, ""),
+            wording.option_order(row.position, options),
+        ),
+    )
+    return PositionSection(
+        key=key,
+        question=question,
+        rows=tuple(rows),
+        disagreement=wording.disagreement(stances, options),
+    )
+
+
+def _position_line(
+    question: str, options: list[str], key: str, respondents: list[Invitee], consulted: list[Group]
+) -> str:
+    stances: dict[str, list[str]] = {}
+    for person in respondents:
+        stance = _stance(person, key)
+        if stance is not None:
+            for group in person.groups:
+                stances.setdefault(group.name, []).append(stance)
+    group_positions = {
+        name: position
+        for name, given in stances.items()
+        if (position := wording.group_position(given, options)) is not None
+    }
+    silent = sum(1 for g in consulted if g.name not in group_positions)
+    return wording.position_summary(question, group_positions, silent, options)
+
+
+def _underlag(round_: Round, people: list[Invitee], consulted: list[Group]) -> Underlag:
+    tallies = []
+    for group in consulted:
+        members = [p for p in people if group in p.groups]
+        tallies.append(
+            GroupTally(
+                name=group.name,
+                answered=sum(1 for p in members if p.answer is not None),
+                invited=len(members),
+                lead=round_.lead_group_id == group.id,
+            )
+        )
+    return Underlag(
+        groups=tuple(tallies),
+        lead=round_.lead_group.name if round_.lead_group is not None else None,
+        silent_groups=tuple(t.name for t in tallies if t.answered == 0),
+        non_responders=tuple(
+            NonResponder(name=p.name, groups=p.group_names, region=p.region)
+            for p in people
+            if p.answer is None
+        ),
+    )
+
+
+def _person_answers(person: Invitee, round_: Round, settings: Settings) -> PersonAnswers:
+    assert person.answer is not None
+    return PersonAnswers(
+        name=person.name,
+        role=person.role,
+        groups=person.group_names,
+        region=person.region,
+        submitted_at=person.answer.created_at.isoformat(),
+        submitted_text=datetime_sv(person.answer.created_at, settings.tz),
+        no_comments=person.answer.no_comments,
+        answers=tuple(
+            QuestionAnswer(question=q.text, text=person.value(q.key))
+            for q in round_.questions
+            if person.value(q.key)
+        ),
+    )

@@ -1,0 +1,171 @@
+"""The compiled yttrande as plain data: what every renderer prints, and nothing else.
+
+Built by ``compile.build`` from the database; renderers never query. Every field a
+reader sees is already Swedish text, so the renderers only lay it out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+NO_ANSWERS = "Inga synpunkter har inkommit."
+NO_COMMENTS = "Inga synpunkter"
+
+
+@dataclass(frozen=True)
+class Header:
+    organisation: str
+    organisation_short: str
+    unit: str
+    date: str  # ISO date, the document's date
+    date_text: str  # "14 april 2026"
+    their_reference: str
+    our_reference: str | None
+    recipient: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """How many in one group and region gave one position."""
+
+    group: str
+    region: str
+    position: str
+    respondents: int
+
+
+@dataclass(frozen=True)
+class PositionSection:
+    key: str
+    question: str
+    rows: tuple[PositionRow, ...]
+    # Sentences naming who differs; empty when everyone who took a position agrees.
+    disagreement: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One person's answer to a text question, verbatim, attributed to groups and region."""
+
+    attribution: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TextSection:
+    key: str
+    question: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class GroupTally:
+    name: str
+    answered: int
+    invited: int
+    lead: bool
+
+
+@dataclass(frozen=True)
+class NonResponder:
+    name: str
+    groups: str
+    region: str
+
+
+@dataclass(frozen=True)
+class Underlag:
+    groups: tuple[GroupTally, ...]
+    lead: str | None
+    silent_groups: tuple[str, ...]
+    non_responders: tuple[NonResponder, ...]
+
+
+@dataclass(frozen=True)
+class Signature:
+    organisation: str
+    signatory: str
+    coordinator: str
+
+
+@dataclass(frozen=True)
+class QuestionAnswer:
+    question: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PersonAnswers:
+    """One respondent in the appendix."""
+
+    name: str
+    role: str
+    groups: str
+    region: str
+    submitted_at: str  # ISO, UTC
+    submitted_text: str  # "14 april 2026 kl. 09.30", local time
+    no_comments: bool
+    answers: tuple[QuestionAnswer, ...]
+
+
+@dataclass(frozen=True)
+class Yttrande:
+    header: Header
+    opening: str
+    summary: str
+    summary_generated: bool
+    positions: tuple[PositionSection, ...]
+    texts: tuple[TextSection, ...]
+    underlag: Underlag
+    signature: Signature
+    appendix: tuple[PersonAnswers, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"Yttrande över remiss: {self.header.title}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the model as JSON-ready dicts and lists."""
+        result = _plain(dataclasses.asdict(self))
+        assert isinstance(result, dict)
+        return result
+
+    def checksum(self) -> str:
+        """Return the sha256 of the canonical JSON: equal content, equal checksum."""
+        canonical = json.dumps(
+            self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """Split reviewer text into paragraphs (at blank lines), each a list of its lines.
+
+    Renderers print each paragraph as one paragraph and keep single line breaks
+    inside it, so the text reads as the reviewer wrote it.
+    """
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    result: list[list[str]] = []
+    current: list[str] = []
+    for line in normalised.split("\n"):
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            result.append(current)
+            current = []
+    if current:
+        result.append(current)
+    return result

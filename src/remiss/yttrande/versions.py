@@ -1,0 +1,142 @@
+"""Stored yttrande versions: compile, keep, and the coordinator's own text.
+
+A new version is stored only when the content changed (compared by checksum), so
+compiling again with nothing new hands back the version already kept. Services
+here flush; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from remiss import audit, clock
+from remiss.errors import InputError, Refused
+from remiss.models import YttrandeVersion
+from remiss.settings import Settings
+from remiss.yttrande import docx, html, pdf
+from remiss.yttrande.compile import build, load_round
+from remiss.yttrande.model import Yttrande
+
+FORMATS = ("docx", "html", "pdf")
+SIGNATORY_MAX = 200  # the column's length
+
+
+def compile_round(
+    session: Session,
+    round_id: int,
+    settings: Settings,
+    actor: str,
+    formats: Iterable[str] = FORMATS,
+) -> YttrandeVersion:
+    """Compile the round; return the latest version if nothing changed, else store a new one."""
+    wanted = _formats(formats)
+    yttrande = build(session, round_id, settings)
+    checksum = yttrande.checksum()
+    previous = latest(session, round_id)
+    if previous is not None and previous.checksum == checksum:
+        _fill_missing(previous, yttrande, wanted)
+        session.flush()
+        return previous
+
+    number = previous.number + 1 if previous is not None else 1
+    html_text = html.render(yttrande)
+    version = YttrandeVersion(
+        round_id=round_id,
+        number=number,
+        created_at=clock.now(),
+        checksum=checksum,
+        content=yttrande.to_dict(),
+        docx=docx.render(yttrande) if "docx" in wanted else b"",
+        html=html_text,
+        pdf=pdf.from_html(html_text) if "pdf" in wanted else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(version)
+    except IntegrityError as exc:
+        raise Refused(
+            "Yttrandet sammanställs redan av någon annan; försök igen om en stund. "
+            "(Another compile of this round finished first; try again.)"
+        ) from exc
+    audit.record(
+        session, actor, "yttrande.compile", round_id=round_id, number=number, checksum=checksum
+    )
+    session.flush()
+    return version
+
+
+def _formats(formats: Iterable[str]) -> set[str]:
+    wanted = set(formats)
+    unknown = wanted - set(FORMATS)
+    if unknown:
+        raise InputError(
+            f"okänt format: {', '.join(sorted(unknown))} (välj bland {', '.join(FORMATS)})"
+        )
+    return wanted
+
+
+def _fill_missing(version: YttrandeVersion, yttrande: Yttrande, wanted: set[str]) -> None:
+    """Render what an unchanged version lacks: same content, so same version."""
+    if "docx" in wanted and not version.docx:
+        version.docx = docx.render(yttrande)
+    if "pdf" in wanted and version.pdf is None:
+        version.pdf = pdf.from_html(version.html)
+
+
+def latest(session: Session, round_id: int) -> YttrandeVersion | None:
+    """Return the round's newest stored version, or None before the first compile."""
+    load_round(session, round_id)
+    return session.scalars(
+        select(YttrandeVersion)
+        .where(YttrandeVersion.round_id == round_id)
+        .order_by(YttrandeVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
+def versions(session: Session, round_id: int) -> list[YttrandeVersion]:
+    """Return every stored version of the round, oldest first."""
+    load_round(session, round_id)
+    return list(
+        session.scalars(
+            select(YttrandeVersion)
+            .where(YttrandeVersion.round_id == round_id)
+            .order_by(YttrandeVersion.number)
+        )
+    )
+
+
+def update_summary(
+    session: Session,
+    round_id: int,
+    summary: str | None,
+    signatory: str | None,
+    actor: str,
+) -> None:
+    """Set the coordinator's summary and signatory; blank clears them back to the defaults."""
+    round_ = load_round(session, round_id)
+    signatory = _blank_to_none(signatory)
+    if signatory is not None and len(signatory) > SIGNATORY_MAX:
+        raise InputError(f"undertecknaren får vara högst {SIGNATORY_MAX} tecken", field="signatory")
+    round_.summary = _blank_to_none(summary)
+    round_.signatory = signatory
+    audit.record(
+        session,
+        actor,
+        "yttrande.summary",
+        round_id=round_id,
+        summary=round_.summary is not None,
+        signatory=round_.signatory,
+    )
+    session.flush()
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n").strip()
+    return text or None

@@ -1,0 +1,182 @@
+"""How the yttrande phrases lists, counts, positions and disagreements in Swedish."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from remiss.swedish import number_sv
+from remiss.yttrande.model import NO_COMMENTS
+
+SPLIT = "olika ställningstaganden"
+
+# Swedish sorts å, ä, ö after z, in that order; plain code points would put ä before å.
+_SWEDISH_ORDER = str.maketrans({"å": "z{", "ä": "z|", "ö": "z}", "é": "e", "ü": "y"})
+
+
+def sort_key(text: str) -> str:
+    """Return a key that sorts Swedish names the way a Swedish reader expects."""
+    return text.casefold().translate(_SWEDISH_ORDER)
+
+
+def join_sv(items: Sequence[str]) -> str:
+    """'A', 'A och B', 'A, B och C'."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def opening(organisation: str, regions: Sequence[str]) -> str:
+    who = f"{organisation} ({join_sv(regions)})" if regions else organisation
+    return (
+        f"{who} har beretts tillfälle att yttra sig över rubricerad remiss "
+        "och lämnar följande gemensamma yttrande."
+    )
+
+
+def base_option(option: str, options: Sequence[str]) -> str:
+    """Return the direction of a position: 'Tillstyrker med synpunkter' → 'Tillstyrker'."""
+    bases = [o for o in options if o != option and option.startswith(o + " ")]
+    return min(bases, key=len) if bases else option
+
+
+def verb(position: str) -> str:
+    """How a position reads after 'grupper': 'tillstyrker', 'har inga synpunkter'."""
+    if position == NO_COMMENTS:
+        return "har inga synpunkter"
+    if position == SPLIT:
+        return f"har lämnat {SPLIT}"
+    first = position.split()[0].lower() if position.split() else ""
+    if first.endswith("r"):  # a Swedish present-tense verb: tillstyrker, avstyrker
+        return position[0].lower() + position[1:]
+    return f"svarar ”{position}”"
+
+
+def _count(n: int, capital: bool = False) -> str:
+    word = number_sv(n)
+    return word[0].upper() + word[1:] if capital else word
+
+
+def _groups(n: int) -> str:
+    return "grupp" if n == 1 else "grupper"
+
+
+def group_position(positions: Iterable[str], options: Sequence[str]) -> str | None:
+    """One group's position from its members' positions, or SPLIT when they differ.
+
+    'Inga synpunkter' gives way to any real position; members who agree in
+    direction count as the one that added comments.
+    """
+    given = set(positions)
+    real = given - {NO_COMMENTS}
+    if not real:
+        return NO_COMMENTS if given else None
+    if len(real) == 1:
+        return next(iter(real))
+    if len({base_option(p, options) for p in real}) > 1:
+        return SPLIT
+    variants = sorted(p for p in real if base_option(p, options) != p)
+    return variants[0] if len(variants) == 1 else base_option(variants[0], options)
+
+
+def option_order(position: str, options: Sequence[str]) -> int:
+    if position in options:
+        return options.index(position)
+    return len(options) + (1 if position == NO_COMMENTS else 2 if position == SPLIT else 0)
+
+
+def position_summary(
+    question: str, group_positions: Mapping[str, str], silent: int, options: Sequence[str]
+) -> str:
+    """'Ställer ni er bakom…? Fyra av fem grupper tillstyrker, en med synpunkter.'"""
+    lead = question.strip()
+    if lead and lead[-1] not in "?.!:":
+        lead += ":"
+    total = len(group_positions)
+    sentences: list[str] = []
+    if total == 0:
+        sentences.append("Ingen grupp har tagit ställning.")
+    buckets: dict[str, Counter[str]] = {}
+    for position in group_positions.values():
+        buckets.setdefault(base_option(position, options), Counter())[position] += 1
+    ordered = sorted(
+        buckets.items(), key=lambda item: (-sum(item[1].values()), option_order(item[0], options))
+    )
+    for index, (base, exact) in enumerate(ordered):
+        n = sum(exact.values())
+        if len(exact) == 1:
+            phrase = verb(next(iter(exact)))
+        else:
+            variants = sorted(
+                (p for p in exact if p != base), key=lambda p: option_order(p, options)
+            )
+            phrase = verb(base) + "".join(
+                f", {_count(exact[v])} {v[len(base) :].strip()}" for v in variants
+            )
+        if index > 0:
+            sentences.append(f"{_count(n, capital=True)} {_groups(n)} {phrase}.")
+        elif total == 1:
+            sentences.append(f"En grupp har tagit ställning och {phrase}.")
+        elif n == total:
+            sentences.append(f"Alla {_count(n)} grupper {phrase}.")
+        else:
+            sentences.append(f"{_count(n, capital=True)} av {_count(total)} grupper {phrase}.")
+    if silent:
+        sentences.append(
+            f"{_count(silent, capital=True)} {_groups(silent)} har inte tagit ställning."
+        )
+    return " ".join([lead, *sentences]).strip()
+
+
+def disagreement(
+    stances: Sequence[tuple[str, str, str]], options: Sequence[str]
+) -> tuple[str, ...]:
+    """Name who differs, from (group, region, position) of every respondent.
+
+    Positions that agree in direction (tillstyrker, with or without comments) do
+    not disagree; 'Inga synpunkter' disagrees with nobody.
+    """
+    real = [(g, r, base_option(p, options)) for g, r, p in stances if p != NO_COMMENTS]
+    if len({p for _, _, p in real}) < 2:
+        return ()
+    lines: list[str] = []
+    for label, index in (("Grupperna", 0), ("Regionerna", 1)):
+        line = _differ(label, [(s[index], s[2]) for s in real], options)
+        if line:
+            lines.append(line)
+    by_group: dict[str, list[tuple[str, str]]] = {}
+    for group, region, position in real:
+        by_group.setdefault(group, []).append((region, position))
+    for group in sorted(by_group, key=sort_key):
+        within = by_group[group]
+        if len({p for _, p in within}) > 1:
+            lines.append(f"Inom {group} går ställningstagandena isär: {_stated(within, options)}.")
+    return tuple(lines)
+
+
+def _differ(label: str, pairs: Sequence[tuple[str, str]], options: Sequence[str]) -> str | None:
+    directions: dict[str, set[str]] = {}
+    for who, position in pairs:
+        directions.setdefault(who, set()).add(position)
+    labelled = [(who, next(iter(ps)) if len(ps) == 1 else SPLIT) for who, ps in directions.items()]
+    if len({p for _, p in labelled}) < 2:
+        return None
+    return f"{label} skiljer sig åt: {_stated(labelled, options)}."
+
+
+def _stated(pairs: Sequence[tuple[str, str]], options: Sequence[str]) -> str:
+    """'A och B tillstyrker; C avstyrker' from (who, position) pairs."""
+    by_position: dict[str, set[str]] = {}
+    for who, position in pairs:
+        by_position.setdefault(position, set()).add(who)
+    parts = []
+    for position in sorted(by_position, key=lambda p: option_order(p, options)):
+        names = sorted(by_position[position], key=sort_key)
+        if position == SPLIT:
+            phrase = "är delad" if len(names) == 1 else "är delade"
+        else:
+            phrase = verb(position)
+        parts.append(f"{join_sv(names)} {phrase}")
+    return "; ".join(parts)
