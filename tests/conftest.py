@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss import clock
+from remiss import clock, directory
+from remiss.app import App
 from remiss.db import make_engine, session_factory, upgrade
 from remiss.models import Base
 from remiss.settings import Settings
+from tests.mailcatcher import RunningCatcher
 
 POSTGRES_URL = os.environ.get("REMISS_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
@@ -115,3 +117,34 @@ def frozen_clock() -> Iterator[None]:
     clock.set_now(datetime(2026, 2, 16, 8, 0, tzinfo=UTC))
     yield
     clock.set_now(None)
+
+
+# --- real mail, the application, the sample directory ---------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def smtp() -> Iterator[RunningCatcher]:
+    """A real SMTP server on a free port; ``smtp.catcher.received`` holds what arrived."""
+    running = RunningCatcher()
+    with running:
+        yield running
+
+
+@pytest.fixture
+def app(settings: Settings, smtp: RunningCatcher) -> Iterator[App]:
+    """The application, its settings pointing at the test SMTP server."""
+    configured = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port})
+    application = App.create(configured)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def sample_directory(app: App) -> App:
+    """The project's sample directory, loaded."""
+    spec = directory.load(EXAMPLES / "directory.yaml")
+    with app.transaction() as s:
+        directory.apply(s, spec)
+    return app

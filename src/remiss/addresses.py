@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
-_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_ADDRESS = re.compile(
+    r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 def normalise_email(value: str) -> str:
     """Return the address trimmed and lower-cased, or raise ValueError if it is not one."""
     address = value.strip().lower()
     if not _ADDRESS.match(address):
-        raise ValueError(f"'{value}' is not a valid email address")
+        raise ValueError(f"'{value}' är ingen giltig e-postadress")
     return address
 
 

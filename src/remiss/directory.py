@@ -96,7 +96,7 @@ class ImportResult:
 def parse(doc: Located) -> DirectorySpec:
     """Validate a directory document; raise InputError naming file, line and reason."""
     if not isinstance(doc.data, dict):
-        raise doc.error("expected a mapping with 'regions' and 'groups'")
+        raise doc.error("förväntade en katalog med 'regions' och 'groups'")
     try:
         spec = DirectorySpec.model_validate(doc.data)
     except ValidationError as exc:
@@ -104,39 +104,38 @@ def parse(doc: Located) -> DirectorySpec:
     codes = set()
     for i, region in enumerate(spec.regions):
         if region.code in codes:
-            raise doc.error(f"region '{region.code}' is listed twice", ("regions", i, "code"))
+            raise doc.error(f"regionen '{region.code}' finns två gånger", ("regions", i, "code"))
         codes.add(region.code)
     keys: set[str] = set()
     names: dict[str, tuple[str, str]] = {}
     for g, group in enumerate(spec.groups):
         if group.key in keys:
-            raise doc.error(f"group key '{group.key}' is used twice", ("groups", g, "key"))
+            raise doc.error(f"gruppnyckeln '{group.key}' används två gånger", ("groups", g, "key"))
         keys.add(group.key)
         seen_in_group: set[str] = set()
         for m, member in enumerate(group.members):
             loc = ("groups", g, "members", m)
             if member.region not in codes:
                 raise doc.error(
-                    f"unknown region '{member.region}' (expected one of "
-                    f"{', '.join(sorted(codes))})",
+                    f"okänd region '{member.region}' (förväntade en av {', '.join(sorted(codes))})",
                     (*loc, "region"),
                 )
             if member.email in seen_in_group:
                 raise doc.error(
-                    f"{member.email} is listed twice in group '{group.key}'", (*loc, "email")
+                    f"{member.email} finns två gånger i gruppen '{group.key}'", (*loc, "email")
                 )
             seen_in_group.add(member.email)
             first = names.get(member.email)
             if first is not None and first[0] != member.name:
                 raise doc.error(
-                    f"{member.email} is named '{member.name}' here but '{first[0]}' "
-                    "elsewhere in the file",
+                    f"{member.email} heter '{member.name}' här men '{first[0]}' "
+                    "på annat ställe i filen",
                     (*loc, "name"),
                 )
             if first is not None and first[1] != member.region:
                 raise doc.error(
-                    f"{member.email} is in region '{member.region}' here but '{first[1]}' "
-                    "elsewhere in the file",
+                    f"{member.email} hör till region '{member.region}' här men '{first[1]}' "
+                    "på annat ställe i filen",
                     (*loc, "region"),
                 )
             names[member.email] = (member.name, member.region)
@@ -180,9 +179,7 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
 
     groups = {g.key: g for g in session.scalars(select(Group))}
     people = {p.email: p for p in session.scalars(select(Person))}
-    memberships = {
-        (m.group_id, m.person_id): m for m in session.scalars(select(Membership))
-    }
+    memberships = {(m.group_id, m.person_id): m for m in session.scalars(select(Membership))}
     session.flush()
 
     wanted_people: dict[str, MemberSpec] = {}

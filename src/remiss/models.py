@@ -59,7 +59,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
 
 
 class Organisation(Base):
@@ -201,7 +201,7 @@ class Question(Base):
 
 
 class Invitation(Base):
-    """One person's place in one round, reached through a token whose hash alone is kept."""
+    """One person's place in one round, reached through personal links (``InvitationToken``)."""
 
     __tablename__ = "invitations"
     __table_args__ = (UniqueConstraint("round_id", "person_id"),)
@@ -209,7 +209,6 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # active | forwarded | revoked
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column()
@@ -226,6 +225,23 @@ class Invitation(Base):
     versions: Mapped[list[AnswerVersion]] = relationship(
         back_populates="invitation", order_by="AnswerVersion.number"
     )
+
+
+class InvitationToken(Base):
+    """A personal link to an invitation: only the token's hash is kept.
+
+    Every email that carries a link (invitation, reminder, re-send) gets a fresh
+    token, and all of them stay valid while the invitation is; so no token ever
+    needs to be recoverable from the database.
+    """
+
+    __tablename__ = "invitation_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class InvitationGroup(Base):

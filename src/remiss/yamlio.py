@@ -44,7 +44,7 @@ def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> Any:
             key = yaml.safe_load(yaml.serialize(key_node)) if key_node.tag else key_node.value
             if key in result:
                 raise InputError(
-                    f"the key '{key}' appears twice",
+                    f"nyckeln '{key}' förekommer två gånger",
                     line=key_node.start_mark.line + 1,
                 )
             lines[(*loc, key)] = key_node.start_mark.line + 1
@@ -62,11 +62,11 @@ def load_text(text: str, source: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError(f"not valid YAML: {exc.problem or exc}", file=source, line=line) from exc
+        raise InputError(f"ogiltig YAML: {exc.problem or exc}", file=source, line=line) from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=source) from exc
+        raise InputError(f"ogiltig YAML: {exc}", file=source) from exc
     if node is None:
-        raise InputError("the file is empty", file=source)
+        raise InputError("filen är tom", file=source)
     lines: dict[Location, int] = {}
     try:
         data = _walk(node, (), lines)
@@ -81,19 +81,43 @@ def load_file(path: str | Path) -> Located:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise InputError("no such file", file=path) from exc
+        raise InputError("filen finns inte", file=path) from exc
     except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", file=path) from exc
+        raise InputError("filen är inte UTF-8-text", file=path) from exc
     return load_text(text, str(path))
 
 
+_MESSAGES = {
+    "missing": "obligatoriskt fält saknas",
+    "extra_forbidden": "okänt fält",
+    "date_type": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_inexact": "förväntade ett datum utan klockslag (ÅÅÅÅ-MM-DD)",
+    "string_type": "förväntade text",
+    "list_type": "förväntade en lista",
+    "dict_type": "förväntade en mappning (nyckel: värde)",
+    "model_type": "förväntade en mappning (nyckel: värde)",
+    "model_attributes_type": "förväntade en mappning (nyckel: värde)",
+    "bool_parsing": "förväntade true eller false",
+    "bool_type": "förväntade true eller false",
+    "int_parsing": "förväntade ett heltal",
+    "int_type": "förväntade ett heltal",
+    "string_too_short": "får inte vara tomt",
+    "too_short": "får inte vara tom",
+    "string_too_long": "är för långt",
+    "string_pattern_mismatch": "har fel format",
+}
+
+
 def _describe(error: dict[str, Any]) -> str:
-    kind = error.get("type", "")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    message = str(error.get("msg", "invalid value"))
+    kind = str(error.get("type", ""))
+    if kind == "literal_error":
+        expected = (error.get("ctx") or {}).get("expected", "")
+        return f"förväntade ett av: {expected}"
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    message = str(error.get("msg", "ogiltigt värde"))
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     return message
@@ -106,16 +130,31 @@ def format_loc(loc: Location) -> str:
     return out
 
 
+def _is_type_tag(part: str | int) -> bool:
+    """pydantic puts union member names (``str``, ``list[...]``) into error locations."""
+    text = str(part)
+    return isinstance(part, str) and (
+        text.startswith("function-")
+        or "[" in text
+        or text in {"str", "int", "list", "dict"}
+        or text[:1].isupper()
+    )
+
+
 def validation_error(doc: Located, exc: ValidationError, base: Location = ()) -> InputError:
     """Turn the first pydantic error into an InputError pointing at the YAML line."""
-    first = exc.errors()[0]
-    loc: Location = (*base, *(p for p in first["loc"] if not str(p).startswith("function-")))
+    # An unknown field is most often a misspelt one: name it before the "missing" it causes.
+    errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
+    first = errors[0]
+    loc: Location = (*base, *(p for p in first["loc"] if not _is_type_tag(p)))
     message = _describe(dict(first))
-    if first.get("type") not in {"missing", "extra_forbidden"} and "input" in first:
+    if first.get("type") == "extra_forbidden":
+        message = f"okänt fält '{loc[-1]}'"
+    elif first.get("type") not in {"missing", "value_error"} and "input" in first:
         value = first["input"]
         if isinstance(value, str | int | float):
-            message += f" (got {value!r})"
+            message += f" (angivet: {value!r})"
     more = len(exc.errors()) - 1
     if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        message += f" (och {more} fel till)"
     return doc.error(message, loc, field=format_loc(loc) or None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -111,7 +110,6 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
@@ -133,7 +131,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
         sa.UniqueConstraint("round_id", "person_id", name=op.f("uq_invitations_round_id")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_invitations_token_hash")),
     )
     with op.batch_alter_table("invitations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invitations_person_id"), ["person_id"], unique=False)
@@ -278,6 +275,26 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "invitation_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invitation_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("purpose", sa.String(length=40), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invitation_id"],
+            ["invitations.id"],
+            name=op.f("fk_invitation_tokens_invitation_id_invitations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_invitation_tokens_token_hash")),
+    )
+    with op.batch_alter_table("invitation_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_invitation_tokens_invitation_id"), ["invitation_id"], unique=False
+        )
+
+    op.create_table(
         "messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("idempotency_key", sa.String(length=200), nullable=False),
@@ -346,6 +363,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_messages_invitation_id"))
 
     op.drop_table("messages")
+    with op.batch_alter_table("invitation_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invitation_tokens_invitation_id"))
+
+    op.drop_table("invitation_tokens")
     op.drop_table("invitation_groups")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_round_id"))

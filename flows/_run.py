@@ -1,0 +1,43 @@
+"""Running the flows' tasks with or without a Prefect API.
+
+With a Prefect API (``remiss serve``, a deployment, production) a flow's tasks are
+tracked task runs with retries. The CLI without one runs the same flow body
+through ``flow.fn`` and each task's function directly, so a command does not pay
+for starting a temporary Prefect server.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, TypeVar
+
+from prefect import Flow, Task
+from prefect.context import FlowRunContext
+
+from remiss.app import App
+from remiss.settings import Settings
+
+R = TypeVar("R")
+
+
+def call(task: Task[Any, R], *args: Any, **kwargs: Any) -> R:
+    """Run ``task`` as a task run inside a flow run, or as a plain call outside one."""
+    if FlowRunContext.get() is None:
+        return task.fn(*args, **kwargs)
+    return task(*args, **kwargs)
+
+
+def prefect_available() -> bool:
+    return bool(os.environ.get("PREFECT_API_URL"))
+
+
+def run_flow(flow: Flow[Any, R], *args: Any, **kwargs: Any) -> R:
+    """Run a flow tracked by Prefect when an API is configured, else its body directly."""
+    if prefect_available():
+        return flow(*args, **kwargs)
+    return flow.fn(*args, **kwargs)
+
+
+def app() -> App:
+    """The application, from the environment (read once per task)."""
+    return App.create(Settings())

@@ -1,0 +1,67 @@
+"""Open one round or a batch from a YAML file, then deliver every invitation.
+
+Two coarse tasks: opening (validation, routing, invitations and their emails
+queued in one transaction) and delivery (the whole outbox, in batches over a few
+SMTP connections). A re-run opens nothing twice and sends no message twice.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from datetime import datetime
+from typing import Any
+
+from prefect import flow, task
+
+from flows._run import app, call
+from remiss import clock, roundspec
+from remiss.app import deliver_outbox
+from remiss.rounds import open_rounds
+
+
+@task(name="open-rounds")
+def open_rounds_task(path: str, now: str | None = None, actor: str = "cli") -> list[dict[str, Any]]:
+    """Validate the file and open every round in it that is not open yet."""
+    parsed = roundspec.load(path)
+    application = app()
+    moment = clock.frozen_at(datetime.fromisoformat(now)) if now else nullcontext()
+    try:
+        with moment, application.transaction() as session:
+            opened = open_rounds(session, application.settings, parsed, actor=actor)
+        return [
+            {
+                "round_id": o.round_id,
+                "reference": o.reference,
+                "title": o.title,
+                "created": o.created,
+                "invitations": o.invitations,
+                "internal_deadline": o.internal_deadline.isoformat(),
+            }
+            for o in opened
+        ]
+    finally:
+        application.close()
+
+
+@task(name="deliver-outbox", retries=3, retry_delay_seconds=[10, 30, 60])
+def deliver_task() -> dict[str, Any]:
+    """Send every due message in the outbox."""
+    application = app()
+    try:
+        report = deliver_outbox(application)
+        return {
+            "sent": report.sent,
+            "retrying": report.retrying,
+            "failed": report.failed,
+            "errors": report.errors[:20],
+        }
+    finally:
+        application.close()
+
+
+@flow(name="open-round")
+def open_round(path: str, now: str | None = None, actor: str = "cli") -> dict[str, Any]:
+    """Open the round(s) in ``path`` and deliver their invitations."""
+    opened = call(open_rounds_task, path, now, actor)
+    delivery = call(deliver_task)
+    return {"rounds": opened, "delivery": delivery}

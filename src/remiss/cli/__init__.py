@@ -1,0 +1,158 @@
+"""The ``remiss`` command line: parse arguments, call one service, print the result.
+
+One module per concern registers its commands on the shared Typer apps below.
+
+Every command exits non-zero with one clear line on standard error for bad input,
+and changes nothing then. Prefect is imported only by the commands that run flows.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from remiss import clock
+from remiss.errors import RemissError
+from remiss.settings import Settings
+
+app = typer.Typer(
+    help="remiss: remissrundor från inbjudan till gemensamt yttrande.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
+directory_app = typer.Typer(help="Katalogen över grupper och personer.", no_args_is_help=True)
+round_app = typer.Typer(help="Remissrundor.", no_args_is_help=True)
+reminders_app = typer.Typer(help="Påminnelser.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(directory_app, name="directory")
+app.add_typer(round_app, name="round")
+app.add_typer(reminders_app, name="reminders")
+
+F = TypeVar("F", bound=Callable[..., Any])
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", help="Kör som om klockan vore denna (ISO 8601); för test och efterhand."),
+]
+
+
+def fail(message: str) -> None:
+    typer.echo(f"remiss: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def shell(func: F) -> F:
+    """Turn a domain error into one line on stderr and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RemissError as exc:
+            fail(str(exc))
+        except FileNotFoundError as exc:
+            fail(f"{exc.filename}: filen finns inte")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def parse_now(value: str | None, tz: Any) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(
+            f"--now: förväntade en tidpunkt i ISO 8601, t.ex. 2026-03-01T08:00 (angivet: {value!r})"
+        )
+        raise  # unreachable; fail exits
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def set_clock(value: str | None, tz: Any) -> str | None:
+    moment = parse_now(value, tz)
+    if moment is not None:
+        clock.set_now(moment)
+        return moment.isoformat()
+    return None
+
+
+def application() -> Any:
+    from remiss.app import App
+
+    return App.create(settings())
+
+
+# --- db -----------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+@shell
+def db_upgrade() -> None:
+    """Apply the database migrations."""
+    from remiss.db import upgrade
+
+    a = application()
+    upgrade(a.engine)
+    typer.echo(f"Databasen är uppdaterad ({a.engine.url.render_as_string(hide_password=True)}).")
+
+
+# --- directory ----------------------------------------------------------------------------
+
+
+@directory_app.command("import")
+@shell
+def directory_import(
+    file: Path,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Läs bara in om katalogen är tom.")
+    ] = False,
+) -> None:
+    """Load or re-sync regions, groups and people from a directory YAML file."""
+    from sqlalchemy import func, select
+
+    from remiss import directory
+    from remiss.models import Group
+
+    a = application()
+    if if_empty:
+        with a.sessions() as session:
+            if session.scalar(select(func.count()).select_from(Group)):
+                typer.echo("Katalogen finns redan; ingen import.")
+                return
+    spec = directory.load(file)
+    with a.transaction() as session:
+        result = directory.apply(session, spec, actor="cli")
+    typer.echo(f"Katalogen inläst från {file}: {result.summary()}")
+
+
+def main() -> None:
+    from remiss.cli import rounds  # noqa: F401  (registers its commands)
+
+    for module in ("reminders", "compile", "serve", "demo"):
+        try:
+            __import__(f"remiss.cli.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"remiss.cli.{module}":
+                raise
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

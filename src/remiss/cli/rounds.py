@@ -1,0 +1,137 @@
+"""``remiss round …``: open, list, status, extend, close."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from remiss.cli import NowOption, application, fail, round_app, set_clock, settings, shell
+
+
+@round_app.command("open")
+@shell
+def round_open(file: Path, now: NowOption = None) -> None:
+    """Open a round, or every round in a batch file, and send the invitations."""
+    from flows._run import run_flow
+    from flows.open_round import open_round
+
+    from remiss import roundspec
+
+    s = settings()
+    moment = set_clock(now, s.tz)
+    roundspec.load(file)  # refuse a bad file before any flow machinery starts
+    result = run_flow(open_round, str(file), moment, "cli")
+    for r in result["rounds"]:
+        if r["created"]:
+            typer.echo(
+                f"Öppnade {r['reference']} (id {r['round_id']}): {r['title']} — "
+                f"{r['invitations']} inbjudningar, intern svarsdag {r['internal_deadline']}"
+            )
+        else:
+            typer.echo(f"Redan öppnad {r['reference']} (id {r['round_id']}): inget nytt skickat")
+    d = result["delivery"]
+    typer.echo(
+        f"E-post: {d['sent']} skickade, {d['retrying']} försöks igen, {d['failed']} misslyckade"
+    )
+    for error in d["errors"]:
+        typer.echo(f"  fel: {error}", err=True)
+
+
+@round_app.command("list")
+@shell
+def round_list() -> None:
+    """Rounds with status, deadlines and answered/invited counts."""
+    from remiss.progress import list_rounds
+
+    a = application()
+    with a.sessions() as session:
+        rows = list_rounds(session)
+    if not rows:
+        typer.echo("Inga remisser ännu.")
+        return
+    typer.echo(f"{'id':>4}  {'referens':<22} {'status':<8} {'intern':<10} {'nationell':<10} svar")
+    for r in rows:
+        typer.echo(
+            f"{r.id:>4}  {r.reference:<22} {r.status:<8} {r.internal_deadline.isoformat():<10} "
+            f"{r.national_deadline.isoformat():<10} {r.answered}/{r.invited}  {r.title}"
+        )
+
+
+@round_app.command("status")
+@shell
+def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> None:
+    """Per group and region: who answered, who has a draft, who has not opened."""
+    from remiss import outbox
+    from remiss.progress import round_progress
+    from remiss.rounds import find
+    from remiss.swedish import date_sv
+
+    a = application()
+    with a.sessions() as session:
+        round_ = find(session, round_ref)
+        progress = round_progress(session, round_)
+        mail = outbox.counts(session, round_.id)
+        lead = round_.lead_group.name if round_.lead_group else "–"
+        typer.echo(f"{round_.reference}: {round_.title}")
+        typer.echo(
+            f"Status: {round_.status}; intern svarsdag {date_sv(round_.internal_deadline)}; "
+            f"nationell {date_sv(round_.national_deadline)}; ansvarig: {lead}"
+        )
+        typer.echo(f"Svar: {progress.answered}/{progress.invited}")
+        typer.echo("E-post: " + ", ".join(f"{n} {status}" for status, n in sorted(mail.items())))
+        for group in progress.groups:
+            typer.echo(f"\n{group.name}{' (ansvarig)' if group.id == round_.lead_group_id else ''}")
+            for region in progress.regions:
+                for p in progress.cells.get((group.name, region), []):
+                    typer.echo(f"  {region:<4} {p.name:<28} {p.label}")
+
+
+@round_app.command("extend")
+@shell
+def round_extend(
+    round_ref: Annotated[str, typer.Argument(metavar="ROUND")],
+    deadline: Annotated[str, typer.Option("--deadline", help="Ny intern svarsdag (ÅÅÅÅ-MM-DD).")],
+    now: NowOption = None,
+) -> None:
+    """Move the internal deadline; reminders follow it and non-responders are told."""
+    from remiss.app import deliver_outbox
+    from remiss.lifecycle import extend
+    from remiss.rounds import find
+    from remiss.swedish import date_sv
+
+    s = settings()
+    set_clock(now, s.tz)
+    try:
+        new_date = date.fromisoformat(deadline)
+    except ValueError:
+        fail(f"--deadline: förväntade ett datum ÅÅÅÅ-MM-DD (angivet: {deadline!r})")
+        return
+    a = application()
+    with a.transaction() as session:
+        round_ = find(session, round_ref)
+        told = extend(session, s, round_.id, new_date, actor="cli")
+        reference = round_.reference
+    deliver_outbox(a)
+    typer.echo(f"{reference}: ny intern svarsdag {date_sv(new_date)}; {told} meddelade.")
+
+
+@round_app.command("close")
+@shell
+def round_close(
+    round_ref: Annotated[str, typer.Argument(metavar="ROUND")], now: NowOption = None
+) -> None:
+    """Stop collecting answers now."""
+    from remiss.lifecycle import close
+    from remiss.rounds import find
+
+    s = settings()
+    set_clock(now, s.tz)
+    a = application()
+    with a.transaction() as session:
+        round_ = find(session, round_ref)
+        close(session, round_.id, actor="cli")
+        reference = round_.reference
+    typer.echo(f"{reference}: stängd.")

@@ -1,0 +1,182 @@
+"""Invitations: one per person per round, each with its own personal link."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss import audit, outbox
+from remiss.clock import now
+from remiss.directory import organisation
+from remiss.emails import Attachment, compose
+from remiss.errors import NotFound
+from remiss.ics import deadline_event
+from remiss.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
+from remiss.settings import Settings
+from remiss.swedish import date_sv
+from remiss.tokens import hash_token, new_token
+
+
+def link(settings: Settings, token: str) -> str:
+    return f"{settings.base_url}/r/{token}"
+
+
+def calendar_uid(settings: Settings, invitation: Invitation) -> str:
+    domain = settings.mail_from.rsplit("@", 1)[-1] or "localhost"
+    return f"remiss-round-{invitation.round_id}-invitation-{invitation.id}@{domain}"
+
+
+def calendar_attachment(settings: Settings, round_: Round, invitation: Invitation) -> Attachment:
+    content = deadline_event(
+        uid=calendar_uid(settings, invitation),
+        sequence=round_.deadline_version,
+        day=round_.internal_deadline,
+        summary=f"Sista dag att svara på remiss: {round_.title}",
+        description=(
+            f"Intern svarsdag för remissen {round_.title} ({round_.reference}). "
+            f"Svara via den personliga länken i inbjudan."
+        ),
+        url=None,
+        stamp=now(),
+        organizer=settings.mail_from,
+    )
+    return Attachment(
+        filename="svarsdag.ics",
+        content=content,
+        maintype="text",
+        subtype="calendar",
+        params={"method": "PUBLISH"},
+    )
+
+
+def create(
+    session: Session,
+    round_: Round,
+    person: Person,
+    groups: list[tuple[Group, str]],
+    *,
+    forwarded_from: Invitation | None = None,
+) -> tuple[Invitation, str]:
+    """Create an invitation and return it with its token (shown once, never stored)."""
+    invitation = Invitation(
+        round_id=round_.id,
+        person_id=person.id,
+        status="active",
+        created_at=now(),
+        forwarded_from_id=forwarded_from.id if forwarded_from else None,
+    )
+    session.add(invitation)
+    session.flush()
+    for group, role in groups:
+        session.add(InvitationGroup(invitation_id=invitation.id, group_id=group.id, role=role))
+    return invitation, issue_token(session, invitation.id, "invitation")
+
+
+def issue_token(session: Session, invitation_id: int, purpose: str) -> str:
+    """A new personal link token for an invitation; returned once, stored as a hash."""
+    token = new_token()
+    session.add(
+        InvitationToken(
+            invitation_id=invitation_id,
+            token_hash=hash_token(token),
+            purpose=purpose,
+            created_at=now(),
+        )
+    )
+    return token
+
+
+def queue_email(
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    invitation: Invitation,
+    token: str,
+    *,
+    key: str | None = None,
+    forwarded_by: Person | None = None,
+) -> bool:
+    """Queue the invitation email (with its calendar entry) in the caller's transaction."""
+    person = session.get(Person, invitation.person_id)
+    assert person is not None
+    groups = list(
+        session.scalars(
+            select(Group)
+            .join(InvitationGroup, InvitationGroup.group_id == Group.id)
+            .where(InvitationGroup.invitation_id == invitation.id)
+            .order_by(InvitationGroup.id)
+        )
+    )
+    email = compose(
+        "invitation",
+        to=person.email,
+        to_name=person.name,
+        reply_to=round_.coordinator,
+        attachments=(calendar_attachment(settings, round_, invitation),),
+        round=round_,
+        person=person,
+        groups=groups,
+        lead=round_.lead_group,
+        link=link(settings, token),
+        org=organisation(session),
+        internal_deadline=date_sv(round_.internal_deadline),
+        national_deadline=date_sv(round_.national_deadline),
+        forwarded_by=forwarded_by,
+    )
+    return outbox.queue(
+        session,
+        settings,
+        key=key or f"invitation:{invitation.id}",
+        kind="invitation",
+        email=email,
+        round_id=round_.id,
+        invitation_id=invitation.id,
+    )
+
+
+def resend(session: Session, settings: Settings, invitation_id: int, actor: str) -> Invitation:
+    """Send an invitation again, with a fresh link (earlier links keep working)."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.status != "active":
+        raise NotFound("ingen aktiv inbjudan med det id:t")
+    round_ = session.get(Round, invitation.round_id)
+    assert round_ is not None
+    token = issue_token(session, invitation.id, "resend")
+    session.flush()
+    sends = audit_count(session, invitation.id, "invitation.resend")
+    queue_email(
+        session,
+        settings,
+        round_,
+        invitation,
+        token,
+        key=f"invitation:{invitation.id}:resend:{sends + 1}",
+    )
+    audit.record(
+        session, actor, "invitation.resend", round_id=round_.id, invitation_id=invitation.id
+    )
+    return invitation
+
+
+def audit_count(session: Session, invitation_id: int, action: str) -> int:
+    from sqlalchemy import func
+
+    from remiss.models import AuditEvent
+
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.invitation_id == invitation_id, AuditEvent.action == action)
+        )
+        or 0
+    )
+
+
+def by_token(session: Session, token: str) -> Invitation | None:
+    """The invitation a personal link points at, or None (reveals nothing more)."""
+    return session.scalars(
+        select(Invitation)
+        .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+        .where(InvitationToken.token_hash == hash_token(token))
+    ).first()

@@ -1,0 +1,107 @@
+"""A round's life after opening: extend the internal deadline, close it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss import audit, outbox
+from remiss.clock import now
+from remiss.directory import organisation
+from remiss.emails import compose
+from remiss.errors import InputError, Refused
+from remiss.invitations import calendar_attachment, issue_token, link
+from remiss.models import Invitation, Person, Round
+from remiss.settings import Settings
+from remiss.swedish import date_sv
+from remiss.workdays import end_of_day
+
+
+def close(session: Session, round_id: int, actor: str) -> Round:
+    """Stop collecting answers; closing a closed round changes nothing."""
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise InputError("ingen sådan remiss")
+    if round_.status == "closed":
+        return round_
+    round_.status = "closed"
+    round_.closed_at = now()
+    audit.record(session, actor, "round.close", round_id=round_.id)
+    session.flush()
+    return round_
+
+
+def extend(
+    session: Session, settings: Settings, round_id: int, new_deadline: date, actor: str
+) -> int:
+    """Move the internal deadline and tell everyone who has not answered.
+
+    Returns how many people were told. Reminder offsets follow the new deadline
+    (they are keyed by ``deadline_version``), and the calendar entry keeps its UID
+    with a higher SEQUENCE.
+    """
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise InputError("ingen sådan remiss")
+    if new_deadline > round_.national_deadline:
+        raise InputError(
+            f"den nya interna svarsdagen {date_sv(new_deadline)} ligger efter den nationella "
+            f"svarsdagen {date_sv(round_.national_deadline)}",
+            field="deadline",
+        )
+    new_end = end_of_day(new_deadline, settings.tz)
+    if new_end <= now():
+        raise InputError(f"{date_sv(new_deadline)} har redan passerat", field="deadline")
+    if new_deadline == round_.internal_deadline and round_.status == "open":
+        raise Refused(f"den interna svarsdagen är redan {date_sv(new_deadline)}")
+    previous = round_.internal_deadline
+    round_.internal_deadline = new_deadline
+    round_.internal_deadline_at = new_end
+    round_.deadline_version += 1
+    if round_.status == "closed":
+        round_.status = "open"
+        round_.closed_at = None
+    session.flush()
+    pending = session.execute(
+        select(Invitation, Person)
+        .join(Person, Person.id == Invitation.person_id)
+        .where(
+            Invitation.round_id == round_.id,
+            Invitation.status == "active",
+            Invitation.submitted_at.is_(None),
+            Person.active,
+        )
+        .order_by(Invitation.id)
+    ).all()
+    org = organisation(session)
+    for invitation, person in pending:
+        email = compose(
+            "deadline_extended",
+            to=person.email,
+            to_name=person.name,
+            reply_to=round_.coordinator,
+            attachments=(calendar_attachment(settings, round_, invitation),),
+            round=round_,
+            person=person,
+            org=org,
+            previous_deadline=date_sv(previous),
+            internal_deadline=date_sv(new_deadline),
+            has_draft=invitation.draft_saved_at is not None,
+            link=link(settings, issue_token(session, invitation.id, "extended")),
+        )
+        outbox.queue(
+            session,
+            settings,
+            key=f"extended:{invitation.id}:{round_.deadline_version}",
+            kind="deadline_extended",
+            email=email,
+            round_id=round_.id,
+            invitation_id=invitation.id,
+        )
+    audit.record(
+        session, actor, "round.extend", round_id=round_.id,
+        previous=previous.isoformat(), deadline=new_deadline.isoformat(), told=len(pending),
+    )  # fmt: skip
+    return len(pending)

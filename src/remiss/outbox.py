@@ -1,0 +1,81 @@
+"""The outbox: messages queued in the transaction that caused them, sent once each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from remiss.clock import now
+from remiss.emails import OutgoingEmail, to_mime
+from remiss.models import Message
+from remiss.settings import Settings
+
+
+def queue(
+    session: Session,
+    settings: Settings,
+    *,
+    key: str,
+    kind: str,
+    email: OutgoingEmail,
+    round_id: int | None = None,
+    invitation_id: int | None = None,
+) -> bool:
+    """Queue ``email`` under the idempotency ``key``; return False if the key was taken."""
+    message_id, raw = to_mime(email, settings)
+    moment = now()
+    values = {
+        "idempotency_key": key,
+        "kind": kind,
+        "recipient": email.to,
+        "subject": email.subject,
+        "message_id": message_id,
+        "raw": raw,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": moment,
+        "created_at": moment,
+        "round_id": round_id,
+        "invitation_id": invitation_id,
+    }
+    dialect = session.get_bind().dialect.name
+    statement: Any
+    if dialect == "postgresql":
+        statement = (
+            pg_insert(Message)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        )
+    elif dialect == "sqlite":
+        statement = (
+            sqlite_insert(Message)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        )
+    else:  # pragma: no cover - other databases rely on the unique key alone
+        statement = insert(Message).values(values)
+    result = session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+def counts(session: Session, round_id: int | None = None) -> dict[str, int]:
+    """How many messages are in each status (for one round, or all)."""
+    query = select(Message.status, func.count()).group_by(Message.status)
+    if round_id is not None:
+        query = query.where(Message.round_id == round_id)
+    return {status: n for status, n in session.execute(query).all()}
+
+
+def pending_count(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.status.in_(("pending", "sending")))
+        )
+        or 0
+    )

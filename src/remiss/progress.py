@@ -1,0 +1,178 @@
+"""Where a round stands: each person's state, counted per group and region."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from remiss.models import Group, Invitation, InvitationGroup, Message, Person, Round
+
+# State names, in the order a coordinator reads them.
+STATES = (
+    "submitted",
+    "no_comments",
+    "draft",
+    "opened",
+    "not_opened",
+    "forwarded",
+    "delivery_failed",
+)
+STATE_LABELS = {
+    "submitted": "Svar inskickat",
+    "no_comments": "Inga synpunkter",
+    "draft": "Utkast sparat",
+    "opened": "Öppnad",
+    "not_opened": "Ej öppnad",
+    "forwarded": "Vidarebefordrad",
+    "delivery_failed": "Leverans misslyckades",
+    "revoked": "Återkallad",
+}
+ANSWERED = {"submitted", "no_comments"}
+
+
+def state_of(invitation: Invitation, failed: bool = False) -> str:
+    if invitation.status == "forwarded":
+        return "forwarded"
+    if invitation.status == "revoked":
+        return "revoked"
+    if invitation.submitted_at is not None:
+        return "no_comments" if invitation.no_comments else "submitted"
+    if failed:
+        return "delivery_failed"
+    if invitation.draft_saved_at is not None:
+        return "draft"
+    if invitation.opened_at is not None:
+        return "opened"
+    return "not_opened"
+
+
+@dataclass
+class PersonState:
+    invitation_id: int
+    name: str
+    email: str
+    region: str
+    groups: list[str]
+    state: str
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass
+class RoundProgress:
+    round: Round
+    people: list[PersonState] = field(default_factory=list)
+    # (group name, region code) → people in that cell
+    cells: dict[tuple[str, str], list[PersonState]] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+
+    @property
+    def invited(self) -> int:
+        return sum(1 for p in self.people if p.state not in {"forwarded", "revoked"})
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for p in self.people if p.state in ANSWERED)
+
+    def counts(self) -> Counter[str]:
+        return Counter(p.state for p in self.people)
+
+
+def failed_invitations(session: Session, round_id: int) -> set[int]:
+    rows = session.scalars(
+        select(Message.invitation_id).where(
+            Message.round_id == round_id,
+            Message.kind == "invitation",
+            Message.status == "failed",
+        )
+    )
+    return {r for r in rows if r is not None}
+
+
+def round_progress(session: Session, round_: Round) -> RoundProgress:
+    failed = failed_invitations(session, round_.id)
+    invitations = session.scalars(
+        select(Invitation)
+        .where(Invitation.round_id == round_.id)
+        .options(
+            selectinload(Invitation.person).selectinload(Person.region),
+            selectinload(Invitation.groups).selectinload(InvitationGroup.group),
+        )
+        .order_by(Invitation.id)
+    ).all()
+    progress = RoundProgress(round=round_)
+    progress.groups = sorted(
+        (rg.group for rg in round_.routed_groups),
+        key=lambda g: (g.id != round_.lead_group_id, g.name),
+    )
+    regions: set[str] = set()
+    for inv in invitations:
+        region = inv.person.region.code if inv.person.region else "–"
+        regions.add(region)
+        state = PersonState(
+            invitation_id=inv.id,
+            name=inv.person.name,
+            email=inv.person.email,
+            region=region,
+            groups=[ig.group.name for ig in inv.groups],
+            state=state_of(inv, inv.id in failed),
+        )
+        progress.people.append(state)
+        for ig in inv.groups:
+            progress.cells.setdefault((ig.group.name, region), []).append(state)
+    progress.regions = sorted(regions)
+    return progress
+
+
+@dataclass
+class RoundSummary:
+    id: int
+    reference: str
+    title: str
+    issuer: str
+    status: str
+    batch: str | None
+    national_deadline: date
+    internal_deadline: date
+    invited: int
+    answered: int
+
+
+def list_rounds(session: Session) -> list[RoundSummary]:
+    """Every round with its answered/invited counts, by internal deadline."""
+    live = Invitation.status.in_(("active",))
+    counts = dict(
+        session.execute(
+            select(Invitation.round_id, func.count()).where(live).group_by(Invitation.round_id)
+        ).all()
+    )
+    answered = dict(
+        session.execute(
+            select(Invitation.round_id, func.count())
+            .where(live, Invitation.submitted_at.is_not(None))
+            .group_by(Invitation.round_id)
+        ).all()
+    )
+    rounds = session.scalars(select(Round).order_by(Round.internal_deadline, Round.reference))
+    return [
+        RoundSummary(
+            id=r.id,
+            reference=r.reference,
+            title=r.title,
+            issuer=r.issuer,
+            status=r.status,
+            batch=r.batch,
+            national_deadline=r.national_deadline,
+            internal_deadline=r.internal_deadline,
+            invited=counts.get(r.id, 0),
+            answered=answered.get(r.id, 0),
+        )
+        for r in rounds
+    ]

@@ -1,0 +1,65 @@
+"""Question sets (svarsmallar): shipped by name, or given inline in a round file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from remiss.errors import InputError
+from remiss.yamlio import load_file, validation_error
+
+SETS_DIR = Path(__file__).parent / "question_sets"
+NO_COMMENTS = "Inga synpunkter"
+
+
+class QuestionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    key: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    kind: Literal["position", "text"]
+    text: str = Field(min_length=1)
+    options: list[str] = []
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _options(self) -> QuestionSpec:
+        if self.kind == "position" and len(self.options) < 2:
+            raise ValueError("en ställningstagandefråga behöver minst två svarsalternativ")
+        if self.kind == "text" and self.options:
+            raise ValueError("en textfråga har inga svarsalternativ")
+        return self
+
+
+class QuestionSetSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "inline"
+    questions: list[QuestionSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> QuestionSetSpec:
+        keys = [q.key for q in self.questions]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"frågornas nycklar måste vara unika: {', '.join(duplicates)}")
+        return self
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in SETS_DIR.glob("*.yaml"))
+
+
+@lru_cache(maxsize=16)
+def named(name: str) -> QuestionSetSpec:
+    """The shipped question set called ``name``."""
+    path = SETS_DIR / f"{name}.yaml"
+    if not path.is_file():
+        raise InputError(f"okänd frågemall '{name}' (finns: {', '.join(available())})")
+    doc = load_file(path)
+    try:
+        return QuestionSetSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        raise validation_error(doc, exc) from exc

@@ -1,0 +1,208 @@
+"""Opening rounds: deadlines resolved, routed to groups, invitations issued.
+
+A batch is planned whole before anything is written, so a bad round refuses the
+file and nothing changes. Opening a reference that exists sends nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss import audit, invitations
+from remiss.clock import now
+from remiss.errors import InputError, NotFound
+from remiss.models import Question, Round, RoundGroup
+from remiss.questions import QuestionSetSpec
+from remiss.roundspec import ParsedRound
+from remiss.routing import Route, RoutingError, route
+from remiss.settings import Settings
+from remiss.swedish import date_sv
+from remiss.workdays import end_of_day, on_or_before_working_day, working_days_before
+
+
+@dataclass
+class Deadlines:
+    opens: date
+    national: date
+    internal: date
+    internal_at: datetime
+
+
+@dataclass
+class RoundPlan:
+    parsed: ParsedRound
+    deadlines: Deadlines
+    route: Route
+    questions: QuestionSetSpec
+
+
+@dataclass
+class OpenedRound:
+    round_id: int
+    reference: str
+    title: str
+    created: bool
+    invitations: int
+    internal_deadline: date
+
+
+def resolve_deadlines(parsed: ParsedRound, settings: Settings) -> Deadlines:
+    """Work out the window in local time; refuse a window that is inverted or past."""
+    spec = parsed.spec
+    today = now().astimezone(settings.tz).date()
+    opens = spec.opens or today
+    # A national end date on a holiday moves back to the working day before.
+    national = on_or_before_working_day(spec.deadline)
+    if opens > spec.deadline:
+        raise parsed.error(
+            f"svarstiden är omvänd: start {opens} ligger efter sista svarsdag {spec.deadline}",
+            "opens",
+        )
+    if spec.internal_deadline is not None:
+        internal = spec.internal_deadline
+        if internal > spec.deadline:
+            raise parsed.error(
+                f"den interna svarsdagen {internal} ligger efter den nationella "
+                f"svarsdagen {spec.deadline}",
+                "internal_deadline",
+            )
+        field = "internal_deadline"
+    else:
+        internal = working_days_before(national, settings.internal_margin_days)
+        field = "deadline"
+    if internal < opens:
+        raise parsed.error(
+            f"den interna svarsdagen {internal} ligger före remissens start ({opens}); "
+            "ange internal_deadline",
+            field,
+        )
+    internal_at = end_of_day(internal, settings.tz)
+    if internal_at <= now():
+        raise parsed.error(
+            f"den interna svarsdagen {date_sv(internal)} har redan passerat",
+            field,
+        )
+    return Deadlines(opens=opens, national=national, internal=internal, internal_at=internal_at)
+
+
+def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan:
+    """Check one round against the clock and the directory, without writing."""
+    spec = parsed.spec
+    deadlines = resolve_deadlines(parsed, settings)
+    try:
+        questions = spec.question_set()
+    except InputError as exc:
+        raise parsed.error(exc.message, "questions") from exc
+    try:
+        routed = route(session, spec.areas, spec.groups, spec.lead)
+    except RoutingError as exc:
+        raise parsed.error(str(exc), exc.field) from exc
+    return RoundPlan(parsed=parsed, deadlines=deadlines, route=routed, questions=questions)
+
+
+def find(session: Session, ref: str | int) -> Round:
+    """A round by numeric id or by reference."""
+    round_: Round | None = None
+    if isinstance(ref, int) or str(ref).isdigit():
+        round_ = session.get(Round, int(ref))
+    if round_ is None:
+        round_ = session.scalars(select(Round).where(Round.reference == str(ref))).first()
+    if round_ is None:
+        raise NotFound(f"ingen remiss med id eller referens '{ref}'")
+    return round_
+
+
+def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) -> OpenedRound:
+    spec = plan_.parsed.spec
+    d = plan_.deadlines
+    round_ = Round(
+        reference=spec.reference,
+        title=spec.title,
+        kind=spec.kind,
+        issuer=spec.issuer,
+        documents=[doc.model_dump() for doc in spec.documents],
+        areas=list(spec.areas),
+        batch=spec.period,
+        lead_group_id=plan_.route.lead.id,
+        opens=d.opens,
+        national_deadline=d.national,
+        internal_deadline=d.internal,
+        internal_deadline_at=d.internal_at,
+        deadline_version=0,
+        question_set=spec.question_set_name,
+        coordinator=spec.coordinator,
+        our_reference=spec.our_reference,
+        status="open",
+        created_at=now(),
+    )
+    session.add(round_)
+    session.flush()
+    for position, q in enumerate(plan_.questions.questions):
+        session.add(
+            Question(
+                round_id=round_.id,
+                position=position,
+                key=q.key,
+                kind=q.kind,
+                text=q.text,
+                options=list(q.options),
+                required=q.required,
+            )
+        )
+    for group, reason in plan_.route.groups:
+        session.add(RoundGroup(round_id=round_.id, group_id=group.id, reason=reason))
+    session.flush()
+    session.refresh(round_, ["lead_group"])
+    count = 0
+    for person, memberships in plan_.route.people.values():
+        invitation, token = invitations.create(session, round_, person, memberships)
+        invitations.queue_email(session, settings, round_, invitation, token)
+        count += 1
+    audit.record(
+        session, actor, "round.open", round_id=round_.id, reference=round_.reference,
+        invitations=count,
+    )  # fmt: skip
+    return OpenedRound(
+        round_id=round_.id,
+        reference=round_.reference,
+        title=round_.title,
+        created=True,
+        invitations=count,
+        internal_deadline=round_.internal_deadline,
+    )
+
+
+def open_rounds(
+    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system"
+) -> list[OpenedRound]:
+    """Open every round not yet open; all are checked before any is written."""
+    existing = {
+        r.reference: r
+        for r in session.scalars(
+            select(Round).where(Round.reference.in_([p.spec.reference for p in parsed]))
+        )
+    }
+    plans: list[RoundPlan | Round] = []
+    for item in parsed:
+        found = existing.get(item.spec.reference)
+        plans.append(found if found is not None else plan(session, item, settings))
+    results = []
+    for entry in plans:
+        if isinstance(entry, Round):
+            results.append(
+                OpenedRound(
+                    round_id=entry.id,
+                    reference=entry.reference,
+                    title=entry.title,
+                    created=False,
+                    invitations=0,
+                    internal_deadline=entry.internal_deadline,
+                )
+            )
+        else:
+            results.append(_create(session, settings, entry, actor))
+    return results

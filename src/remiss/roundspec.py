@@ -1,0 +1,179 @@
+"""Round files: one round, or a batch with shared ``defaults``, validated with pydantic.
+
+Every error names the file, the line and what was expected. Deadline and routing
+checks that need the database live in ``rounds.plan``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from remiss.addresses import normalise_email
+from remiss.errors import InputError
+from remiss.questions import QuestionSetSpec, QuestionSpec
+from remiss.swedish import date_sv
+from remiss.yamlio import Located, Location, load_file, load_text, validation_error
+
+ROUND_FIELDS = {
+    "reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens", "deadline",
+    "internal_deadline", "questions", "coordinator", "documents", "our_reference", "period",
+}  # fmt: skip
+
+
+class DocumentSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1)
+    url: str = Field(min_length=1, pattern=r"^https?://\S+$")
+
+
+class RoundSpec(BaseModel):
+    """What a coordinator states about one round; the YAML file and the form both give it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reference: str = Field(min_length=1, max_length=100)
+    title: str = Field(min_length=1, max_length=500)
+    kind: str = ""
+    issuer: str = Field(min_length=1)
+    areas: list[str] = []
+    groups: list[str] = []
+    lead: str | None = None
+    opens: date | None = None
+    deadline: date
+    internal_deadline: date | None = None
+    questions: str | list[QuestionSpec] | QuestionSetSpec = "default"
+    coordinator: str
+    documents: list[DocumentSpec] = []
+    our_reference: str | None = None
+    period: str | None = None
+
+    @field_validator("coordinator")
+    @classmethod
+    def _coordinator(cls, value: str) -> str:
+        return normalise_email(value)
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _documents(cls, value: Any) -> Any:
+        # A bare URL is a document too; its title is the last part of the path.
+        if isinstance(value, list):
+            return [
+                {"title": v.rstrip("/").rsplit("/", 1)[-1] or v, "url": v}
+                if isinstance(v, str)
+                else v
+                for v in value
+            ]
+        return value
+
+    def question_set(self) -> QuestionSetSpec:
+        from remiss.questions import named
+
+        if isinstance(self.questions, str):
+            return named(self.questions)
+        if isinstance(self.questions, QuestionSetSpec):
+            return self.questions
+        return QuestionSetSpec(name="inline", questions=self.questions)
+
+    @property
+    def question_set_name(self) -> str:
+        if isinstance(self.questions, str):
+            return self.questions
+        if isinstance(self.questions, QuestionSetSpec):
+            return self.questions.name
+        return "inline"
+
+
+@dataclass
+class ParsedRound:
+    """A validated round and where it came from, to locate later errors."""
+
+    spec: RoundSpec
+    doc: Located | None = None
+    base: Location = ()
+    own_fields: frozenset[str] = frozenset()
+
+    def error(self, message: str, field: str | None = None) -> InputError:
+        if self.doc is None:
+            return InputError(message, field=field)
+        if field is None or field in self.own_fields or not self.base:
+            loc: Location = (*self.base, field) if field else self.base
+        else:
+            loc = ("defaults", field)
+        return self.doc.error(
+            message, loc, field=f"{self.spec.reference}: {field}" if field else self.spec.reference
+        )
+
+
+def _validate(doc: Located, data: Any, base: Location, defaults: dict[str, Any]) -> ParsedRound:
+    if not isinstance(data, dict):
+        raise doc.error("förväntade en remiss (med reference, title, deadline …)", base)
+    merged = {**defaults, **data}
+    try:
+        spec = RoundSpec.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]["loc"]
+        field = str(first[0]) if first else ""
+        where = base if (field in data or not defaults or field not in defaults) else ("defaults",)
+        raise validation_error(doc, exc, where) from exc
+    return ParsedRound(spec=spec, doc=doc, base=base, own_fields=frozenset(data))
+
+
+def parse(doc: Located) -> list[ParsedRound]:
+    """Validate a single-round or batch document into rounds."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise doc.error("förväntade en remiss, eller en samling med 'defaults' och 'rounds'")
+    if "rounds" not in data:
+        return [_validate(doc, data, (), {})]
+    unknown = set(data) - {"defaults", "rounds"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise doc.error(f"okänd nyckel '{key}' (förväntade 'defaults' och 'rounds')", (key,))
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise doc.error("'defaults' ska vara fält för remisserna", ("defaults",))
+    for key in defaults:
+        if key not in ROUND_FIELDS:
+            raise doc.error(
+                f"okänt fält i defaults (tillåtna: {', '.join(sorted(ROUND_FIELDS))})",
+                ("defaults", key),
+                field=f"defaults.{key}",
+            )
+    rounds = data["rounds"]
+    if not isinstance(rounds, list) or not rounds:
+        raise doc.error("'rounds' ska vara en lista med minst en remiss", ("rounds",))
+    parsed = [_validate(doc, item, ("rounds", i), defaults) for i, item in enumerate(rounds)]
+    seen: dict[str, int] = {}
+    for i, item in enumerate(parsed):
+        if item.spec.reference in seen:
+            raise doc.error(
+                f"referensen '{item.spec.reference}' används två gånger i filen",
+                ("rounds", i, "reference"),
+            )
+        seen[item.spec.reference] = i
+    if "period" not in defaults:
+        opens = [p.spec.opens for p in parsed if p.spec.opens]
+        deadlines = [p.spec.deadline for p in parsed]
+        label = (
+            f"Remissperiod {date_sv(min(opens))} – {date_sv(max(deadlines))}"
+            if opens
+            else f"Sista svarsdag {date_sv(max(deadlines))}"
+        )
+        for p in parsed:
+            if p.spec.period is None:
+                p.spec.period = label
+    return parsed
+
+
+def load(path: str | Path) -> list[ParsedRound]:
+    return parse(load_file(path))
+
+
+def loads(text: str, source: str = "<round>") -> list[ParsedRound]:
+    return parse(load_text(text, source))

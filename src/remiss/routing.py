@@ -1,0 +1,94 @@
+"""Routing: from a round's areas, named groups and lead to the people invited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss.models import Group, Membership, Person
+
+
+@dataclass
+class Route:
+    """The groups a round goes to (in order, with why) and who is in them."""
+
+    groups: list[tuple[Group, str]]
+    lead: Group
+    # person id → (person, [(group, role), …])
+    people: dict[int, tuple[Person, list[tuple[Group, str]]]] = field(default_factory=dict)
+
+
+class RoutingError(ValueError):
+    """A routing input that names nothing in the directory; ``field`` says which."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def active_groups(session: Session) -> list[Group]:
+    return list(session.scalars(select(Group).where(Group.active).order_by(Group.id)))
+
+
+def known_areas(groups: list[Group]) -> set[str]:
+    return {area for g in groups for area in g.areas}
+
+
+def route(session: Session, areas: list[str], named: list[str], lead_key: str | None) -> Route:
+    """Select every active group covering an area, plus the named groups and the lead.
+
+    The lead defaults to the first group routed by the first area.
+    """
+    groups = active_groups(session)
+    by_key = {g.key: g for g in groups}
+    covered = known_areas(groups)
+    for area in areas:
+        if area not in covered:
+            raise RoutingError(
+                f"okänt område '{area}': ingen aktiv grupp täcker det "
+                f"(kända områden: {', '.join(sorted(covered)) or 'inga'})",
+                "areas",
+            )
+    for key in named:
+        if key not in by_key:
+            raise RoutingError(f"okänd grupp '{key}' (ingen aktiv grupp)", "groups")
+    if lead_key is not None and lead_key not in by_key:
+        raise RoutingError(f"okänd ansvarig grupp '{lead_key}' (ingen aktiv grupp)", "lead")
+
+    chosen: dict[int, tuple[Group, str]] = {}
+    for area in areas:
+        for group in groups:
+            if area in group.areas and group.id not in chosen:
+                chosen[group.id] = (group, "area")
+    for key in named:
+        chosen.setdefault(by_key[key].id, (by_key[key], "named"))
+    if lead_key is not None:
+        lead = by_key[lead_key]
+    elif areas:
+        lead = next(g for g in groups if areas[0] in g.areas)
+    elif named:
+        lead = by_key[named[0]]
+    else:
+        raise RoutingError(
+            "remissen anger inget område och ingen grupp och når därför ingen", "areas"
+        )
+    if lead.id not in chosen:
+        chosen[lead.id] = (lead, "lead")
+
+    result = Route(groups=list(chosen.values()), lead=lead)
+    ids = list(chosen)
+    rows = session.execute(
+        select(Membership, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.group_id.in_(ids), Membership.active, Person.active)
+        .order_by(Person.id)
+    ).all()
+    order = {gid: i for i, gid in enumerate(ids)}
+    for membership, person in rows:
+        entry = result.people.setdefault(person.id, (person, []))
+        entry[1].append((chosen[membership.group_id][0], membership.role))
+    for _person, memberships in result.people.values():
+        memberships.sort(key=lambda pair: order[pair[0].id])
+    return result

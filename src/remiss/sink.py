@@ -1,0 +1,115 @@
+"""The local SMTP sink: with no mail server configured, messages land in a Maildir
+under the data folder, where the coordinator can read them in the dashboard."""
+
+from __future__ import annotations
+
+import mailbox
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+class MaildirHandler:
+    """aiosmtpd handler that stores every accepted message in a Maildir."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.maildir = mailbox.Maildir(str(directory), create=True)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        content = envelope.original_content or envelope.content
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        self.maildir.add(content)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningSink:
+    host: str
+    port: int
+    controller: Controller
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def start(directory: Path, host: str = "127.0.0.1", port: int | None = None) -> RunningSink:
+    port = port or free_port()
+    controller = Controller(MaildirHandler(directory), hostname=host, port=port)
+    controller.start()
+    return RunningSink(host=host, port=port, controller=controller)
+
+
+@contextmanager
+def running(directory: Path, port: int | None = None) -> Iterator[RunningSink]:
+    sink = start(directory, port=port)
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@dataclass
+class StoredMessage:
+    key: str
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"] or "")
+
+    @property
+    def to(self) -> str:
+        return str(self.message["To"] or "")
+
+    @property
+    def date(self) -> str:
+        return str(self.message["Date"] or "")
+
+    def text(self) -> str:
+        part = self.message.get_body(preferencelist=("plain",))
+        return str(part.get_content()) if part is not None else ""
+
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        return str(part.get_content()) if part is not None else ""
+
+
+def read_all(directory: Path) -> list[StoredMessage]:
+    """Every message the sink stored, oldest first."""
+    if not directory.exists():
+        return []
+    box = mailbox.Maildir(str(directory), create=False)
+    items = []
+    for key in box.keys():  # noqa: SIM118 - iterating a Maildir yields messages
+        raw = box.get_bytes(key)
+        parsed = message_from_bytes(raw, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        items.append(StoredMessage(key=key, message=parsed))
+    items.sort(key=lambda m: m.key)
+    return items
+
+
+def read_one(directory: Path, key: str) -> StoredMessage | None:
+    box = mailbox.Maildir(str(directory), create=False)
+    try:
+        raw = box.get_bytes(key)
+    except KeyError:
+        return None
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return StoredMessage(key=key, message=parsed)
