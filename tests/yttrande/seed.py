@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.models import (
@@ -81,7 +82,15 @@ class Builder:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        session.add(
+        self.regions = {r.code: r for r in session.scalars(select(Region))}
+        if not self.regions:
+            self._directory()
+        self.groups: dict[str, Group] = {}
+        self.people: dict[str, Person] = {}
+
+    def _directory(self) -> None:
+        """The organisation and its three regions (and one region no longer active)."""
+        self.session.add(
             Organisation(
                 name="Sydöstra sjukvårdsregionen",
                 short="SÖSR",
@@ -89,18 +98,14 @@ class Builder:
                 unit="Regionsjukvårdsledningen",
             )
         )
-        self.regions = {
-            code: Region(code=code, name=name, active=True)
-            for code, name in [
-                ("RÖ", "Region Östergötland"),
-                ("RJL", "Region Jönköpings län"),
-                ("RKL", "Region Kalmar län"),
-            ]
-        }
-        session.add_all(self.regions.values())
-        session.add(Region(code="RX", name="Region Nedlagd", active=False))
-        self.groups: dict[str, Group] = {}
-        self.people: dict[str, Person] = {}
+        for code, name in [
+            ("RÖ", "Region Östergötland"),
+            ("RJL", "Region Jönköpings län"),
+            ("RKL", "Region Kalmar län"),
+        ]:
+            self.regions[code] = Region(code=code, name=name, active=True)
+        self.session.add_all(self.regions.values())
+        self.session.add(Region(code="RX", name="Region Nedlagd", active=False))
 
     def group(self, key: str, name: str, kind: str = "RPO") -> Group:
         group = Group(key=key, name=name, kind=kind, areas=[], active=True)

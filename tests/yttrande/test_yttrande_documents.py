@@ -1,0 +1,207 @@
+"""The rendered yttrande: a formal Word document, an HTML page and its PDF print."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pypdf
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from remiss.errors import RemissError
+from remiss.settings import Settings
+from remiss.yttrande import docx as docx_render
+from remiss.yttrande import html as html_render
+from remiss.yttrande import pdf as pdf_render
+from remiss.yttrande.compile import build
+from remiss.yttrande.model import Yttrande
+from tests.yttrande.seed import DRAFT_TEXT, KARIN_TEXT, KRISTINA_TEXT, LATE_DRAFT_TEXT, PER_TEXT
+
+HEADING = "Yttrande över remiss: Bröstcancer, nationellt vårdprogram"
+
+
+@pytest.fixture
+def yttrande(sessions: sessionmaker[Session], round_id: int, settings: Settings) -> Yttrande:
+    with sessions() as session:
+        return build(session, round_id, settings)
+
+
+def word_paragraphs(data: bytes) -> list[str]:
+    """Every paragraph of a DOCX, body and table cells, in document order."""
+    document = docx.Document(io.BytesIO(data))
+    texts = []
+    for block in document.element.body.iter():
+        if block.tag.endswith("}p"):
+            texts.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+    return texts
+
+
+def word_text_of(data: bytes) -> str:
+    """The document's text: line breaks as newlines, paragraphs apart by a blank line."""
+    document = docx.Document(io.BytesIO(data))
+    lines = []
+    for block in document.element.body.iter():
+        if block.tag.endswith("}p"):
+            parts = []
+            for node in block.iter():
+                if node.tag.endswith("}t"):
+                    parts.append(node.text or "")
+                elif node.tag.endswith("}br"):
+                    parts.append("\n")
+            lines.append("".join(parts))
+    return "\n\n".join(lines)
+
+
+def test_word_document_has_the_formal_outline(yttrande: Yttrande) -> None:
+    paragraphs = word_paragraphs(docx_render.render(yttrande))
+
+    assert HEADING in paragraphs
+    for section in ("Sammanfattning", "Ställningstagande", "Synpunkter", "Underlag"):
+        assert section in paragraphs
+    assert "Datum: 16 februari 2026" in paragraphs
+    assert "Er referens: KS-2026-003" in paragraphs
+    assert "Vår referens: SÖSR-2026-017" in paragraphs
+    assert "Till: RCC i samverkan" in paragraphs
+    assert "För Sydöstra sjukvårdsregionen" in paragraphs
+    assert "Samverkansnämndens presidium" in paragraphs
+    assert "Handläggare: kansli@sosr.example.org" in paragraphs
+    assert "Bilaga: Inkomna synpunkter per person" in paragraphs
+    assert paragraphs.index("Underlag") < paragraphs.index("Bilaga: Inkomna synpunkter per person")
+
+
+def test_word_document_is_a4_and_starts_the_appendix_on_a_new_page(yttrande: Yttrande) -> None:
+    data = docx_render.render(yttrande)
+    section = docx.Document(io.BytesIO(data)).sections[0]
+
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert body.index('w:type="page"') < body.index("Bilaga: Inkomna synpunkter per person")
+
+
+def test_word_document_keeps_every_answer_verbatim_with_its_paragraphs(
+    yttrande: Yttrande,
+) -> None:
+    data = docx_render.render(yttrande)
+    text = word_text_of(data)
+    paragraphs = word_paragraphs(data)
+
+    assert PER_TEXT in text
+    assert KARIN_TEXT in text
+    assert KRISTINA_TEXT in text
+    # Two paragraphs stay two Word paragraphs; a single line break stays inside one.
+    assert "Vårdprogrammet är väl genomarbetat." in paragraphs
+    assert (
+        "Avsnittet om uppföljning bör dock kompletteras med"
+        "ansvarsfördelningen mellan regionerna." in paragraphs
+    )
+
+
+def test_word_document_attributes_answers_to_group_and_region(yttrande: Yttrande) -> None:
+    paragraphs = word_paragraphs(docx_render.render(yttrande))
+
+    assert (
+        "RPO Cancersjukdomar, RPO Kirurgi och plastikkirurgi — Region Jönköpings län:" in paragraphs
+    )
+    assert "RPO Kirurgi och plastikkirurgi — Region Östergötland:" in paragraphs
+    assert "Inga synpunkter har inkommit." in paragraphs  # nobody wrote under Övrigt
+
+
+def test_word_document_names_disagreement_and_who_did_not_answer(yttrande: Yttrande) -> None:
+    text = word_text_of(docx_render.render(yttrande))
+
+    assert "Meningsskiljaktighet" in text
+    assert (
+        "Regionerna skiljer sig åt: Region Jönköpings län och Region Kalmar län tillstyrker; "
+        "Region Östergötland avstyrker." in text
+    )
+    assert "Har inte inkommit med svar: Kunskapsråd Hälsa och rehabilitering." in text
+    assert "Eva Holm" in text
+    assert "Olof Sandberg" in text
+
+
+def test_word_document_leaves_out_drafts(yttrande: Yttrande) -> None:
+    text = word_text_of(docx_render.render(yttrande))
+
+    assert DRAFT_TEXT not in text
+    assert LATE_DRAFT_TEXT not in text
+
+
+def test_word_document_keeps_markup_and_field_codes_as_literal_text(yttrande: Yttrande) -> None:
+    data = docx_render.render(yttrande)
+    text = word_text_of(data)
+    package = zipfile.ZipFile(io.BytesIO(data))
+    xml = "".join(
+        package.read(name).decode() for name in package.namelist() if name.endswith(".xml")
+    )
+
+    assert "<script>alert(1)</script>" in text
+    assert "{ MERGEFIELD Name }" in text
+    assert "w:fldSimple" not in xml
+    assert "w:instrText" not in xml
+    assert "w:fldChar" not in xml
+
+
+def test_word_document_is_dated_by_the_yttrande_not_the_wall_clock(yttrande: Yttrande) -> None:
+    data = docx_render.render(yttrande)
+    props = docx.Document(io.BytesIO(data)).core_properties
+
+    assert props.created is not None
+    assert props.created.date().isoformat() == "2026-02-16"
+    assert props.modified == props.created
+    assert props.title == HEADING
+    assert docx_render.render(yttrande) == data
+
+
+def test_html_escapes_reviewer_markup_and_carries_no_script(yttrande: Yttrande) -> None:
+    page = html_render.render(yttrande)
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page.lower()
+    assert "{ MERGEFIELD Name }" in page
+
+
+def test_html_keeps_paragraphs_and_line_breaks(yttrande: Yttrande) -> None:
+    page = html_render.render(yttrande)
+
+    assert "<p>Vårdprogrammet är väl genomarbetat.</p>" in page
+    assert (
+        "<p>Avsnittet om uppföljning bör dock kompletteras med<br>"
+        "ansvarsfördelningen mellan regionerna.</p>" in page
+    )
+
+
+def test_html_is_self_contained_with_a4_print_css(yttrande: Yttrande) -> None:
+    page = html_render.render(yttrande)
+
+    assert f"<h1>{HEADING}</h1>" in page
+    assert "size: A4" in page
+    assert "counter(page)" in page
+    assert "<link" not in page
+    assert "src=" not in page
+
+
+def test_pdf_prints_heading_and_answers(yttrande: Yttrande) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(pdf_render.render(yttrande)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+    assert HEADING in text
+    assert "Vårdprogrammet är väl genomarbetat." in text
+    assert "Kräver fler operationssalar, minst två, vilket saknar finansiering." in text
+    assert "<script>alert(1)</script>" in text
+    assert "Sida 1 av" in text
+    assert DRAFT_TEXT not in text
+
+
+def test_missing_weasyprint_is_a_clear_error_naming_the_libraries(
+    yttrande: Yttrande, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stands in for a machine without WeasyPrint: the import fails as it would there.
+    monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)
+
+    with pytest.raises(RemissError) as raised:
+        pdf_render.render(yttrande)
+
+    assert "libpango-1.0-0" in str(raised.value)
+    assert "libpangoft2-1.0-0" in str(raised.value)

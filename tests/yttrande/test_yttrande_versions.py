@@ -1,0 +1,252 @@
+"""Stored versions of the yttrande, the coordinator's summary, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import docx
+import pypdf
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from remiss import clock
+from remiss.errors import InputError, NotFound
+from remiss.models import AuditEvent, Invitation, Person, YttrandeVersion
+from remiss.settings import Settings
+from remiss.yttrande import export, versions
+from tests.yttrande.seed import KARIN_TEXT, PER_TEXT, POSITION, Builder
+
+COORDINATOR = "kansli@sosr.example.org"
+Seed = Callable[[Callable[[Builder], Any]], Any]
+
+
+def compile_now(
+    sessions: sessionmaker[Session], round_id: int, settings: Settings, **kwargs: Any
+) -> YttrandeVersion:
+    with sessions.begin() as session:
+        return versions.compile_round(session, round_id, settings, COORDINATOR, **kwargs)
+
+
+def stored_versions(session: Session, round_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(YttrandeVersion)
+            .where(YttrandeVersion.round_id == round_id)
+        )
+        or 0
+    )
+
+
+def late_answer_from_olof(seed: Seed, round_id: int) -> None:
+    def submit(b: Builder) -> None:
+        olof = b.session.scalars(
+            select(Invitation).join(Person).where(Person.name == "Olof Sandberg")
+        ).one()
+        b.answer(
+            olof,
+            {POSITION: "Tillstyrker", "ovrigt": "Sent men väl."},
+            when=datetime(2026, 3, 20, 9, 0, tzinfo=UTC),
+        )
+
+    seed(submit)
+
+
+def test_first_compile_stores_version_one_with_all_formats(
+    sessions, round_id, settings, session
+) -> None:
+    version = compile_now(sessions, round_id, settings)
+
+    assert version.number == 1
+    assert version.created_at == clock.now()
+    assert len(version.checksum) == 64
+    assert version.content["header"]["title"] == "Bröstcancer, nationellt vårdprogram"
+    assert version.docx.startswith(b"PK")
+    assert version.pdf is not None and version.pdf.startswith(b"%PDF")
+    assert "<h1>Yttrande över remiss" in version.html
+    assert stored_versions(session, round_id) == 1
+
+
+def test_compiling_again_with_nothing_new_returns_the_same_version(
+    sessions, round_id, settings, session
+) -> None:
+    first = compile_now(sessions, round_id, settings)
+    clock.set_now(datetime(2026, 2, 16, 15, 0, tzinfo=UTC))  # later the same day
+
+    second = compile_now(sessions, round_id, settings)
+
+    assert (second.id, second.number, second.checksum) == (first.id, 1, first.checksum)
+    assert stored_versions(session, round_id) == 1
+
+
+def test_a_new_submitted_answer_gives_version_two(
+    sessions, seed, round_id, settings, session
+) -> None:
+    first = compile_now(sessions, round_id, settings)
+    late_answer_from_olof(seed, round_id)
+
+    second = compile_now(sessions, round_id, settings)
+
+    assert second.number == 2
+    assert second.checksum != first.checksum
+    assert "Sent men väl." in second.html
+    assert [v.number for v in versions.versions(session, round_id)] == [1, 2]
+    latest = versions.latest(session, round_id)
+    assert latest is not None and latest.number == 2
+
+
+def test_a_new_draft_changes_nothing(sessions, seed, round_id, settings, session) -> None:
+    first = compile_now(sessions, round_id, settings)
+
+    def draft(b: Builder) -> None:
+        eva = b.session.scalars(
+            select(Invitation).join(Person).where(Person.name == "Eva Holm")
+        ).one()
+        b.answer(
+            eva, {"ovrigt": "Bara ett utkast"}, when=datetime(2026, 3, 20, tzinfo=UTC), kind="draft"
+        )
+
+    seed(draft)
+
+    assert compile_now(sessions, round_id, settings).id == first.id
+
+
+def test_compile_audits_a_new_version(sessions, round_id, settings, session) -> None:
+    compile_now(sessions, round_id, settings)
+    compile_now(sessions, round_id, settings)
+
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "yttrande.compile")
+    ).all()
+    assert [(e.actor, e.round_id, e.detail["number"]) for e in events] == [
+        (COORDINATOR, round_id, 1)
+    ]
+
+
+def test_compile_without_pdf_stores_none_and_fills_it_in_later(
+    sessions, round_id, settings
+) -> None:
+    first = compile_now(sessions, round_id, settings, formats=("docx", "html"))
+    assert first.pdf is None
+
+    again = compile_now(sessions, round_id, settings)
+
+    assert again.id == first.id
+    assert again.pdf is not None and again.pdf.startswith(b"%PDF")
+
+
+def test_unknown_format_is_refused(sessions, round_id, settings) -> None:
+    with pytest.raises(InputError, match="okänt format: odt"):
+        compile_now(sessions, round_id, settings, formats=("docx", "odt"))
+
+
+def test_summary_edit_appears_in_word_html_and_pdf(sessions, round_id, settings, session) -> None:
+    compile_now(sessions, round_id, settings)
+    with sessions.begin() as s:
+        versions.update_summary(
+            s,
+            round_id,
+            "SÖSR tillstyrker vårdprogrammet.\n\nUppföljningen behöver förtydligas.",
+            "Anna Andersson, ordförande",
+            COORDINATOR,
+        )
+
+    version = compile_now(sessions, round_id, settings)
+
+    assert version.number == 2
+    word = [p.text for p in docx.Document(io.BytesIO(version.docx)).paragraphs]
+    assert "SÖSR tillstyrker vårdprogrammet." in word
+    assert "Uppföljningen behöver förtydligas." in word
+    assert "Anna Andersson, ordförande" in word
+    assert "<p>SÖSR tillstyrker vårdprogrammet.</p>" in version.html
+    assert "<p>Anna Andersson, ordförande</p>" in version.html
+    assert version.pdf is not None
+    pdf_text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(version.pdf)).pages
+    )
+    assert "SÖSR tillstyrker vårdprogrammet." in pdf_text
+    assert "Anna Andersson, ordförande" in pdf_text
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "yttrande.summary")).one()
+    assert (event.actor, event.round_id) == (COORDINATOR, round_id)
+
+
+def test_clearing_the_summary_brings_back_the_generated_one(sessions, round_id, settings) -> None:
+    with sessions.begin() as s:
+        versions.update_summary(s, round_id, "Egen text", None, COORDINATOR)
+    with sessions.begin() as s:
+        versions.update_summary(s, round_id, "   ", "  ", COORDINATOR)
+
+    version = compile_now(sessions, round_id, settings)
+
+    assert version.content["summary_generated"] is True
+    assert version.content["signature"]["signatory"] == "Samverkansnämndens presidium"
+
+
+def test_unknown_round_is_not_found_everywhere(sessions, round_id, settings, session) -> None:
+    missing = round_id + 1000
+
+    with pytest.raises(NotFound):
+        compile_now(sessions, missing, settings)
+    for call in (
+        lambda: versions.latest(session, missing),
+        lambda: versions.versions(session, missing),
+        lambda: versions.update_summary(session, missing, "x", None, COORDINATOR),
+        lambda: export.answers_csv(session, missing),
+    ):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_latest_is_none_before_the_first_compile(session, round_id) -> None:
+    assert versions.latest(session, round_id) is None
+    assert versions.versions(session, round_id) == []
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
+def test_csv_has_one_row_per_respondent_and_question(session, round_id) -> None:
+    rows = csv_rows(export.answers_csv(session, round_id))
+
+    people = sorted({r["namn"] for r in rows})
+    assert people == ["Anna Ek", "Karin Kvist", "Kristina Fransson", "Maria Lind", "Per Wallin"]
+    assert len(rows) == 5 * 6
+    per = {r["fråga"]: r for r in rows if r["namn"] == "Per Wallin"}
+    assert per["innehall"]["svar"] == PER_TEXT
+    assert per["innehall"]["grupper"] == "RPO Cancersjukdomar, RPO Kirurgi och plastikkirurgi"
+    assert per["innehall"]["region"] == "Region Jönköpings län"
+    assert per["innehall"]["roll"] == "ordförande"
+    assert per["innehall"]["inskickat"] == "2026-03-02T09:30:00+00:00"
+    assert per[POSITION]["svar"] == "Tillstyrker"
+    anna = [r for r in rows if r["namn"] == "Anna Ek"]
+    assert {r["inga synpunkter"] for r in anna} == {"ja"}
+
+
+def test_csv_round_trips_commas_quotes_and_newlines(session, round_id) -> None:
+    rows = csv_rows(export.answers_csv(session, round_id))
+
+    karin = next(r for r in rows if r["namn"] == "Karin Kvist" and r["fråga"] == "avsnitt")
+    assert karin["svar"] == KARIN_TEXT
+    assert karin["referens"] == "KS-2026-003"
+
+
+def test_csv_never_hands_excel_a_formula(seed: Seed, session) -> None:
+    def fill(b: Builder) -> int:
+        group = b.group("g", "Grupp")
+        round_ = b.round()
+        invitation = b.invite(round_, b.person("Eve Formel", "RJL"), group)
+        b.answer(
+            invitation, {"ovrigt": '=HYPERLINK("http://x")'}, when=datetime(2026, 3, 2, tzinfo=UTC)
+        )
+        return round_.id
+
+    rows = csv_rows(export.answers_csv(session, seed(fill)))
+
+    assert next(r for r in rows if r["fråga"] == "ovrigt")["svar"] == '\'=HYPERLINK("http://x")'
