@@ -17,7 +17,16 @@ from remiss.yttrande import html as html_render
 from remiss.yttrande import pdf as pdf_render
 from remiss.yttrande.compile import build
 from remiss.yttrande.model import Yttrande
-from tests.yttrande.seed import DRAFT_TEXT, KARIN_TEXT, KRISTINA_TEXT, LATE_DRAFT_TEXT, PER_TEXT
+from remiss.yttrande.versions import compile_round
+from tests.yttrande.seed import (
+    DRAFT_TEXT,
+    KARIN_TEXT,
+    KRISTINA_TEXT,
+    LATE_DRAFT_TEXT,
+    PER_TEXT,
+    Builder,
+    at,
+)
 
 HEADING = "Yttrande över remiss: Bröstcancer, nationellt vårdprogram"
 
@@ -205,3 +214,38 @@ def test_missing_weasyprint_is_a_clear_error_naming_the_libraries(
 
     assert "libpango-1.0-0" in str(raised.value)
     assert "libpangoft2-1.0-0" in str(raised.value)
+
+
+def test_round_without_any_answers_compiles_in_every_format(
+    sessions: sessionmaker[Session], round_where, settings: Settings
+) -> None:
+    round_id = round_where(None, None, None)
+
+    with sessions.begin() as session:
+        version = compile_round(session, round_id, settings, "kansli@sosr.example.org")
+
+    word = word_text_of(version.docx)
+    assert word.count("Inga synpunkter har inkommit.") >= 5  # every text question, and the bilaga
+    assert "Ingen grupp har tagit ställning." in word
+    assert "Har inte inkommit med svar: Grupp 1, Grupp 2, Grupp 3." in word
+    assert "Inga synpunkter har inkommit." in version.html
+    assert version.pdf is not None
+    assert "Inga synpunkter har inkommit." in pypdf.PdfReader(io.BytesIO(version.pdf)).pages[
+        0
+    ].extract_text().replace("\n", " ")
+
+
+def test_word_document_survives_control_characters_pasted_into_an_answer(
+    sessions: sessionmaker[Session], seed, settings: Settings
+) -> None:
+    def fill(b: Builder) -> int:
+        group = b.group("g", "Grupp")
+        round_ = b.round()
+        invitation = b.invite(round_, b.person("Per Wallin", "RJL"), group)
+        b.answer(invitation, {"ovrigt": "Före\x0bEfter\x00\tslut"}, when=at(2))
+        return round_.id
+
+    with sessions() as session:
+        yttrande = build(session, seed(fill), settings)
+
+    assert "FöreEfter\tslut" in word_text_of(docx_render.render(yttrande))

@@ -19,7 +19,7 @@ from remiss.errors import NotFound
 from remiss.models import AnswerVersion, Group, Invitation, InvitationGroup, Region, Round
 from remiss.settings import Settings
 from remiss.swedish import date_sv, datetime_sv
-from remiss.yttrande import wording
+from remiss.yttrande import positions, wording
 from remiss.yttrande.model import (
     NO_COMMENTS,
     Answer,
@@ -27,8 +27,6 @@ from remiss.yttrande.model import (
     Header,
     NonResponder,
     PersonAnswers,
-    PositionRow,
-    PositionSection,
     QuestionAnswer,
     Signature,
     TextSection,
@@ -134,8 +132,8 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
     consulted = _consulted(round_, people)
     day = _document_date(round_, settings)
 
-    positions = tuple(
-        _position_section(q.key, q.text, q.options, respondents)
+    sections = tuple(
+        positions.section(q.key, q.text, q.options, _stances(q.key, respondents))
         for q in round_.questions
         if q.kind == "position"
     )
@@ -143,7 +141,9 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
     generated = not summary
     if generated:
         summary = "\n\n".join(
-            _position_line(q.text, q.options, q.key, respondents, consulted)
+            positions.summary_line(
+                q.text, q.options, _stances(q.key, respondents), [g.name for g in consulted]
+            )
             for q in round_.questions
             if q.kind == "position"
         )
@@ -163,7 +163,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
         opening=wording.opening(org.name, [r.name for r in regions]),
         summary=summary,
         summary_generated=generated,
-        positions=positions,
+        positions=sections,
         texts=tuple(
             TextSection(
                 key=q.key,
@@ -211,64 +211,16 @@ def _consulted(round_: Round, people: list[Invitee]) -> list[Group]:
     return sorted(groups.values(), key=_group_key)
 
 
-def _stance(person: Invitee, key: str) -> str | None:
-    value = person.value(key)
-    if value:
-        return value
-    assert person.answer is not None
-    return NO_COMMENTS if person.answer.no_comments else None
-
-
-def _position_section(
-    key: str, question: str, options: list[str], respondents: list[Invitee]
-) -> PositionSection:
-    counts: dict[tuple[str, str, str], int] = {}
-    stances: list[tuple[str, str, str]] = []
+def _stances(key: str, respondents: list[Invitee]) -> list[positions.Stance]:
+    """What each respondent answered to a position question ('Inga synpunkter' counts)."""
+    result = []
     for person in respondents:
-        stance = _stance(person, key)
-        if stance is None:
-            continue
-        for group in person.groups or ():
-            counts[(group.name, person.region, stance)] = (
-                counts.get((group.name, person.region, stance), 0) + 1
-            )
-            stances.append((group.name, person.region, stance))
-    region_codes = {p.region: p.region_code for p in respondents}
-    rows = sorted(
-        (
-            PositionRow(group=g, region=r, position=s, respondents=n)
-            for (g, r, s), n in counts.items()
-        ),
-        key=lambda row: (
-            wording.sort_key(row.group),
-            region_codes.get(row.region, ""),
-            wording.option_order(row.position, options),
-        ),
-    )
-    return PositionSection(
-        key=key,
-        question=question,
-        rows=tuple(rows),
-        disagreement=wording.disagreement(stances, options),
-    )
-
-
-def _position_line(
-    question: str, options: list[str], key: str, respondents: list[Invitee], consulted: list[Group]
-) -> str:
-    stances: dict[str, list[str]] = {}
-    for person in respondents:
-        stance = _stance(person, key)
-        if stance is not None:
-            for group in person.groups:
-                stances.setdefault(group.name, []).append(stance)
-    group_positions = {
-        name: position
-        for name, given in stances.items()
-        if (position := wording.group_position(given, options)) is not None
-    }
-    silent = sum(1 for g in consulted if g.name not in group_positions)
-    return wording.position_summary(question, group_positions, silent, options)
+        assert person.answer is not None
+        value = person.value(key) or (NO_COMMENTS if person.answer.no_comments else "")
+        if value:
+            groups = tuple(g.name for g in person.groups)
+            result.append(positions.Stance(groups, person.region, person.region_code, value))
+    return result
 
 
 def _underlag(round_: Round, people: list[Invitee], consulted: list[Group]) -> Underlag:
