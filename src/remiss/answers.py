@@ -1,0 +1,250 @@
+"""Reviewer answers: the page behind a personal link, drafts, submissions, receipts.
+
+Every save appends an ``AnswerVersion``; nothing a reviewer sent is overwritten.
+Reading the page changes nothing (mail scanners open links): the invitation is
+marked opened by the reviewer's first POST.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss import audit, outbox
+from remiss.clock import now
+from remiss.directory import organisation
+from remiss.emails import compose
+from remiss.errors import InputError, NotFound, Refused
+from remiss.invitations import by_token, issue_token, link
+from remiss.models import AnswerVersion, Group, Invitation, Question, Round
+from remiss.questions import NO_COMMENTS
+from remiss.settings import Settings
+from remiss.swedish import date_sv, datetime_sv
+
+CLOSED = "Remissen är stängd för svar. Den interna svarsdagen har passerat."
+FORWARDED = (
+    "Du har vidarebefordrat remissen. Den här länken kan inte längre användas för att svara."
+)
+DOUBLE_SUBMIT = (
+    "Ditt svar är redan inskickat med exakt det här innehållet. "
+    "Ändra något om du vill skicka in en ny version."
+)
+MISSING = "Besvara frågan innan du skickar in."
+BAD_OPTION = "Välj ett av svarsalternativen."
+
+
+class MissingAnswers(InputError):
+    """A submission that leaves required questions open; ``fields`` maps key → message."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("Några frågor behöver besvaras innan du skickar in.")
+        self.fields = fields
+
+
+@dataclass
+class AnswerPage:
+    """Everything the reviewer's page shows, read in one transaction."""
+
+    invitation: Invitation
+    round: Round
+    groups: list[Group]
+    questions: list[Question]
+    values: dict[str, str]
+    latest: AnswerVersion | None
+    submitted: AnswerVersion | None
+    editable: bool
+    forwarded_to: str | None = None
+    answers: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def has_newer_draft(self) -> bool:
+        return (
+            self.latest is not None and self.latest.kind == "draft" and self.submitted is not None
+        )
+
+
+def find(session: Session, token: str) -> Invitation:
+    """The invitation behind a link; unknown and revoked links look the same."""
+    invitation = by_token(session, token)
+    if invitation is None or invitation.status == "revoked":
+        raise NotFound("Sidan finns inte.")
+    return invitation
+
+
+def is_editable(invitation: Invitation, round_: Round) -> bool:
+    if invitation.status != "active":
+        return False
+    if invitation.late_allowed:
+        return True
+    return round_.status == "open" and now() < round_.internal_deadline_at
+
+
+def latest(invitation: Invitation, kind: str | None = None) -> AnswerVersion | None:
+    versions = [v for v in invitation.versions if kind is None or v.kind == kind]
+    return versions[-1] if versions else None
+
+
+def answer_lines(questions: list[Question], version: AnswerVersion | None) -> list[tuple[str, str]]:
+    """(question, answer) pairs as the reviewer gave them, for receipts and read-only pages."""
+    if version is None:
+        return []
+    if version.no_comments:
+        return [("Svar", NO_COMMENTS)]
+    return [(q.text, str(version.values.get(q.key, "")).strip() or "–") for q in questions]
+
+
+def view(session: Session, token: str) -> AnswerPage:
+    """The page for a personal link; changes nothing."""
+    invitation = find(session, token)
+    round_ = invitation.round
+    submitted = latest(invitation, "submitted")
+    newest = latest(invitation)
+    page = AnswerPage(
+        invitation=invitation,
+        round=round_,
+        groups=[ig.group for ig in invitation.groups],
+        questions=list(round_.questions),
+        values={k: str(v) for k, v in (newest.values if newest else {}).items()},
+        latest=newest,
+        submitted=submitted,
+        editable=is_editable(invitation, round_),
+        answers=answer_lines(list(round_.questions), submitted),
+    )
+    if invitation.status == "forwarded":
+        successor = session.scalars(
+            select(Invitation).where(Invitation.forwarded_from_id == invitation.id)
+        ).first()
+        page.forwarded_to = successor.person.name if successor else None
+    return page
+
+
+def clean(questions: list[Question], raw: dict[str, str]) -> dict[str, str]:
+    """Keep the round's questions only, with line endings made plain and empty ones dropped."""
+    values: dict[str, str] = {}
+    for q in questions:
+        value = raw.get(q.key, "")
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = value.strip() if q.kind == "position" else value.rstrip()
+        if value.strip():
+            values[q.key] = value
+    return values
+
+
+def check_options(questions: list[Question], values: dict[str, str]) -> dict[str, str]:
+    return {
+        q.key: BAD_OPTION
+        for q in questions
+        if q.kind == "position" and q.key in values and values[q.key] not in q.options
+    }
+
+
+def _editable_invitation(session: Session, token: str) -> Invitation:
+    invitation = find(session, token)
+    if invitation.status == "forwarded":
+        raise Refused(FORWARDED)
+    if not is_editable(invitation, invitation.round):
+        raise Refused(CLOSED)
+    if invitation.opened_at is None:
+        invitation.opened_at = now()
+    return invitation
+
+
+def _append(
+    session: Session, invitation: Invitation, kind: str, values: dict[str, Any], no_comments: bool
+) -> AnswerVersion:
+    newest = latest(invitation)
+    version = AnswerVersion(
+        invitation_id=invitation.id,
+        number=(newest.number if newest else 0) + 1,
+        kind=kind,
+        values=values,
+        no_comments=no_comments,
+        created_at=now(),
+    )
+    session.add(version)
+    invitation.versions.append(version)
+    return version
+
+
+def save_draft(session: Session, token: str, raw: dict[str, str]) -> AnswerVersion:
+    """Keep what the reviewer typed as a draft; nothing is required yet."""
+    invitation = _editable_invitation(session, token)
+    questions = list(invitation.round.questions)
+    values = clean(questions, raw)
+    errors = check_options(questions, values)
+    if errors:
+        raise MissingAnswers(errors)
+    version = _append(session, invitation, "draft", values, no_comments=False)
+    invitation.draft_saved_at = version.created_at
+    session.flush()
+    audit.record(
+        session, invitation.person.email, "answer.draft",
+        round_id=invitation.round_id, invitation_id=invitation.id, version=version.number,
+    )  # fmt: skip
+    return version
+
+
+def submit(
+    session: Session, settings: Settings, token: str, raw: dict[str, str], *, no_comments: bool
+) -> AnswerVersion:
+    """Submit an answer (or "Inga synpunkter"); queue a receipt with a copy of it."""
+    invitation = _editable_invitation(session, token)
+    questions = list(invitation.round.questions)
+    values = {} if no_comments else clean(questions, raw)
+    if not no_comments:
+        errors = check_options(questions, values)
+        errors.update({q.key: MISSING for q in questions if q.required and q.key not in values})
+        if errors:
+            raise MissingAnswers(errors)
+    previous = latest(invitation, "submitted")
+    if previous is not None and previous.values == values and previous.no_comments == no_comments:
+        raise Refused(DOUBLE_SUBMIT)
+    version = _append(session, invitation, "submitted", values, no_comments)
+    invitation.submitted_at = version.created_at
+    invitation.no_comments = no_comments
+    late = invitation.late_allowed and not (
+        invitation.round.status == "open" and now() < invitation.round.internal_deadline_at
+    )
+    if late:
+        invitation.late_allowed = False
+    session.flush()
+    audit.record(
+        session, invitation.person.email, "answer.submit",
+        round_id=invitation.round_id, invitation_id=invitation.id, version=version.number,
+        no_comments=no_comments, late=late,
+    )  # fmt: skip
+    queue_receipt(session, settings, invitation, version)
+    return version
+
+
+def queue_receipt(
+    session: Session, settings: Settings, invitation: Invitation, version: AnswerVersion
+) -> bool:
+    round_ = invitation.round
+    person = invitation.person
+    email = compose(
+        "receipt",
+        to=person.email,
+        to_name=person.name,
+        reply_to=round_.coordinator,
+        round=round_,
+        person=person,
+        org=organisation(session),
+        answers=answer_lines(list(round_.questions), version),
+        submitted_at=datetime_sv(version.created_at, settings.tz),
+        internal_deadline=date_sv(round_.internal_deadline),
+        version=version.number,
+        link=link(settings, issue_token(session, invitation.id, "receipt")),
+    )
+    return outbox.queue(
+        session,
+        settings,
+        key=f"receipt:{invitation.id}:{version.number}",
+        kind="receipt",
+        email=email,
+        round_id=round_.id,
+        invitation_id=invitation.id,
+    )

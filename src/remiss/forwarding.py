@@ -1,0 +1,103 @@
+"""Forwarding a remiss to a colleague, who then answers in the forwarder's place."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss import audit, invitations
+from remiss.addresses import normalise_email
+from remiss.answers import CLOSED, FORWARDED, find, is_editable, latest
+from remiss.clock import now
+from remiss.errors import InputError, Refused
+from remiss.models import AnswerVersion, Invitation, Person
+from remiss.settings import Settings
+
+
+def _colleague(session: Session, forwarder: Person, name: str, email: str) -> Person:
+    """The person behind ``email``, added as an external colleague if unknown."""
+    person = session.scalars(select(Person).where(Person.email == email)).first()
+    if person is None:
+        person = Person(
+            email=email, name=name, region_id=forwarder.region_id, active=True, external=True
+        )
+        session.add(person)
+        session.flush()
+    elif not person.active:
+        person.active = True
+    return person
+
+
+def forward(
+    session: Session,
+    settings: Settings,
+    token: str,
+    *,
+    name: str,
+    email: str,
+    move_draft: bool,
+) -> Invitation:
+    """Hand the invitation behind ``token`` to a colleague and send them their own link."""
+    old = find(session, token)
+    if old.status == "forwarded":
+        raise Refused(FORWARDED)
+    round_ = old.round
+    if not is_editable(old, round_):
+        raise Refused(CLOSED)
+    if old.submitted_at is not None:
+        raise Refused(
+            "Du har redan skickat in ett svar, så remissen kan inte vidarebefordras. "
+            "Kontakta samordnaren om någon annan ska svara."
+        )
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("Skriv kollegans namn.", field="name")
+    try:
+        address = normalise_email(email)
+    except ValueError as exc:
+        raise InputError("Skriv en giltig e-postadress.", field="email") from exc
+    forwarder = old.person
+    if address == forwarder.email:
+        raise InputError("Du kan inte vidarebefordra remissen till dig själv.", field="email")
+    colleague = _colleague(session, forwarder, name, address)
+    taken = session.scalars(
+        select(Invitation).where(
+            Invitation.round_id == round_.id, Invitation.person_id == colleague.id
+        )
+    ).first()
+    if taken is not None:
+        raise InputError(f"{address} är redan inbjuden till den här remissen.", field="email")
+    if old.opened_at is None:
+        old.opened_at = now()
+    groups = [(ig.group, ig.role) for ig in old.groups]
+    new, new_token = invitations.create(session, round_, colleague, groups, forwarded_from=old)
+    draft = latest(old)
+    if move_draft and draft is not None:
+        session.add(
+            AnswerVersion(
+                invitation_id=new.id,
+                number=1,
+                kind="draft",
+                values=dict(draft.values),
+                no_comments=False,
+                created_at=now(),
+            )
+        )
+        new.draft_saved_at = now()
+    old.status = "forwarded"
+    session.flush()
+    invitations.queue_email(
+        session,
+        settings,
+        round_,
+        new,
+        new_token,
+        key=f"invitation:{new.id}",
+        forwarded_by=forwarder,
+    )
+    audit.record(
+        session, forwarder.email, "invitation.forward",
+        round_id=round_.id, invitation_id=old.id, to_invitation=new.id, to=address,
+        moved_draft=bool(move_draft and draft is not None),
+    )  # fmt: skip
+    return new

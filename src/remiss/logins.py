@@ -1,0 +1,95 @@
+"""Coordinator login by one-time link: only a hash is kept, a link works once, for 30 minutes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from remiss import audit, outbox
+from remiss.addresses import normalise_email
+from remiss.clock import now
+from remiss.coordinators import is_coordinator
+from remiss.directory import organisation
+from remiss.emails import compose
+from remiss.errors import InputError
+from remiss.models import LoginToken
+from remiss.settings import Settings
+from remiss.tokens import hash_token, new_token
+
+VALID_FOR = timedelta(minutes=30)
+NEUTRAL = "Om adressen är behörig har en inloggningslänk skickats. Den gäller i 30 minuter."
+
+
+def _issue(session: Session, email: str) -> tuple[LoginToken, str]:
+    token = new_token()
+    moment = now()
+    row = LoginToken(
+        token_hash=hash_token(token),
+        email=email,
+        created_at=moment,
+        expires_at=moment + VALID_FOR,
+    )
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def url(settings: Settings, token: str) -> str:
+    return f"{settings.base_url}/login/{token}"
+
+
+def request_login(session: Session, settings: Settings, email: str) -> str:
+    """Mail a login link if ``email`` may log in; answer the same neutral words either way."""
+    try:
+        address = normalise_email(email)
+    except ValueError as exc:
+        raise InputError("Skriv en giltig e-postadress.", field="email") from exc
+    if not is_coordinator(session, settings, address):
+        return NEUTRAL
+    row, token = _issue(session, address)
+    message = compose(
+        "login",
+        to=address,
+        org=organisation(session),
+        link=url(settings, token),
+        minutes=int(VALID_FOR.total_seconds() // 60),
+    )
+    outbox.queue(session, settings, key=f"login:{row.id}", kind="login", email=message)
+    audit.record(session, address, "login.request")
+    return NEUTRAL
+
+
+def login_link(session: Session, settings: Settings, email: str) -> str:
+    """A working one-time login link for ``email``, for the operator starting the service."""
+    _row, token = _issue(session, normalise_email(email))
+    return url(settings, token)
+
+
+def is_valid(session: Session, token: str) -> bool:
+    """Whether a link could still log someone in; uses nothing up."""
+    row = session.scalars(
+        select(LoginToken).where(LoginToken.token_hash == hash_token(token))
+    ).first()
+    return row is not None and row.used_at is None and row.expires_at > now()
+
+
+def redeem(session: Session, token: str) -> str | None:
+    """Use a login link: the email it was for, or None. A link works only once."""
+    moment = now()
+    claimed = session.execute(
+        update(LoginToken)
+        .where(
+            LoginToken.token_hash == hash_token(token),
+            LoginToken.used_at.is_(None),
+            LoginToken.expires_at > moment,
+        )
+        .values(used_at=moment)
+        .returning(LoginToken.email)
+    ).first()
+    if claimed is None:
+        return None
+    email = str(claimed[0])
+    audit.record(session, email, "login")
+    return email

@@ -1,0 +1,140 @@
+"""Opening a round from the dashboard form: the same checks as a round file, per field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from remiss import rounds, roundspec
+from remiss.errors import InputError
+from remiss.questions import available
+from remiss.roundspec import ParsedRound, RoundSpec
+from remiss.routing import active_groups, known_areas
+from remiss.settings import Settings
+
+FIELDS = (
+    "reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens", "deadline",
+    "internal_deadline", "questions", "coordinator", "documents", "period",
+)  # fmt: skip
+
+_MESSAGES = {
+    "missing": "Fältet behöver fyllas i.",
+    "string_too_short": "Fältet behöver fyllas i.",
+    "string_too_long": "Texten är för lång.",
+    "date_from_datetime_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "date_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "date_type": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "string_pattern_mismatch": "Har fel format.",
+}
+
+
+class FormErrors(InputError):
+    """Errors of the round form, one message per field."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("Formuläret innehåller fel.")
+        self.fields = fields
+
+
+@dataclass
+class FormChoices:
+    areas: list[str]
+    groups: list[tuple[str, str]]  # (key, name)
+    question_sets: list[str] = field(default_factory=available)
+
+
+def choices(session: Session) -> FormChoices:
+    groups = active_groups(session)
+    return FormChoices(
+        areas=sorted(known_areas(groups)),
+        groups=sorted(((g.key, g.name) for g in groups), key=lambda pair: pair[1]),
+    )
+
+
+def _documents(text: str) -> list[dict[str, str]]:
+    """One document a line: ``Titel | https://…`` or just the address."""
+    documents = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        title, _, address = line.rpartition("|")
+        address = address.strip()
+        if not address.startswith(("http://", "https://")) or " " in address:
+            raise FormErrors(
+                {"documents": f"Rad {number}: ange 'Titel | https://…' eller en webbadress."}
+            )
+        documents.append(
+            {"title": title.strip() or address.rstrip("/").rsplit("/", 1)[-1], "url": address}
+        )
+    return documents
+
+
+def _message(error: dict[str, object]) -> str:
+    kind = str(error.get("type", ""))
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    message = str(error.get("msg", "Ogiltigt värde."))
+    return message.removeprefix("Value error, ")
+
+
+def parse(form: dict[str, str | list[str]]) -> ParsedRound:
+    """Validate the form into a round, or raise FormErrors naming every bad field."""
+
+    def text(name: str) -> str:
+        value = form.get(name, "")
+        return value.strip() if isinstance(value, str) else ""
+
+    def many(name: str) -> list[str]:
+        value = form.get(name, [])
+        return [v for v in ([value] if isinstance(value, str) else value) if v]
+
+    data: dict[str, object] = {
+        "reference": text("reference"),
+        "title": text("title"),
+        "kind": text("kind"),
+        "issuer": text("issuer"),
+        "areas": many("areas"),
+        "groups": many("groups"),
+        "lead": text("lead") or None,
+        "opens": text("opens") or None,
+        "deadline": text("deadline") or None,
+        "internal_deadline": text("internal_deadline") or None,
+        "questions": text("questions") or "default",
+        "coordinator": text("coordinator"),
+        "period": text("period") or None,
+        "documents": _documents(text("documents")),
+    }
+    try:
+        spec = RoundSpec.model_validate(data)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "reference"
+            errors.setdefault(name if name in FIELDS else "reference", _message(dict(error)))
+        raise FormErrors(errors) from exc
+    return ParsedRound(spec=spec)
+
+
+def open_from_form(
+    session: Session, settings: Settings, form: dict[str, str | list[str]], actor: str
+) -> rounds.OpenedRound:
+    """Open the round the form describes; deadline and routing errors land on their field."""
+    parsed = parse(form)
+    try:
+        [opened] = rounds.open_rounds(session, settings, [parsed], actor)
+    except InputError as exc:
+        name = (exc.field or "").rsplit(": ", 1)[-1]
+        raise FormErrors({name if name in FIELDS else "reference": exc.message}) from exc
+    if not opened.created:
+        raise FormErrors({"reference": f"En remiss med referensen {opened.reference} finns redan."})
+    return opened
+
+
+def open_from_file(
+    session: Session, settings: Settings, text: str, source: str, actor: str
+) -> list[rounds.OpenedRound]:
+    """Open every round of an uploaded round or batch file; errors name the line."""
+    return rounds.open_rounds(session, settings, roundspec.loads(text, source), actor)
