@@ -1,0 +1,36 @@
+"""``remiss reminders send``: the sweep the schedule runs, by hand."""
+
+from __future__ import annotations
+
+import typer
+
+from remiss.cli import NowOption, reminders_app, set_clock, settings, shell
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@reminders_app.command("send")
+@shell
+def reminders_send(now: NowOption = None) -> None:
+    """Close rounds past their internal deadline and send the reminders due now."""
+    from flows._run import run_flow
+    from flows.reminders import reminder_sweep
+
+    s = settings()
+    moment = set_clock(now, s.tz)
+    result = run_flow(reminder_sweep, moment)
+    closed = result["closed_round_ids"]
+    r = result["reminders"]
+    d = result["delivery"]
+    typer.echo(
+        f"Stängde {_plural(len(closed), 'remiss', 'remisser')}"
+        + (f" (id {', '.join(str(i) for i in closed)})" if closed else "")
+        + f"; köade {_plural(r['reminders'], 'påminnelse', 'påminnelser')} i "
+        + f"{_plural(r['digests'], 'e-postmeddelande', 'e-postmeddelanden')}; "
+        + f"e-post: {d['sent']} skickade, {d['retrying']} försöks igen, "
+        + f"{d['failed']} misslyckade"
+    )
+    for error in d["errors"]:
+        typer.echo(f"  fel: {error}", err=True)

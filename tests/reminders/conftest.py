@@ -1,0 +1,133 @@
+"""Rounds opened through the real service, and a sweep at a chosen moment.
+
+The personas come from the sample directory:
+
+- RSG Läkemedel: Daniel Björk (chair), Elin Blom, Kristina Ekström.
+- RSG Hälsodata: Daniel Kvist (chair), Kristina Lindgren, Stefan Nyström.
+- Olof Sandberg sits in RPO Cancer, RPO Kirurgi and RPO Rörelseorganen; Per Wallin in
+  RPO Cancer and RPO Kirurgi: they get digests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from remiss import clock, roundspec
+from remiss.app import App, deliver_outbox
+from remiss.delivery import DeliveryReport
+from remiss.models import Invitation, Person
+from remiss.reminders import ReminderReport, close_due_rounds, queue_reminders
+from remiss.rounds import open_rounds
+from tests.mailcatcher import MailCatcher, Received, RunningCatcher
+
+LAKEMEDEL = ("daniel.bjork@rjl.example.org", "elin.blom@rkl.example.org",
+             "kristina.ekstrom@rog.example.org")  # fmt: skip
+HALSODATA = ("daniel.kvist@rkl.example.org", "kristina.lindgren@rkl.example.org",
+             "stefan.nystrom@rog.example.org")  # fmt: skip
+OLOF = "olof.sandberg@rog.example.org"
+PER = "per.wallin@rjl.example.org"
+
+ROUND = """\
+reference: {reference}
+title: "{title}"
+issuer: Socialstyrelsen
+groups: [{groups}]
+deadline: 2026-04-20
+internal_deadline: {internal}
+coordinator: kansli@sosr.example.org
+"""
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+@dataclass
+class Sweep:
+    closed: list[int]
+    report: ReminderReport
+    delivery: DeliveryReport
+
+
+class Rounds:
+    """Opens rounds and sweeps, each step in its own transaction, at a set moment."""
+
+    def __init__(self, app: App, mail: MailCatcher) -> None:
+        self.app = app
+        self.mail = mail
+
+    def open(
+        self,
+        reference: str,
+        internal: date,
+        groups: str = "rsg-lakemedel",
+        title: str | None = None,
+        at: datetime = utc(2026, 2, 16, 8, 0),
+    ) -> int:
+        """Open a round and deliver its invitations; the mailbox is emptied afterwards."""
+        clock.set_now(at)
+        text = ROUND.format(
+            reference=reference,
+            title=title or f"Remiss {reference}",
+            groups=groups,
+            internal=internal.isoformat(),
+        )
+        with self.app.transaction() as session:
+            (opened,) = open_rounds(session, self.app.settings, roundspec.loads(text), actor="test")
+        deliver_outbox(self.app)
+        self.mail.clear()
+        return opened.round_id
+
+    def sweep(self, at: datetime) -> Sweep:
+        clock.set_now(at)
+        with self.app.transaction() as session:
+            closed = close_due_rounds(session)
+            report = queue_reminders(session, self.app.settings)
+        return Sweep(closed, report, deliver_outbox(self.app))
+
+    def change(self, email: str, round_id: int, **fields: Any) -> None:
+        """Set fields of someone's invitation (as answering or forwarding would)."""
+        with self.app.transaction() as session:
+            invitation = session.scalars(
+                select(Invitation)
+                .join(Person, Person.id == Invitation.person_id)
+                .where(Person.email == email, Invitation.round_id == round_id)
+            ).one()
+            for name, value in fields.items():
+                setattr(invitation, name, value)
+
+    def deactivate(self, email: str) -> None:
+        with self.app.transaction() as session:
+            person = session.scalars(select(Person).where(Person.email == email)).one()
+            person.active = False
+
+    def received(self) -> dict[str, list[Received]]:
+        by_person: dict[str, list[Received]] = {}
+        for message in self.mail.received:
+            for address in message.envelope_to:
+                by_person.setdefault(address, []).append(message)
+        return by_person
+
+
+@pytest.fixture
+def rounds(sample_directory: App, smtp: RunningCatcher) -> Rounds:
+    return Rounds(sample_directory, smtp.catcher)
+
+
+@pytest.fixture
+def invitation_of(sample_directory: App) -> Callable[[str, int], Invitation]:
+    def find(email: str, round_id: int) -> Invitation:
+        with sample_directory.sessions() as session:
+            return session.scalars(
+                select(Invitation)
+                .join(Person, Person.id == Invitation.person_id)
+                .where(Person.email == email, Invitation.round_id == round_id)
+            ).one()
+
+    return find
