@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from remiss.delivery import SmtpTarget
 from remiss.sink import free_port
 
-LINK = re.compile(r"^(https?://\S+/r/([A-Za-z0-9_-]{43}))$", re.MULTILINE)
+LINK = re.compile(r"^(https?://\S+/r/([A-Za-z0-9_-]{43}))\r?$", re.MULTILINE)
 
 
 @dataclass

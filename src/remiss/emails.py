@@ -6,8 +6,14 @@ and ``{kind}.html.j2``; HTML is autoescaped, text is not.
 
 from __future__ import annotations
 
+import quopri
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email import encoders
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
 from pathlib import Path
@@ -94,27 +100,62 @@ def compose(
     )
 
 
+_WIRE = compat32.clone(linesep="\r\n")
+
+
+def _header(value: str) -> str:
+    """Encode a header value only when it needs it (RFC 2047, UTF-8)."""
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def _address(name: str | None, address: str) -> str:
+    return formataddr(
+        (
+            str(Header(name, "utf-8").encode()) if name and not name.isascii() else name or "",
+            address,
+        )
+    )
+
+
+def _text_part(content: str, subtype: str) -> MIMEText:
+    part = MIMEText("", subtype, "utf-8")
+    part.replace_header("Content-Transfer-Encoding", "quoted-printable")
+    part.set_payload(
+        quopri.encodestring(content.replace("\r\n", "\n").encode("utf-8")).decode("ascii")
+    )
+    return part
+
+
 def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
-    """Build the MIME message; return its Message-ID and its bytes."""
-    message = EmailMessage()
+    """Build the MIME message; return its Message-ID and its bytes.
+
+    Uses the compat32 MIME classes: several times faster than ``EmailMessage``'s
+    header registry, which matters when a round queues hundreds of invitations.
+    """
     domain = settings.mail_from.rsplit("@", 1)[-1] or "localhost"
     message_id = make_msgid(domain=domain)
+    body = MIMEMultipart("alternative")
+    body.attach(_text_part(email.text, "plain"))
+    body.attach(_text_part(email.html, "html"))
+    if email.attachments:
+        message: MIMEMultipart = MIMEMultipart("mixed")
+        message.attach(body)
+        for attachment in email.attachments:
+            part = MIMEBase(attachment.maintype, attachment.subtype)
+            for name, value in attachment.params.items():
+                part.set_param(name, value)
+            part.set_payload(attachment.content)
+            encoders.encode_base64(part)
+            part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+            message.attach(part)
+    else:
+        message = body
     message["Message-ID"] = message_id
     message["Date"] = format_datetime(now())
-    message["From"] = formataddr(("remiss", settings.mail_from))
-    message["To"] = formataddr((email.to_name or "", email.to))
-    message["Subject"] = email.subject
+    message["From"] = _address("remiss", settings.mail_from)
+    message["To"] = _address(email.to_name, email.to)
+    message["Subject"] = _header(email.subject)
     if email.reply_to:
         message["Reply-To"] = email.reply_to
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
-    for attachment in email.attachments:
-        message.add_attachment(
-            attachment.content,
-            maintype=attachment.maintype,
-            subtype=attachment.subtype,
-            filename=attachment.filename,
-            params=attachment.params,
-        )
-    return message_id, message.as_bytes()
+    return message_id, message.as_bytes(policy=_WIRE)

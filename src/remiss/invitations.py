@@ -45,7 +45,7 @@ def calendar_attachment(settings: Settings, round_: Round, invitation: Invitatio
         content=content,
         maintype="text",
         subtype="calendar",
-        params={"method": "PUBLISH"},
+        params={"method": "PUBLISH", "charset": "utf-8"},
     )
 
 

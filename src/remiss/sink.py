@@ -20,8 +20,9 @@ class MaildirHandler:
     """aiosmtpd handler that stores every accepted message in a Maildir."""
 
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.maildir = mailbox.Maildir(str(directory), create=True)
+        for sub in ("tmp", "new", "cur"):
+            (directory / sub).mkdir(parents=True, exist_ok=True)
+        self.maildir = mailbox.Maildir(str(directory), create=False)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content = envelope.original_content or envelope.content

@@ -1,0 +1,117 @@
+"""The command line, end to end: real database, real SMTP server, one line per error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from remiss.cli import app as cli_app
+from remiss.settings import Settings
+from tests.conftest import EXAMPLES
+from tests.mailcatcher import RunningCatcher
+
+BATCH = str(EXAMPLES / "rounds" / "2026-02-nationella-kunskapsstod.yaml")
+
+
+@pytest.fixture
+def remiss(settings: Settings, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner whose environment points remiss at the test database and SMTP server."""
+    import remiss.cli.rounds  # noqa: F401  (registers the round commands)
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("REMISS_DATABASE_URL", settings.resolved_database_url)
+    monkeypatch.setenv("REMISS_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("REMISS_BASE_URL", settings.base_url)
+    monkeypatch.setenv("REMISS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("REMISS_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("REMISS_MAIL_FROM", "remiss@sosr.example.org")
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli_app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_open_a_national_batch_from_the_command_line(
+    remiss: CliRunner, smtp: RunningCatcher
+) -> None:
+    code, out, err = run(remiss, "db", "upgrade")
+    assert code == 0, err
+    code, out, err = run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
+    assert code == 0, err
+    assert "12 groups" in out
+
+    code, out, err = run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
+    assert code == 0, err
+    assert out.count("Öppnade KS-2026-") == 22
+    assert "Öppnade KS-2026-003 (id 3)" in out
+    assert "209 skickade" in out
+    assert len(smtp.catcher.received) == 209
+
+    code, out, err = run(remiss, "round", "open", BATCH, "--now", "2026-02-16T10:00")
+    assert code == 0, err
+    assert out.count("Redan öppnad") == 22
+    assert "0 skickade" in out
+    assert len(smtp.catcher.received) == 209
+
+    code, out, _ = run(remiss, "round", "list")
+    assert code == 0
+    assert "KS-2026-003" in out and "0/7" in out
+
+    code, out, _ = run(remiss, "round", "status", "KS-2026-003")
+    assert code == 0
+    assert "RPO Cancersjukdomar (ansvarig)" in out
+    assert "Per Wallin" in out and "Ej öppnad" in out
+    code, out, _ = run(remiss, "round", "status", "3")
+    assert "KS-2026-003" in out
+
+
+def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(
+    remiss: CliRunner, tmp_path: Path, smtp: RunningCatcher
+) -> None:
+    run(remiss, "db", "upgrade")
+    run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "reference: X-1\ntitle: T\nissuer: I\nareas: [nope]\n"
+        "deadline: 2026-04-14\ncoordinator: kansli@sosr.example.org\n"
+    )
+    code, out, err = run(remiss, "round", "open", str(bad), "--now", "2026-02-16T09:00")
+    assert code == 1
+    assert err.strip().count("\n") == 0
+    assert err.startswith(f"remiss: {bad}:4: ")
+    assert "okänt område 'nope'" in err
+    code, out, _ = run(remiss, "round", "list")
+    assert "Inga remisser" in out
+    assert smtp.catcher.received == []
+
+    code, _, err = run(remiss, "round", "status", "NOPE-1")
+    assert code == 1 and "ingen remiss" in err
+
+    code, _, err = run(remiss, "round", "open", str(tmp_path / "missing.yaml"))
+    assert code == 1 and "filen finns inte" in err
+
+    code, _, err = run(remiss, "round", "open", BATCH, "--now", "igår")
+    assert code == 1 and "--now" in err
+
+
+def test_extend_and_close_from_the_command_line(remiss: CliRunner, smtp: RunningCatcher) -> None:
+    run(remiss, "db", "upgrade")
+    run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
+    run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
+    smtp.catcher.clear()
+    code, out, err = run(
+        remiss, "round", "extend", "KS-2026-022", "--deadline", "2026-04-02", "--now",
+        "2026-03-01T09:00",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "2 april 2026" in out and "3 meddelade" in out
+    assert len(smtp.catcher.received) == 3
+    assert "Ny svarsdag 2 april 2026" in smtp.catcher.received[0].subject
+    code, out, err = run(remiss, "round", "close", "KS-2026-022")
+    assert code == 0, err
+    code, out, _ = run(remiss, "round", "list")
+    assert "closed" in out

@@ -1,0 +1,137 @@
+"""Delivery: retries with backoff, permanent failures recorded, never a key twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from remiss import clock, emails, outbox
+from remiss.app import App, deliver_outbox
+from remiss.delivery import MAX_ATTEMPTS, claim
+from remiss.models import Message
+from tests.mailcatcher import RunningCatcher
+
+
+def queue_many(app: App, n: int, prefix: str = "test") -> None:
+    with app.transaction() as s:
+        for i in range(n):
+            outbox.queue(
+                s,
+                app.settings,
+                key=f"{prefix}:{i}",
+                kind="test",
+                email=emails.OutgoingEmail(
+                    to=f"person{i}@example.org",
+                    subject=f"Meddelande {i}",
+                    text=f"Hej {i}\n",
+                    html=f"<p>Hej {i}</p>",
+                ),
+            )
+
+
+def statuses(app: App) -> dict[str, int]:
+    with app.sessions() as s:
+        result: dict[str, int] = {}
+        for status in s.scalars(select(Message.status)):
+            result[status] = result.get(status, 0) + 1
+        return result
+
+
+def test_queueing_the_same_key_twice_keeps_one_message(app: App) -> None:
+    queue_many(app, 3)
+    queue_many(app, 3)
+    assert statuses(app) == {"pending": 3}
+
+
+def test_a_server_that_refuses_halfway_then_accepts_gets_every_message_exactly_once(
+    app: App, smtp: RunningCatcher
+) -> None:
+    queue_many(app, 40)
+    smtp.catcher.refuse_after = 15  # the server goes away after 15 messages
+    first = deliver_outbox(app)
+    assert first.sent == 15 and first.retrying == 25 and first.failed == 0
+    assert len(smtp.catcher.received) == 15
+
+    # Re-running before the backoff has passed sends nothing.
+    assert deliver_outbox(app).sent == 0
+
+    smtp.catcher.refuse_after = None
+    clock.set_now(clock.now() + timedelta(minutes=5))
+    second = deliver_outbox(app)
+    assert second.sent == 25
+    recipients = sorted(r.envelope_to[0] for r in smtp.catcher.received)
+    assert recipients == sorted(f"person{i}@example.org" for i in range(40))
+    assert statuses(app) == {"sent": 40}
+    assert deliver_outbox(app).sent == 0
+
+
+def test_a_delivery_that_died_after_claiming_is_picked_up_after_the_lease(
+    app: App, smtp: RunningCatcher
+) -> None:
+    queue_many(app, 5)
+    with app.transaction() as s:
+        assert len(claim(s, 3)) == 3  # a deliverer claimed three and then crashed
+    report = deliver_outbox(app)
+    assert report.sent == 2
+    clock.set_now(clock.now() + timedelta(minutes=11))
+    assert deliver_outbox(app).sent == 3
+    assert len(smtp.catcher.received) == 5
+    assert statuses(app) == {"sent": 5}
+
+
+def test_a_permanent_refusal_is_recorded_with_the_servers_answer(
+    app: App, smtp: RunningCatcher
+) -> None:
+    with app.transaction() as s:
+        outbox.queue(
+            s,
+            app.settings,
+            key="bounce",
+            kind="test",
+            email=emails.OutgoingEmail(to="bounce@example.org", subject="x", text="x", html="x"),
+        )
+    report = deliver_outbox(app)
+    assert report.failed == 1
+    with app.sessions() as s:
+        message = s.scalars(select(Message)).one()
+        assert message.status == "failed"
+        assert message.last_error is not None and "550" in message.last_error
+        assert "No such user" in message.last_error
+
+
+def test_transient_failures_give_up_after_the_last_attempt(app: App, smtp: RunningCatcher) -> None:
+    queue_many(app, 1)
+    smtp.catcher.refuse_code = 451
+    for _ in range(MAX_ATTEMPTS):
+        deliver_outbox(app)
+        clock.set_now(clock.now() + timedelta(hours=2))
+    with app.sessions() as s:
+        message = s.scalars(select(Message)).one()
+        assert message.status == "failed"
+        assert message.attempts == MAX_ATTEMPTS
+        assert message.last_error is not None and message.last_error.startswith("451")
+
+
+def test_an_unreachable_server_leaves_messages_pending_for_retry(app: App) -> None:
+    from remiss.delivery import SmtpTarget
+    from remiss.sink import free_port
+
+    queue_many(app, 2)
+    report = deliver_outbox(app, SmtpTarget(host="127.0.0.1", port=free_port(), timeout=2))
+    assert report.retrying == 2
+    assert statuses(app) == {"pending": 2}
+
+
+def test_without_smtp_the_local_sink_stores_the_messages(app: App) -> None:
+    from remiss import sink
+
+    sinky = App.create(app.settings.model_copy(update={"smtp_host": None, "smtp_port": None}))
+    try:
+        queue_many(sinky, 3)
+        assert deliver_outbox(sinky).sent == 3
+        stored = sink.read_all(sinky.settings.sink_dir)
+        assert sorted(m.subject for m in stored) == ["Meddelande 0", "Meddelande 1", "Meddelande 2"]
+        assert "Hej 1" in next(m for m in stored if m.subject == "Meddelande 1").text()
+    finally:
+        sinky.close()
