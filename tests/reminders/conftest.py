@@ -44,8 +44,10 @@ coordinator: kansli@sosr.example.org
 """
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 @dataclass
@@ -61,6 +63,8 @@ class Rounds:
     def __init__(self, app: App, mail: MailCatcher) -> None:
         self.app = app
         self.mail = mail
+        # (round id, email) → the token of the invitation's personal link
+        self.tokens: dict[tuple[int, str], str] = {}
 
     def open(
         self,
@@ -81,6 +85,8 @@ class Rounds:
         with self.app.transaction() as session:
             (opened,) = open_rounds(session, self.app.settings, roundspec.loads(text), actor="test")
         deliver_outbox(self.app)
+        for message in self.mail.received:
+            self.tokens[(opened.round_id, message.envelope_to[0])] = message.tokens()[0]
         self.mail.clear()
         return opened.round_id
 

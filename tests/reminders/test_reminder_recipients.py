@@ -1,0 +1,84 @@
+"""Who gets a reminder: only people who still owe an answer, while the round is open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from remiss import answers, forwarding, lifecycle
+from tests.reminders.conftest import HALSODATA, LAKEMEDEL, Rounds, utc
+
+DANIEL_BJORK, ELIN_BLOM, KRISTINA_EKSTROM = LAKEMEDEL
+DANIEL_KVIST, KRISTINA_LINDGREN, STEFAN_NYSTROM = HALSODATA
+COLLEAGUE = "maria.lind@rkl.example.org"
+
+
+def test_reminder_skips_people_who_answered_forwarded_or_left(rounds: Rounds) -> None:
+    round_id = rounds.open("KS-2026-030", date(2026, 3, 23))
+    settings = rounds.app.settings
+    rounds.mail.clear()
+    with rounds.app.transaction() as session:
+        answers.submit(session, settings, rounds.tokens[(round_id, DANIEL_BJORK)], {},
+                       no_comments=True)  # fmt: skip
+        forwarding.forward(
+            session, settings, rounds.tokens[(round_id, ELIN_BLOM)],
+            name="Maria Lind", email=COLLEAGUE, move_draft=False,
+        )  # fmt: skip
+    rounds.deactivate(KRISTINA_EKSTROM)
+
+    rounds.sweep(utc(2026, 2, 20, 9, 0))  # delivers the receipt and the forwarded invitation
+    rounds.mail.clear()
+    sweep = rounds.sweep(utc(2026, 3, 16, 7, 0))
+
+    # Only the colleague Elin forwarded to still owes an answer.
+    assert sweep.report.digests == 1
+    assert list(rounds.received()) == [COLLEAGUE]
+
+
+def test_reminder_tells_a_draft_holder_that_the_draft_waits(rounds: Rounds) -> None:
+    round_id = rounds.open("KS-2026-031", date(2026, 3, 23), groups="rsg-halsodata")
+    with rounds.app.transaction() as session:
+        answers.save_draft(session, rounds.tokens[(round_id, DANIEL_KVIST)], {})
+
+    rounds.sweep(utc(2026, 3, 16, 7, 0))
+
+    received = rounds.received()
+    assert set(received) == set(HALSODATA)
+    draft = received[DANIEL_KVIST][0]
+    assert "sparat utkast" in draft.text()
+    assert "sparat utkast" in draft.html()
+    plain = received[STEFAN_NYSTROM][0]
+    assert "sparat utkast" not in plain.text()
+
+
+def test_no_reminder_for_a_closed_round(rounds: Rounds) -> None:
+    round_id = rounds.open("KS-2026-032", date(2026, 3, 23))
+    with rounds.app.transaction() as session:
+        lifecycle.close(session, round_id, actor="kansli@sosr.example.org")
+
+    sweep = rounds.sweep(utc(2026, 3, 16, 7, 0))
+
+    assert sweep.report.digests == 0
+    assert rounds.mail.received == []
+
+
+def test_reminder_names_the_round_and_its_deadline_in_swedish(rounds: Rounds) -> None:
+    round_id = rounds.open(
+        "KS-2026-033", date(2026, 3, 27), title="Analfissur, kliniskt kunskapsstöd"
+    )
+
+    rounds.sweep(utc(2026, 3, 20, 7, 0))
+
+    message = rounds.received()[DANIEL_BJORK][0]
+    assert message.subject.strip() == (
+        "Påminnelse: Analfissur, kliniskt kunskapsstöd – svara senast 27 mars 2026"
+    )
+    text = message.text()
+    assert "Svara senast 27 mars 2026 (om sju dagar)." in text
+    assert "KS-2026-033" in text
+    assert message.message["Message-ID"]
+    assert message.message["Reply-To"] == "kansli@sosr.example.org"
+    (link,) = message.links()
+    assert link.startswith("http://remiss.test/r/")
+    assert "Analfissur, kliniskt kunskapsstöd" in message.html()
+    assert link in message.html()
+    del round_id
