@@ -1,0 +1,117 @@
+"""The web app: the reviewer's page, coordinator login and the dashboard.
+
+``create_app(app)`` builds the FastAPI application over a running ``App``.
+Routers are listed in ``ROUTERS``; a module named in ``OPTIONAL_ROUTERS`` is
+included when it exists (its ``router`` attribute), so a feature can bring its
+own routes without touching this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from remiss.app import App
+from remiss.web import dashboard, directory, login, mail, opening, reviewer
+from remiss.web.deps import LoginRequired
+from remiss.web.pages import STATIC, message_page, not_found, rate_limited_page, redirect
+from remiss.web.security import (
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    Csrf,
+    CsrfFailed,
+    RateLimiter,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+    verify_csrf,
+)
+
+ROUTERS: list[APIRouter] = [
+    reviewer.router,
+    login.router,
+    opening.router,  # before dashboard: /rounds/new is not a round id
+    dashboard.router,
+    directory.router,
+    mail.router,
+]
+OPTIONAL_ROUTERS = ("remiss.web.yttrande",)
+
+
+def optional_routers() -> list[APIRouter]:
+    found = []
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        found.append(module.router)
+    return found
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    return redirect("/login")
+
+
+async def _csrf_failed(request: Request, exc: Exception) -> Response:
+    return message_page(
+        request,
+        "Formuläret har gått ut",
+        "Sidan var för gammal eller kom inte härifrån. Gå tillbaka, ladda om sidan och försök igen.",
+        status_code=403,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return not_found(request)
+    return message_page(
+        request,
+        "Det gick inte",
+        "Begäran kunde inte behandlas." if exc.status_code < 500 else "Ett fel inträffade.",
+        status_code=exc.status_code,
+    )
+
+
+def create_app(app: App, *, limiter: RateLimiter | None = None) -> FastAPI:
+    """The FastAPI application over ``app``; ``limiter`` overrides the default rate limits."""
+    key = app.settings.signing_key()
+    web = FastAPI(
+        title="remiss",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
+    web.state.remiss = app
+    web.state.csrf = Csrf(key)
+    web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for router in [*ROUTERS, *optional_routers()]:
+        web.include_router(router)
+    web.add_exception_handler(LoginRequired, _login_required)
+    web.add_exception_handler(CsrfFailed, _csrf_failed)
+    web.add_exception_handler(StarletteHTTPException, _http_error)
+    # Added innermost first: headers wrap everything, the limiter answers before any session.
+    web.add_middleware(
+        SessionMiddleware,
+        secret_key=key + ":session",
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=app.settings.secure_cookies,
+    )
+    web.add_middleware(
+        RateLimitMiddleware, limiter=limiter or RateLimiter(), page=rate_limited_page()
+    )
+    web.add_middleware(SecurityHeadersMiddleware)
+    return web
+
+
+__all__ = ["create_app"]

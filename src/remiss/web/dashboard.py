@@ -1,0 +1,168 @@
+"""The coordinator's dashboard: every round, one round's matrix and answers, its actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from remiss import coordinators, lifecycle, progress
+from remiss.app import App, deliver_outbox
+from remiss.errors import InputError, NotFound, Refused
+from remiss.swedish import date_sv
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
+from remiss.web.pages import flash, message_page, not_found, redirect, render
+
+router = APIRouter()
+
+SORTS: dict[str, tuple[Callable[[progress.RoundSummary], Any], bool]] = {
+    "intern": (lambda r: (r.internal_deadline, r.reference), False),
+    "-intern": (lambda r: (r.internal_deadline, r.reference), True),
+    "nationell": (lambda r: (r.national_deadline, r.reference), False),
+    "-nationell": (lambda r: (r.national_deadline, r.reference), True),
+}
+NO_BATCH = "Övriga remisser"
+
+
+@router.get("/")
+def rounds_list(
+    request: Request, session: SessionDep, coordinator: CoordinatorDep, sort: str = "intern"
+) -> Response:
+    key, reverse = SORTS.get(sort, SORTS["intern"])
+    rounds = sorted(progress.list_rounds(session), key=key, reverse=reverse)
+    order: dict[str, int] = {}
+    for summary in rounds:
+        order.setdefault(summary.batch or NO_BATCH, len(order))
+    grouped = sorted(rounds, key=lambda r: order[r.batch or NO_BATCH])
+    batches = [
+        (name, list(items)) for name, items in groupby(grouped, key=lambda r: r.batch or NO_BATCH)
+    ]
+    return render(
+        request,
+        "rounds.html",
+        {
+            "coordinator": coordinator,
+            "batches": batches,
+            "sort": sort if sort in SORTS else "intern",
+        },
+    )
+
+
+@router.get("/rounds/{round_id}")
+def round_page(
+    request: Request, round_id: int, app: AppDep, session: SessionDep, coordinator: CoordinatorDep
+) -> Response:
+    try:
+        overview = coordinators.overview(session, app.settings, round_id)
+    except NotFound:
+        return not_found(request)
+    return render(
+        request,
+        "round.html",
+        {
+            "coordinator": coordinator,
+            "overview": overview,
+            "round": overview.round,
+            "progress": overview.progress,
+            "labels": progress.STATE_LABELS,
+            "states": progress.STATES,
+        },
+    )
+
+
+def _act(
+    request: Request,
+    app: App,
+    round_id: int,
+    background: BackgroundTasks,
+    action: Callable[[Session], str],
+    *,
+    sends_mail: bool,
+) -> Response:
+    """Run one action in its own transaction and come back to the round with a message."""
+    try:
+        with app.transaction() as session:
+            message = action(session)
+    except NotFound:
+        return not_found(request)
+    except (InputError, Refused) as exc:
+        reason = exc.message if isinstance(exc, InputError) else str(exc)
+        return message_page(request, "Det gick inte", reason, status_code=409)
+    if sends_mail:
+        background.add_task(deliver_outbox, app)
+    flash(request, message)
+    return redirect(f"/rounds/{round_id}")
+
+
+@router.post("/rounds/{round_id}/extend")
+def extend(
+    request: Request, round_id: int, app: AppDep, form: FormDep,
+    coordinator: CoordinatorDep, background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    try:
+        new_deadline = date.fromisoformat(text(form, "deadline"))
+    except ValueError:
+        return message_page(
+            request, "Det gick inte", "Ange ett datum (ÅÅÅÅ-MM-DD).", status_code=422
+        )
+
+    def action(session: Session) -> str:
+        told = lifecycle.extend(session, app.settings, round_id, new_deadline, coordinator)
+        return f"Ny intern svarsdag {date_sv(new_deadline)}. {told} personer har fått besked."
+
+    return _act(request, app, round_id, background, action, sends_mail=True)
+
+
+@router.post("/rounds/{round_id}/close")
+def close(
+    request: Request, round_id: int, app: AppDep,
+    coordinator: CoordinatorDep, background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    def action(session: Session) -> str:
+        lifecycle.close(session, round_id, coordinator)
+        return "Remissen är stängd för svar."
+
+    return _act(request, app, round_id, background, action, sends_mail=False)
+
+
+@router.post("/rounds/{round_id}/remind")
+def remind(
+    request: Request, round_id: int, app: AppDep,
+    coordinator: CoordinatorDep, background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    def action(session: Session) -> str:
+        told = coordinators.remind_now(session, app.settings, round_id, coordinator)
+        return f"Påminnelse skickas till {told} personer som inte har svarat."
+
+    return _act(request, app, round_id, background, action, sends_mail=True)
+
+
+@router.post("/rounds/{round_id}/invitations/{invitation_id}/resend")
+def resend(
+    request: Request, round_id: int, invitation_id: int, app: AppDep,
+    coordinator: CoordinatorDep, background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    def action(session: Session) -> str:
+        invitation = coordinators.resend(
+            session, app.settings, round_id, invitation_id, coordinator
+        )
+        return f"Inbjudan skickas igen till {invitation.person.name}."
+
+    return _act(request, app, round_id, background, action, sends_mail=True)
+
+
+@router.post("/rounds/{round_id}/invitations/{invitation_id}/late")
+def allow_late(
+    request: Request, round_id: int, invitation_id: int, app: AppDep,
+    coordinator: CoordinatorDep, background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    def action(session: Session) -> str:
+        invitation = coordinators.allow_late(session, round_id, invitation_id, coordinator)
+        return f"{invitation.person.name} kan nu skicka in ett svar efter svarsdagen."
+
+    return _act(request, app, round_id, background, action, sends_mail=False)

@@ -1,0 +1,63 @@
+"""What routes ask for, as Annotated aliases: the app, a read session, the coordinator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from remiss import coordinators
+from remiss.app import App
+from remiss.web.pages import remiss_app
+
+
+class LoginRequired(Exception):
+    """The page needs a coordinator's session."""
+
+
+AppDep = Annotated[App, Depends(remiss_app)]
+
+
+def read_session(app: AppDep) -> Iterator[Session]:
+    """A session for pages that only read; it is rolled back, never committed.
+
+    Routes that change state open ``app.transaction()`` themselves, so that a domain
+    error they turn into a page also rolls back what was done before it.
+    """
+    with app.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(read_session)]
+
+
+def current_coordinator(request: Request, app: AppDep) -> str:
+    """The logged-in coordinator's email, checked against who may coordinate now."""
+    email = request.session.get("email")
+    if not isinstance(email, str):
+        raise LoginRequired
+    with app.sessions() as session:
+        allowed = coordinators.is_coordinator(session, app.settings, email)
+    if not allowed:
+        request.session.clear()
+        raise LoginRequired
+    return email
+
+
+CoordinatorDep = Annotated[str, Depends(current_coordinator)]
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form (parsed once; the CSRF check has read it already)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(form_data)]
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

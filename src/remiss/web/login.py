@@ -1,0 +1,67 @@
+"""Coordinator login by a one-time link; GET only shows, POST uses the link up."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+
+from remiss import logins
+from remiss.app import deliver_outbox
+from remiss.coordinators import is_coordinator
+from remiss.errors import InputError
+from remiss.tokens import looks_like_token
+from remiss.web.deps import AppDep, FormDep, SessionDep, text
+from remiss.web.pages import redirect, render
+from remiss.web.security import new_session
+
+router = APIRouter()
+
+EXPIRED = "Länken har redan använts eller gått ut. Be om en ny inloggningslänk."
+
+
+@router.get("/login")
+def login_form(request: Request, utloggad: str = "") -> Response:
+    if isinstance(request.session.get("email"), str):
+        return redirect("/")
+    message = "Du är utloggad." if utloggad else None
+    return render(request, "login.html", {"email": "", "error": None, "flash": message})
+
+
+@router.post("/login")
+def ask_for_link(
+    request: Request, app: AppDep, form: FormDep, background: BackgroundTasks
+) -> Response:
+    email = text(form, "email")
+    try:
+        with app.transaction() as session:
+            message = logins.request_login(session, app.settings, email)
+    except InputError as exc:
+        return render(
+            request, "login.html", {"email": email, "error": exc.message}, status_code=422
+        )
+    background.add_task(deliver_outbox, app)
+    return render(request, "login_sent.html", {"message": message})
+
+
+@router.get("/login/{token}")
+def confirm(request: Request, token: str, session: SessionDep) -> Response:
+    if not looks_like_token(token) or not logins.is_valid(session, token):
+        return render(request, "login_invalid.html", {"message": EXPIRED}, status_code=404)
+    return render(request, "login_confirm.html", {"token": token})
+
+
+@router.post("/login/{token}")
+def log_in(request: Request, token: str, app: AppDep) -> Response:
+    with app.transaction() as session:
+        email = logins.redeem(session, token)
+        allowed = email is not None and is_coordinator(session, app.settings, email)
+    if email is None or not allowed:
+        return render(request, "login_invalid.html", {"message": EXPIRED}, status_code=404)
+    new_session(request, email)
+    return redirect("/")
+
+
+@router.post("/logout")
+def log_out(request: Request) -> Response:
+    request.session.clear()
+    return redirect("/login?utloggad=1")

@@ -1,0 +1,34 @@
+"""The local sink's mailbox, readable on the dashboard when no SMTP server is configured."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from remiss import sink
+from remiss.web.deps import AppDep, CoordinatorDep
+from remiss.web.pages import not_found, render
+
+router = APIRouter()
+
+
+@router.get("/mail")
+def inbox(request: Request, app: AppDep, coordinator: CoordinatorDep) -> Response:
+    settings = app.settings
+    messages = list(reversed(sink.read_all(settings.sink_dir))) if settings.uses_sink else []
+    return render(
+        request,
+        "mail.html",
+        {"coordinator": coordinator, "messages": messages, "uses_sink": settings.uses_sink},
+    )
+
+
+@router.get("/mail/{key}")
+def message(request: Request, key: str, app: AppDep, coordinator: CoordinatorDep) -> Response:
+    settings = app.settings
+    found = None
+    if settings.uses_sink and settings.sink_dir.is_dir():
+        found = sink.read_one(settings.sink_dir, key)
+    if found is None:
+        return not_found(request)
+    return render(request, "mail_message.html", {"coordinator": coordinator, "message": found})

@@ -1,0 +1,96 @@
+"""Opening rounds from the dashboard: the form, or an uploaded round or batch file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from remiss import roundform
+from remiss.app import App, deliver_outbox
+from remiss.errors import InputError
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep
+from remiss.web.pages import flash, redirect, render
+
+router = APIRouter()
+
+MAX_UPLOAD = 1_000_000
+
+
+def _form_values(form: FormData) -> dict[str, str | list[str]]:
+    values: dict[str, str | list[str]] = {}
+    for name in roundform.FIELDS:
+        items = [v for v in form.getlist(name) if isinstance(v, str)]
+        values[name] = items if name in {"areas", "groups"} else (items[0] if items else "")
+    return values
+
+
+def _show(
+    request: Request, app: App, coordinator: str, status_code: int = 200, **extra: Any
+) -> Response:
+    with app.sessions() as session:
+        choices = roundform.choices(session)
+    context: dict[str, Any] = {
+        "coordinator": coordinator,
+        "choices": choices,
+        "values": {"coordinator": coordinator, "questions": "default", "areas": [], "groups": []},
+        "errors": {},
+        "upload_error": None,
+    }
+    context.update(extra)
+    return render(request, "round_new.html", context, status_code=status_code)
+
+
+@router.get("/rounds/new")
+def new_round(request: Request, app: AppDep, coordinator: CoordinatorDep) -> Response:
+    return _show(request, app, coordinator)
+
+
+@router.post("/rounds/new")
+def open_round(
+    request: Request, app: AppDep, form: FormDep,
+    coordinator: CoordinatorDep, background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    values = _form_values(form)
+    try:
+        with app.transaction() as session:
+            opened = roundform.open_from_form(session, app.settings, values, coordinator)
+    except roundform.FormErrors as exc:
+        return _show(request, app, coordinator, 422, values=values, errors=exc.fields)
+    background.add_task(deliver_outbox, app)
+    flash(request, f"Remissen är öppnad. {opened.invitations} inbjudningar skickas.")
+    return redirect(f"/rounds/{opened.round_id}")
+
+
+@router.post("/rounds/upload")
+def upload_rounds(
+    request: Request, app: AppDep, form: FormDep,
+    coordinator: CoordinatorDep, background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _show(request, app, coordinator, 422, upload_error="Välj en YAML-fil.")
+    content = upload.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        return _show(request, app, coordinator, 422, upload_error="Filen är för stor.")
+    try:
+        source = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return _show(request, app, coordinator, 422, upload_error="Filen är inte UTF-8-text.")
+    name = upload.filename
+    try:
+        with app.transaction() as session:
+            opened = roundform.open_from_file(session, app.settings, source, name, coordinator)
+    except InputError as exc:
+        return _show(request, app, coordinator, 422, upload_error=str(exc))
+    background.add_task(deliver_outbox, app)
+    created = [o for o in opened if o.created]
+    sent = sum(o.invitations for o in created)
+    flash(
+        request,
+        f"{len(created)} remisser öppnade, {len(opened) - len(created)} fanns redan. "
+        f"{sent} inbjudningar skickas.",
+    )
+    return redirect(f"/rounds/{created[0].round_id}" if len(created) == 1 else "/")

@@ -1,0 +1,128 @@
+"""The reviewer's page behind a personal link: read, save a draft, submit, forward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from remiss import answers, forwarding
+from remiss.app import App, deliver_outbox
+from remiss.errors import InputError, NotFound, Refused
+from remiss.tokens import looks_like_token
+from remiss.web.deps import AppDep, FormDep, text
+from remiss.web.pages import not_found, redirect, render
+
+router = APIRouter()
+
+FLASHES = {
+    "utkast": "Utkastet är sparat.",
+    "inskickat": "Tack! Ditt svar är inskickat. En kopia skickas till din e-post.",
+    "inga": "Tack! Du har svarat ”Inga synpunkter”. En bekräftelse skickas till din e-post.",
+    "vidarebefordrad": "Remissen är vidarebefordrad. Din kollega får en egen länk per e-post.",
+}
+ACTIONS = {"draft": "utkast", "submit": "inskickat", "no_comments": "inga"}
+
+
+def _posted_values(form: FormData) -> dict[str, str]:
+    return {
+        key[2:]: value
+        for key, value in form.multi_items()
+        if key.startswith("q-") and isinstance(value, str)
+    }
+
+
+def _page(
+    request: Request,
+    app: App,
+    token: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    with app.sessions() as session:
+        try:
+            page = answers.view(session, token)
+        except NotFound:
+            return not_found(request)
+        context: dict[str, Any] = {
+            "page": page,
+            "token": token,
+            "values": page.values,
+            "errors": {},
+            "refused": None,
+            "forward_errors": {},
+            "forward_values": {},
+            "flash": None,
+        }
+        context.update(extra)
+        return render(request, "reviewer.html", context, status_code=status_code)
+
+
+@router.get("/r/{token}")
+def show(request: Request, token: str, app: AppDep, klar: str = "") -> Response:
+    if not looks_like_token(token):
+        return not_found(request)
+    return _page(request, app, token, flash=FLASHES.get(klar))
+
+
+@router.post("/r/{token}")
+def answer(
+    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks
+) -> Response:
+    action = text(form, "action")
+    values = _posted_values(form)
+    if action not in ACTIONS:
+        return _page(request, app, token, status_code=400, values=values,
+                     refused="Välj Spara utkast, Skicka in eller Inga synpunkter.")  # fmt: skip
+    try:
+        with app.transaction() as session:
+            if action == "draft":
+                answers.save_draft(session, token, values)
+            else:
+                answers.submit(
+                    session, app.settings, token, values, no_comments=action == "no_comments"
+                )
+    except NotFound:
+        return not_found(request)
+    except answers.MissingAnswers as exc:
+        return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
+    except Refused as exc:
+        return _page(request, app, token, status_code=409, values=values, refused=str(exc))
+    if action != "draft":
+        background.add_task(deliver_outbox, app)
+    return redirect(f"/r/{token}?klar={ACTIONS[action]}")
+
+
+@router.post("/r/{token}/vidarebefordra")
+def forward(
+    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks
+) -> Response:
+    fields = {
+        "name": text(form, "name"),
+        "email": text(form, "email"),
+        "move_draft": text(form, "move_draft"),
+    }
+    try:
+        with app.transaction() as session:
+            forwarding.forward(
+                session,
+                app.settings,
+                token,
+                name=fields["name"],
+                email=fields["email"],
+                move_draft=fields["move_draft"] == "1",
+            )
+    except NotFound:
+        return not_found(request)
+    except InputError as exc:
+        return _page(
+            request, app, token, status_code=422,
+            forward_errors={exc.field or "email": exc.message}, forward_values=fields,
+        )  # fmt: skip
+    except Refused as exc:
+        return _page(request, app, token, status_code=409, refused=str(exc))
+    background.add_task(deliver_outbox, app)
+    return redirect(f"/r/{token}?klar=vidarebefordrad")

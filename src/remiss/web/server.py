@@ -1,0 +1,56 @@
+"""Serving the web app with uvicorn, with personal and login links kept out of the logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import uvicorn
+
+from remiss.app import App
+from remiss.web import create_app
+
+_TOKEN_PATH = re.compile(r"/(r|login)/[A-Za-z0-9_-]{8,}")
+REDACTED = "[dold]"
+
+
+def redact(text: str) -> str:
+    """Replace the token in every ``/r/<token>`` and ``/login/<token>`` path."""
+    return _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/{REDACTED}", text)
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that removes link tokens from a record's message and arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {
+                k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
+            }
+        return True
+
+
+def install_log_filter() -> None:
+    for name in ("uvicorn.access", "uvicorn.error", "uvicorn"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
+
+
+def config(app: App, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> uvicorn.Config:
+    """The uvicorn configuration for the web app over ``app``."""
+    return uvicorn.Config(create_app(app), host=host, port=port, proxy_headers=False, **options)
+
+
+def run(app: App, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve until interrupted; link tokens never reach the access log."""
+    server = uvicorn.Server(config(app, host, port))
+    # uvicorn configures its loggers when the config loads; the filter goes on after that.
+    server.config.load()
+    install_log_filter()
+    server.run()

@@ -1,0 +1,122 @@
+"""Personas and a running web app over the real database and a real SMTP catcher.
+
+- the coordinator: kansli@sosr.example.org, listed in REMISS_COORDINATORS
+- the reviewer: Fredrik Jönsson (RJL), member of RPO Sällsynta sjukdomar
+- another reviewer: Ylva Forsberg (RJL), same group
+- an outsider: someone in no group who coordinates nothing
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from remiss import rounds, roundspec
+from remiss.app import App, deliver_outbox
+from remiss.settings import Settings
+from remiss.web import create_app
+from remiss.web.security import RateLimiter
+from tests.mailcatcher import MailCatcher, RunningCatcher
+
+COORDINATOR = "kansli@sosr.example.org"
+REVIEWER = "fredrik.jonsson@rjl.example.org"
+ANOTHER_REVIEWER = "ylva.forsberg@rjl.example.org"
+OUTSIDER = "mallory@example.org"
+
+ROUND_YAML = """
+reference: NHV-TEST-1
+title: "Mastocytos, remissförslag nationell högspecialiserad vård"
+kind: remissförslag
+issuer: Socialstyrelsen
+areas: [sallsynta-sjukdomar]
+opens: 2026-02-16
+deadline: 2026-04-14
+internal_deadline: 2026-03-20
+coordinator: kansli@sosr.example.org
+questions: default
+documents:
+  - {title: Remissversion, url: "https://example.org/remissversion.pdf"}
+"""
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LOGIN_LINK = re.compile(r"^https?://\S+/login/([A-Za-z0-9_-]{43})\r?$", re.MULTILINE)
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+@dataclass
+class Opened:
+    round_id: int
+    catcher: MailCatcher
+
+    def token_for(self, email: str) -> str:
+        """The personal token in the latest message to ``email`` that holds one."""
+        for received in reversed(self.catcher.to(email)):
+            tokens = received.tokens()
+            if tokens:
+                return tokens[-1]
+        raise AssertionError(f"no link mailed to {email}")
+
+
+@pytest.fixture
+def app(settings: Settings, smtp: RunningCatcher) -> Iterator[App]:
+    """The application with a coordinator listed and mail going to the test SMTP server."""
+    configured = settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "coordinators": [COORDINATOR]}
+    )
+    application = App.create(configured)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def client(sample_directory: App) -> Iterator[TestClient]:
+    web = create_app(sample_directory, limiter=RateLimiter(capacity=1000, per_second=1))
+    with TestClient(web, base_url="http://remiss.test") as test_client:
+        yield test_client
+
+
+def open_round(app: App, text: str = ROUND_YAML) -> int:
+    with app.transaction() as session:
+        [opened] = rounds.open_rounds(session, app.settings, roundspec.loads(text), "test")
+    deliver_outbox(app)
+    return opened.round_id
+
+
+@pytest.fixture
+def opened(sample_directory: App, smtp: RunningCatcher) -> Opened:
+    """A round open to RPO Sällsynta sjukdomar, its invitations delivered to the catcher."""
+    return Opened(round_id=open_round(sample_directory), catcher=smtp.catcher)
+
+
+def login(client: TestClient, catcher: MailCatcher, email: str = COORDINATOR) -> None:
+    """Log in as ``email`` through the mailed one-time link."""
+    form = client.get("/login")
+    before = len(catcher.to(email))
+    sent = client.post("/login", data={"email": email, "csrf_token": csrf_of(form.text)})
+    assert sent.status_code == 200
+    mails = catcher.to(email)
+    assert len(mails) == before + 1, "no login link arrived"
+    match = LOGIN_LINK.search(mails[-1].text())
+    assert match, "the login email holds no link"
+    confirm = client.get(f"/login/{match.group(1)}")
+    done = client.post(
+        f"/login/{match.group(1)}",
+        data={"csrf_token": csrf_of(confirm.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+
+
+@pytest.fixture
+def coordinator(client: TestClient, smtp: RunningCatcher) -> TestClient:
+    login(client, smtp.catcher)
+    return client
