@@ -1,0 +1,27 @@
+"""A reminder sweep in a process of its own, for the concurrency tests (spawn-safe)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+
+def sweep_in_process(settings: dict[str, Any], moment: str, barrier: Any, results: Any) -> None:
+    """Build an engine of this process's own, wait for the others, queue what is due."""
+    from remiss import clock
+    from remiss.app import App
+    from remiss.reminders import queue_reminders
+    from remiss.settings import Settings
+
+    configured = Settings(_env_file=None, **settings)  # type: ignore[call-arg]
+    clock.set_now(datetime.fromisoformat(moment))
+    application = App.create(configured)
+    try:
+        barrier.wait(timeout=60)
+        with application.transaction() as session:
+            report = queue_reminders(session, configured)
+        results.put((report.reminders, report.digests, report.people))
+    except Exception as exc:
+        results.put(("error", repr(exc), []))
+    finally:
+        application.close()
