@@ -13,7 +13,7 @@ def sweep_in_process(settings: dict[str, Any], moment: str, barrier: Any, result
     from remiss.reminders import queue_reminders
     from remiss.settings import Settings
 
-    configured = Settings(_env_file=None, **settings)  # type: ignore[call-arg]
+    configured = Settings(_env_file=None, **settings)
     clock.set_now(datetime.fromisoformat(moment))
     application = App.create(configured)
     try:
