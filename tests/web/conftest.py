@@ -11,16 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from remiss import rounds, roundspec
 from remiss.app import App, deliver_outbox
+from remiss.models import Invitation, Person, Round
 from remiss.settings import Settings
 from remiss.web import create_app
 from remiss.web.security import RateLimiter
-from tests.mailcatcher import MailCatcher, RunningCatcher
+from tests.mailcatcher import MailCatcher, Received, RunningCatcher
 
 COORDINATOR = "kansli@sosr.example.org"
 REVIEWER = "fredrik.jonsson@rjl.example.org"
@@ -120,3 +124,50 @@ def login(client: TestClient, catcher: MailCatcher, email: str = COORDINATOR) ->
 def coordinator(client: TestClient, smtp: RunningCatcher) -> TestClient:
     login(client, smtp.catcher)
     return client
+
+
+@dataclass
+class InvitationState:
+    """A person's invitation as stored, read in a short transaction of its own."""
+
+    id: int
+    status: str
+    opened_at: datetime | None
+    draft_saved_at: datetime | None
+    submitted_at: datetime | None
+    no_comments: bool
+    late_allowed: bool
+    forwarded_from_id: int | None
+    # (number, kind, values, no_comments)
+    versions: list[tuple[int, str, dict[str, Any], bool]]
+
+
+def invitation_state(app: App, email: str, round_id: int | None = None) -> InvitationState:
+    with app.sessions() as session:
+        query = select(Invitation).join(Person).where(Person.email == email)
+        if round_id is not None:
+            query = query.where(Invitation.round_id == round_id)
+        found = session.scalars(query.order_by(Invitation.id.desc())).first()
+        assert found is not None, f"{email} has no invitation"
+        return InvitationState(
+            id=found.id,
+            status=found.status,
+            opened_at=found.opened_at,
+            draft_saved_at=found.draft_saved_at,
+            submitted_at=found.submitted_at,
+            no_comments=found.no_comments,
+            late_allowed=found.late_allowed,
+            forwarded_from_id=found.forwarded_from_id,
+            versions=[(v.number, v.kind, dict(v.values), v.no_comments) for v in found.versions],
+        )
+
+
+def deadline_at(app: App, round_id: int) -> datetime:
+    with app.sessions() as session:
+        round_ = session.get(Round, round_id)
+        assert round_ is not None
+        return round_.internal_deadline_at
+
+
+def received(catcher: MailCatcher, email: str, subject_start: str) -> list[Received]:
+    return [m for m in catcher.to(email) if m.subject.strip().startswith(subject_start)]
