@@ -1,0 +1,225 @@
+"""How the reminder sweep scales: with what is due, not with what is stored.
+
+Builds two SQLite databases in a temporary folder with the same due set (a few
+rounds near their deadline, some people in them not yet answered) and a store of
+other rounds and invitations, ten times larger in one than in the other: most
+answered, far from their deadline, or closed. Then times, in this process, the
+due-set query, a full sweep (claim + digests, rolled back so each run does the
+same work), the idle sweep the 15-minute schedule usually runs (everything
+already claimed), and for contrast a naive sweep that loads every open
+invitation into Python. Prints the big/small ratios: near 1 means the cost
+follows the due set, near 10 means it follows the store.
+
+    .venv/bin/python bench/reminders.py [--rounds 200] [--people 50] [--factor 10]
+
+No assertions; not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from remiss import clock
+from remiss.db import make_engine, session_factory, upgrade
+from remiss.models import Invitation, Person, ReminderClaim, Round
+from remiss.reminders import due_offsets, due_reminders, queue_reminders
+from remiss.settings import Settings
+from remiss.workdays import end_of_day
+
+NOW = datetime(2026, 3, 16, 7, 0, tzinfo=UTC)  # Monday, 08:00 in Stockholm
+DUE_ROUNDS = 5  # rounds whose 7-day reminder is due now, in both databases
+PENDING_PER_DUE_ROUND = 10
+
+
+@dataclass
+class Store:
+    label: str
+    rounds: int
+    invitations: int
+    sessions: sessionmaker[Session]
+    settings: Settings
+
+
+def build(folder: Path, label: str, rounds: int, people: int) -> Store:
+    """A database with ``rounds`` rounds of ``people`` invitations each, the due set fixed."""
+    url = f"sqlite:///{folder / f'{label}.db'}"
+    settings = Settings(_env_file=None, database_url=url, data_dir=folder, base_url="http://b")
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    pool = max(people * 10, 500)
+    due_deadline = date(2026, 3, 23)  # offset 7 → 16 March 08:00
+    with sessions.begin() as session:
+        session.execute(
+            insert(Person),
+            [{"email": f"p{i}@bench.example.org", "name": f"Person {i}"} for i in range(pool)],
+        )
+        person_ids = list(session.scalars(select(Person.id).order_by(Person.id)))
+        round_rows = []
+        for n in range(rounds):
+            if n < DUE_ROUNDS:
+                deadline, status = due_deadline, "open"
+            elif n % 4 == 0:  # finished earlier in the year
+                deadline, status = date(2026, 1, 10) + timedelta(days=n % 40), "closed"
+            else:  # open, no reminder due yet: 24 March (offset 7 → 17 March) onwards
+                deadline, status = date(2026, 3, 24) + timedelta(days=n % 90), "open"
+            round_rows.append(
+                {
+                    "reference": f"BENCH-{n}",
+                    "title": f"Remiss {n}",
+                    "issuer": "Socialstyrelsen",
+                    "opens": date(2026, 1, 1),
+                    "national_deadline": deadline + timedelta(days=20),
+                    "internal_deadline": deadline,
+                    "internal_deadline_at": end_of_day(deadline, settings.tz),
+                    "deadline_version": 0,
+                    "coordinator": "kansli@bench.example.org",
+                    "status": status,
+                    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+                }
+            )
+        session.execute(insert(Round), round_rows)
+        rows = session.execute(select(Round.id, Round.internal_deadline).order_by(Round.id)).all()
+        invitations = []
+        for n, (round_id, deadline) in enumerate(rows):
+            for k in range(people):
+                pending = k < PENDING_PER_DUE_ROUND if deadline == due_deadline else k % 5 == 0
+                invitations.append(
+                    {
+                        "round_id": round_id,
+                        "person_id": person_ids[(n * 7 + k) % pool],
+                        "status": "active",
+                        "created_at": datetime(2026, 1, 2, tzinfo=UTC),
+                        "submitted_at": None if pending else datetime(2026, 2, 1, tzinfo=UTC),
+                    }
+                )
+        session.execute(insert(Invitation), invitations)
+    return Store(label, rounds, len(invitations), sessions, settings)
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``fn`` in milliseconds."""
+    fn()  # warm caches (templates, holidays, statement cache)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def count_due(store: Store) -> int:
+    with store.sessions() as session:
+        return len(due_reminders(session, store.settings))
+
+
+def due_query(store: Store) -> Callable[[], object]:
+    def run() -> object:
+        with store.sessions() as session:
+            return due_reminders(session, store.settings)
+
+    return run
+
+
+def sweep_rolled_back(store: Store) -> Callable[[], object]:
+    def run() -> object:
+        with store.sessions() as session:
+            session.begin()
+            report = queue_reminders(session, store.settings)
+            session.rollback()
+            return report
+
+    return run
+
+
+def naive_sweep(store: Store) -> Callable[[], object]:
+    """What the SQL avoids: every open invitation and every claim loaded into Python."""
+
+    def run() -> object:
+        with store.sessions() as session:
+            claimed = set(
+                session.execute(
+                    select(
+                        ReminderClaim.invitation_id,
+                        ReminderClaim.offset_days,
+                        ReminderClaim.deadline_version,
+                    )
+                ).all()
+            )
+            due = []
+            rows = session.execute(
+                select(Invitation, Round, Person)
+                .join(Round, Round.id == Invitation.round_id)
+                .join(Person, Person.id == Invitation.person_id)
+                .where(Round.status == "open")
+            ).all()
+            for invitation, round_, person in rows:
+                if invitation.submitted_at or invitation.status != "active" or not person.active:
+                    continue
+                if round_.internal_deadline_at <= NOW:
+                    continue
+                for offset, _at in due_offsets(round_.internal_deadline, store.settings, NOW):
+                    key = (invitation.id, offset, round_.deadline_version)
+                    if key not in claimed:
+                        due.append(key)
+            return due
+
+    return run
+
+
+def claim_everything(store: Store) -> None:
+    with store.sessions.begin() as session:
+        queue_reminders(session, store.settings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--people", type=int, default=50, help="invitations per round")
+    parser.add_argument("--factor", type=int, default=10, help="how much larger the big store is")
+    parser.add_argument("--repeat", type=int, default=9)
+    args = parser.parse_args()
+    clock.set_now(NOW)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        small = build(folder, "small", max(args.rounds // args.factor, DUE_ROUNDS + 1), args.people)
+        big = build(folder, "big", args.rounds, args.people)
+        print(f"built in {time.perf_counter() - started:.1f} s")
+        due_small = count_due(small)
+        due_big = count_due(big)
+        print(
+            f"small: {small.rounds} rounds, {small.invitations} invitations, {due_small} due\n"
+            f"big:   {big.rounds} rounds, {big.invitations} invitations, {due_big} due "
+            f"(store ×{big.invitations / small.invitations:.1f})\n"
+        )
+        cases: list[tuple[str, Callable[[Store], Callable[[], object]]]] = [
+            ("due-set query", due_query),
+            ("sweep (claim + digests)", sweep_rolled_back),
+            ("naive: all open invitations", naive_sweep),
+        ]
+        print(f"{'':32}{'small ms':>10}{'big ms':>10}{'ratio':>8}")
+        for name, make in cases:
+            a = timed(make(small), args.repeat)
+            b = timed(make(big), args.repeat)
+            print(f"{name:32}{a:10.2f}{b:10.2f}{b / a:8.2f}")
+        claim_everything(small)
+        claim_everything(big)
+        a = timed(sweep_rolled_back(small), args.repeat)
+        b = timed(sweep_rolled_back(big), args.repeat)
+        print(f"{'idle sweep (all claimed)':32}{a:10.2f}{b:10.2f}{b / a:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
