@@ -37,9 +37,12 @@ class App:
 
 @contextmanager
 def mail_target(settings: Settings) -> Iterator[SmtpTarget]:
-    """The configured SMTP server, or a local sink for the duration of the block."""
+    """The configured SMTP server; else the running local sink, or one for this block."""
     if not settings.uses_sink:
         yield SmtpTarget.from_settings(settings)
+        return
+    if sink.is_running("127.0.0.1", settings.sink_port):
+        yield SmtpTarget(host="127.0.0.1", port=settings.sink_port)
         return
     with sink.running(settings.sink_dir) as running:
         yield SmtpTarget(host=running.host, port=running.port)

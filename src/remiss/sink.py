@@ -48,9 +48,12 @@ class RunningSink:
         self.controller.stop()
 
 
+IDENT = "remiss-sink"
+
+
 def start(directory: Path, host: str = "127.0.0.1", port: int | None = None) -> RunningSink:
     port = port or free_port()
-    controller = Controller(MaildirHandler(directory), hostname=host, port=port)
+    controller = Controller(MaildirHandler(directory), hostname=host, port=port, ident=IDENT)
     controller.start()
     return RunningSink(host=host, port=port, controller=controller)
 
@@ -62,6 +65,18 @@ def running(directory: Path, port: int | None = None) -> Iterator[RunningSink]:
         yield sink
     finally:
         sink.stop()
+
+
+def is_running(host: str, port: int) -> bool:
+    """True if our own sink answers on ``host:port`` (its banner names it)."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.settimeout(0.5)
+            banner = conn.recv(512).decode("ascii", "replace")
+            conn.sendall(b"QUIT\r\n")
+    except OSError:
+        return False
+    return banner.startswith("220") and IDENT in banner
 
 
 @dataclass

@@ -1,0 +1,75 @@
+"""The embedded Prefect server: a child ``prefect server start`` on SQLite in the data folder.
+
+A temporary Prefect server cannot schedule flows, so ``remiss serve`` starts a real
+one, waits for it to answer, and points this process at it before Prefect is
+imported (Prefect reads its settings once, at import). This module must not
+import Prefect for that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def prefect_env(data_dir: Path) -> dict[str, str]:
+    home = (data_dir / "prefect").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_UI_ENABLED": "true",
+    }
+
+
+def healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def start_prefect_server(
+    data_dir: Path, port: int, timeout: float = 120.0
+) -> subprocess.Popen[bytes]:
+    """Start ``prefect server start`` as a child and wait until its API answers."""
+    env = {**os.environ, **prefect_env(data_dir)}
+    env.pop("PREFECT_API_URL", None)
+    log = open(data_dir / "prefect" / "server.log", "ab")  # noqa: SIM115 - lives with the child
+    prefect = Path(sys.executable).with_name("prefect")
+    command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    # Its own session: a Ctrl+C in the terminal reaches remiss, which then stops it in order.
+    child = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    api_url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise RuntimeError(
+                f"Prefect-servern avslutades direkt; se {data_dir / 'prefect' / 'server.log'}"
+            )
+        if healthy(api_url):
+            return child
+        time.sleep(0.5)
+    child.terminate()
+    raise RuntimeError(f"Prefect-servern svarade inte inom {timeout:.0f} s")
+
+
+def stop(child: subprocess.Popen[bytes] | None) -> None:
+    if child is None or child.poll() is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        child.kill()

@@ -1,0 +1,45 @@
+"""Messages to the coordinator about their rounds."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from remiss import outbox
+from remiss.directory import organisation
+from remiss.emails import compose
+from remiss.errors import NotFound
+from remiss.models import Round, YttrandeVersion
+from remiss.progress import round_progress
+from remiss.settings import Settings
+from remiss.swedish import date_sv
+
+
+def yttrande_ready(
+    session: Session, settings: Settings, round_id: int, version: YttrandeVersion
+) -> bool:
+    """Tell the round's coordinator that a draft yttrande is ready (once per version)."""
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound(f"ingen remiss med id {round_id}")
+    progress = round_progress(session, round_)
+    base = f"{settings.base_url}/rounds/{round_.id}"
+    email = compose(
+        "yttrande_ready",
+        to=round_.coordinator,
+        round=round_,
+        org=organisation(session),
+        version=version,
+        answered=progress.answered,
+        invited=progress.invited,
+        round_link=base,
+        docx_link=f"{base}/yttrande.docx",
+        national_deadline=date_sv(round_.national_deadline),
+    )
+    return outbox.queue(
+        session,
+        settings,
+        key=f"yttrande-ready:{round_.id}:{version.number}",
+        kind="yttrande_ready",
+        email=email,
+        round_id=round_.id,
+    )
