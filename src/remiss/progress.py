@@ -148,18 +148,20 @@ class RoundSummary:
 def list_rounds(session: Session) -> list[RoundSummary]:
     """Every round with its answered/invited counts, by internal deadline."""
     live = Invitation.status.in_(("active",))
-    counts = dict(
-        session.execute(
+    counts: dict[int, int] = {
+        round_id: n
+        for round_id, n in session.execute(
             select(Invitation.round_id, func.count()).where(live).group_by(Invitation.round_id)
-        ).all()
-    )
-    answered = dict(
-        session.execute(
+        )
+    }
+    answered: dict[int, int] = {
+        round_id: n
+        for round_id, n in session.execute(
             select(Invitation.round_id, func.count())
             .where(live, Invitation.submitted_at.is_not(None))
             .group_by(Invitation.round_id)
-        ).all()
-    )
+        )
+    }
     rounds = session.scalars(select(Round).order_by(Round.internal_deadline, Round.reference))
     return [
         RoundSummary(
