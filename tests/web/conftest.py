@@ -89,10 +89,11 @@ def client(sample_directory: App) -> Iterator[TestClient]:
 
 
 def open_round(app: App, text: str = ROUND_YAML) -> int:
+    """Open the round(s) in ``text`` through the service, deliver the invitations; first id."""
     with app.transaction() as session:
-        [opened] = rounds.open_rounds(session, app.settings, roundspec.loads(text), "test")
+        opened = rounds.open_rounds(session, app.settings, roundspec.loads(text), "test")
     deliver_outbox(app)
-    return opened.round_id
+    return opened[0].round_id
 
 
 @pytest.fixture
