@@ -1,0 +1,122 @@
+"""A real server (uvicorn in a thread) and a real headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from remiss import directory
+from remiss.app import App, deliver_outbox
+from remiss.settings import Settings
+from remiss.sink import free_port
+from remiss.web import create_app
+from remiss.web.security import RateLimiter
+from tests.conftest import EXAMPLES
+from tests.mailcatcher import MailCatcher, RunningCatcher
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+COORDINATOR = "kansli@sosr.example.org"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@dataclass
+class Live:
+    app: App
+    url: str
+    catcher: MailCatcher
+
+
+def eventually(predicate: Callable[[], object], what: str, timeout: float = 15.0) -> object:
+    """Poll until ``predicate`` is truthy: mail is delivered after the response, in the background."""
+    end = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def live(settings: Settings, smtp: RunningCatcher) -> Iterator[Live]:
+    """The whole web app served over HTTP on a free port, mail going to the catcher."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = App.create(
+        settings.model_copy(
+            update={
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "coordinators": [COORDINATOR],
+                "base_url": url,
+            }
+        )
+    )
+    with app.transaction() as session:
+        directory.apply(session, directory.load(EXAMPLES / "directory.yaml"))
+    web = create_app(app, limiter=RateLimiter(capacity=1000, per_second=10))
+    server = uvicorn.Server(
+        uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    eventually(lambda: server.started, "the server to start")
+    try:
+        yield Live(app=app, url=url, catcher=smtp.catcher)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shoot() -> Callable[[object, str], None]:
+    """Save a screenshot when REMISS_SCREENSHOTS names a folder."""
+    folder = os.environ.get("REMISS_SCREENSHOTS")
+
+    def save(page: object, name: str) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+    return save
+
+
+def deliver(app: App) -> None:
+    """Send the outbox from a thread of its own (Playwright's loop runs in this one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(deliver_outbox, app).result()
