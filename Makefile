@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# With no coordinator configured, the sample rounds' coordinator may log in, so that a
+# newcomer can follow a round at once; set REMISS_COORDINATORS (or .env) to change it.
 run: $(STAMP)
 	$(BIN)/remiss db upgrade
 	$(BIN)/remiss directory import examples/directory.yaml --if-empty
-	$(BIN)/remiss serve
+	@if [ -z "$$REMISS_COORDINATORS" ] && ! grep -qs '^REMISS_COORDINATORS=' .env; then \
+	  export REMISS_COORDINATORS=kansli@sosr.example.org; fi; \
+	exec $(BIN)/remiss serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -182,34 +182,34 @@ async def _send_all(
 
 
 def _record(session: Session, outcomes: list[_Outcome]) -> DeliveryReport:
+    """Write a batch's outcomes in one executemany UPDATE by primary key."""
     report = DeliveryReport()
     moment = now()
+    rows: list[dict[str, object]] = []
     for o in outcomes:
         if o.ok:
             # The body held a personal link; once delivered it is not kept.
-            session.execute(
-                update(Message)
-                .where(Message.id == o.message_id)
-                .values(status="sent", attempts=o.attempts, sent_at=moment, claim=None,
-                        last_error=None, raw=b"")
-            )  # fmt: skip
+            rows.append({"id": o.message_id, "status": "sent", "attempts": o.attempts,
+                         "sent_at": moment, "claim": None, "last_error": None, "raw": b"",
+                         "next_attempt_at": moment})  # fmt: skip
             report.sent += 1
         elif o.permanent or o.attempts >= MAX_ATTEMPTS:
-            session.execute(
-                update(Message)
-                .where(Message.id == o.message_id)
-                .values(status="failed", attempts=o.attempts, claim=None, last_error=o.error)
-            )
+            rows.append({"id": o.message_id, "status": "failed", "attempts": o.attempts,
+                         "sent_at": None, "claim": None, "last_error": o.error, "raw": b"",
+                         "next_attempt_at": moment})  # fmt: skip
             report.failed += 1
             report.errors.append(o.error or "")
         else:
-            session.execute(
-                update(Message)
-                .where(Message.id == o.message_id)
-                .values(status="pending", attempts=o.attempts, claim=None, last_error=o.error,
-                        next_attempt_at=moment + backoff(o.attempts))
-            )  # fmt: skip
+            rows.append({"id": o.message_id, "status": "pending", "attempts": o.attempts,
+                         "sent_at": None, "claim": None, "last_error": o.error,
+                         "next_attempt_at": moment + backoff(o.attempts)})  # fmt: skip
             report.retrying += 1
+    # Rows differ in which columns they set (a retry keeps its body), so group by shape.
+    shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
+    for row in rows:
+        shapes.setdefault(tuple(sorted(row)), []).append(row)
+    for group in shapes.values():
+        session.execute(update(Message), group)
     return report
 
 

@@ -18,6 +18,12 @@ def serve(
     prefect_port: Annotated[
         int, typer.Option("--prefect-port", help="Port för den inbyggda Prefect-servern.")
     ] = 4200,
+    web_only: Annotated[
+        bool,
+        typer.Option(
+            "--web-only", help="Bara webben: flödena körs av en Prefect-worker (produktion)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the web app and the flows' deployments (the reminder sweep on its schedule)."""
     import uvicorn
@@ -44,15 +50,13 @@ def serve(
                 f"Lokal e-postsänka på 127.0.0.1:{s.sink_port}; e-post sparas i {s.sink_dir}"
             )
     child = None
-    if not os.environ.get("PREFECT_API_URL"):
+    if not web_only and not os.environ.get("PREFECT_API_URL"):
         typer.echo("Startar Prefect-servern …")
         child = start_prefect_server(s.data_dir, prefect_port)
         os.environ.update(prefect_env(s.data_dir))
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{prefect_port}/api"
         typer.echo(f"Prefect: http://127.0.0.1:{prefect_port}")
     try:
-        from flows.serving import serve_forever  # imports Prefect: only now that it is pointed
-
         web = uvicorn.Server(config(a, host, port))
         web.config.load()
         install_log_filter()  # after uvicorn configured its loggers
@@ -64,7 +68,12 @@ def serve(
             typer.echo(f"Logga in som {coordinator} (engångslänk, 30 minuter):\n{link}")
         else:
             typer.echo("Ange REMISS_COORDINATORS för att kunna logga in i översikten.")
-        serve_forever(s.timezone, web)
+        if web_only:
+            web.run()
+        else:
+            from flows.serving import serve_forever  # imports Prefect: only once it is pointed
+
+            serve_forever(s.timezone, web)
     finally:
         stop(child)
         if running_sink is not None:

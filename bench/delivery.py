@@ -1,0 +1,106 @@
+"""Delivery throughput: remiss's deliverer against plain smtplib, same sink, same process.
+
+Prints messages per second and ratios against the baseline (one smtplib connection
+reused for every message). No assertions: run it with `make bench`.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+from remiss import emails, outbox
+from remiss.app import App
+from remiss.db import upgrade
+from remiss.delivery import SmtpTarget, deliver
+from remiss.settings import Settings
+from remiss.sink import free_port
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.count += 1
+        return "250 OK"
+
+
+def queue(app: App, n: int, tag: str) -> list[bytes]:
+    with app.transaction() as s:
+        for i in range(n):
+            outbox.queue(
+                s,
+                app.settings,
+                key=f"{tag}:{i}",
+                kind="bench",
+                email=emails.OutgoingEmail(
+                    to=f"person{i}@example.org",
+                    subject=f"Remiss {i}: Bröstcancer, nationellt vårdprogram",
+                    text="Hej,\n\nSvara senast 27 mars 2026.\n\nhttp://127.0.0.1/r/"
+                    + "x" * 43
+                    + "\n",
+                    html="<p>Hej,</p><p>Svara senast 27 mars 2026.</p>",
+                ),
+            )
+    with app.sessions() as s:
+        from sqlalchemy import select
+
+        from remiss.models import Message
+
+        return list(s.scalars(select(Message.raw).where(Message.kind == "bench").limit(n)))
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="remiss-bench-"))
+    settings = Settings(_env_file=None, data_dir=folder)  # type: ignore[call-arg]
+    app = App.create(settings)
+    upgrade(app.engine)
+    counter = Counter()
+    port = free_port()
+    controller = Controller(counter, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        raws = queue(app, N, "baseline")
+        start = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            for i, raw in enumerate(raws):
+                client.sendmail(settings.mail_from, [f"person{i}@example.org"], raw)
+        baseline = N / (time.perf_counter() - start)
+        print(f"baseline  smtplib, one reused connection: {baseline:8.0f} msg/s")
+
+        from sqlalchemy import update
+
+        from remiss.models import Message
+
+        for connections in (4, 8, 16):
+            with app.transaction() as s:
+                s.execute(update(Message).values(status="pending", raw=raws[0]))
+            tuned = settings.model_copy(update={"smtp_connections": connections})
+            start = time.perf_counter()
+            report = deliver(app.sessions, tuned, SmtpTarget(host="127.0.0.1", port=port))
+            rate = report.sent / (time.perf_counter() - start)
+            print(
+                f"remiss    {connections:2d} connections, claim+send+record: {rate:8.0f} msg/s "
+                f"({rate / baseline:.2f}× baseline)"
+            )
+
+        start = time.perf_counter()
+        queue(app, N, "queue")
+        rate = N / (time.perf_counter() - start)
+        print(f"queueing  render MIME + insert into the outbox:  {rate:8.0f} msg/s "
+              f"({rate / baseline:.2f}× baseline)")  # fmt: skip
+    finally:
+        controller.stop()
+        app.close()
+
+
+if __name__ == "__main__":
+    main()

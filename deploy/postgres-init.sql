@@ -1,0 +1,2 @@
+-- A second database for the Prefect server next to the app's own.
+CREATE DATABASE prefect OWNER remiss;
