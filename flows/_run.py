@@ -27,6 +27,13 @@ def call(task: Task[Any, R], *args: Any, **kwargs: Any) -> R:
     return task(*args, **kwargs)
 
 
+def subflow(flow: Flow[Any, R], *args: Any, **kwargs: Any) -> R:
+    """Run ``flow`` as a subflow inside a flow run, or its body directly outside one."""
+    if FlowRunContext.get() is None:
+        return flow.fn(*args, **kwargs)
+    return flow(*args, **kwargs)
+
+
 def prefect_available() -> bool:
     return bool(os.environ.get("PREFECT_API_URL"))
 

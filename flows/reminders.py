@@ -3,8 +3,8 @@ deadline, remind those who have not answered, deliver the outbox.
 
 Three coarse tasks, each over one service. A re-run, or two sweeps at once,
 closes nothing twice and sends nothing twice: closing and reminding are claimed
-in the database. ``closed_round_ids`` in the result names the rounds this run
-closed, for whatever compiles them next.
+in the database. Each round this run closed is compiled at once (a subflow), and
+its coordinator is told the draft yttrande is ready.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 
 from prefect import flow, task
 
-from flows._run import app, call
+from flows._run import app, call, subflow
+from flows.compile_response import compile_response
 from flows.open_round import deliver_task
 from remiss import clock
 from remiss.reminders import close_due_rounds, queue_reminders
@@ -52,6 +53,15 @@ def queue_reminders_task(now: str | None = None) -> dict[str, Any]:
 def reminder_sweep(now: str | None = None) -> dict[str, Any]:
     """Close rounds past their internal deadline and send the reminders due as of ``now``."""
     closed = call(close_due_rounds_task, now)
+    compiled = []
+    with _at(now):
+        for round_id in closed:
+            compiled.append(subflow(compile_response, round_id, None, "schedule", True))
     reminders = call(queue_reminders_task, now)
     delivery = call(deliver_task)
-    return {"closed_round_ids": closed, "reminders": reminders, "delivery": delivery}
+    return {
+        "closed_round_ids": closed,
+        "compiled": compiled,
+        "reminders": reminders,
+        "delivery": delivery,
+    }

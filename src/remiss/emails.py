@@ -103,18 +103,15 @@ def compose(
 _WIRE = compat32.clone(linesep="\r\n")
 
 
-def _header(value: str) -> str:
-    """Encode a header value only when it needs it (RFC 2047, UTF-8)."""
-    return value if value.isascii() else Header(value, "utf-8").encode()
+def _header(value: str, name: str) -> str | Header:
+    """Plain ASCII as is; anything else as an RFC 2047 header the generator folds itself."""
+    return value if value.isascii() else Header(value, "utf-8", header_name=name)
 
 
 def _address(name: str | None, address: str) -> str:
-    return formataddr(
-        (
-            str(Header(name, "utf-8").encode()) if name and not name.isascii() else name or "",
-            address,
-        )
-    )
+    if name and not name.isascii():
+        return f"{Header(name, 'utf-8').encode()} <{address}>"
+    return formataddr((name or "", address))
 
 
 def _text_part(content: str, subtype: str) -> MIMEText:
@@ -154,7 +151,7 @@ def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
     message["Date"] = format_datetime(now())
     message["From"] = _address("remiss", settings.mail_from)
     message["To"] = _address(email.to_name, email.to)
-    message["Subject"] = _header(email.subject)
+    message["Subject"] = _header(email.subject, "Subject")  # type: ignore[assignment]
     if email.reply_to:
         message["Reply-To"] = email.reply_to
     message["Auto-Submitted"] = "auto-generated"

@@ -60,6 +60,7 @@ def extend(
     round_.internal_deadline = new_deadline
     round_.internal_deadline_at = new_end
     round_.deadline_version += 1
+    round_.deadline_changed_at = now()
     if round_.status == "closed":
         round_.status = "open"
         round_.closed_at = None

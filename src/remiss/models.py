@@ -150,6 +150,8 @@ class Round(Base):
     internal_deadline_at: Mapped[datetime] = mapped_column()
     # Bumped each time the internal deadline moves (calendar SEQUENCE, reminder offsets).
     deadline_version: Mapped[int] = mapped_column(Integer, default=0)
+    # When the internal deadline last moved: reminder moments before it are not due again.
+    deadline_changed_at: Mapped[datetime | None] = mapped_column()
     question_set: Mapped[str] = mapped_column(String(100), default="default")
     coordinator: Mapped[str] = mapped_column(String(320))
     our_reference: Mapped[str | None] = mapped_column(String(100))

@@ -86,16 +86,21 @@ def due_reminders(session: Session, settings: Settings) -> list[DueReminder]:
         return []
     horizon = today + timedelta(days=max(settings.reminder_days)) + _LONGEST_BREAK
     rounds = session.execute(
-        select(Round.id, Round.internal_deadline, Round.deadline_version).where(
+        select(
+            Round.id, Round.internal_deadline, Round.deadline_version, Round.deadline_changed_at
+        ).where(
             Round.status == "open",
             Round.internal_deadline_at > moment,
             Round.internal_deadline <= horizon,
         )
     ).all()
+    # A reminder moment that had passed when the deadline moved is not due again:
+    # the extension notice just told everyone.
     rows = [
         (round_id, offset, version, at)
-        for round_id, deadline, version in rounds
+        for round_id, deadline, version, changed in rounds
         for offset, at in due_offsets(deadline, settings, moment)
+        if changed is None or at > changed
     ]
     if not rows:
         return []

@@ -78,3 +78,17 @@ def test_reminders_follow_an_extended_deadline(rounds: Rounds) -> None:
         assert message.subject.strip().endswith("svara senast 3 april 2026")
         assert "Svara senast 3 april 2026" in message.text()
     assert rounds.sweep(utc(2026, 4, 1, 6, 0)).report.digests == 3
+
+
+def test_an_extension_does_not_resend_a_reminder_whose_moment_had_passed(rounds: Rounds) -> None:
+    round_id = rounds.open("KS-2026-045", date(2026, 3, 23))
+    # No sweep ran at the 7-day moment (16 March); the deadline moves on 18 March so
+    # that the new 7-day moment (17 March) is already past.
+    with rounds.app.transaction() as session:
+        from remiss import clock
+
+        clock.set_now(utc(2026, 3, 18, 9, 0))
+        lifecycle.extend(session, rounds.app.settings, round_id, date(2026, 3, 24), "kansli")
+    assert rounds.sweep(utc(2026, 3, 18, 9, 15)).report.digests == 0
+    # The 2-day moment of the new deadline (20 March) still comes.
+    assert rounds.sweep(utc(2026, 3, 20, 7, 0)).report.digests == 3

@@ -44,10 +44,11 @@ def test_reminders_send_closes_past_rounds_and_sends_what_is_due(
 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
-        f"Stängde 1 remiss (id {past}); köade 3 påminnelser i 3 e-postmeddelanden; "
+        f"Stängde 1 remiss (id {past}), yttrandet sammanställt och samordnaren meddelad; "
+        "köade 3 påminnelser i 3 e-postmeddelanden; "
         "e-post: 3 skickade, 0 försöks igen, 0 misslyckade"
     )
-    assert set(rounds.received()) == set(LAKEMEDEL)
+    assert set(rounds.received()) == {*LAKEMEDEL, "kansli@sosr.example.org"}
     with rounds.app.sessions() as session:
         closed = session.get(Round, past)
         assert closed is not None and closed.status == "closed"
@@ -57,7 +58,7 @@ def test_reminders_send_closes_past_rounds_and_sends_what_is_due(
         "Stängde 0 remisser; köade 0 påminnelser i 0 e-postmeddelanden; "
         "e-post: 0 skickade, 0 försöks igen, 0 misslyckade"
     )
-    assert len(rounds.mail.received) == 3
+    assert len(rounds.mail.received) == 4
 
 
 def test_reminders_send_refuses_a_bad_time(environment: None) -> None:
@@ -74,5 +75,6 @@ def test_the_sweep_flow_returns_the_rounds_it_closed(rounds: Rounds, environment
 
     assert reminder_sweep.name == "reminder-sweep"
     assert result["closed_round_ids"] == [past]
+    assert [c["version"] for c in result["compiled"]] == [1]
     assert result["reminders"] == {"reminders": 0, "digests": 0}
     assert result["delivery"]["sent"] == 0

@@ -104,7 +104,6 @@ def demo(
 
 def _run(folder: Path, data: Path) -> None:
     from flows._run import run_flow
-    from flows.compile_response import compile_response
     from flows.open_round import open_round
     from flows.reminders import reminder_sweep
 
@@ -158,10 +157,6 @@ def _run(folder: Path, data: Path) -> None:
 
     sweep = run_flow(reminder_sweep, at("2026-03-28T00:05"))
     say(f"Svarstiden gick ut: stängde remiss id {', '.join(map(str, sweep['closed_round_ids']))}")
-    clock.set_now(datetime.fromisoformat(at("2026-03-28T00:05")))
-    for round_id in sweep["closed_round_ids"]:
-        if not sweep.get("compiled"):
-            run_flow(compile_response, round_id, None, "demo", True)
 
     out = folder / "yttrande"
     out.mkdir(exist_ok=True)

@@ -27,6 +27,8 @@ def reminders_send(now: NowOption = None) -> None:
     typer.echo(
         f"Stängde {_plural(len(closed), 'remiss', 'remisser')}"
         + (f" (id {', '.join(str(i) for i in closed)})" if closed else "")
+        + (", yttrandet sammanställt och samordnaren meddelad" if len(closed) == 1 else "")
+        + (", yttrandena sammanställda och samordnarna meddelade" if len(closed) > 1 else "")
         + f"; köade {_plural(r['reminders'], 'påminnelse', 'påminnelser')} i "
         + f"{_plural(r['digests'], 'e-postmeddelande', 'e-postmeddelanden')}; "
         + f"e-post: {d['sent']} skickade, {d['retrying']} försöks igen, "

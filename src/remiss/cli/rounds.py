@@ -123,7 +123,10 @@ def round_extend(
 def round_close(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")], now: NowOption = None
 ) -> None:
-    """Stop collecting answers now."""
+    """Stop collecting answers now, compile the yttrande and tell the coordinator."""
+    from flows._run import run_flow
+    from flows.compile_response import compile_response
+
     from remiss.lifecycle import close
     from remiss.rounds import find
 
@@ -132,6 +135,14 @@ def round_close(
     a = application()
     with a.transaction() as session:
         round_ = find(session, round_ref)
+        was_open = round_.status == "open"
         close(session, round_.id, actor="cli")
-        reference = round_.reference
-    typer.echo(f"{reference}: stängd.")
+        reference, round_id, coordinator = round_.reference, round_.id, round_.coordinator
+    if not was_open:
+        typer.echo(f"{reference}: var redan stängd.")
+        return
+    result = run_flow(compile_response, round_id, None, "cli", True)
+    typer.echo(
+        f"{reference}: stängd; yttrande version {result['version']} sammanställt, "
+        f"{coordinator} meddelad."
+    )
