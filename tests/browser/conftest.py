@@ -91,8 +91,10 @@ def live(settings: Settings, smtp: RunningCatcher) -> Iterator[Live]:
         app.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium per module: Playwright's event loop must be gone before other tests
+    run their own (``asyncio.run`` refuses to start inside a running loop)."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
