@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -240,6 +241,11 @@ def deliver(
     factory: sessionmaker[Session], settings: Settings, target: SmtpTarget
 ) -> DeliveryReport:
     """Synchronous entry point for the shells."""
-    return asyncio.run(
-        deliver_async(factory, target, settings.mail_from, connections=settings.smtp_connections)
-    )
+    job = deliver_async(factory, target, settings.mail_from, connections=settings.smtp_connections)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job)
+    # Called from code that already runs an event loop in this thread: use a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, job).result()
