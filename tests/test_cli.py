@@ -42,7 +42,7 @@ def test_open_a_national_batch_from_the_command_line(
     assert code == 0, err
     code, out, err = run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
     assert code == 0, err
-    assert "12 groups" in out
+    assert "12 grupper" in out
 
     code, out, err = run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
     assert code == 0, err

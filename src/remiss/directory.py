@@ -81,15 +81,15 @@ class ImportResult:
 
     def summary(self) -> str:
         parts = [
-            f"{self.regions} regions, {self.groups} groups, {self.people} people, "
-            f"{self.memberships} memberships"
+            f"{self.regions} regioner, {self.groups} grupper, {self.people} personer, "
+            f"{self.memberships} medlemskap"
         ]
         if self.added:
-            parts.append(f"added: {len(self.added)}")
+            parts.append(f"nya: {len(self.added)}")
         if self.reactivated:
-            parts.append(f"reactivated: {len(self.reactivated)}")
+            parts.append(f"återaktiverade: {len(self.reactivated)}")
         if self.deactivated:
-            parts.append(f"deactivated: {len(self.deactivated)}")
+            parts.append(f"avaktiverade: {', '.join(self.deactivated)}")
         return "; ".join(parts)
 
 
