@@ -114,4 +114,4 @@ def test_extend_and_close_from_the_command_line(remiss: CliRunner, smtp: Running
     code, out, err = run(remiss, "round", "close", "KS-2026-022")
     assert code == 0, err
     code, out, _ = run(remiss, "round", "list")
-    assert "closed" in out
+    assert "stängd" in out

@@ -32,6 +32,13 @@ STATE_LABELS = {
     "revoked": "Återkallad",
 }
 ANSWERED = {"submitted", "no_comments"}
+ROUND_STATUS_LABELS = {"open": "öppen", "closed": "stängd"}
+MESSAGE_STATUS_LABELS = {
+    "pending": "väntar",
+    "sending": "skickas",
+    "sent": "skickade",
+    "failed": "misslyckade",
+}
 
 
 def state_of(invitation: Invitation, failed: bool = False) -> str:

@@ -99,7 +99,7 @@ def application() -> Any:
 # --- db -----------------------------------------------------------------------------------
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help="Uppdatera databasen till senaste schemat.")
 @shell
 def db_upgrade() -> None:
     """Apply the database migrations."""
@@ -113,7 +113,9 @@ def db_upgrade() -> None:
 # --- directory ----------------------------------------------------------------------------
 
 
-@directory_app.command("import")
+@directory_app.command(
+    "import", help="Läs in eller synkronisera regioner, grupper och personer från en YAML-fil."
+)
 @shell
 def directory_import(
     file: Path,

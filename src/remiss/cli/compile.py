@@ -15,7 +15,9 @@ def file_stem(reference: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", reference).strip("-") or "remiss"
 
 
-@round_app.command("compile")
+@round_app.command(
+    "compile", help="Sammanställ yttrandet och skriv det som DOCX, HTML och/eller PDF."
+)
 @shell
 def round_compile(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")],

@@ -73,7 +73,9 @@ def say(text: str) -> None:
     typer.echo(f"• {text}")
 
 
-@app.command("demo")
+@app.command(
+    "demo", help="Kör en hel remissrunda i en tillfällig katalog och visa var yttrandet hamnade."
+)
 @shell
 def demo(
     keep: Annotated[

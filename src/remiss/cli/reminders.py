@@ -11,7 +11,9 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-@reminders_app.command("send")
+@reminders_app.command(
+    "send", help="Stäng remisser efter intern svarsdag och skicka de påminnelser som ska gå nu."
+)
 @shell
 def reminders_send(now: NowOption = None) -> None:
     """Close rounds past their internal deadline and send the reminders due now."""

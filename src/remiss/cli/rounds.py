@@ -11,7 +11,9 @@ import typer
 from remiss.cli import NowOption, application, fail, round_app, set_clock, settings, shell
 
 
-@round_app.command("open")
+@round_app.command(
+    "open", help="Öppna en remiss, eller alla i en samlingsfil, och skicka inbjudningarna."
+)
 @shell
 def round_open(file: Path, now: NowOption = None) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
@@ -40,11 +42,11 @@ def round_open(file: Path, now: NowOption = None) -> None:
         typer.echo(f"  fel: {error}", err=True)
 
 
-@round_app.command("list")
+@round_app.command("list", help="Visa remisserna med status, svarsdagar och antal svar.")
 @shell
 def round_list() -> None:
     """Rounds with status, deadlines and answered/invited counts."""
-    from remiss.progress import list_rounds
+    from remiss.progress import ROUND_STATUS_LABELS, list_rounds
 
     a = application()
     with a.sessions() as session:
@@ -55,17 +57,19 @@ def round_list() -> None:
     typer.echo(f"{'id':>4}  {'referens':<22} {'status':<8} {'intern':<10} {'nationell':<10} svar")
     for r in rows:
         typer.echo(
-            f"{r.id:>4}  {r.reference:<22} {r.status:<8} {r.internal_deadline.isoformat():<10} "
+            f"{r.id:>4}  {r.reference:<22} {ROUND_STATUS_LABELS[r.status]:<8} {r.internal_deadline.isoformat():<10} "
             f"{r.national_deadline.isoformat():<10} {r.answered}/{r.invited}  {r.title}"
         )
 
 
-@round_app.command("status")
+@round_app.command(
+    "status", help="Visa per grupp och region vem som svarat, har utkast eller inte öppnat."
+)
 @shell
 def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> None:
     """Per group and region: who answered, who has a draft, who has not opened."""
     from remiss import outbox
-    from remiss.progress import round_progress
+    from remiss.progress import MESSAGE_STATUS_LABELS, ROUND_STATUS_LABELS, round_progress
     from remiss.rounds import find
     from remiss.swedish import date_sv
 
@@ -77,11 +81,16 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
         lead = round_.lead_group.name if round_.lead_group else "–"
         typer.echo(f"{round_.reference}: {round_.title}")
         typer.echo(
-            f"Status: {round_.status}; intern svarsdag {date_sv(round_.internal_deadline)}; "
+            f"Status: {ROUND_STATUS_LABELS[round_.status]}; intern svarsdag {date_sv(round_.internal_deadline)}; "
             f"nationell {date_sv(round_.national_deadline)}; ansvarig: {lead}"
         )
         typer.echo(f"Svar: {progress.answered}/{progress.invited}")
-        typer.echo("E-post: " + ", ".join(f"{n} {status}" for status, n in sorted(mail.items())))
+        typer.echo(
+            "E-post: "
+            + ", ".join(
+                f"{n} {MESSAGE_STATUS_LABELS.get(st, st)}" for st, n in sorted(mail.items())
+            )
+        )
         for group in progress.groups:
             typer.echo(f"\n{group.name}{' (ansvarig)' if group.id == round_.lead_group_id else ''}")
             for region in progress.regions:
@@ -89,7 +98,7 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
                     typer.echo(f"  {region:<4} {p.name:<28} {p.label}")
 
 
-@round_app.command("extend")
+@round_app.command("extend", help="Flytta den interna svarsdagen; de som inte svarat meddelas.")
 @shell
 def round_extend(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")],
@@ -118,7 +127,9 @@ def round_extend(
     typer.echo(f"{reference}: ny intern svarsdag {date_sv(new_date)}; {told} meddelade.")
 
 
-@round_app.command("close")
+@round_app.command(
+    "close", help="Stäng remissen nu, sammanställ yttrandet och meddela samordnaren."
+)
 @shell
 def round_close(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")], now: NowOption = None

@@ -10,7 +10,9 @@ import typer
 from remiss.cli import app, application, shell
 
 
-@app.command("serve")
+@app.command(
+    "serve", help="Kör webben, de schemalagda flödena och (utan SMTP) den lokala e-postsänkan."
+)
 @shell
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adress att lyssna på.")] = "127.0.0.1",
