@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from remiss import coordinators, lifecycle, progress
 from remiss.app import App, deliver_outbox
 from remiss.errors import InputError, NotFound, Refused
+from remiss.settings import Settings
 from remiss.swedish import date_sv
+from remiss.web import yttrande
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 
@@ -53,26 +55,28 @@ def rounds_list(
     )
 
 
+def round_context(session: Session, settings: Settings, round_id: int) -> dict[str, Any]:
+    """What round.html shows of one round (NotFound for an unknown id)."""
+    overview = coordinators.overview(session, settings, round_id)
+    return {
+        "overview": overview,
+        "round": overview.round,
+        "progress": overview.progress,
+        "labels": progress.STATE_LABELS,
+        "states": progress.STATES,
+        "yttrande": yttrande.panel(session, overview.round),
+    }
+
+
 @router.get("/rounds/{round_id}")
 def round_page(
     request: Request, round_id: int, app: AppDep, session: SessionDep, coordinator: CoordinatorDep
 ) -> Response:
     try:
-        overview = coordinators.overview(session, app.settings, round_id)
+        context = round_context(session, app.settings, round_id)
     except NotFound:
         return not_found(request)
-    return render(
-        request,
-        "round.html",
-        {
-            "coordinator": coordinator,
-            "overview": overview,
-            "round": overview.round,
-            "progress": overview.progress,
-            "labels": progress.STATE_LABELS,
-            "states": progress.STATES,
-        },
-    )
+    return render(request, "round.html", {"coordinator": coordinator, **context})
 
 
 def _act(
@@ -125,9 +129,10 @@ def close(
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
         lifecycle.close(session, round_id, coordinator)
-        return "Remissen är stängd för svar."
+        version = yttrande.compile_and_notify(session, app.settings, round_id, coordinator)
+        return f"Remissen är stängd för svar. Yttrandet är sammanställt (version {version.number})."
 
-    return _act(request, app, round_id, background, action, sends_mail=False)
+    return _act(request, app, round_id, background, action, sends_mail=True)
 
 
 @router.post("/rounds/{round_id}/remind")
