@@ -9,11 +9,14 @@ for starting a temporary Prefect server.
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
 from typing import Any, TypeVar
 
 from prefect import Flow, Task
 from prefect.context import FlowRunContext
 
+from remiss import clock
 from remiss.app import App
 from remiss.settings import Settings
 
@@ -32,6 +35,11 @@ def subflow(flow: Flow[Any, R], *args: Any, **kwargs: Any) -> R:
     if FlowRunContext.get() is None:
         return flow.fn(*args, **kwargs)
     return flow(*args, **kwargs)
+
+
+def at(now: str | None) -> AbstractContextManager[None]:
+    """Run a block as of ``now`` (ISO 8601), or on the real clock when it is None."""
+    return clock.frozen_at(datetime.fromisoformat(now)) if now else nullcontext()
 
 
 def prefect_available() -> bool:

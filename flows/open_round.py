@@ -7,14 +7,12 @@ SMTP connections). A re-run opens nothing twice and sends no message twice.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from datetime import datetime
 from typing import Any
 
 from prefect import flow, task
 
-from flows._run import app, call
-from remiss import clock, roundspec
+from flows._run import app, at, call
+from remiss import roundspec
 from remiss.app import deliver_outbox
 from remiss.rounds import open_rounds
 
@@ -24,9 +22,8 @@ def open_rounds_task(path: str, now: str | None = None, actor: str = "cli") -> l
     """Validate the file and open every round in it that is not open yet."""
     parsed = roundspec.load(path)
     application = app()
-    moment = clock.frozen_at(datetime.fromisoformat(now)) if now else nullcontext()
     try:
-        with moment, application.transaction() as session:
+        with at(now), application.transaction() as session:
             opened = open_rounds(session, application.settings, parsed, actor=actor)
         return [
             {
@@ -61,7 +58,8 @@ def deliver_task() -> dict[str, Any]:
 
 @flow(name="open-round")
 def open_round(path: str, now: str | None = None, actor: str = "cli") -> dict[str, Any]:
-    """Open the round(s) in ``path`` and deliver their invitations."""
-    opened = call(open_rounds_task, path, now, actor)
-    delivery = call(deliver_task)
+    """Open the round(s) in ``path`` and deliver their invitations, as of ``now`` if given."""
+    with at(now):
+        opened = call(open_rounds_task, path, now, actor)
+        delivery = call(deliver_task)
     return {"rounds": opened, "delivery": delivery}

@@ -9,21 +9,14 @@ its coordinator is told the draft yttrande is ready.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from datetime import datetime
 from typing import Any
 
 from prefect import flow, task
 
-from flows._run import app, call, subflow
+from flows._run import app, at, call, subflow
 from flows.compile_response import compile_response
 from flows.open_round import deliver_task
-from remiss import clock
 from remiss.reminders import close_due_rounds, queue_reminders
-
-
-def _at(now: str | None) -> Any:
-    return clock.frozen_at(datetime.fromisoformat(now)) if now else nullcontext()
 
 
 @task(name="close-due-rounds")
@@ -31,7 +24,7 @@ def close_due_rounds_task(now: str | None = None) -> list[int]:
     """Close every open round whose internal deadline has passed."""
     application = app()
     try:
-        with _at(now), application.transaction() as session:
+        with at(now), application.transaction() as session:
             return close_due_rounds(session, actor="schedule")
     finally:
         application.close()
@@ -42,7 +35,7 @@ def queue_reminders_task(now: str | None = None) -> dict[str, Any]:
     """Claim the reminders due now and queue one digest per person."""
     application = app()
     try:
-        with _at(now), application.transaction() as session:
+        with at(now), application.transaction() as session:
             report = queue_reminders(session, application.settings)
         return {"reminders": report.reminders, "digests": report.digests}
     finally:
@@ -52,13 +45,13 @@ def queue_reminders_task(now: str | None = None) -> dict[str, Any]:
 @flow(name="reminder-sweep")
 def reminder_sweep(now: str | None = None) -> dict[str, Any]:
     """Close rounds past their internal deadline and send the reminders due as of ``now``."""
-    closed = call(close_due_rounds_task, now)
-    compiled = []
-    with _at(now):
-        for round_id in closed:
-            compiled.append(subflow(compile_response, round_id, None, "schedule", True))
-    reminders = call(queue_reminders_task, now)
-    delivery = call(deliver_task)
+    with at(now):
+        closed = call(close_due_rounds_task, now)
+        compiled = [
+            subflow(compile_response, round_id, None, "schedule", True) for round_id in closed
+        ]
+        reminders = call(queue_reminders_task, now)
+        delivery = call(deliver_task)
     return {
         "closed_round_ids": closed,
         "compiled": compiled,

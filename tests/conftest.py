@@ -89,6 +89,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         base_url="http://remiss.test",
         secret_key="test-secret-key-not-for-production",
         mail_from="remiss@sosr.example.org",
+        # Never a sink some other process runs on the default port: each delivery starts its own.
+        sink_port=1,
     )
 
 

@@ -1,0 +1,64 @@
+"""The flows run as real Prefect flow runs, with their tasks tracked (one server for the module)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from remiss.app import App
+from tests.conftest import EXAMPLES
+from tests.mailcatcher import RunningCatcher
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    import os
+
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect"))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def environment(app: App, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> App:
+    s = app.settings
+    for name, value in {
+        "REMISS_DATABASE_URL": s.resolved_database_url,
+        "REMISS_DATA_DIR": str(s.data_dir),
+        "REMISS_BASE_URL": s.base_url,
+        "REMISS_SMTP_HOST": "127.0.0.1",
+        "REMISS_SMTP_PORT": str(smtp.port),
+        "REMISS_COORDINATORS": "kansli@sosr.example.org",
+    }.items():
+        monkeypatch.setenv(name, value)
+    return app
+
+
+def test_opening_sweeping_and_compiling_as_tracked_flow_runs(
+    prefect_api: None, environment: App, sample_directory: App, smtp: RunningCatcher,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from flows.compile_response import compile_response
+    from flows.open_round import open_round
+    from flows.reminders import reminder_sweep
+    from prefect.context import get_run_context  # noqa: F401  (Prefect is configured)
+
+    batch = EXAMPLES / "rounds" / "2026-nhv-remissforslag.yaml"
+    state = open_round(str(batch), "2026-02-23T09:00:00+01:00", "test", return_state=True)
+    assert state.is_completed()
+    result = state.result()
+    assert [r["created"] for r in result["rounds"]] == [True, True]
+    assert result["delivery"]["sent"] == len(smtp.catcher.received) > 0
+
+    sweep = reminder_sweep("2026-04-03T00:30:00+02:00", return_state=True)
+    assert sweep.is_completed()
+    closed = sweep.result()["closed_round_ids"]
+    assert len(closed) == 2  # both internal deadlines (2 April) have passed
+    assert [c["version"] for c in sweep.result()["compiled"]] == [1, 1]
+
+    again = compile_response(closed[0], None, "test", False, return_state=True)
+    assert again.result()["version"] == 1
