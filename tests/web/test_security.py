@@ -167,5 +167,15 @@ def test_the_coordinator_reads_the_sink_mail_on_the_dashboard(sink_app: App) -> 
         message = client.get(f"/mail/{key}")
         assert message.status_code == 200
         assert 'sandbox=""' in message.text
-        assert 'srcdoc="&lt;!DOCTYPE html&gt;' in message.text
+        assert f'src="/mail/{key}/html"' in message.text
+        part = client.get(f"/mail/{key}/html")
+        assert part.status_code == 200 and part.text.startswith("<!DOCTYPE html>")
+        # The email's inline styles may apply in its frame; nothing may run or load.
+        policy = part.headers["content-security-policy"]
+        assert "style-src 'unsafe-inline'" in policy and "script" not in policy
+        assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
+        assert part.headers["x-frame-options"] == "SAMEORIGIN"
         assert client.get("/mail/no-such-message").status_code == 404
+        assert client.get("/mail/no-such-message/html").status_code == 404
+    with TestClient(create_app(sink_app), base_url="http://remiss.test") as outsider:
+        assert outsider.get(f"/mail/{key}/html", follow_redirects=False).status_code in {303, 307}

@@ -32,3 +32,25 @@ def message(request: Request, key: str, app: AppDep, coordinator: CoordinatorDep
     if found is None:
         return not_found(request)
     return render(request, "mail_message.html", {"coordinator": coordinator, "message": found})
+
+
+# The email's own HTML, shown in a sandboxed frame on the message page: its inline
+# styles may apply, nothing else may load or run, and only our own page may frame it.
+EMAIL_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
+
+
+@router.get("/mail/{key}/html")
+def message_html(key: str, app: AppDep, coordinator: CoordinatorDep) -> Response:
+    settings = app.settings
+    found = None
+    if settings.uses_sink and settings.sink_dir.is_dir():
+        found = sink.read_one(settings.sink_dir, key)
+    if found is None or not found.html():
+        return Response(status_code=404)
+    return Response(
+        found.html(),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": EMAIL_POLICY, "X-Frame-Options": "SAMEORIGIN"},
+    )

@@ -114,7 +114,11 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                # A route may set its own policy for a response (the sink's HTML part).
+                own = "content-security-policy" in headers
                 for name, value in HEADERS.items():
+                    if own and name in {"Content-Security-Policy", "X-Frame-Options"}:
+                        continue
                     headers[name] = value
                 if not static:
                     headers["Cache-Control"] = "no-store"
