@@ -152,6 +152,20 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     return invitation
 
 
+def mark_opened(session: Session, token: str) -> bool:
+    """Record that the reviewer has seen the page; True the first time.
+
+    Called by the page's own script after it has loaded in a browser, never by a
+    GET: mail scanners fetch links but do not post forms.
+    """
+    invitation = find(session, token)
+    if invitation.opened_at is not None or invitation.status != "active":
+        return False
+    invitation.opened_at = now()
+    session.flush()
+    return True
+
+
 def _append(
     session: Session, invitation: Invitation, kind: str, values: dict[str, Any], no_comments: bool
 ) -> AnswerVersion:

@@ -104,6 +104,9 @@ def test_a_coordinator_logs_in_opens_a_round_and_follows_the_answers(
     [link] = invitation[0].links()  # type: ignore[index]
     reviewer = browser.new_context(locale="sv-SE").new_page()
     reviewer.goto(link)
+    reviewer.wait_for_load_state("networkidle")  # the page's script reports it was opened
+    page.reload()
+    expect(reviewer_state).to_have_text("Öppnad")
     reviewer.get_by_role("button", name="Inga synpunkter").click()
     expect(reviewer.get_by_text("Du har svarat ”Inga synpunkter”")).to_be_visible()
     reviewer.context.close()

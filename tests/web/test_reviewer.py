@@ -62,6 +62,28 @@ def test_opening_the_page_changes_nothing(client: TestClient, opened: Opened, ap
     assert state.versions == []
 
 
+def test_the_pages_script_records_that_a_person_opened_it(
+    client: TestClient, opened: Opened, app: App
+) -> None:
+    token = opened.token_for(REVIEWER)
+    page = client.get(f"/r/{token}")
+    assert '<script src="/static/reviewer.js" defer></script>' in page.text
+    assert f'data-opened="/r/{token}/oppnad"' in page.text
+    # Without the form's CSRF token nothing is recorded.
+    refused = client.post(f"/r/{token}/oppnad", data={}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert invitation_state(app, REVIEWER).opened_at is None
+    seen = client.post(f"/r/{token}/oppnad", data={"csrf_token": csrf_of(page.text)})
+    assert seen.status_code == 204
+    first = invitation_state(app, REVIEWER).opened_at
+    assert first is not None
+    clock.set_now(clock.now() + timedelta(hours=1))
+    client.post(f"/r/{token}/oppnad", data={"csrf_token": csrf_of(page.text)})
+    assert invitation_state(app, REVIEWER).opened_at == first
+    assert client.post("/r/" + "x" * 43 + "/oppnad", data={}).status_code in {403, 404}
+    assert client.get("/static/reviewer.js").status_code == 200
+
+
 def test_saving_a_draft_keeps_it_and_says_so(client: TestClient, opened: Opened, app: App) -> None:
     token = opened.token_for(REVIEWER)
     text = "Första stycket.\r\n\r\nAndra stycket,\r\nmed en radbrytning."

@@ -96,6 +96,17 @@ def answer(
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
 
 
+@router.post("/r/{token}/oppnad")
+def opened(request: Request, token: str, app: AppDep) -> Response:
+    """The page's script reports that a person, not a link scanner, opened it."""
+    try:
+        with app.transaction() as session:
+            answers.mark_opened(session, token)
+    except NotFound:
+        return not_found(request)
+    return Response(status_code=204)
+
+
 @router.post("/r/{token}/vidarebefordra")
 def forward(
     request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks
