@@ -66,10 +66,15 @@ def start_prefect_server(
 
 
 def stop(child: subprocess.Popen[bytes] | None) -> None:
-    if child is None or child.poll() is not None:
+    """Stop the Prefect server and whatever it started (it runs in its own session)."""
+    if child is None:
         return
-    child.send_signal(signal.SIGTERM)
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
     try:
         child.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        child.kill()
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait(timeout=5)

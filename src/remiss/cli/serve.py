@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -35,6 +37,9 @@ def serve(
     from remiss.db import upgrade
     from remiss.web.server import config, install_log_filter
 
+    # Until Prefect installs its own handler, a SIGTERM must still unwind through the
+    # finally below, or the Prefect server (in its own session) would outlive us.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     a = application()
     if "base_url" not in a.settings.model_fields_set:
         # Links must point at where this server listens unless REMISS_BASE_URL says otherwise.
@@ -59,6 +64,10 @@ def serve(
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{prefect_port}/api"
         typer.echo(f"Prefect: http://127.0.0.1:{prefect_port}")
     try:
+        # Prefect is imported only once it points at its server (it reads its settings at
+        # import), and before uvicorn sets up logging (Prefect's logging setup would mute it).
+        from flows.serving import serve_forever
+
         web = uvicorn.Server(config(a, host, port))
         web.config.load()
         install_log_filter()  # after uvicorn configured its loggers
@@ -73,10 +82,12 @@ def serve(
         if web_only:
             web.run()
         else:
-            from flows.serving import serve_forever  # imports Prefect: only once it is pointed
-
             serve_forever(s.timezone, web)
     finally:
         stop(child)
         if running_sink is not None:
             running_sink.stop()
+
+
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
