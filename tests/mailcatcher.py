@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 
 from remiss.delivery import SmtpTarget
 from remiss.sink import free_port
 
+T = TypeVar("T")
 LINK = re.compile(r"^(https?://\S+/r/([A-Za-z0-9_-]{43}))\r?$", re.MULTILINE)
 
 
@@ -57,7 +59,7 @@ class MailCatcher:
     received: list[Received] = field(default_factory=list)
     refuse_code: int | None = None
     refuse_after: int | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    arrived: threading.Condition = field(default_factory=threading.Condition)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -68,7 +70,7 @@ class MailCatcher:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
+        with self.arrived:
             if self.refuse_after is not None and len(self.received) >= self.refuse_after:
                 return "421 4.3.2 Service shutting down, try again later"
             if self.refuse_code is not None:
@@ -76,7 +78,19 @@ class MailCatcher:
             parsed = message_from_bytes(envelope.original_content, policy=policy.default)
             assert isinstance(parsed, EmailMessage)
             self.received.append(Received(list(envelope.rcpt_tos), parsed))
+            self.arrived.notify_all()
         return "250 Message accepted"
+
+    def wait_for(self, found: Callable[[], T], what: str, timeout: float = 30.0) -> T:
+        """Block until ``found()`` is truthy, woken by each message that arrives.
+
+        Mail sent from a web request's background task lands after the response.
+        """
+        with self.arrived:
+            value = self.arrived.wait_for(found, timeout)
+        if not value:
+            raise AssertionError(f"no {what} arrived")
+        return value
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address in r.envelope_to]

@@ -7,7 +7,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -31,33 +31,37 @@ def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_pat
             "REMISS_COORDINATORS": "kansli@sosr.example.org",
             "REMISS_SINK_PORT": str(sink_port),
             "PYTHONUNBUFFERED": "1",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
         }
     )
     remiss = Path(sys.executable).with_name("remiss")
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        child = subprocess.Popen(
-            [str(remiss), "serve", "--port", str(web), "--prefect-port", str(prefect)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            # Starting Prefect's server takes a while; poll, never sleep a fixed time.
-            deadline = time.monotonic() + 150
-            while time.monotonic() < deadline and get(f"http://127.0.0.1:{web}/login") != 200:
-                assert child.poll() is None, log.read_text()
-                time.sleep(0.2)
-            text = log.read_text()
-            assert "Uvicorn running" in text, text
-            assert f"remiss: http://127.0.0.1:{web}" in text
-            link = re.search(rf"http://127\.0\.0\.1:{web}/login/[A-Za-z0-9_-]{{43}}", text)
-            assert link is not None, text
-            assert get(link.group(0)) == 200  # the confirm page; the link is not used up
-            assert get(f"http://127.0.0.1:{prefect}/api/health") == 200
-            assert is_running("127.0.0.1", sink_port)
-        finally:
-            child.send_signal(signal.SIGTERM)
-            code = child.wait(timeout=60)
-    assert code in {0, -signal.SIGTERM, 128 + signal.SIGTERM}, log.read_text()
+    child = subprocess.Popen(
+        [str(remiss), "serve", "--port", str(web), "--prefect-port", str(prefect)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert child.stdout is not None
+    lines: list[str] = []
+    try:
+        # Read what it prints, line by line, until the web server says it listens.
+        for line in child.stdout:
+            lines.append(line)
+            if "Uvicorn running" in line:
+                break
+        text = "".join(lines)
+        assert "Uvicorn running" in text, text
+        # Keep draining, so a full pipe never blocks it.
+        threading.Thread(target=lambda: lines.extend(child.stdout or []), daemon=True).start()
+        assert f"remiss: http://127.0.0.1:{web}" in text
+        link = re.search(rf"http://127\.0\.0\.1:{web}/login/[A-Za-z0-9_-]{{43}}", text)
+        assert link is not None, text
+        assert get(link.group(0)) == 200  # the confirm page; the link is not used up
+        assert get(f"http://127.0.0.1:{prefect}/api/health") == 200
+        assert is_running("127.0.0.1", sink_port)
+    finally:
+        child.send_signal(signal.SIGTERM)
+        code = child.wait(timeout=60)
+    assert code in {0, -signal.SIGTERM, 128 + signal.SIGTERM}, "".join(lines)
     assert get(f"http://127.0.0.1:{prefect}/api/health") == 0  # the Prefect server went with it

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,18 +47,6 @@ class Live:
     catcher: MailCatcher
 
 
-def eventually(predicate: Callable[[], object], what: str, timeout: float = 15.0) -> object:
-    """Poll until ``predicate`` is truthy: mail is delivered after the response, in the background."""
-    end = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def live(settings: Settings, smtp: RunningCatcher) -> Iterator[Live]:
     """The whole web app served over HTTP on a free port, mail going to the catcher."""
@@ -80,14 +68,17 @@ def live(settings: Settings, smtp: RunningCatcher) -> Iterator[Live]:
     server = uvicorn.Server(
         uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    # The socket listens before the server thread starts, so the browser's first request
+    # simply waits in its backlog: nothing needs to poll for the server to come up.
+    listening = socket.create_server(("127.0.0.1", port))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
-    eventually(lambda: server.started, "the server to start")
     try:
         yield Live(app=app, url=url, catcher=smtp.catcher)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        listening.close()
         app.close()
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page, expect
 
 from remiss import rounds, roundspec
-from tests.browser.conftest import COORDINATOR, Live, deliver, eventually
+from tests.browser.conftest import COORDINATOR, Live, deliver
 
 REVIEWER = "fredrik.jonsson@rjl.example.org"
 ROUND = """
@@ -62,7 +62,7 @@ def test_a_reviewer_saves_a_draft_submits_and_gets_a_receipt(
     page.get_by_role("button", name="Skicka in").click()
     expect(page.get_by_text("Tack! Ditt svar är inskickat.")).to_be_visible()
     shoot(page, "reviewer-submitted")
-    receipt = eventually(lambda: mails(live, REVIEWER, "Kvitto"), "the receipt")
+    receipt = live.catcher.wait_for(lambda: mails(live, REVIEWER, "Kvitto"), "the receipt")
     assert "Andra stycket." in receipt[0].text()  # type: ignore[index]
     context.close()
 
@@ -80,7 +80,9 @@ def test_a_coordinator_logs_in_opens_a_round_and_follows_the_answers(
         page.get_by_text("Om adressen är behörig har en inloggningslänk skickats")
     ).to_be_visible()
 
-    login_mail = eventually(lambda: mails(live, COORDINATOR, "inloggningslänk"), "the login link")
+    login_mail = live.catcher.wait_for(
+        lambda: mails(live, COORDINATOR, "inloggningslänk"), "the login link"
+    )
     match = LOGIN_LINK.search(login_mail[0].text())  # type: ignore[index]
     assert match
     page.goto(match.group(1))
@@ -100,7 +102,7 @@ def test_a_coordinator_logs_in_opens_a_round_and_follows_the_answers(
     reviewer_state = page.locator(f'.matrix [data-email="{REVIEWER}"] .state')
     expect(reviewer_state).to_have_text("Ej öppnad")
 
-    invitation = eventually(lambda: mails(live, REVIEWER, "Astma"), "the invitation")
+    invitation = live.catcher.wait_for(lambda: mails(live, REVIEWER, "Astma"), "the invitation")
     [link] = invitation[0].links()  # type: ignore[index]
     reviewer = browser.new_context(locale="sv-SE").new_page()
     reviewer.goto(link)
