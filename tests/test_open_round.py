@@ -344,3 +344,17 @@ def test_the_nhv_batch_uses_its_own_questions(sample_directory: App) -> None:
         assert {rg.group.key for rg in round_.routed_groups} == {"rpo-sallsynta", "rpo-barn"}
         # 20 April 2026 is a Monday; ten working days before is 2 April (Easter skipped).
         assert round_.internal_deadline == date(2026, 4, 2)
+
+
+def test_an_internal_deadline_after_the_moved_national_deadline_is_refused(
+    sample_directory: App,
+) -> None:
+    # 5 April 2026 is Påskdagen: the national end date moves back to Skärtorsdagen, 2 April.
+    bad = ROUND.replace("deadline: 2026-04-14", "deadline: 2026-04-05").replace(
+        "coordinator:", "internal_deadline: 2026-04-03\ncoordinator:", 1
+    )
+    before = table_counts(sample_directory)
+    with pytest.raises(InputError, match="efter den nationella svarsdagen") as caught:
+        open_text(sample_directory, bad, "remiss.yaml")
+    assert str(caught.value).startswith("remiss.yaml:8: "), str(caught.value)
+    assert table_counts(sample_directory) == before

@@ -64,10 +64,11 @@ def resolve_deadlines(parsed: ParsedRound, settings: Settings) -> Deadlines:
         )
     if spec.internal_deadline is not None:
         internal = spec.internal_deadline
-        if internal > spec.deadline:
+        # Against the national date as moved off a holiday, not the date as written.
+        if internal > national:
             raise parsed.error(
                 f"den interna svarsdagen {internal} ligger efter den nationella "
-                f"svarsdagen {spec.deadline}",
+                f"svarsdagen {national}",
                 "internal_deadline",
             )
         field = "internal_deadline"
