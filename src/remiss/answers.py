@@ -66,9 +66,9 @@ class AnswerPage:
         )
 
 
-def find(session: Session, token: str) -> Invitation:
+def find(session: Session, token: str, *, lock: bool = False) -> Invitation:
     """The invitation behind a link; unknown and revoked links look the same."""
-    invitation = by_token(session, token)
+    invitation = by_token(session, token, lock=lock)
     if invitation is None or invitation.status == "revoked":
         raise NotFound("Sidan finns inte.")
     return invitation
@@ -142,7 +142,7 @@ def check_options(questions: list[Question], values: dict[str, str]) -> dict[str
 
 
 def _editable_invitation(session: Session, token: str) -> Invitation:
-    invitation = find(session, token)
+    invitation = find(session, token, lock=True)
     if invitation.status == "forwarded":
         raise Refused(FORWARDED)
     if not is_editable(invitation, invitation.round):

@@ -38,7 +38,7 @@ def forward(
     move_draft: bool,
 ) -> Invitation:
     """Hand the invitation behind ``token`` to a colleague and send them their own link."""
-    old = find(session, token)
+    old = find(session, token, lock=True)
     if old.status == "forwarded":
         raise Refused(FORWARDED)
     round_ = old.round

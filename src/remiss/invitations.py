@@ -173,10 +173,17 @@ def audit_count(session: Session, invitation_id: int, action: str) -> int:
     )
 
 
-def by_token(session: Session, token: str) -> Invitation | None:
-    """The invitation a personal link points at, or None (reveals nothing more)."""
-    return session.scalars(
+def by_token(session: Session, token: str, *, lock: bool = False) -> Invitation | None:
+    """The invitation a personal link points at, or None (reveals nothing more).
+
+    ``lock`` holds the invitation's row until the transaction ends (PostgreSQL), so two
+    changes through links to one invitation (a double click) run one after the other.
+    """
+    query = (
         select(Invitation)
         .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
         .where(InvitationToken.token_hash == hash_token(token))
-    ).first()
+    )
+    if lock:
+        query = query.with_for_update(of=Invitation).execution_options(populate_existing=True)
+    return session.scalars(query).first()

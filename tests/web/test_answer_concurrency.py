@@ -1,0 +1,66 @@
+"""A double click on Skicka in: the second request is refused, never a server error."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from remiss import answers
+from remiss.app import App
+from remiss.errors import Refused
+from tests.web.conftest import REVIEWER, Opened, invitation_state
+
+VALUES = {"stallningstagande": "Tillstyrker", "innehall": "Bra."}
+
+
+def _wait_until_blocked(app: App, pid: int) -> None:
+    """Return once the backend ``pid`` waits on a lock another transaction holds."""
+    with app.engine.connect() as conn:
+        for _ in range(100_000):
+            waiting = conn.execute(
+                text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
+                {"pid": pid},
+            ).scalar()
+            if waiting == "Lock":
+                return
+            conn.rollback()
+    raise AssertionError("the second submit never waited for the first")
+
+
+def test_two_identical_submits_at_once_refuse_the_second(opened: Opened, app: App) -> None:
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE")
+    token = opened.token_for(REVIEWER)
+    # The page's script has reported the visit, as it does in a browser.
+    with app.transaction() as session:
+        answers.mark_opened(session, token)
+    outcome: list[BaseException | None] = []
+    pid: list[int] = []
+    started = threading.Event()
+
+    def second() -> None:
+        try:
+            with app.transaction() as session:
+                backend = session.connection().exec_driver_sql("SELECT pg_backend_pid()")
+                pid.append(backend.scalar_one())
+                started.set()
+                answers.submit(session, app.settings, token, VALUES, no_comments=False)
+            outcome.append(None)
+        except BaseException as exc:  # inspected below
+            outcome.append(exc)
+            started.set()
+
+    with app.transaction() as first:
+        answers.submit(first, app.settings, token, VALUES, no_comments=False)
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert started.wait(timeout=30)
+        _wait_until_blocked(app, pid[0])
+    thread.join(timeout=30)
+
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], Refused), repr(outcome[0])
+    assert str(outcome[0]) == answers.DOUBLE_SUBMIT
+    assert [v[:2] for v in invitation_state(app, REVIEWER).versions] == [(1, "submitted")]
