@@ -93,12 +93,14 @@ class RoundProgress:
 
 
 def failed_invitations(session: Session, round_id: int) -> set[int]:
+    """Invitations whose latest invitation email failed (a re-send that arrived clears it)."""
+    latest = (
+        select(func.max(Message.id))
+        .where(Message.round_id == round_id, Message.kind == "invitation")
+        .group_by(Message.invitation_id)
+    )
     rows = session.scalars(
-        select(Message.invitation_id).where(
-            Message.round_id == round_id,
-            Message.kind == "invitation",
-            Message.status == "failed",
-        )
+        select(Message.invitation_id).where(Message.id.in_(latest), Message.status == "failed")
     )
     return {r for r in rows if r is not None}
 

@@ -7,8 +7,10 @@ from datetime import timedelta
 import httpx
 from fastapi.testclient import TestClient
 
-from remiss import clock
-from remiss.app import App
+from remiss import clock, coordinators, progress
+from remiss.app import App, deliver_outbox
+from remiss.models import Round
+from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import (
     ANOTHER_REVIEWER,
     REVIEWER,
@@ -270,3 +272,30 @@ groups:
 
 def test_an_unknown_round_is_a_404(coordinator: TestClient) -> None:
     assert coordinator.get("/rounds/999").status_code == 404
+
+
+def test_a_resent_invitation_that_arrives_clears_delivery_failed(
+    sample_directory: App, smtp: RunningCatcher
+) -> None:
+    smtp.catcher.refuse_code = 550
+    round_id = open_round(sample_directory)
+    smtp.catcher.refuse_code = None
+    with sample_directory.sessions() as session:
+        round_ = session.get(Round, round_id)
+        assert round_ is not None
+        before = {p.email: p for p in progress.round_progress(session, round_).people}
+    assert before[REVIEWER].state == "delivery_failed"
+
+    with sample_directory.transaction() as session:
+        coordinators.resend(
+            session, sample_directory.settings, round_id, before[REVIEWER].invitation_id, "test"
+        )
+    assert deliver_outbox(sample_directory).sent == 1
+    assert len(smtp.catcher.to(REVIEWER)) == 1
+
+    with sample_directory.sessions() as session:
+        round_ = session.get(Round, round_id)
+        assert round_ is not None
+        after = {p.email: p for p in progress.round_progress(session, round_).people}
+    assert after[REVIEWER].state == "not_opened"
+    assert after[ANOTHER_REVIEWER].state == "delivery_failed"
