@@ -115,3 +115,17 @@ def test_extend_and_close_from_the_command_line(remiss: CliRunner, smtp: Running
     assert code == 0, err
     code, out, _ = run(remiss, "round", "list")
     assert "stängd" in out
+
+
+def test_bad_settings_and_unreadable_files_give_one_line(
+    remiss: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = run(remiss, "round", "open", str(tmp_path))
+    assert code == 1
+    assert err.strip() == f"remiss: {tmp_path}: filen kan inte läsas (Is a directory)"
+
+    monkeypatch.setenv("REMISS_SMTP_SECURITY", "ssl")
+    code, _, err = run(remiss, "round", "list")
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("remiss: REMISS_SMTP_SECURITY: "), err

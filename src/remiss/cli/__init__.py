@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from remiss import clock
 from remiss.errors import RemissError
@@ -59,6 +60,15 @@ def shell(func: F) -> F:
             fail(str(exc))
         except FileNotFoundError as exc:
             fail(f"{exc.filename}: filen finns inte")
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            fail(f"{exc.filename}: filen kan inte läsas ({exc.strerror})")
+        except ValidationError as exc:
+            # Domain input is validated into InputError; what arrives here is the settings.
+            first = exc.errors()[0]
+            name = "REMISS_" + "_".join(str(part) for part in first["loc"]).upper()
+            fail(f"{name}: {first['msg']}")
 
     return wrapper  # type: ignore[return-value]
 
