@@ -135,3 +135,27 @@ def test_without_smtp_the_local_sink_stores_the_messages(app: App) -> None:
         assert "Hej 1" in next(m for m in stored if m.subject == "Meddelande 1").text()
     finally:
         sinky.close()
+
+
+def test_a_deliverer_whose_claim_was_taken_over_records_nothing_over_the_new_one(
+    app: App, smtp: RunningCatcher
+) -> None:
+    from remiss.delivery import _Outcome, record
+
+    queue_many(app, 1)
+    with app.transaction() as s:
+        [first] = claim(s, 10)
+        slow = first.claim
+    # The first deliverer stalls past its lease; a second one takes the message over.
+    clock.set_now(clock.now() + timedelta(minutes=11))
+    with app.transaction() as s:
+        [second] = claim(s, 10)
+        taken = second.claim
+    assert taken != slow
+    # The stalled deliverer's late outcome must not overwrite the new claim.
+    with app.transaction() as s:
+        assert slow is not None
+        record(s, [_Outcome(first.id, 1, ok=False, error="421 late")], slow)
+    with app.sessions() as s:
+        message = s.scalars(select(Message)).one()
+        assert (message.status, message.claim, message.last_error) == ("sending", taken, None)

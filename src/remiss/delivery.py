@@ -13,9 +13,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, cast
 
 import aiosmtplib
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.clock import now
@@ -80,7 +81,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def claim(session: Session, limit: int) -> list[Message]:
-    """Claim up to ``limit`` due messages for this deliverer."""
+    """Claim up to ``limit`` due messages for this deliverer (``Message.claim`` says whose)."""
     moment = now()
     due = or_(
         (Message.status == "pending") & (Message.next_attempt_at <= moment),
@@ -145,72 +146,72 @@ class _Connection:
 
 
 async def _send_all(
-    messages: list[tuple[int, int, str, str, bytes]],
-    target: SmtpTarget,
-    sender: str,
-    connections: int,
+    messages: list[tuple[int, int, str, bytes]], pool: list[_Connection], sender: str
 ) -> list[_Outcome]:
-    queue: asyncio.Queue[tuple[int, int, str, str, bytes]] = asyncio.Queue()
+    queue: asyncio.Queue[tuple[int, int, str, bytes]] = asyncio.Queue()
     for item in messages:
         queue.put_nowait(item)
     outcomes: list[_Outcome] = []
 
-    async def worker() -> None:
-        connection = _Connection(target)
-        try:
-            while True:
-                try:
-                    mid, attempts, _sender, recipient, raw = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                try:
-                    client = await connection.ensure()
-                    await client.sendmail(sender, [recipient], raw)
-                    outcomes.append(_Outcome(mid, attempts + 1, ok=True))
-                except Exception as exc:  # every failure is recorded on its message
-                    permanent, answer = _classify(exc)
-                    outcomes.append(
-                        _Outcome(mid, attempts + 1, ok=False, permanent=permanent, error=answer)
-                    )
-                    if not isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-                        await connection.close()
-        finally:
-            await connection.close()
+    async def worker(connection: _Connection) -> None:
+        while True:
+            try:
+                mid, attempts, recipient, raw = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            try:
+                client = await connection.ensure()
+                await client.sendmail(sender, [recipient], raw)
+                outcomes.append(_Outcome(mid, attempts + 1, ok=True))
+            except Exception as exc:  # every failure is recorded on its message
+                permanent, answer = _classify(exc)
+                outcomes.append(
+                    _Outcome(mid, attempts + 1, ok=False, permanent=permanent, error=answer)
+                )
+                if not isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+                    await connection.close()
 
-    workers = max(1, min(connections, len(messages)))
-    await asyncio.gather(*(worker() for _ in range(workers)))
+    await asyncio.gather(*(worker(c) for c in pool[: max(1, len(messages))]))
     return outcomes
 
 
-def _record(session: Session, outcomes: list[_Outcome]) -> DeliveryReport:
-    """Write a batch's outcomes in one executemany UPDATE by primary key."""
+def record(session: Session, outcomes: list[_Outcome], claim_token: str) -> DeliveryReport:
+    """Write a batch's outcomes, each only if this deliverer still holds its claim.
+
+    One executemany UPDATE per shape of row; a message whose claim was taken over
+    (its lease ran out) is left to the deliverer that holds it now.
+    """
     report = DeliveryReport()
     moment = now()
     rows: list[dict[str, object]] = []
     for o in outcomes:
+        row: dict[str, object] = {"attempts": o.attempts, "claim": None, "last_error": o.error}
         if o.ok:
             # The body held a personal link; once delivered it is not kept.
-            rows.append({"id": o.message_id, "status": "sent", "attempts": o.attempts,
-                         "sent_at": moment, "claim": None, "last_error": None, "raw": b"",
-                         "next_attempt_at": moment})  # fmt: skip
+            row.update(status="sent", sent_at=moment, raw=b"", next_attempt_at=moment)
             report.sent += 1
         elif o.permanent or o.attempts >= MAX_ATTEMPTS:
-            rows.append({"id": o.message_id, "status": "failed", "attempts": o.attempts,
-                         "sent_at": None, "claim": None, "last_error": o.error, "raw": b"",
-                         "next_attempt_at": moment})  # fmt: skip
+            row.update(status="failed", raw=b"", next_attempt_at=moment)
             report.failed += 1
             report.errors.append(o.error or "")
         else:
-            rows.append({"id": o.message_id, "status": "pending", "attempts": o.attempts,
-                         "sent_at": None, "claim": None, "last_error": o.error,
-                         "next_attempt_at": moment + backoff(o.attempts)})  # fmt: skip
+            row.update(status="pending", next_attempt_at=moment + backoff(o.attempts))
             report.retrying += 1
+        rows.append({"key_id": o.message_id, "key_claim": claim_token, **row})
+    # Core, not the ORM: an executemany UPDATE with a WHERE on the claim too.
+    table = cast(Table, Message.__table__)
     # Rows differ in which columns they set (a retry keeps its body), so group by shape.
     shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
     for row in rows:
         shapes.setdefault(tuple(sorted(row)), []).append(row)
-    for group in shapes.values():
-        session.execute(update(Message), group)
+    for columns, group in shapes.items():
+        values: dict[str, Any] = {c: bindparam(c) for c in columns if not c.startswith("key_")}
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("key_id"), table.c.claim == bindparam("key_claim"))
+            .values(values)
+        )
+        session.execute(statement, group)
     return report
 
 
@@ -220,21 +221,32 @@ async def deliver_async(
     sender: str,
     *,
     connections: int = 8,
-    batch: int = 500,
+    batch: int = 200,
 ) -> DeliveryReport:
-    """Send every due message; each batch's outcomes are recorded before the next claim."""
+    """Send every due message, a batch at a time over the same few connections.
+
+    Each batch's outcomes are recorded before the next claim, and a batch is small
+    enough to be sent well within the claim's lease, so no other deliverer takes
+    (and sends again) a message this one is still sending.
+    """
     report = DeliveryReport()
-    while True:
-        with factory() as session, session.begin():
-            claimed = claim(session, batch)
-            items = [(m.id, m.attempts, sender, m.recipient, m.raw) for m in claimed]
-        if not items:
-            return report
-        outcomes = await _send_all(items, target, sender, connections)
-        with factory() as session, session.begin():
-            report.add(_record(session, outcomes))
-        if len(items) < batch:
-            return report
+    pool = [_Connection(target) for _ in range(max(1, connections))]
+    try:
+        while True:
+            with factory() as session, session.begin():
+                claimed = claim(session, batch)
+                token = claimed[0].claim if claimed else None
+                items = [(m.id, m.attempts, m.recipient, m.raw) for m in claimed]
+            if not items or token is None:
+                return report
+            outcomes = await _send_all(items, pool, sender)
+            with factory() as session, session.begin():
+                report.add(record(session, outcomes, token))
+            if len(items) < batch:
+                return report
+    finally:
+        for connection in pool:
+            await connection.close()
 
 
 def deliver(
