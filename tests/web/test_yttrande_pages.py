@@ -104,10 +104,25 @@ def stranger(sample_directory: App) -> Iterator[TestClient]:
 # --- downloads -----------------------------------------------------------------------------
 
 
+def compile_now(client: TestClient, round_id: int) -> None:
+    """Press Sammanställ igen on the round page."""
+    assert post(client, f"/rounds/{round_id}/yttrande/compile").status_code == 303
+
+
+def test_a_download_before_anything_is_compiled_says_so_and_compiles_nothing(
+    coordinator: TestClient, answered: Opened, app: App
+) -> None:
+    response = coordinator.get(f"/rounds/{answered.round_id}/yttrande.docx")
+    assert response.status_code == 404
+    assert "Inget yttrande ännu" in response.text
+    assert stored_versions(app, answered.round_id) == []
+
+
 def test_the_coordinator_downloads_the_draft_as_word_pdf_and_html(
     coordinator: TestClient, answered: Opened, app: App
 ) -> None:
     base = f"/rounds/{answered.round_id}"
+    compile_now(coordinator, answered.round_id)
     word = coordinator.get(f"{base}/yttrande.docx")
     assert word.status_code == 200
     assert word.headers["content-type"] == DOCX
@@ -133,14 +148,17 @@ def test_the_coordinator_downloads_the_draft_as_word_pdf_and_html(
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fetstil&lt;/b&gt;" in page.text
     assert "<script>" not in page.text
 
-    # The first download compiled the draft; the others served that same version.
+    # Downloads serve the compiled version and store nothing (the PDF is printed on the fly).
     assert stored_versions(app, answered.round_id) == [1]
+    with app.sessions() as session:
+        assert session.scalars(select(YttrandeVersion.pdf)).one() is None
 
 
 def test_swedish_letters_in_the_reference_keep_a_safe_filename(
     coordinator: TestClient, opened: Opened, app: App
 ) -> None:
     round_id = open_round(app, ROUND_YAML.replace("NHV-TEST-1", "SÖSR/Å-1"))
+    compile_now(coordinator, round_id)
     disposition = coordinator.get(f"/rounds/{round_id}/yttrande.docx").headers[
         "content-disposition"
     ]
@@ -253,6 +271,7 @@ def test_saving_a_summary_compiles_a_new_version_with_it(
     coordinator: TestClient, answered: Opened, app: App
 ) -> None:
     base = f"/rounds/{answered.round_id}"
+    compile_now(coordinator, answered.round_id)
     first = coordinator.get(f"{base}/yttrande.docx")
     assert "Regionen tillstyrker" not in docx_text(first.content)
 

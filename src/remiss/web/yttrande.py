@@ -147,26 +147,29 @@ def _document(version: YttrandeVersion, fmt: str) -> bytes | None:
         return version.docx or None
     if fmt == "html":
         return version.html.encode("utf-8")
-    if version.pdf is None:
-        # Printed from the stored HTML, so the PDF is this version and no other.
-        version.pdf = pdf.from_html(version.html)
-    return version.pdf
+    # Printed from the stored HTML when the version has no PDF, so it is this version
+    # and no other; not stored, since a GET changes nothing.
+    return version.pdf or pdf.from_html(version.html)
 
 
 def download(
     request: Request, app: App, round_id: int, fmt: str, coordinator: str, number: int | None
 ) -> Response:
-    """The latest version's document (compiled now if there is none), or version ``number``."""
+    """The latest version's document, or version ``number``; a GET compiles nothing."""
     try:
-        with app.transaction() as session:
+        with app.sessions() as session:
             round_ = session.get(Round, round_id)
             if round_ is None:
                 return not_found(request)
             if number is None:
                 version = latest(session, round_id)
-                if version is None or (fmt == "docx" and not version.docx):
-                    version = compile_round(
-                        session, round_id, app.settings, coordinator, WEB_FORMATS
+                if version is None:
+                    return message_page(
+                        request,
+                        "Inget yttrande ännu",
+                        "Yttrandet sammanställs när remissen stängs. Vill du se det redan nu, "
+                        "välj Sammanställ igen under Yttrande på remissens sida.",
+                        status_code=404,
                     )
             else:
                 version = session.scalars(
