@@ -75,3 +75,36 @@ def test_closing_twice_changes_nothing_the_second_time(sample_directory: App) ->
     clock.set_now(datetime(2026, 2, 17, 8, 0, tzinfo=UTC))
     with sample_directory.transaction() as s:
         assert close(s, round_id, "kansli").closed_at == first
+
+
+def test_resending_to_a_closed_round_or_someone_who_left_is_refused(
+    sample_directory: App, smtp: RunningCatcher
+) -> None:
+    from sqlalchemy import select
+
+    from remiss import invitations
+    from remiss.errors import NotFound, Refused
+    from remiss.models import Invitation, Person
+
+    round_id = opened(sample_directory)
+    with sample_directory.sessions() as s:
+        per = s.scalars(
+            select(Invitation).join(Person).where(Person.email == "per.wallin@rjl.example.org")
+        ).one()
+        karin = s.scalars(
+            select(Invitation).join(Person).where(Person.email == "karin.kvist@rkl.example.org")
+        ).one()
+    with sample_directory.transaction() as s:
+        s.get(Person, karin.person_id).active = False  # type: ignore[union-attr]
+    with sample_directory.transaction() as s, pytest.raises(Refused, match="inte längre aktiv"):
+        invitations.resend(s, sample_directory.settings, karin.id, "kansli")
+    with sample_directory.transaction() as s:
+        close(s, round_id, "kansli")
+    with sample_directory.transaction() as s, pytest.raises(Refused, match="stängd"):
+        invitations.resend(s, sample_directory.settings, per.id, "kansli")
+    with sample_directory.transaction() as s:
+        s.get(Invitation, per.id).late_allowed = True  # type: ignore[union-attr]
+    with sample_directory.transaction() as s:
+        invitations.resend(s, sample_directory.settings, per.id, "kansli")
+    with sample_directory.transaction() as s, pytest.raises(NotFound):
+        close(s, 999, "kansli")

@@ -9,7 +9,7 @@ from remiss import audit, outbox
 from remiss.clock import now
 from remiss.directory import organisation
 from remiss.emails import Attachment, compose
-from remiss.errors import NotFound
+from remiss.errors import NotFound, Refused
 from remiss.ics import deadline_event
 from remiss.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
 from remiss.settings import Settings
@@ -141,6 +141,10 @@ def resend(session: Session, settings: Settings, invitation_id: int, actor: str)
         raise NotFound("ingen aktiv inbjudan med det id:t")
     round_ = session.get(Round, invitation.round_id)
     assert round_ is not None
+    if round_.status != "open" and not invitation.late_allowed:
+        raise Refused("remissen är stängd; tillåt ett sent svar först om personen ska kunna svara")
+    if not invitation.person.active:
+        raise Refused(f"{invitation.person.name} är inte längre aktiv i katalogen")
     token = issue_token(session, invitation.id, "resend")
     session.flush()
     sends = audit_count(session, invitation.id, "invitation.resend")

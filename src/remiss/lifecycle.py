@@ -11,7 +11,7 @@ from remiss import audit, outbox
 from remiss.clock import now
 from remiss.directory import organisation
 from remiss.emails import compose
-from remiss.errors import InputError, Refused
+from remiss.errors import InputError, NotFound, Refused
 from remiss.invitations import calendar_attachment, issue_token, link
 from remiss.models import Invitation, Person, Round
 from remiss.settings import Settings
@@ -23,7 +23,7 @@ def close(session: Session, round_id: int, actor: str) -> Round:
     """Stop collecting answers; closing a closed round changes nothing."""
     round_ = session.get(Round, round_id)
     if round_ is None:
-        raise InputError("ingen sådan remiss")
+        raise NotFound("ingen sådan remiss")
     if round_.status == "closed":
         return round_
     round_.status = "closed"
@@ -44,7 +44,7 @@ def extend(
     """
     round_ = session.get(Round, round_id)
     if round_ is None:
-        raise InputError("ingen sådan remiss")
+        raise NotFound("ingen sådan remiss")
     if new_deadline > round_.national_deadline:
         raise InputError(
             f"den nya interna svarsdagen {date_sv(new_deadline)} ligger efter den nationella "
