@@ -71,6 +71,9 @@ def forward(
         old.opened_at = now()
     groups = [(ig.group, ig.role) for ig in old.groups]
     new, new_token = invitations.create(session, round_, colleague, groups, forwarded_from=old)
+    # A late answer the coordinator allowed goes with the invitation, or the colleague's
+    # link would open on a closed round.
+    new.late_allowed = old.late_allowed
     draft = latest(old)
     if move_draft and draft is not None:
         session.add(

@@ -145,3 +145,33 @@ def test_forwarding_after_the_deadline_is_refused(
     assert "stängd" in response.text
     assert invitation_state(app, REVIEWER).status == "active"
     assert opened.catcher.to(COLLEAGUE) == []
+
+
+def test_a_late_answer_allowed_to_the_forwarder_goes_with_the_forward(
+    client: TestClient, opened: Opened, app: App
+) -> None:
+    from remiss import answers
+    from remiss.models import Invitation
+
+    token = opened.token_for(REVIEWER)
+    page = client.get(f"/r/{token}")
+    with app.transaction() as session:
+        invitation = session.get(Invitation, invitation_state(app, REVIEWER).id)
+        assert invitation is not None
+        invitation.late_allowed = True
+    clock.set_now(deadline_at(app, opened.round_id) + timedelta(hours=1))
+    response = client.post(
+        f"/r/{token}/vidarebefordra",
+        data={"csrf_token": csrf_of(page.text), "name": "Maria Lind", "email": COLLEAGUE},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    from remiss.app import deliver_outbox
+
+    deliver_outbox(app)
+    [mail] = opened.catcher.to(COLLEAGUE)
+    [colleague_token] = mail.tokens()
+    with app.sessions() as session:
+        invitation = answers.find(session, colleague_token)
+        assert invitation.late_allowed
+        assert answers.is_editable(invitation, invitation.round)
