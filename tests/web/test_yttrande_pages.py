@@ -246,8 +246,10 @@ def test_the_round_page_offers_downloads_the_form_and_the_versions(
     before = coordinator.get(base).text
     assert '<h2 id="yttrande-title">Yttrande</h2>' in before
     assert "Inga versioner ännu." in before
-    for document in DOWNLOADS:
-        assert f'href="{base}/{document}"' in before
+    # Nothing to download until something is compiled, but the answers are there.
+    assert f'href="{base}/answers.csv"' in before
+    for document in ("yttrande.docx", "yttrande.pdf", "yttrande.html"):
+        assert f'href="{base}/{document}"' not in before
     assert '<label for="yttrande-summary">Sammanfattning</label>' in before
     assert "Lämnar du fältet tomt skrivs en genererad rad per fråga om ställningstagande" in before
     assert '<label for="yttrande-signatory">Undertecknare</label>' in before
@@ -259,6 +261,8 @@ def test_the_round_page_offers_downloads_the_form_and_the_versions(
     assert response.status_code == 303
     page = coordinator.get(response.headers["location"]).text
     assert "Yttrandet är sammanställt (version 1)." in page
+    for document in DOWNLOADS:
+        assert f'href="{base}/{document}"' in page
     # The clock stands at 08.00 UTC, 09.00 in Stockholm.
     assert "Senaste utkast: version 1, sammanställt 16 februari 2026 kl. 09.00." in page
     assert f'href="{base}/yttrande.docx?version=1"' in page
