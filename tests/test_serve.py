@@ -44,6 +44,9 @@ def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_pat
     )
     assert child.stdout is not None
     lines: list[str] = []
+    # If it never comes up, end it rather than wait forever on its output.
+    watchdog = threading.Timer(180, child.kill)
+    watchdog.start()
     try:
         # Read what it prints, line by line, until the web server says it listens.
         for line in child.stdout:
@@ -63,5 +66,6 @@ def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_pat
     finally:
         child.send_signal(signal.SIGTERM)
         code = child.wait(timeout=60)
+        watchdog.cancel()
     assert code in {0, -signal.SIGTERM, 128 + signal.SIGTERM}, "".join(lines)
     assert get(f"http://127.0.0.1:{prefect}/api/health") == 0  # the Prefect server went with it
