@@ -16,11 +16,3 @@ def normalise_email(value: str) -> str:
     if not _ADDRESS.match(address):
         raise ValueError(f"'{value}' är ingen giltig e-postadress")
     return address
-
-
-def is_email(value: str) -> bool:
-    try:
-        normalise_email(value)
-    except ValueError:
-        return False
-    return True

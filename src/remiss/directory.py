@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import select
@@ -254,11 +253,3 @@ def organisation(session: Session) -> Organisation:
     """The answering organisation, defaulting to SÖSR before any directory is loaded."""
     org = session.scalars(select(Organisation)).first()
     return org if org is not None else Organisation(**DEFAULT_ORGANISATION)
-
-
-def snapshot(session: Session) -> dict[str, Any]:
-    """Everything the directory holds, for tests and the dashboard."""
-    return {
-        "groups": sorted(g.key for g in session.scalars(select(Group))),
-        "people": sorted(p.email for p in session.scalars(select(Person))),
-    }

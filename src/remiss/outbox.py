@@ -68,14 +68,3 @@ def counts(session: Session, round_id: int | None = None) -> dict[str, int]:
     if round_id is not None:
         query = query.where(Message.round_id == round_id)
     return {status: n for status, n in session.execute(query).all()}
-
-
-def pending_count(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Message)
-            .where(Message.status.in_(("pending", "sending")))
-        )
-        or 0
-    )

@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-_EVES = ("julafton", "nyårsafton", "midsommarafton")
-
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
@@ -35,20 +33,6 @@ def _holidays(year: int) -> frozenset[date]:
     return frozenset(days)
 
 
-def holiday_name(day: date) -> str | None:
-    calendar = holidays.country_holidays("SE", years=day.year, language="sv")
-    name = calendar.get(day)
-    if name and name.strip().lower() != "söndag":
-        return str(name)
-    if (day.month, day.day) == (12, 24):
-        return "Julafton"
-    if (day.month, day.day) == (12, 31):
-        return "Nyårsafton"
-    if day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4:
-        return "Midsommarafton"
-    return None
-
-
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
@@ -57,12 +41,6 @@ def on_or_before_working_day(day: date) -> date:
     """Return ``day`` if it is a working day, else the working day before it."""
     while not is_working_day(day):
         day -= timedelta(days=1)
-    return day
-
-
-def on_or_after_working_day(day: date) -> date:
-    while not is_working_day(day):
-        day += timedelta(days=1)
     return day
 
 
