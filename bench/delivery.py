@@ -14,12 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from remiss import emails, outbox
 from remiss.app import App
-from remiss.db import upgrade
-from remiss.delivery import SmtpTarget, deliver
-from remiss.settings import Settings
-from remiss.sink import free_port
+from remiss.core.db import upgrade
+from remiss.core.settings import Settings
+from remiss.mail import outbox
+from remiss.mail import rendering as emails
+from remiss.mail.delivery import SmtpTarget, deliver
+from remiss.mail.sink import free_port
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 
@@ -55,7 +56,7 @@ def queue(app: App, n: int, tag: str) -> list[bytes]:
     with app.sessions() as s:
         from sqlalchemy import select
 
-        from remiss.models import Message
+        from remiss.core.models import Message
 
         return list(s.scalars(select(Message.raw).where(Message.kind == "bench").limit(n)))
 
@@ -84,7 +85,7 @@ def main() -> None:
 
         from sqlalchemy import update
 
-        from remiss.models import Message
+        from remiss.core.models import Message
 
         for connections in (4, 8, 16):
             with app.transaction() as s:

@@ -29,12 +29,12 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss import clock
-from remiss.db import make_engine, session_factory, upgrade
-from remiss.models import Invitation, Person, ReminderClaim, Round
-from remiss.reminders import due_offsets, due_reminders, queue_reminders
-from remiss.settings import Settings
-from remiss.workdays import end_of_day
+from remiss.core import clock
+from remiss.core.db import make_engine, session_factory, upgrade
+from remiss.core.models import Invitation, Person, ReminderClaim, Round
+from remiss.core.settings import Settings
+from remiss.core.workdays import end_of_day
+from remiss.rounds.reminders import due_offsets, due_reminders, queue_reminders
 
 NOW = datetime(2026, 3, 16, 7, 0, tzinfo=UTC)  # Monday, 08:00 in Stockholm
 DUE_ROUNDS = 5  # rounds whose 7-day reminder is due now, in both databases

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 from prefect import Flow, Task
 from prefect.context import FlowRunContext
 
-from remiss import clock
 from remiss.app import App
-from remiss.settings import Settings
+from remiss.core import clock
+from remiss.core.settings import Settings
 
 R = TypeVar("R")
 

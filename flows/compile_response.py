@@ -13,7 +13,7 @@ from prefect import flow, task
 
 from flows._run import app, call
 from flows.open_round import deliver_task
-from remiss.notifications import yttrande_ready
+from remiss.yttrande.notices import yttrande_ready
 from remiss.yttrande.versions import compile_round
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from prefect import flow, task
 
 from flows._run import app, at, call
-from remiss import roundspec
 from remiss.app import deliver_outbox
-from remiss.rounds import open_rounds
+from remiss.rounds import spec as roundspec
+from remiss.rounds.opening import open_rounds
 
 
 @task(name="open-rounds")

@@ -16,7 +16,7 @@ from prefect import flow, task
 from flows._run import app, at, call, subflow
 from flows.compile_response import compile_response
 from flows.open_round import deliver_task
-from remiss.reminders import close_due_rounds, queue_reminders
+from remiss.rounds.reminders import close_due_rounds, queue_reminders
 
 
 @task(name="close-due-rounds")

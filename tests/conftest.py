@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss import clock, directory
 from remiss.app import App
-from remiss.db import make_engine, session_factory, upgrade
-from remiss.models import Base
-from remiss.settings import Settings
+from remiss.core import clock
+from remiss.core.db import make_engine, session_factory, upgrade
+from remiss.core.models import Base
+from remiss.core.settings import Settings
+from remiss.directory import sync as directory
 from tests.mailcatcher import RunningCatcher
 
 POSTGRES_URL = os.environ.get("REMISS_TEST_POSTGRES_URL")

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from remiss.cli import app as cli_app
-from remiss.settings import Settings
+from remiss.core.settings import Settings
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
 

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from remiss import clock, emails, outbox
 from remiss.app import App, deliver_outbox
-from remiss.delivery import MAX_ATTEMPTS, claim
-from remiss.models import Message
+from remiss.core import clock
+from remiss.core.models import Message
+from remiss.mail import outbox
+from remiss.mail import rendering as emails
+from remiss.mail.delivery import MAX_ATTEMPTS, claim
 from tests.mailcatcher import RunningCatcher
 
 
@@ -114,8 +116,8 @@ def test_transient_failures_give_up_after_the_last_attempt(app: App, smtp: Runni
 
 
 def test_an_unreachable_server_leaves_messages_pending_for_retry(app: App) -> None:
-    from remiss.delivery import SmtpTarget
-    from remiss.sink import free_port
+    from remiss.mail.delivery import SmtpTarget
+    from remiss.mail.sink import free_port
 
     queue_many(app, 2)
     report = deliver_outbox(app, SmtpTarget(host="127.0.0.1", port=free_port(), timeout=2))
@@ -124,7 +126,7 @@ def test_an_unreachable_server_leaves_messages_pending_for_retry(app: App) -> No
 
 
 def test_without_smtp_the_local_sink_stores_the_messages(app: App) -> None:
-    from remiss import sink
+    from remiss.mail import sink
 
     sinky = App.create(app.settings.model_copy(update={"smtp_host": None, "smtp_port": None}))
     try:
@@ -140,7 +142,7 @@ def test_without_smtp_the_local_sink_stores_the_messages(app: App) -> None:
 def test_a_deliverer_whose_claim_was_taken_over_records_nothing_over_the_new_one(
     app: App, smtp: RunningCatcher
 ) -> None:
-    from remiss.delivery import _Outcome, record
+    from remiss.mail.delivery import _Outcome, record
 
     queue_many(app, 1)
     with app.transaction() as s:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from remiss import directory
 from remiss.app import App
-from remiss.errors import InputError
-from remiss.models import Group, Membership, Person
+from remiss.core.errors import InputError
+from remiss.core.models import Group, Membership, Person
+from remiss.directory import sync as directory
 from tests.conftest import EXAMPLES
 
 SMALL = """\

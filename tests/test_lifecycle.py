@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 import pytest
 from icalendar import Calendar
 
-from remiss import clock, roundspec
 from remiss.app import App, deliver_outbox
-from remiss.errors import InputError
-from remiss.lifecycle import close, extend
-from remiss.models import Round
-from remiss.rounds import open_rounds
+from remiss.core import clock
+from remiss.core.errors import InputError
+from remiss.core.models import Round
+from remiss.rounds import spec as roundspec
+from remiss.rounds.lifecycle import close, extend
+from remiss.rounds.opening import open_rounds
 from tests.mailcatcher import Received, RunningCatcher
 from tests.test_open_round import ROUND
 
@@ -82,9 +83,9 @@ def test_resending_to_a_closed_round_or_someone_who_left_is_refused(
 ) -> None:
     from sqlalchemy import select
 
-    from remiss import invitations
-    from remiss.errors import NotFound, Refused
-    from remiss.models import Invitation, Person
+    from remiss.core.errors import NotFound, Refused
+    from remiss.core.models import Invitation, Person
+    from remiss.rounds import invitations
 
     round_id = opened(sample_directory)
     with sample_directory.sessions() as s:

@@ -1,7 +1,7 @@
 from sqlalchemy import Engine
 
-from remiss.db import alembic_config
-from remiss.models import Base
+from remiss.core.db import alembic_config
+from remiss.core.models import Base
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

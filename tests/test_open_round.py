@@ -9,10 +9,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from remiss import clock, invitations, roundspec
 from remiss.app import App, deliver_outbox
-from remiss.errors import InputError
-from remiss.models import (
+from remiss.core import clock
+from remiss.core.errors import InputError
+from remiss.core.models import (
     AuditEvent,
     Invitation,
     InvitationToken,
@@ -21,7 +21,9 @@ from remiss.models import (
     Round,
     RoundGroup,
 )
-from remiss.rounds import open_rounds
+from remiss.rounds import invitations
+from remiss.rounds import spec as roundspec
+from remiss.rounds.opening import open_rounds
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
 
@@ -148,7 +150,7 @@ def test_opening_the_same_file_twice_sends_nothing_new(
 
 
 def test_deactivated_people_get_no_invitation(sample_directory: App, smtp: RunningCatcher) -> None:
-    from remiss import directory
+    from remiss.directory import sync as directory
 
     text = (EXAMPLES / "directory.yaml").read_text()
     text = text.replace(

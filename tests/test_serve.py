@@ -11,7 +11,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from remiss.sink import free_port, is_running
+from remiss.mail.sink import free_port, is_running
 
 
 def get(url: str) -> int:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss import sink
-from remiss.db import make_engine, session_factory
-from remiss.delivery import DeliveryReport, SmtpTarget, deliver
-from remiss.settings import Settings
+from remiss.core.db import make_engine, session_factory
+from remiss.core.settings import Settings
+from remiss.mail import sink
+from remiss.mail.delivery import DeliveryReport, SmtpTarget, deliver
 
 
 @dataclass

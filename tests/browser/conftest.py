@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from remiss import directory
 from remiss.app import App, deliver_outbox
-from remiss.settings import Settings
-from remiss.sink import free_port
+from remiss.core.settings import Settings
+from remiss.directory import sync as directory
+from remiss.mail.sink import free_port
 from remiss.web import create_app
 from remiss.web.security import RateLimiter
 from tests.conftest import EXAMPLES

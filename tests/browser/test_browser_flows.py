@@ -8,7 +8,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from remiss import rounds, roundspec
+from remiss.rounds import opening as rounds
+from remiss.rounds import spec as roundspec
 from tests.browser.conftest import COORDINATOR, Live, deliver
 
 REVIEWER = "fredrik.jonsson@rjl.example.org"

@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from remiss import clock, roundspec
 from remiss.app import App, deliver_outbox
-from remiss.delivery import DeliveryReport
-from remiss.models import Invitation, Person
-from remiss.reminders import ReminderReport, close_due_rounds, queue_reminders
-from remiss.rounds import open_rounds
+from remiss.core import clock
+from remiss.core.models import Invitation, Person
+from remiss.mail.delivery import DeliveryReport
+from remiss.rounds import spec as roundspec
+from remiss.rounds.opening import open_rounds
+from remiss.rounds.reminders import ReminderReport, close_due_rounds, queue_reminders
 from tests.mailcatcher import MailCatcher, Received, RunningCatcher
 
 LAKEMEDEL = ("daniel.bjork@rjl.example.org", "elin.blom@rkl.example.org",

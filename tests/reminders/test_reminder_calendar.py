@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from remiss.reminders import reminder_at
-from remiss.settings import Settings
+from remiss.core.settings import Settings
+from remiss.rounds.reminders import reminder_at
 from tests.reminders.conftest import HALSODATA, LAKEMEDEL, Rounds, utc
 
 
@@ -107,7 +107,7 @@ def test_a_late_sweep_sends_one_reminder_for_all_offsets_due(rounds: Rounds) -> 
     with rounds.app.sessions() as session:
         from sqlalchemy import select
 
-        from remiss.models import Invitation, ReminderClaim
+        from remiss.core.models import Invitation, ReminderClaim
 
         claims = session.execute(
             select(ReminderClaim.offset_days, ReminderClaim.message_key)

@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from remiss.models import Message, ReminderClaim
-from remiss.reminders import ReminderReport, due_reminders, queue_reminders
+from remiss.core.models import Message, ReminderClaim
+from remiss.rounds.reminders import ReminderReport, due_reminders, queue_reminders
 from tests.reminders.conftest import Rounds, utc
 from tests.reminders.workers import sweep_in_process
 
@@ -27,7 +27,7 @@ def _open_overlapping_rounds(rounds: Rounds) -> tuple[int, int]:
     rounds.open("KS-2026-062", date(2026, 3, 27),
                 groups="rsg-lakemedel, rsg-halsodata, kr-kirurgi-cancer, rpo-cancer")  # fmt: skip
     with rounds.app.sessions() as session:
-        from remiss import clock
+        from remiss.core import clock
 
         clock.set_now(MOMENT)
         due = due_reminders(session, rounds.app.settings)

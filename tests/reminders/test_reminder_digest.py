@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from remiss import invitations, lifecycle
-from remiss.models import Person
+from remiss.core.models import Person
+from remiss.rounds import invitations, lifecycle
 from tests.reminders.conftest import LAKEMEDEL, OLOF, PER, Rounds, utc
 
 
@@ -85,7 +85,7 @@ def test_an_extension_does_not_resend_a_reminder_whose_moment_had_passed(rounds:
     # No sweep ran at the 7-day moment (16 March); the deadline moves on 18 March so
     # that the new 7-day moment (17 March) is already past.
     with rounds.app.transaction() as session:
-        from remiss import clock
+        from remiss.core import clock
 
         clock.set_now(utc(2026, 3, 18, 9, 0))
         lifecycle.extend(session, rounds.app.settings, round_id, date(2026, 3, 24), "kansli")

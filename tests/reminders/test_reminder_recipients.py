@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from remiss import answers, forwarding, lifecycle
+from remiss.reviewers import answers, forwarding
+from remiss.rounds import lifecycle
 from tests.reminders.conftest import HALSODATA, LAKEMEDEL, Rounds, utc
 
 DANIEL_BJORK, ELIN_BLOM, KRISTINA_EKSTROM = LAKEMEDEL

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import remiss.cli.reminders  # noqa: F401  (registers the command)
 from remiss.cli import app as cli
-from remiss.models import Round
+from remiss.core.models import Round
 from tests.mailcatcher import RunningCatcher
 from tests.reminders.conftest import LAKEMEDEL, Rounds
 

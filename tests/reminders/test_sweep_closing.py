@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from remiss.models import Round
+from remiss.core.models import Round
 from tests.reminders.conftest import Rounds, utc
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 def sweep_in_process(settings: dict[str, Any], moment: str, barrier: Any, results: Any) -> None:
     """Build an engine of this process's own, wait for the others, queue what is due."""
-    from remiss import clock
     from remiss.app import App
-    from remiss.reminders import queue_reminders
-    from remiss.settings import Settings
+    from remiss.core import clock
+    from remiss.core.settings import Settings
+    from remiss.rounds.reminders import queue_reminders
 
     configured = Settings(_env_file=None, **settings)
     clock.set_now(datetime.fromisoformat(moment))

@@ -18,10 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from remiss import rounds, roundspec
 from remiss.app import App, deliver_outbox
-from remiss.models import Invitation, Person, Round
-from remiss.settings import Settings
+from remiss.core.models import Invitation, Person, Round
+from remiss.core.settings import Settings
+from remiss.rounds import opening as rounds
+from remiss.rounds import spec as roundspec
 from remiss.web import create_app
 from remiss.web.security import RateLimiter
 from tests.mailcatcher import MailCatcher, Received, RunningCatcher

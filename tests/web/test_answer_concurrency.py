@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from remiss import answers
 from remiss.app import App
-from remiss.errors import Refused
+from remiss.core.errors import Refused
+from remiss.reviewers import answers
 from tests.web.conftest import REVIEWER, Opened, invitation_state
 
 VALUES = {"stallningstagande": "Tillstyrker", "innehall": "Bra."}

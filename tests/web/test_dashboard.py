@@ -7,9 +7,10 @@ from datetime import timedelta
 import httpx
 from fastapi.testclient import TestClient
 
-from remiss import clock, coordinators, progress
 from remiss.app import App, deliver_outbox
-from remiss.models import Round
+from remiss.core import clock
+from remiss.core.models import Round
+from remiss.rounds import coordinators, progress
 from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import (
     ANOTHER_REVIEWER,

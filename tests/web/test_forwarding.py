@@ -8,9 +8,9 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from remiss import clock
 from remiss.app import App
-from remiss.models import AuditEvent, Person
+from remiss.core import clock
+from remiss.core.models import AuditEvent, Person
 from tests.web.conftest import (
     ANOTHER_REVIEWER,
     REVIEWER,
@@ -150,8 +150,8 @@ def test_forwarding_after_the_deadline_is_refused(
 def test_a_late_answer_allowed_to_the_forwarder_goes_with_the_forward(
     client: TestClient, opened: Opened, app: App
 ) -> None:
-    from remiss import answers
-    from remiss.models import Invitation
+    from remiss.core.models import Invitation
+    from remiss.reviewers import answers
 
     token = opened.token_for(REVIEWER)
     page = client.get(f"/r/{token}")

@@ -7,9 +7,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from remiss import clock, logins
+from remiss.access import logins
 from remiss.app import App
-from remiss.models import LoginToken
+from remiss.core import clock
+from remiss.core.models import LoginToken
 from tests.web.conftest import (
     COORDINATOR,
     LOGIN_LINK,

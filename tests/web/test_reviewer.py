@@ -8,9 +8,9 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from remiss import clock
 from remiss.app import App
-from remiss.models import Invitation, Message
+from remiss.core import clock
+from remiss.core.models import Invitation, Message
 from tests.web.conftest import (
     ANOTHER_REVIEWER,
     REVIEWER,

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from remiss.app import App
-from remiss.settings import Settings
+from remiss.core.settings import Settings
 from remiss.web import create_app
 from remiss.web.security import CONTENT_SECURITY_POLICY, RateLimiter
 from remiss.web.server import RedactTokens, install_log_filter
@@ -142,7 +142,7 @@ def test_the_access_log_never_shows_a_token(caplog: pytest.LogCaptureFixture) ->
 @pytest.fixture
 def sink_app(settings: Settings) -> Iterator[App]:
     """The embedded default: no SMTP server configured, mail lands in the local sink."""
-    from remiss import directory
+    from remiss.directory import sync as directory
     from tests.conftest import EXAMPLES
 
     application = App.create(settings.model_copy(update={"coordinators": [COORDINATOR]}))
@@ -158,7 +158,7 @@ def test_the_coordinator_reads_the_sink_mail_on_the_dashboard(sink_app: App) -> 
     with TestClient(create_app(sink_app), base_url="http://remiss.test") as client:
         form = client.get("/login")
         client.post("/login", data={"email": COORDINATOR, "csrf_token": csrf_of(form.text)})
-        from remiss import sink
+        from remiss.mail import sink
 
         [login_mail] = [
             m for m in sink.read_all(sink_app.settings.sink_dir) if "inloggningslänk" in m.subject

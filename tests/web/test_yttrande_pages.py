@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from remiss.app import App
-from remiss.models import Question, Round, YttrandeVersion
+from remiss.core.models import Question, Round, YttrandeVersion
 from remiss.web import create_app
 from remiss.web.security import RateLimiter
 from remiss.web.yttrande import content_disposition

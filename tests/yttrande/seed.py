@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss.models import (
+from remiss.core.models import (
     AnswerVersion,
     Group,
     Invitation,

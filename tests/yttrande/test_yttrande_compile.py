@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss import clock
-from remiss.errors import NotFound
-from remiss.models import Round
-from remiss.settings import Settings
+from remiss.core import clock
+from remiss.core.errors import NotFound
+from remiss.core.models import Round
+from remiss.core.settings import Settings
 from remiss.yttrande.compile import build
 from remiss.yttrande.model import NO_ANSWERS, Yttrande
 from tests.yttrande.seed import (

@@ -10,8 +10,8 @@ import pypdf
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss.errors import RemissError
-from remiss.settings import Settings
+from remiss.core.errors import RemissError
+from remiss.core.settings import Settings
 from remiss.yttrande import docx as docx_render
 from remiss.yttrande import html as html_render
 from remiss.yttrande import pdf as pdf_render

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss import clock
-from remiss.errors import InputError, NotFound
-from remiss.models import AuditEvent, Invitation, Person, YttrandeVersion
-from remiss.settings import Settings
+from remiss.core import clock
+from remiss.core.errors import InputError, NotFound
+from remiss.core.models import AuditEvent, Invitation, Person, YttrandeVersion
+from remiss.core.settings import Settings
 from remiss.yttrande import export, versions
 from tests.yttrande.seed import KARIN_TEXT, PER_TEXT, POSITION, Builder
 

@@ -18,9 +18,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import ValidationError
 
-from remiss import clock
-from remiss.errors import RemissError
-from remiss.settings import Settings
+from remiss.core import clock
+from remiss.core.errors import RemissError
+from remiss.core.settings import Settings
 
 app = typer.Typer(
     help="remiss: remissrundor från inbjudan till gemensamt yttrande.",
@@ -113,7 +113,7 @@ def application() -> Any:
 @shell
 def db_upgrade() -> None:
     """Apply the database migrations."""
-    from remiss.db import upgrade
+    from remiss.core.db import upgrade
 
     a = application()
     upgrade(a.engine)
@@ -136,8 +136,8 @@ def directory_import(
     """Load or re-sync regions, groups and people from a directory YAML file."""
     from sqlalchemy import func, select
 
-    from remiss import directory
-    from remiss.models import Group
+    from remiss.core.models import Group
+    from remiss.directory import sync as directory
 
     a = application()
     if if_empty:

@@ -30,7 +30,7 @@ def round_compile(
     from flows._run import run_flow
     from flows.compile_response import compile_response
 
-    from remiss.rounds import find
+    from remiss.rounds.opening import find
     from remiss.yttrande.versions import latest
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]

@@ -109,12 +109,15 @@ def _run(folder: Path, data: Path) -> None:
     from flows.open_round import open_round
     from flows.reminders import reminder_sweep
 
-    from remiss import answers, clock, directory, sink
     from remiss.app import App, deliver_outbox
     from remiss.cli.compile import file_stem
-    from remiss.db import upgrade
-    from remiss.examples import sample_directory
-    from remiss.settings import Settings
+    from remiss.core import clock
+    from remiss.core.db import upgrade
+    from remiss.core.examples import sample_directory
+    from remiss.core.settings import Settings
+    from remiss.directory import sync as directory
+    from remiss.mail import sink
+    from remiss.reviewers import answers
     from remiss.yttrande.versions import latest
 
     a = App.create(Settings())

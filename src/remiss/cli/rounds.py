@@ -20,7 +20,7 @@ def round_open(file: Path, now: NowOption = None) -> None:
     from flows._run import run_flow
     from flows.open_round import open_round
 
-    from remiss import roundspec
+    from remiss.rounds import spec as roundspec
 
     s = settings()
     moment = set_clock(now, s.tz)
@@ -46,7 +46,7 @@ def round_open(file: Path, now: NowOption = None) -> None:
 @shell
 def round_list() -> None:
     """Rounds with status, deadlines and answered/invited counts."""
-    from remiss.progress import ROUND_STATUS_LABELS, list_rounds
+    from remiss.rounds.progress import ROUND_STATUS_LABELS, list_rounds
 
     a = application()
     with a.sessions() as session:
@@ -68,10 +68,10 @@ def round_list() -> None:
 @shell
 def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> None:
     """Per group and region: who answered, who has a draft, who has not opened."""
-    from remiss import outbox
-    from remiss.progress import MESSAGE_STATUS_LABELS, ROUND_STATUS_LABELS, round_progress
-    from remiss.rounds import find
-    from remiss.swedish import date_sv
+    from remiss.core.swedish import date_sv
+    from remiss.mail import outbox
+    from remiss.rounds.opening import find
+    from remiss.rounds.progress import MESSAGE_STATUS_LABELS, ROUND_STATUS_LABELS, round_progress
 
     a = application()
     with a.sessions() as session:
@@ -107,9 +107,9 @@ def round_extend(
 ) -> None:
     """Move the internal deadline; reminders follow it and non-responders are told."""
     from remiss.app import deliver_outbox
-    from remiss.lifecycle import extend
-    from remiss.rounds import find
-    from remiss.swedish import date_sv
+    from remiss.core.swedish import date_sv
+    from remiss.rounds.lifecycle import extend
+    from remiss.rounds.opening import find
 
     s = settings()
     set_clock(now, s.tz)
@@ -138,8 +138,8 @@ def round_close(
     from flows._run import run_flow
     from flows.compile_response import compile_response
 
-    from remiss.lifecycle import close
-    from remiss.rounds import find
+    from remiss.rounds.lifecycle import close
+    from remiss.rounds.opening import find
 
     s = settings()
     set_clock(now, s.tz)

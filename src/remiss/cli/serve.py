@@ -33,8 +33,9 @@ def serve(
     import uvicorn
     from flows.prefect_server import prefect_env, start_prefect_server, stop
 
-    from remiss import logins, sink
-    from remiss.db import upgrade
+    from remiss.access import logins
+    from remiss.core.db import upgrade
+    from remiss.mail import sink
     from remiss.web.server import config, install_log_filter
 
     # Until Prefect installs its own handler, a SIGTERM must still unwind through the

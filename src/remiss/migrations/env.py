@@ -7,7 +7,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy import create_engine
 
-from remiss.models import Base
+from remiss.core.models import Base
 
 config = context.config
 

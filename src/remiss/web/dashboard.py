@@ -11,11 +11,11 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from remiss import coordinators, lifecycle, progress
 from remiss.app import App, deliver_outbox
-from remiss.errors import InputError, NotFound, Refused
-from remiss.settings import Settings
-from remiss.swedish import date_sv
+from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv
+from remiss.rounds import coordinators, lifecycle, progress
 from remiss.web import yttrande
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
 from remiss.web.pages import flash, message_page, not_found, redirect, render

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from remiss import coordinators, directory
-from remiss.errors import InputError
-from remiss.routing import known_areas
+from remiss.core.errors import InputError
+from remiss.directory import sync as directory
+from remiss.directory.routing import known_areas
+from remiss.rounds import coordinators
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep
 from remiss.web.pages import flash, redirect, render
 

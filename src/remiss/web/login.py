@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
-from remiss import logins
+from remiss.access import logins
 from remiss.app import deliver_outbox
-from remiss.coordinators import is_coordinator
-from remiss.errors import InputError
-from remiss.tokens import looks_like_token
+from remiss.core.errors import InputError
+from remiss.core.tokens import looks_like_token
+from remiss.rounds.coordinators import is_coordinator
 from remiss.web.deps import AppDep, FormDep, SessionDep, text
 from remiss.web.pages import redirect, render
 from remiss.web.security import new_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from remiss import sink
+from remiss.mail import sink
 from remiss.web.deps import AppDep, CoordinatorDep
 from remiss.web.pages import not_found, render
 

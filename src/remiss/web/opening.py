@@ -8,9 +8,9 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from remiss import roundform
 from remiss.app import App, deliver_outbox
-from remiss.errors import InputError
+from remiss.core.errors import InputError
+from remiss.rounds import form as roundform
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep
 from remiss.web.pages import flash, redirect, render
 

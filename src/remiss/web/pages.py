@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from remiss.app import App
-from remiss.swedish import date_sv, datetime_sv
+from remiss.core.swedish import date_sv, datetime_sv
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

@@ -8,10 +8,10 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from remiss import answers, forwarding
 from remiss.app import App, deliver_outbox
-from remiss.errors import InputError, NotFound, Refused
-from remiss.tokens import looks_like_token
+from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.tokens import looks_like_token
+from remiss.reviewers import answers, forwarding
 from remiss.web.deps import AppDep, FormDep, text
 from remiss.web.pages import not_found, redirect, render
 

@@ -17,8 +17,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from remiss.clock import now
-from remiss.tokens import hash_token
+from remiss.core.clock import now
+from remiss.core.tokens import hash_token
 
 CSRF_FIELD = "csrf_token"
 SESSION_COOKIE = "remiss_session"

@@ -21,16 +21,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
 from remiss.app import App
-from remiss.directory import organisation
-from remiss.errors import InputError, NotFound, Refused, RemissError
-from remiss.models import Round, YttrandeVersion
-from remiss.notifications import yttrande_ready
-from remiss.settings import Settings
+from remiss.core.errors import InputError, NotFound, Refused, RemissError
+from remiss.core.models import Round, YttrandeVersion
+from remiss.core.settings import Settings
+from remiss.directory.sync import organisation
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import pdf
 from remiss.yttrande.compile import load_round
 from remiss.yttrande.export import answers_csv
+from remiss.yttrande.notices import yttrande_ready
 from remiss.yttrande.versions import SIGNATORY_MAX, compile_round, latest, update_summary
 
 router = APIRouter()

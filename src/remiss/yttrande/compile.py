@@ -13,12 +13,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from remiss import clock
-from remiss.directory import organisation
-from remiss.errors import NotFound
-from remiss.models import AnswerVersion, Group, Invitation, InvitationGroup, Region, Round
-from remiss.settings import Settings
-from remiss.swedish import date_sv, datetime_sv
+from remiss.core import clock
+from remiss.core.errors import NotFound
+from remiss.core.models import AnswerVersion, Group, Invitation, InvitationGroup, Region, Round
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv, datetime_sv
+from remiss.directory.sync import organisation
 from remiss.yttrande import positions, wording
 from remiss.yttrande.model import (
     NO_COMMENTS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from remiss.swedish import number_sv
+from remiss.core.swedish import number_sv
 from remiss.yttrande.model import (
     Header,
     PersonAnswers,

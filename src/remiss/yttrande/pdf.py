@@ -6,7 +6,7 @@ Pango system libraries, and a machine without them should still compile DOCX and
 
 from __future__ import annotations
 
-from remiss.errors import RemissError
+from remiss.core.errors import RemissError
 from remiss.yttrande import html
 from remiss.yttrande.model import Yttrande
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from remiss import audit, clock
-from remiss.errors import InputError, Refused
-from remiss.models import YttrandeVersion
-from remiss.settings import Settings
+from remiss.core import audit, clock
+from remiss.core.errors import InputError, Refused
+from remiss.core.models import YttrandeVersion
+from remiss.core.settings import Settings
 from remiss.yttrande import docx, html, pdf
 from remiss.yttrande.compile import build, load_round
 from remiss.yttrande.model import Yttrande

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from remiss.swedish import number_sv
+from remiss.core.swedish import number_sv
 from remiss.yttrande.model import NO_COMMENTS
 
 SPLIT = "olika ställningstaganden"

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from remiss.models import Group, Invitation, InvitationGroup, Message, Person, Round
+from remiss.core.models import Group, Invitation, InvitationGroup, Message, Person, Round
 
 # State names, in the order a coordinator reads them.
 STATES = (

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from remiss import audit, invitations, outbox
-from remiss.directory import organisation
-from remiss.emails import compose
-from remiss.errors import NotFound, Refused
-from remiss.models import (
+from remiss.core import audit
+from remiss.core.errors import NotFound, Refused
+from remiss.core.models import (
     AnswerVersion,
     AuditEvent,
     Group,
@@ -21,9 +19,13 @@ from remiss.models import (
     Person,
     Round,
 )
-from remiss.progress import RoundProgress, round_progress
-from remiss.settings import Settings
-from remiss.swedish import date_sv, datetime_sv
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv, datetime_sv
+from remiss.directory.sync import organisation
+from remiss.mail import outbox
+from remiss.mail.rendering import compose
+from remiss.rounds import invitations
+from remiss.rounds.progress import RoundProgress, round_progress
 
 
 def is_coordinator(session: Session, settings: Settings, email: str) -> bool:

@@ -13,16 +13,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss import audit, outbox
-from remiss.clock import now
-from remiss.directory import organisation
-from remiss.emails import compose
-from remiss.errors import InputError, NotFound, Refused
-from remiss.invitations import by_token, issue_token, link
-from remiss.models import AnswerVersion, Group, Invitation, Question, Round
-from remiss.questions import NO_COMMENTS
-from remiss.settings import Settings
-from remiss.swedish import date_sv, datetime_sv
+from remiss.core import audit
+from remiss.core.clock import now
+from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.models import AnswerVersion, Group, Invitation, Question, Round
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv, datetime_sv
+from remiss.directory.sync import organisation
+from remiss.mail import outbox
+from remiss.mail.rendering import compose
+from remiss.rounds.invitations import by_token, issue_token, link
+from remiss.rounds.questions import NO_COMMENTS
 
 CLOSED = "Remissen är stängd för svar. Den interna svarsdagen har passerat."
 FORWARDED = (

@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from remiss.addresses import normalise_email
-from remiss.errors import InputError
-from remiss.questions import QuestionSetSpec, QuestionSpec
-from remiss.swedish import date_sv
-from remiss.yamlio import Located, Location, load_file, load_text, validation_error
+from remiss.core.addresses import normalise_email
+from remiss.core.errors import InputError
+from remiss.core.swedish import date_sv
+from remiss.core.yamlio import Located, Location, load_file, load_text, validation_error
+from remiss.rounds.questions import QuestionSetSpec, QuestionSpec
 
 ROUND_FIELDS = {
     "reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens", "deadline",
@@ -72,7 +72,7 @@ class RoundSpec(BaseModel):
         return value
 
     def question_set(self) -> QuestionSetSpec:
-        from remiss.questions import named
+        from remiss.rounds.questions import named
 
         if isinstance(self.questions, str):
             return named(self.questions)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss import audit, outbox
-from remiss.clock import now
-from remiss.directory import organisation
-from remiss.emails import Attachment, compose
-from remiss.errors import NotFound, Refused
-from remiss.ics import deadline_event
-from remiss.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
-from remiss.settings import Settings
-from remiss.swedish import date_sv
-from remiss.tokens import hash_token, new_token
+from remiss.core import audit
+from remiss.core.clock import now
+from remiss.core.errors import NotFound, Refused
+from remiss.core.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv
+from remiss.core.tokens import hash_token, new_token
+from remiss.directory.sync import organisation
+from remiss.mail import outbox
+from remiss.mail.ics import deadline_event
+from remiss.mail.rendering import Attachment, compose
 
 
 def link(settings: Settings, token: str) -> str:
@@ -165,7 +166,7 @@ def resend(session: Session, settings: Settings, invitation_id: int, actor: str)
 def audit_count(session: Session, invitation_id: int, action: str) -> int:
     from sqlalchemy import func
 
-    from remiss.models import AuditEvent
+    from remiss.core.models import AuditEvent
 
     return (
         session.scalar(

@@ -7,16 +7,17 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from remiss import audit, outbox
-from remiss.addresses import normalise_email
-from remiss.clock import now
-from remiss.coordinators import is_coordinator
-from remiss.directory import organisation
-from remiss.emails import compose
-from remiss.errors import InputError
-from remiss.models import LoginToken
-from remiss.settings import Settings
-from remiss.tokens import hash_token, new_token
+from remiss.core import audit
+from remiss.core.addresses import normalise_email
+from remiss.core.clock import now
+from remiss.core.errors import InputError
+from remiss.core.models import LoginToken
+from remiss.core.settings import Settings
+from remiss.core.tokens import hash_token, new_token
+from remiss.directory.sync import organisation
+from remiss.mail import outbox
+from remiss.mail.rendering import compose
+from remiss.rounds.coordinators import is_coordinator
 
 VALID_FOR = timedelta(minutes=30)
 NEUTRAL = "Om adressen är behörig har en inloggningslänk skickats. Den gäller i 30 minuter."

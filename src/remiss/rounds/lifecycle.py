@@ -7,16 +7,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss import audit, outbox
-from remiss.clock import now
-from remiss.directory import organisation
-from remiss.emails import compose
-from remiss.errors import InputError, NotFound, Refused
-from remiss.invitations import calendar_attachment, issue_token, link
-from remiss.models import Invitation, Person, Round
-from remiss.settings import Settings
-from remiss.swedish import date_sv
-from remiss.workdays import end_of_day
+from remiss.core import audit
+from remiss.core.clock import now
+from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.models import Invitation, Person, Round
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv
+from remiss.core.workdays import end_of_day
+from remiss.directory.sync import organisation
+from remiss.mail import outbox
+from remiss.mail.rendering import compose
+from remiss.rounds.invitations import calendar_attachment, issue_token, link
 
 
 def close(session: Session, round_id: int, actor: str) -> Round:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss import audit, invitations
-from remiss.addresses import normalise_email
-from remiss.answers import CLOSED, FORWARDED, find, is_editable, latest
-from remiss.clock import now
-from remiss.errors import InputError, Refused
-from remiss.models import AnswerVersion, Invitation, Person
-from remiss.settings import Settings
+from remiss.core import audit
+from remiss.core.addresses import normalise_email
+from remiss.core.clock import now
+from remiss.core.errors import InputError, Refused
+from remiss.core.models import AnswerVersion, Invitation, Person
+from remiss.core.settings import Settings
+from remiss.reviewers.answers import CLOSED, FORWARDED, find, is_editable, latest
+from remiss.rounds import invitations
 
 
 def _colleague(session: Session, forwarder: Person, name: str, email: str) -> Person:

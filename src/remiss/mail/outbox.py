@@ -9,10 +9,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from remiss.clock import now
-from remiss.emails import OutgoingEmail, to_mime
-from remiss.models import Message
-from remiss.settings import Settings
+from remiss.core.clock import now
+from remiss.core.models import Message
+from remiss.core.settings import Settings
+from remiss.mail.rendering import OutgoingEmail, to_mime
 
 
 def queue(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 
 def examples_dir() -> Path:
-    packaged = Path(__file__).parent / "_examples"
+    packaged = Path(__file__).parents[1] / "_examples"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "examples"
+    return Path(__file__).resolve().parents[3] / "examples"
 
 
 def sample_directory() -> Path:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from remiss.errors import InputError
+from remiss.core.errors import InputError
 
 Location = tuple[str | int, ...]
 

@@ -26,16 +26,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from remiss import outbox
-from remiss.clock import now
-from remiss.directory import organisation
-from remiss.emails import compose
-from remiss.invitations import issue_token, link
-from remiss.lifecycle import close
-from remiss.models import Invitation, Person, ReminderClaim, Round, UTCDateTime
-from remiss.settings import Settings
-from remiss.swedish import date_sv, number_sv
-from remiss.workdays import local_moment, on_or_before_working_day
+from remiss.core.clock import now
+from remiss.core.models import Invitation, Person, ReminderClaim, Round, UTCDateTime
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv, number_sv
+from remiss.core.workdays import local_moment, on_or_before_working_day
+from remiss.directory.sync import organisation
+from remiss.mail import outbox
+from remiss.mail.rendering import compose
+from remiss.rounds.invitations import issue_token, link
+from remiss.rounds.lifecycle import close
 
 # No run of days off in Sweden is this long, so a round whose deadline lies further
 # ahead than the largest offset plus this cannot have a reminder due yet.

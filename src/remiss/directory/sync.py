@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss import audit
-from remiss.addresses import normalise_email
-from remiss.models import Group, Membership, Organisation, Person, Region
-from remiss.yamlio import Located, load_file, load_text, validation_error
+from remiss.core import audit
+from remiss.core.addresses import normalise_email
+from remiss.core.models import Group, Membership, Organisation, Person, Region
+from remiss.core.yamlio import Located, load_file, load_text, validation_error
 
 DEFAULT_ORGANISATION = {
     "name": "Sydöstra sjukvårdsregionen",

@@ -21,17 +21,17 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from remiss.clock import now
-from remiss.settings import Settings
-from remiss.swedish import date_sv, datetime_sv, weekday_date_sv
+from remiss.core.clock import now
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv, datetime_sv, weekday_date_sv
 
 
 def templates_dir() -> Path:
     """The email templates: inside an installed wheel, or at the repository root."""
-    packaged = Path(__file__).parent / "_templates" / "emails"
+    packaged = Path(__file__).parents[1] / "_templates" / "emails"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "templates" / "emails"
+    return Path(__file__).resolve().parents[3] / "templates" / "emails"
 
 
 @lru_cache(maxsize=1)

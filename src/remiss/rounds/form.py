@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from remiss import rounds, roundspec
-from remiss.errors import InputError
-from remiss.questions import available
-from remiss.roundspec import ParsedRound, RoundSpec
-from remiss.routing import active_groups, known_areas
-from remiss.settings import Settings
+from remiss.core.errors import InputError
+from remiss.core.settings import Settings
+from remiss.directory.routing import active_groups, known_areas
+from remiss.rounds import opening as rounds
+from remiss.rounds import spec as roundspec
+from remiss.rounds.questions import available
+from remiss.rounds.spec import ParsedRound, RoundSpec
 
 FIELDS = (
     "reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens", "deadline",

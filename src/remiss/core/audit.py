@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from remiss.clock import now
-from remiss.models import AuditEvent
+from remiss.core.clock import now
+from remiss.core.models import AuditEvent
 
 
 def record(

@@ -12,16 +12,17 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss import audit, invitations
-from remiss.clock import now
-from remiss.errors import InputError, NotFound
-from remiss.models import Question, Round, RoundGroup
-from remiss.questions import QuestionSetSpec
-from remiss.roundspec import ParsedRound
-from remiss.routing import Route, RoutingError, route
-from remiss.settings import Settings
-from remiss.swedish import date_sv
-from remiss.workdays import end_of_day, on_or_before_working_day, working_days_before
+from remiss.core import audit
+from remiss.core.clock import now
+from remiss.core.errors import InputError, NotFound
+from remiss.core.models import Question, Round, RoundGroup
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv
+from remiss.core.workdays import end_of_day, on_or_before_working_day, working_days_before
+from remiss.directory.routing import Route, RoutingError, route
+from remiss.rounds import invitations
+from remiss.rounds.questions import QuestionSetSpec
+from remiss.rounds.spec import ParsedRound
 
 
 @dataclass

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from remiss import outbox
-from remiss.directory import organisation
-from remiss.emails import compose
-from remiss.errors import NotFound
-from remiss.models import Round, YttrandeVersion
-from remiss.progress import round_progress
-from remiss.settings import Settings
-from remiss.swedish import date_sv
+from remiss.core.errors import NotFound
+from remiss.core.models import Round, YttrandeVersion
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv
+from remiss.directory.sync import organisation
+from remiss.mail import outbox
+from remiss.mail.rendering import compose
+from remiss.rounds.progress import round_progress
 
 
 def yttrande_ready(

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from remiss.errors import InputError
-from remiss.yamlio import load_file, validation_error
+from remiss.core.errors import InputError
+from remiss.core.yamlio import load_file, validation_error
 
 SETS_DIR = Path(__file__).parent / "question_sets"
 NO_COMMENTS = "Inga synpunkter"

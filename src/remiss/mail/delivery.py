@@ -19,9 +19,9 @@ import aiosmtplib
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss.clock import now
-from remiss.models import Message
-from remiss.settings import Settings
+from remiss.core.clock import now
+from remiss.core.models import Message
+from remiss.core.settings import Settings
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)

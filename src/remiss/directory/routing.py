@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss.models import Group, Membership, Person
+from remiss.core.models import Group, Membership, Person
 
 
 @dataclass
