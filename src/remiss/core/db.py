@@ -6,8 +6,6 @@ connection gets WAL mode, a busy timeout and foreign keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +48,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Open a session in one transaction: committed on success, rolled back on error."""
-    with factory() as session, session.begin():
-        yield session
 
 
 def alembic_config(url: str) -> Any:

@@ -13,6 +13,13 @@ class NotFound(RemissError):
     """A round, group or invitation that does not exist."""
 
 
+class RoundNotFound(NotFound):
+    """No round by that id or reference: one wording wherever a round is looked up."""
+
+    def __init__(self, ref: object) -> None:
+        super().__init__(f"det finns ingen remiss med id eller referens '{ref}'")
+
+
 class Refused(RemissError):
     """A valid request that the current state does not allow (late, double, closed)."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from remiss.core.errors import InputError
 from remiss.core.models import Group, Membership, Person
 
 
@@ -20,12 +21,11 @@ class Route:
     people: dict[int, tuple[Person, list[tuple[Group, str]]]] = field(default_factory=dict)
 
 
-class RoutingError(ValueError):
+class RoutingError(InputError):
     """A routing input that names nothing in the directory; ``field`` says which."""
 
     def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def active_groups(session: Session) -> list[Group]:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from remiss.core import audit
-from remiss.core.errors import NotFound, Refused
+from remiss.core.errors import NotFound, Refused, RoundNotFound
 from remiss.core.models import (
     AnswerVersion,
     AuditEvent,
@@ -64,7 +64,7 @@ class RoundOverview:
 def _round(session: Session, round_id: int) -> Round:
     round_ = session.get(Round, round_id)
     if round_ is None:
-        raise NotFound("Remissen finns inte.")
+        raise RoundNotFound(round_id)
     return round_
 
 

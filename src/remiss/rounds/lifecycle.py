@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from remiss.core import audit
 from remiss.core.clock import now
-from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.errors import InputError, Refused, RoundNotFound
 from remiss.core.models import Invitation, Person, Round
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
@@ -24,7 +24,7 @@ def close(session: Session, round_id: int, actor: str) -> Round:
     """Stop collecting answers; closing a closed round changes nothing."""
     round_ = session.get(Round, round_id)
     if round_ is None:
-        raise NotFound("ingen sådan remiss")
+        raise RoundNotFound(round_id)
     if round_.status == "closed":
         return round_
     round_.status = "closed"
@@ -45,7 +45,7 @@ def extend(
     """
     round_ = session.get(Round, round_id)
     if round_ is None:
-        raise NotFound("ingen sådan remiss")
+        raise RoundNotFound(round_id)
     if new_deadline > round_.national_deadline:
         raise InputError(
             f"den nya interna svarsdagen {date_sv(new_deadline)} ligger efter den nationella "

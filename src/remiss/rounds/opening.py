@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from remiss.core import audit
 from remiss.core.clock import now
-from remiss.core.errors import InputError, NotFound
+from remiss.core.errors import InputError, RoundNotFound
 from remiss.core.models import Question, Round, RoundGroup
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
@@ -102,7 +102,7 @@ def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan
     try:
         routed = route(session, spec.areas, spec.groups, spec.lead)
     except RoutingError as exc:
-        raise parsed.error(str(exc), exc.field) from exc
+        raise parsed.error(exc.message, exc.field or "areas") from exc
     return RoundPlan(parsed=parsed, deadlines=deadlines, route=routed, questions=questions)
 
 
@@ -114,7 +114,7 @@ def find(session: Session, ref: str | int) -> Round:
     if round_ is None:
         round_ = session.scalars(select(Round).where(Round.reference == str(ref))).first()
     if round_ is None:
-        raise NotFound(f"ingen remiss med id eller referens '{ref}'")
+        raise RoundNotFound(ref)
     return round_
 
 

@@ -1,14 +1,11 @@
 """The web app: the reviewer's page, coordinator login and the dashboard.
 
-``create_app(app)`` builds the FastAPI application over a running ``App``.
-Routers are listed in ``ROUTERS``; a module named in ``OPTIONAL_ROUTERS`` is
-included when it exists (its ``router`` attribute), so a feature can bring its
-own routes without touching this file.
+``create_app(app)`` builds the FastAPI application over a running ``App``. Domain
+errors that reach a route are mapped to pages here, once: ``NotFound`` is the 404 page,
+``Refused`` the message page with the reason.
 """
 
 from __future__ import annotations
-
-import importlib
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
@@ -17,7 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from remiss.app import App
-from remiss.web import dashboard, directory, login, mail, opening, reviewer
+from remiss.core.errors import NotFound, Refused
+from remiss.web import dashboard, directory, login, mail, opening, reviewer, yttrande
 from remiss.web.deps import LoginRequired
 from remiss.web.pages import STATIC, message_page, not_found, rate_limited_page, redirect
 from remiss.web.security import (
@@ -38,21 +36,8 @@ ROUTERS: list[APIRouter] = [
     dashboard.router,
     directory.router,
     mail.router,
+    yttrande.router,
 ]
-OPTIONAL_ROUTERS = ("remiss.web.yttrande",)
-
-
-def optional_routers() -> list[APIRouter]:
-    found = []
-    for name in OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        found.append(module.router)
-    return found
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -66,6 +51,14 @@ async def _csrf_failed(request: Request, exc: Exception) -> Response:
         "Sidan var för gammal eller kom inte härifrån. Gå tillbaka, ladda om sidan och försök igen.",
         status_code=403,
     )
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return not_found(request)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    return message_page(request, "Det gick inte", str(exc), status_code=409)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -93,8 +86,10 @@ def create_app(app: App, *, limiter: RateLimiter | None = None) -> FastAPI:
     web.state.remiss = app
     web.state.csrf = Csrf(key)
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for router in [*ROUTERS, *optional_routers()]:
+    for router in ROUTERS:
         web.include_router(router)
+    web.add_exception_handler(NotFound, _not_found)
+    web.add_exception_handler(Refused, _refused)
     web.add_exception_handler(LoginRequired, _login_required)
     web.add_exception_handler(CsrfFailed, _csrf_failed)
     web.add_exception_handler(StarletteHTTPException, _http_error)

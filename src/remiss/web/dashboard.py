@@ -12,13 +12,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from remiss.app import App, deliver_outbox
-from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
 from remiss.rounds import coordinators, lifecycle, progress
 from remiss.web import yttrande
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
-from remiss.web.pages import flash, message_page, not_found, redirect, render
+from remiss.web.pages import flash, message_page, redirect, render
 
 router = APIRouter()
 
@@ -72,10 +72,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
 def round_page(
     request: Request, round_id: int, app: AppDep, session: SessionDep, coordinator: CoordinatorDep
 ) -> Response:
-    try:
-        context = round_context(session, app.settings, round_id)
-    except NotFound:
-        return not_found(request)
+    context = round_context(session, app.settings, round_id)
     return render(request, "round.html", {"coordinator": coordinator, **context})
 
 
@@ -92,11 +89,8 @@ def _act(
     try:
         with app.transaction() as session:
             message = action(session)
-    except NotFound:
-        return not_found(request)
-    except (InputError, Refused) as exc:
-        reason = exc.message if isinstance(exc, InputError) else str(exc)
-        return message_page(request, "Det gick inte", reason, status_code=409)
+    except InputError as exc:
+        return message_page(request, "Det gick inte", exc.message, status_code=409)
     if sends_mail:
         background.add_task(deliver_outbox, app)
     flash(request, message)

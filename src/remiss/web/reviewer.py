@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from remiss.app import App, deliver_outbox
-from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
 from remiss.reviewers import answers, forwarding
 from remiss.web.deps import AppDep, FormDep, text
@@ -43,10 +43,7 @@ def _page(
     **extra: Any,
 ) -> HTMLResponse:
     with app.sessions() as session:
-        try:
-            page = answers.view(session, token)
-        except NotFound:
-            return not_found(request)
+        page = answers.view(session, token)
         context: dict[str, Any] = {
             "page": page,
             "token": token,
@@ -85,8 +82,6 @@ def answer(
                 answers.submit(
                     session, app.settings, token, values, no_comments=action == "no_comments"
                 )
-    except NotFound:
-        return not_found(request)
     except answers.MissingAnswers as exc:
         return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
     except Refused as exc:
@@ -99,11 +94,8 @@ def answer(
 @router.post("/r/{token}/oppnad")
 def opened(request: Request, token: str, app: AppDep) -> Response:
     """The page's script reports that a person, not a link scanner, opened it."""
-    try:
-        with app.transaction() as session:
-            answers.mark_opened(session, token)
-    except NotFound:
-        return not_found(request)
+    with app.transaction() as session:
+        answers.mark_opened(session, token)
     return Response(status_code=204)
 
 
@@ -126,8 +118,6 @@ def forward(
                 email=fields["email"],
                 move_draft=fields["move_draft"] == "1",
             )
-    except NotFound:
-        return not_found(request)
     except InputError as exc:
         return _page(
             request, app, token, status_code=422,

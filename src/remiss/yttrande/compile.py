@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from remiss.core import clock
-from remiss.core.errors import NotFound
+from remiss.core.errors import RoundNotFound
 from remiss.core.models import AnswerVersion, Group, Invitation, InvitationGroup, Region, Round
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv, datetime_sv
@@ -66,7 +66,7 @@ class Invitee:
 def load_round(session: Session, round_id: int) -> Round:
     found = session.get(Round, round_id)
     if found is None:
-        raise NotFound(f"Remissen {round_id} finns inte (no round with id {round_id}).")
+        raise RoundNotFound(round_id)
     return found
 
 

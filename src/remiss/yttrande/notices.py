@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from remiss.core.errors import NotFound
+from remiss.core.errors import RoundNotFound
 from remiss.core.models import Round, YttrandeVersion
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
@@ -20,7 +20,7 @@ def yttrande_ready(
     """Tell the round's coordinator that a draft yttrande is ready (once per version)."""
     round_ = session.get(Round, round_id)
     if round_ is None:
-        raise NotFound(f"ingen remiss med id {round_id}")
+        raise RoundNotFound(round_id)
     progress = round_progress(session, round_)
     base = f"{settings.base_url}/rounds/{round_.id}"
     email = compose(
