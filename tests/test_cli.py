@@ -91,6 +91,18 @@ def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(
     code, _, err = run(remiss, "round", "status", "NOPE-1")
     assert code == 1 and "ingen remiss" in err
 
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(bad.read_text().replace("[nope]", "[cancersjukdomar]"))
+    code, out, err = run(remiss, "round", "open", str(ok), "--now", "2026-02-16T09:00")
+    assert code == 0, err
+    sent = len(smtp.catcher.received)
+    ok.write_text(ok.read_text().replace("title: T", "title: Ny titel"))
+    code, out, err = run(remiss, "round", "open", str(ok), "--now", "2026-02-16T09:00")
+    assert code == 1
+    assert err.strip().count("\n") == 0
+    assert "redan öppnad" in err and "title ('Ny titel' i filen, 'T' i remiss)" in err
+    assert len(smtp.catcher.received) == sent
+
     code, _, err = run(remiss, "round", "open", str(tmp_path / "missing.yaml"))
     assert code == 1 and "filen finns inte" in err
 

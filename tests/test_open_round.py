@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from remiss.app import App, deliver_outbox
 from remiss.core import clock
-from remiss.core.errors import InputError
+from remiss.core.errors import InputError, NotFound
 from remiss.core.models import (
     AuditEvent,
     Invitation,
@@ -147,6 +147,42 @@ def test_opening_the_same_file_twice_sends_nothing_new(
     assert deliver_outbox(sample_directory).sent == 0
     assert table_counts(sample_directory) == before
     assert len(smtp.catcher.received) == 7
+
+
+def test_a_changed_file_under_an_opened_reference_is_refused_saying_what_differs(
+    sample_directory: App, smtp: RunningCatcher
+) -> None:
+    open_text(sample_directory, ROUND)
+    before = table_counts(sample_directory)
+    changed = ROUND.replace('nationellt vårdprogram"', 'nationellt vårdprogram, version 2"')
+    changed = changed.replace("deadline: 2026-04-14", "deadline: 2026-04-30")
+    with pytest.raises(InputError) as caught:
+        open_text(sample_directory, changed, "round.yaml")
+    message = str(caught.value)
+    assert message.startswith("round.yaml:1: KS-2026-003: reference: redan öppnad (id 1)")
+    assert "title ('Bröstcancer, nationellt vårdprogram, version 2' i filen" in message
+    assert "deadline (30 april 2026 i filen, 14 april 2026 i remiss)" in message
+    assert "Inget ändrades" in message
+    assert table_counts(sample_directory) == before
+    with sample_directory.sessions() as s:
+        assert s.scalars(select(Round.title)).one() == "Bröstcancer, nationellt vårdprogram"
+
+
+def test_a_round_is_found_by_a_numeric_reference_and_by_an_explicit_id(
+    sample_directory: App,
+) -> None:
+    from remiss.rounds.opening import find
+
+    open_text(sample_directory, ROUND)
+    open_text(sample_directory, ROUND.replace("KS-2026-003", "1"))
+    with sample_directory.sessions() as s:
+        by_reference = find(s, "1")
+        by_id = find(s, "#1")
+        assert (by_reference.reference, by_reference.id) == ("1", 2)
+        assert (by_id.reference, by_id.id) == ("KS-2026-003", 1)
+        assert find(s, "2").reference == "1"  # no round has the reference "2": the id
+        with pytest.raises(NotFound):
+            find(s, "#99999999999")
 
 
 def test_deactivated_people_get_no_invitation(sample_directory: App, smtp: RunningCatcher) -> None:

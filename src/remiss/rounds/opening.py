@@ -22,7 +22,7 @@ from remiss.core.workdays import end_of_day, on_or_before_working_day, working_d
 from remiss.directory.routing import Route, RoutingError, route
 from remiss.rounds import invitations
 from remiss.rounds.questions import QuestionSetSpec
-from remiss.rounds.spec import ParsedRound
+from remiss.rounds.spec import ParsedRound, RoundSpec
 
 
 @dataclass
@@ -107,15 +107,59 @@ def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan
 
 
 def find(session: Session, ref: str | int) -> Round:
-    """A round by numeric id or by reference."""
+    """A round by reference, or by id: ``#12`` is always id 12, a bare ``12`` only when no
+    round has the reference "12" (a sender's dnr may be a plain number)."""
     round_: Round | None = None
-    if isinstance(ref, int) or str(ref).isdigit():
-        round_ = session.get(Round, int(ref))
-    if round_ is None:
-        round_ = session.scalars(select(Round).where(Round.reference == str(ref))).first()
+    text = str(ref).strip()
+    if isinstance(ref, int) or (text.startswith("#") and text[1:].isdigit()):
+        round_ = _by_id(session, int(text.lstrip("#")))
+    else:
+        round_ = session.scalars(select(Round).where(Round.reference == text)).first()
+        if round_ is None and text.isdigit():
+            round_ = _by_id(session, int(text))
     if round_ is None:
         raise RoundNotFound(ref)
     return round_
+
+
+def _by_id(session: Session, round_id: int) -> Round | None:
+    # Ids are 32-bit in the database; a larger number names no round.
+    return session.get(Round, round_id) if 0 < round_id < 2**31 else None
+
+
+def differences(round_: Round, spec: RoundSpec) -> list[str]:
+    """What a round file says that the round opened under the same reference does not."""
+    found = []
+
+    def differ(label: str, in_file: object, stored: object) -> None:
+        if in_file != stored:
+            found.append(f"{label} ({_shown(in_file)} i filen, {_shown(stored)} i remiss)")
+
+    differ("title", spec.title, round_.title)
+    differ("kind", spec.kind, round_.kind)
+    differ("issuer", spec.issuer, round_.issuer)
+    differ("areas", sorted(spec.areas), sorted(round_.areas))
+    differ("deadline", on_or_before_working_day(spec.deadline), round_.national_deadline)
+    if spec.opens is not None:
+        differ("opens", spec.opens, round_.opens)
+    differ("questions", spec.question_set_name, round_.question_set)
+    differ("coordinator", spec.coordinator, round_.coordinator)
+    differ("our_reference", spec.our_reference, round_.our_reference)
+    differ("period", spec.period, round_.batch)
+    differ("documents", [d.model_dump() for d in spec.documents], list(round_.documents))
+    if spec.lead is not None and round_.lead_group is not None:
+        differ("lead", spec.lead, round_.lead_group.key)
+    return found
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "tomt"
+    if isinstance(value, date):
+        return date_sv(value)
+    if isinstance(value, list):
+        return ", ".join(_shown(v) if not isinstance(v, dict) else str(v.get("url")) for v in value)
+    return f"'{value}'"
 
 
 def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) -> OpenedRound:
@@ -191,7 +235,18 @@ def open_rounds(
     plans: list[RoundPlan | Round] = []
     for item in parsed:
         found = existing.get(item.spec.reference)
-        plans.append(found if found is not None else plan(session, item, settings))
+        if found is None:
+            plans.append(plan(session, item, settings))
+            continue
+        changed = differences(found, item.spec)
+        if changed:
+            raise item.error(
+                f"redan öppnad (id {found.id}) med annat innehåll: "
+                + "; ".join(changed)
+                + ". Inget ändrades; ändra remissen på dess sida, eller ge filen samma innehåll",
+                "reference",
+            )
+        plans.append(found)
     results = []
     for entry in plans:
         if isinstance(entry, Round):

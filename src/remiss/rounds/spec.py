@@ -53,6 +53,12 @@ class RoundSpec(BaseModel):
     our_reference: str | None = None
     period: str | None = None
 
+    @field_validator("reference", mode="before")
+    @classmethod
+    def _reference(cls, value: Any) -> Any:
+        # A sender's dnr may be a bare number in YAML (reference: 12); it is still a name.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator("coordinator")
     @classmethod
     def _coordinator(cls, value: str) -> str:
