@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from remiss.cli import NowOption, application, fail, round_app, set_clock, settings, shell
+from remiss.core.states import RoundStatus
 
 
 @round_app.command(
@@ -146,7 +147,7 @@ def round_close(
     a = application()
     with a.transaction() as session:
         round_ = find(session, round_ref)
-        was_open = round_.status == "open"
+        was_open = round_.status == RoundStatus.OPEN
         close(session, round_.id, actor="cli")
         reference, round_id, coordinator = round_.reference, round_.id, round_.coordinator
     if not was_open:

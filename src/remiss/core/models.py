@@ -26,6 +26,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from remiss.core.states import RoundStatus
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -167,6 +169,10 @@ class Round(Base):
     )
     routed_groups: Mapped[list[RoundGroup]] = relationship(back_populates="round")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="round")
+
+    def accepting_answers(self, at: datetime) -> bool:
+        """Collecting, and ``at`` is before the internal deadline ends."""
+        return self.status == RoundStatus.OPEN and at < self.internal_deadline_at
 
 
 class RoundGroup(Base):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core.clock import now
 from remiss.core.models import Message
 from remiss.core.settings import Settings
+from remiss.core.states import MessageStatus
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)
@@ -84,8 +85,8 @@ def claim(session: Session, limit: int) -> list[Message]:
     """Claim up to ``limit`` due messages for this deliverer (``Message.claim`` says whose)."""
     moment = now()
     due = or_(
-        (Message.status == "pending") & (Message.next_attempt_at <= moment),
-        (Message.status == "sending") & (Message.claimed_at < moment - LEASE),
+        (Message.status == MessageStatus.PENDING) & (Message.next_attempt_at <= moment),
+        (Message.status == MessageStatus.SENDING) & (Message.claimed_at < moment - LEASE),
     )
     ids_query = select(Message.id).where(due).order_by(Message.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
@@ -97,7 +98,7 @@ def claim(session: Session, limit: int) -> list[Message]:
     session.execute(
         update(Message)
         .where(Message.id.in_(ids), due)
-        .values(status="sending", claim=token, claimed_at=moment)
+        .values(status=MessageStatus.SENDING, claim=token, claimed_at=moment)
         .execution_options(synchronize_session=False)
     )
     return list(session.scalars(select(Message).where(Message.claim == token).order_by(Message.id)))
@@ -188,14 +189,14 @@ def record(session: Session, outcomes: list[_Outcome], claim_token: str) -> Deli
         row: dict[str, object] = {"attempts": o.attempts, "claim": None, "last_error": o.error}
         if o.ok:
             # The body held a personal link; once delivered it is not kept.
-            row.update(status="sent", sent_at=moment, raw=b"", next_attempt_at=moment)
+            row.update(status=MessageStatus.SENT, sent_at=moment, raw=b"", next_attempt_at=moment)
             report.sent += 1
         elif o.permanent or o.attempts >= MAX_ATTEMPTS:
-            row.update(status="failed", raw=b"", next_attempt_at=moment)
+            row.update(status=MessageStatus.FAILED, raw=b"", next_attempt_at=moment)
             report.failed += 1
             report.errors.append(o.error or "")
         else:
-            row.update(status="pending", next_attempt_at=moment + backoff(o.attempts))
+            row.update(status=MessageStatus.PENDING, next_attempt_at=moment + backoff(o.attempts))
             report.retrying += 1
         rows.append({"key_id": o.message_id, "key_claim": claim_token, **row})
     # Core, not the ORM: an executemany UPDATE with a WHERE on the claim too.

@@ -18,6 +18,7 @@ from remiss.core.clock import now
 from remiss.core.errors import InputError, NotFound, Refused
 from remiss.core.models import AnswerVersion, Group, Invitation, Question, Round
 from remiss.core.settings import Settings
+from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.directory.sync import organisation
 from remiss.mail import outbox
@@ -63,24 +64,26 @@ class AnswerPage:
     @property
     def has_newer_draft(self) -> bool:
         return (
-            self.latest is not None and self.latest.kind == "draft" and self.submitted is not None
+            self.latest is not None
+            and self.latest.kind == VersionKind.DRAFT
+            and self.submitted is not None
         )
 
 
 def find(session: Session, token: str, *, lock: bool = False) -> Invitation:
     """The invitation behind a link; unknown and revoked links look the same."""
     invitation = by_token(session, token, lock=lock)
-    if invitation is None or invitation.status == "revoked":
+    if invitation is None or invitation.status == InvitationStatus.REVOKED:
         raise NotFound("Sidan finns inte.")
     return invitation
 
 
 def is_editable(invitation: Invitation, round_: Round) -> bool:
-    if invitation.status != "active":
+    if invitation.status != InvitationStatus.ACTIVE:
         return False
     if invitation.late_allowed:
         return True
-    return round_.status == "open" and now() < round_.internal_deadline_at
+    return round_.accepting_answers(now())
 
 
 def latest(invitation: Invitation, kind: str | None = None) -> AnswerVersion | None:
@@ -114,7 +117,7 @@ def view(session: Session, token: str) -> AnswerPage:
         editable=is_editable(invitation, round_),
         answers=answer_lines(list(round_.questions), submitted),
     )
-    if invitation.status == "forwarded":
+    if invitation.status == InvitationStatus.FORWARDED:
         successor = session.scalars(
             select(Invitation).where(Invitation.forwarded_from_id == invitation.id)
         ).first()
@@ -128,7 +131,7 @@ def clean(questions: list[Question], raw: dict[str, str]) -> dict[str, str]:
     for q in questions:
         value = raw.get(q.key, "")
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-        value = value.strip() if q.kind == "position" else value.rstrip()
+        value = value.strip() if q.kind == QuestionKind.POSITION else value.rstrip()
         if value.strip():
             values[q.key] = value
     return values
@@ -138,13 +141,13 @@ def check_options(questions: list[Question], values: dict[str, str]) -> dict[str
     return {
         q.key: BAD_OPTION
         for q in questions
-        if q.kind == "position" and q.key in values and values[q.key] not in q.options
+        if q.kind == QuestionKind.POSITION and q.key in values and values[q.key] not in q.options
     }
 
 
 def _editable_invitation(session: Session, token: str) -> Invitation:
     invitation = find(session, token, lock=True)
-    if invitation.status == "forwarded":
+    if invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
     if not is_editable(invitation, invitation.round):
         raise Refused(CLOSED)
@@ -160,7 +163,7 @@ def mark_opened(session: Session, token: str) -> bool:
     GET: mail scanners fetch links but do not post forms.
     """
     invitation = find(session, token)
-    if invitation.opened_at is not None or invitation.status != "active":
+    if invitation.opened_at is not None or invitation.status != InvitationStatus.ACTIVE:
         return False
     invitation.opened_at = now()
     session.flush()
@@ -220,9 +223,7 @@ def submit(
     version = _append(session, invitation, "submitted", values, no_comments)
     invitation.submitted_at = version.created_at
     invitation.no_comments = no_comments
-    late = invitation.late_allowed and not (
-        invitation.round.status == "open" and now() < invitation.round.internal_deadline_at
-    )
+    late = invitation.late_allowed and not (invitation.round.accepting_answers(now()))
     if late:
         invitation.late_allowed = False
     session.flush()

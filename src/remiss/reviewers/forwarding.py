@@ -11,6 +11,7 @@ from remiss.core.clock import now
 from remiss.core.errors import InputError, Refused
 from remiss.core.models import AnswerVersion, Invitation, Person
 from remiss.core.settings import Settings
+from remiss.core.states import InvitationStatus, VersionKind
 from remiss.reviewers.answers import CLOSED, FORWARDED, find, is_editable, latest
 from remiss.rounds import invitations
 
@@ -40,7 +41,7 @@ def forward(
 ) -> Invitation:
     """Hand the invitation behind ``token`` to a colleague and send them their own link."""
     old = find(session, token, lock=True)
-    if old.status == "forwarded":
+    if old.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
     round_ = old.round
     if not is_editable(old, round_):
@@ -81,14 +82,14 @@ def forward(
             AnswerVersion(
                 invitation_id=new.id,
                 number=1,
-                kind="draft",
+                kind=VersionKind.DRAFT,
                 values=dict(draft.values),
                 no_comments=False,
                 created_at=now(),
             )
         )
         new.draft_saved_at = now()
-    old.status = "forwarded"
+    old.status = InvitationStatus.FORWARDED
     session.flush()
     invitations.queue_email(
         session,

@@ -20,6 +20,7 @@ from remiss.core.models import (
     Round,
 )
 from remiss.core.settings import Settings
+from remiss.core.states import InvitationStatus, RoundStatus, VersionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.directory.sync import organisation
 from remiss.mail import outbox
@@ -77,7 +78,7 @@ def overview(session: Session, settings: Settings, round_id: int) -> RoundOvervi
         select(Invitation)
         .where(
             Invitation.round_id == round_id,
-            Invitation.status == "active",
+            Invitation.status == InvitationStatus.ACTIVE,
             Invitation.submitted_at.is_not(None),
         )
         .options(
@@ -89,7 +90,7 @@ def overview(session: Session, settings: Settings, round_id: int) -> RoundOvervi
     ).all()
     answers = []
     for invitation in rows:
-        submitted = [v for v in invitation.versions if v.kind == "submitted"]
+        submitted = [v for v in invitation.versions if v.kind == VersionKind.SUBMITTED]
         version: AnswerVersion = submitted[-1]
         answers.append(
             SubmittedAnswer(
@@ -127,7 +128,7 @@ def resend(
 def allow_late(session: Session, round_id: int, invitation_id: int, actor: str) -> Invitation:
     """Let one person submit once more after the internal deadline."""
     invitation = _invitation_in(session, round_id, invitation_id)
-    if invitation.status != "active":
+    if invitation.status != InvitationStatus.ACTIVE:
         raise Refused("Inbjudan är inte aktiv (vidarebefordrad eller återkallad).")
     invitation.late_allowed = True
     audit.record(
@@ -140,7 +141,7 @@ def allow_late(session: Session, round_id: int, invitation_id: int, actor: str) 
 def remind_now(session: Session, settings: Settings, round_id: int, actor: str) -> int:
     """Remind everyone who has not answered, each with a fresh link; return how many."""
     round_ = _round(session, round_id)
-    if round_.status != "open":
+    if round_.status != RoundStatus.OPEN:
         raise Refused("Remissen är stängd; förläng svarstiden först om fler ska kunna svara.")
     earlier = (
         session.scalar(
@@ -150,18 +151,7 @@ def remind_now(session: Session, settings: Settings, round_id: int, actor: str) 
         )
         or 0
     )
-    pending = session.scalars(
-        select(Invitation)
-        .join(Person, Person.id == Invitation.person_id)
-        .where(
-            Invitation.round_id == round_id,
-            Invitation.status == "active",
-            Invitation.submitted_at.is_(None),
-            Person.active,
-        )
-        .options(selectinload(Invitation.person))
-        .order_by(Invitation.id)
-    ).all()
+    pending = invitations.pending_invitations(session, round_id)
     org = organisation(session)
     for invitation in pending:
         token = invitations.issue_token(session, invitation.id, "reminder-now")

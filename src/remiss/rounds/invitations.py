@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import NotFound, Refused
 from remiss.core.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
 from remiss.core.settings import Settings
+from remiss.core.states import InvitationStatus, RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.core.tokens import hash_token, new_token
 from remiss.directory.sync import organisation
@@ -62,7 +63,7 @@ def create(
     invitation = Invitation(
         round_id=round_.id,
         person_id=person.id,
-        status="active",
+        status=InvitationStatus.ACTIVE,
         created_at=now(),
         forwarded_from_id=forwarded_from.id if forwarded_from else None,
     )
@@ -71,6 +72,24 @@ def create(
     for group, role in groups:
         session.add(InvitationGroup(invitation_id=invitation.id, group_id=group.id, role=role))
     return invitation, issue_token(session, invitation.id, "invitation")
+
+
+def pending_invitations(session: Session, round_id: int) -> list[Invitation]:
+    """Who in the round still owes an answer: active, not submitted, still in the directory."""
+    return list(
+        session.scalars(
+            select(Invitation)
+            .join(Person, Person.id == Invitation.person_id)
+            .where(
+                Invitation.round_id == round_id,
+                Invitation.status == InvitationStatus.ACTIVE,
+                Invitation.submitted_at.is_(None),
+                Person.active,
+            )
+            .options(selectinload(Invitation.person))
+            .order_by(Invitation.id)
+        )
+    )
 
 
 def issue_token(session: Session, invitation_id: int, purpose: str) -> str:
@@ -138,11 +157,11 @@ def queue_email(
 def resend(session: Session, settings: Settings, invitation_id: int, actor: str) -> Invitation:
     """Send an invitation again, with a fresh link (earlier links keep working)."""
     invitation = session.get(Invitation, invitation_id)
-    if invitation is None or invitation.status != "active":
+    if invitation is None or invitation.status != InvitationStatus.ACTIVE:
         raise NotFound("ingen aktiv inbjudan med det id:t")
     round_ = session.get(Round, invitation.round_id)
     assert round_ is not None
-    if round_.status != "open" and not invitation.late_allowed:
+    if round_.status != RoundStatus.OPEN and not invitation.late_allowed:
         raise Refused("remissen är stängd; tillåt ett sent svar först om personen ska kunna svara")
     if not invitation.person.active:
         raise Refused(f"{invitation.person.name} är inte längre aktiv i katalogen")

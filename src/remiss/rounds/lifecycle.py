@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import InputError, Refused, RoundNotFound
-from remiss.core.models import Invitation, Person, Round
+from remiss.core.models import Round
 from remiss.core.settings import Settings
+from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.core.workdays import end_of_day
 from remiss.directory.sync import organisation
 from remiss.mail import outbox
 from remiss.mail.rendering import compose
-from remiss.rounds.invitations import calendar_attachment, issue_token, link
+from remiss.rounds.invitations import calendar_attachment, issue_token, link, pending_invitations
 
 
 def close(session: Session, round_id: int, actor: str) -> Round:
@@ -25,9 +25,9 @@ def close(session: Session, round_id: int, actor: str) -> Round:
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise RoundNotFound(round_id)
-    if round_.status == "closed":
+    if round_.status == RoundStatus.CLOSED:
         return round_
-    round_.status = "closed"
+    round_.status = RoundStatus.CLOSED
     round_.closed_at = now()
     audit.record(session, actor, "round.close", round_id=round_.id)
     session.flush()
@@ -55,30 +55,21 @@ def extend(
     new_end = end_of_day(new_deadline, settings.tz)
     if new_end <= now():
         raise InputError(f"{date_sv(new_deadline)} har redan passerat", field="deadline")
-    if new_deadline == round_.internal_deadline and round_.status == "open":
+    if new_deadline == round_.internal_deadline and round_.status == RoundStatus.OPEN:
         raise Refused(f"den interna svarsdagen är redan {date_sv(new_deadline)}")
     previous = round_.internal_deadline
     round_.internal_deadline = new_deadline
     round_.internal_deadline_at = new_end
     round_.deadline_version += 1
     round_.deadline_changed_at = now()
-    if round_.status == "closed":
-        round_.status = "open"
+    if round_.status == RoundStatus.CLOSED:
+        round_.status = RoundStatus.OPEN
         round_.closed_at = None
     session.flush()
-    pending = session.execute(
-        select(Invitation, Person)
-        .join(Person, Person.id == Invitation.person_id)
-        .where(
-            Invitation.round_id == round_.id,
-            Invitation.status == "active",
-            Invitation.submitted_at.is_(None),
-            Person.active,
-        )
-        .order_by(Invitation.id)
-    ).all()
+    pending = pending_invitations(session, round_.id)
     org = organisation(session)
-    for invitation, person in pending:
+    for invitation in pending:
+        person = invitation.person
         email = compose(
             "deadline_extended",
             to=person.email,

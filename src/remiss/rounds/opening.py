@@ -17,6 +17,7 @@ from remiss.core.clock import now
 from remiss.core.errors import InputError, RoundNotFound
 from remiss.core.models import Question, Round, RoundGroup
 from remiss.core.settings import Settings
+from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.core.workdays import end_of_day, on_or_before_working_day, working_days_before
 from remiss.directory.routing import Route, RoutingError, route
@@ -182,7 +183,7 @@ def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) 
         question_set=spec.question_set_name,
         coordinator=spec.coordinator,
         our_reference=spec.our_reference,
-        status="open",
+        status=RoundStatus.OPEN,
         created_at=now(),
     )
     session.add(round_)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from remiss.core.models import Group, Invitation, InvitationGroup, Message, Person, Round
+from remiss.core.states import InvitationStatus, MessageStatus
 
 # State names, in the order a coordinator reads them.
 STATES = (
@@ -42,9 +43,9 @@ MESSAGE_STATUS_LABELS = {
 
 
 def state_of(invitation: Invitation, failed: bool = False) -> str:
-    if invitation.status == "forwarded":
+    if invitation.status == InvitationStatus.FORWARDED:
         return "forwarded"
-    if invitation.status == "revoked":
+    if invitation.status == InvitationStatus.REVOKED:
         return "revoked"
     if invitation.submitted_at is not None:
         return "no_comments" if invitation.no_comments else "submitted"
@@ -100,7 +101,9 @@ def failed_invitations(session: Session, round_id: int) -> set[int]:
         .group_by(Message.invitation_id)
     )
     rows = session.scalars(
-        select(Message.invitation_id).where(Message.id.in_(latest), Message.status == "failed")
+        select(Message.invitation_id).where(
+            Message.id.in_(latest), Message.status == MessageStatus.FAILED
+        )
     )
     return {r for r in rows if r is not None}
 

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from remiss.core.errors import InputError
+from remiss.core.states import QuestionKind
 from remiss.core.yamlio import load_file, validation_error
 
 SETS_DIR = Path(__file__).parent / "question_sets"
@@ -26,9 +27,9 @@ class QuestionSpec(BaseModel):
 
     @model_validator(mode="after")
     def _options(self) -> QuestionSpec:
-        if self.kind == "position" and len(self.options) < 2:
+        if self.kind == QuestionKind.POSITION and len(self.options) < 2:
             raise ValueError("en ställningstagandefråga behöver minst två svarsalternativ")
-        if self.kind == "text" and self.options:
+        if self.kind == QuestionKind.TEXT and self.options:
             raise ValueError("en textfråga har inga svarsalternativ")
         return self
 

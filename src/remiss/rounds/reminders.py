@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from remiss.core.clock import now
 from remiss.core.models import Invitation, Person, ReminderClaim, Round, UTCDateTime
 from remiss.core.settings import Settings
+from remiss.core.states import InvitationStatus, RoundStatus
 from remiss.core.swedish import date_sv, number_sv
 from remiss.core.workdays import local_moment, on_or_before_working_day
 from remiss.directory.sync import organisation
@@ -89,7 +90,7 @@ def due_reminders(session: Session, settings: Settings) -> list[DueReminder]:
         select(
             Round.id, Round.internal_deadline, Round.deadline_version, Round.deadline_changed_at
         ).where(
-            Round.status == "open",
+            Round.status == RoundStatus.OPEN,
             Round.internal_deadline_at > moment,
             Round.internal_deadline <= horizon,
         )
@@ -126,10 +127,10 @@ def due_reminders(session: Session, settings: Settings) -> list[DueReminder]:
         .join(Round, Round.id == Invitation.round_id)
         .join(Person, Person.id == Invitation.person_id)
         .where(
-            Round.status == "open",
+            Round.status == RoundStatus.OPEN,
             Round.internal_deadline_at > moment,
             Round.deadline_version == due.c.deadline_version,
-            Invitation.status == "active",
+            Invitation.status == InvitationStatus.ACTIVE,
             Invitation.submitted_at.is_(None),
             Person.active,
             # Someone invited after a reminder's moment was just told; that offset
@@ -317,7 +318,7 @@ def close_due_rounds(session: Session, actor: str = "schedule") -> list[int]:
     """
     query = (
         select(Round.id)
-        .where(Round.status == "open", Round.internal_deadline_at <= now())
+        .where(Round.status == RoundStatus.OPEN, Round.internal_deadline_at <= now())
         .order_by(Round.id)
     )
     if session.get_bind().dialect.name == "postgresql":

@@ -17,6 +17,7 @@ from remiss.core import clock
 from remiss.core.errors import RoundNotFound
 from remiss.core.models import AnswerVersion, Group, Invitation, InvitationGroup, Region, Round
 from remiss.core.settings import Settings
+from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.directory.sync import organisation
 from remiss.yttrande import positions, wording
@@ -85,11 +86,11 @@ def invitees(session: Session, round_id: int) -> list[Invitee]:
     regions = {r.id: r for r in session.scalars(select(Region))}
     result = []
     for invitation in rows:
-        if invitation.status != "active":
+        if invitation.status != InvitationStatus.ACTIVE:
             continue  # forwarded ones live on in their successor; revoked ones are gone
         links = _group_links(invitation, by_id)
         region = regions.get(invitation.person.region_id or -1)
-        submitted = [v for v in invitation.versions if v.kind == "submitted"]
+        submitted = [v for v in invitation.versions if v.kind == VersionKind.SUBMITTED]
         result.append(
             Invitee(
                 name=invitation.person.name,
@@ -135,7 +136,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
     sections = tuple(
         positions.section(q.key, q.text, q.options, _stances(q.key, respondents))
         for q in round_.questions
-        if q.kind == "position"
+        if q.kind == QuestionKind.POSITION
     )
     summary = (round_.summary or "").strip()
     generated = not summary
@@ -145,7 +146,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
                 q.text, q.options, _stances(q.key, respondents), [g.name for g in consulted]
             )
             for q in round_.questions
-            if q.kind == "position"
+            if q.kind == QuestionKind.POSITION
         )
 
     return Yttrande(
@@ -175,7 +176,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
                 ),
             )
             for q in round_.questions
-            if q.kind == "text"
+            if q.kind == QuestionKind.TEXT
         ),
         underlag=_underlag(round_, people, consulted),
         signature=Signature(

@@ -1,0 +1,39 @@
+"""The named states of the state columns: one spelling each, compared by name.
+
+They are ``StrEnum``s, so a stored value and a member compare equal and the columns
+stay plain strings in the database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class InvitationStatus(StrEnum):
+    ACTIVE = "active"
+    FORWARDED = "forwarded"
+    REVOKED = "revoked"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class VersionKind(StrEnum):
+    """What an ``AnswerVersion`` is: a draft kept for the reviewer, or a submission."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class QuestionKind(StrEnum):
+    POSITION = "position"
+    TEXT = "text"
