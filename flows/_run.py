@@ -9,7 +9,8 @@ for starting a temporary Prefect server.
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -30,13 +31,6 @@ def call(task: Task[Any, R], *args: Any, **kwargs: Any) -> R:
     return task(*args, **kwargs)
 
 
-def subflow(flow: Flow[Any, R], *args: Any, **kwargs: Any) -> R:
-    """Run ``flow`` as a subflow inside a flow run, or its body directly outside one."""
-    if FlowRunContext.get() is None:
-        return flow.fn(*args, **kwargs)
-    return flow(*args, **kwargs)
-
-
 def at(now: str | None) -> AbstractContextManager[None]:
     """Run a block as of ``now`` (ISO 8601), or on the real clock when it is None."""
     return clock.frozen_at(datetime.fromisoformat(now)) if now else nullcontext()
@@ -53,6 +47,12 @@ def run_flow(flow: Flow[Any, R], *args: Any, **kwargs: Any) -> R:
     return flow.fn(*args, **kwargs)
 
 
-def app() -> App:
-    """The application, from the environment (read once per task)."""
-    return App.create(Settings())
+@contextmanager
+def running(now: str | None = None) -> Iterator[App]:
+    """The application for one task, as of ``now`` if given; its engine closed afterwards."""
+    application = App.create(Settings())
+    try:
+        with at(now):
+            yield application
+    finally:
+        application.close()

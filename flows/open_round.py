@@ -11,8 +11,8 @@ from typing import Any
 
 from prefect import flow, task
 
-from flows._run import app, at, call
-from remiss.app import deliver_outbox
+from flows._run import at, call, running
+from flows.delivery import deliver_task
 from remiss.rounds import spec as roundspec
 from remiss.rounds.opening import open_rounds
 
@@ -21,39 +21,19 @@ from remiss.rounds.opening import open_rounds
 def open_rounds_task(path: str, now: str | None = None, actor: str = "cli") -> list[dict[str, Any]]:
     """Validate the file and open every round in it that is not open yet."""
     parsed = roundspec.load(path)
-    application = app()
-    try:
-        with at(now), application.transaction() as session:
-            opened = open_rounds(session, application.settings, parsed, actor=actor)
-        return [
-            {
-                "round_id": o.round_id,
-                "reference": o.reference,
-                "title": o.title,
-                "created": o.created,
-                "invitations": o.invitations,
-                "internal_deadline": o.internal_deadline.isoformat(),
-            }
-            for o in opened
-        ]
-    finally:
-        application.close()
-
-
-@task(name="deliver-outbox", retries=3, retry_delay_seconds=[10, 30, 60])
-def deliver_task() -> dict[str, Any]:
-    """Send every due message in the outbox."""
-    application = app()
-    try:
-        report = deliver_outbox(application)
-        return {
-            "sent": report.sent,
-            "retrying": report.retrying,
-            "failed": report.failed,
-            "errors": report.errors[:20],
+    with running(now) as application, application.transaction() as session:
+        opened = open_rounds(session, application.settings, parsed, actor=actor)
+    return [
+        {
+            "round_id": o.round_id,
+            "reference": o.reference,
+            "title": o.title,
+            "created": o.created,
+            "invitations": o.invitations,
+            "internal_deadline": o.internal_deadline.isoformat(),
         }
-    finally:
-        application.close()
+        for o in opened
+    ]
 
 
 @flow(name="open-round")

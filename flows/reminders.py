@@ -1,59 +1,60 @@
 """The reminder sweep, run every 15 minutes: close what is past its internal
-deadline, remind those who have not answered, deliver the outbox.
+deadline (and compile it), remind those who have not answered, deliver the outbox.
 
-Three coarse tasks, each over one service. A re-run, or two sweeps at once,
-closes nothing twice and sends nothing twice: closing and reminding are claimed
-in the database. Each round this run closed is compiled at once (a subflow), and
-its coordinator is told the draft yttrande is ready.
+Coarse tasks, each over one service. A re-run, or two sweeps at once, closes nothing
+twice and sends nothing twice: closing and reminding are claimed in the database. A
+round whose compile fails stays closed and marked, and the next sweep compiles it
+again; that never stops this sweep's reminders.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
+from dataclasses import asdict
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
+from prefect.exceptions import MissingContextError
 
-from flows._run import app, at, call, subflow
-from flows.compile_response import compile_response
-from flows.open_round import deliver_task
-from remiss.rounds.reminders import close_due_rounds, queue_reminders
+from flows._run import at, call, running
+from flows.delivery import deliver_task
+from remiss.rounds.reminders import queue_reminders
+from remiss.yttrande.closing import close_due
 
 
 @task(name="close-due-rounds")
-def close_due_rounds_task(now: str | None = None) -> list[int]:
-    """Close every open round whose internal deadline has passed."""
-    application = app()
-    try:
-        with at(now), application.transaction() as session:
-            return close_due_rounds(session, actor="schedule")
-    finally:
-        application.close()
+def close_due_rounds_task(now: str | None = None) -> list[dict[str, Any]]:
+    """Close (and compile) every round past its internal deadline; compile what failed before."""
+    with running(now) as application:
+        results = close_due(application.sessions, application.settings, "schedule")
+    for failed in (r for r in results if r.error is not None):
+        _warn(f"{failed.reference}: yttrandet kunde inte sammanställas: {failed.error}")
+    return [asdict(r) for r in results]
+
+
+def _warn(message: str) -> None:
+    # Without a run (the CLI without Prefect) the returned result says it instead.
+    with suppress(MissingContextError):
+        get_run_logger().warning(message)
 
 
 @task(name="queue-reminders")
 def queue_reminders_task(now: str | None = None) -> dict[str, Any]:
     """Claim the reminders due now and queue one digest per person."""
-    application = app()
-    try:
-        with at(now), application.transaction() as session:
-            report = queue_reminders(session, application.settings)
-        return {"reminders": report.reminders, "digests": report.digests}
-    finally:
-        application.close()
+    with running(now) as application, application.transaction() as session:
+        report = queue_reminders(session, application.settings)
+    return {"reminders": report.reminders, "digests": report.digests}
 
 
 @flow(name="reminder-sweep")
 def reminder_sweep(now: str | None = None) -> dict[str, Any]:
     """Close rounds past their internal deadline and send the reminders due as of ``now``."""
     with at(now):
-        closed = call(close_due_rounds_task, now)
-        compiled = [
-            subflow(compile_response, round_id, None, "schedule", True) for round_id in closed
-        ]
+        compiled = call(close_due_rounds_task, now)
         reminders = call(queue_reminders_task, now)
         delivery = call(deliver_task)
     return {
-        "closed_round_ids": closed,
+        "closed_round_ids": [c["round_id"] for c in compiled if c["closed_now"]],
         "compiled": compiled,
         "reminders": reminders,
         "delivery": delivery,

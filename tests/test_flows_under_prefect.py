@@ -60,5 +60,5 @@ def test_opening_sweeping_and_compiling_as_tracked_flow_runs(
     assert len(closed) == 2  # both internal deadlines (2 April) have passed
     assert [c["version"] for c in sweep.result()["compiled"]] == [1, 1]
 
-    again = compile_response(closed[0], None, "test", False, return_state=True)
+    again = compile_response(closed[0], "test", False, return_state=True)
     assert again.result()["version"] == 1

@@ -24,7 +24,8 @@ from remiss.core.models import Invitation, Person
 from remiss.mail.delivery import DeliveryReport
 from remiss.rounds import spec as roundspec
 from remiss.rounds.opening import open_rounds
-from remiss.rounds.reminders import ReminderReport, close_due_rounds, queue_reminders
+from remiss.rounds.reminders import ReminderReport, queue_reminders
+from remiss.yttrande.closing import close_due
 from tests.mailcatcher import MailCatcher, Received, RunningCatcher
 
 LAKEMEDEL = ("daniel.bjork@rjl.example.org", "elin.blom@rkl.example.org",
@@ -93,8 +94,9 @@ class Rounds:
 
     def sweep(self, at: datetime) -> Sweep:
         clock.set_now(at)
+        compiled = close_due(self.app.sessions, self.app.settings, "schedule")
+        closed = [c.round_id for c in compiled if c.closed_now]
         with self.app.transaction() as session:
-            closed = close_due_rounds(session)
             report = queue_reminders(session, self.app.settings)
         return Sweep(closed, report, deliver_outbox(self.app))
 
@@ -138,3 +140,20 @@ def invitation_of(sample_directory: App) -> Callable[[str, int], Invitation]:
             ).one()
 
     return find
+
+
+@pytest.fixture
+def environment(rounds: Rounds, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REMISS_* pointing at the test database and SMTP server, as an operator sets them."""
+    s = rounds.app.settings
+    for name, value in {
+        "REMISS_DATABASE_URL": s.resolved_database_url,
+        "REMISS_DATA_DIR": str(s.data_dir),
+        "REMISS_BASE_URL": s.base_url,
+        "REMISS_MAIL_FROM": s.mail_from,
+        "REMISS_SECRET_KEY": "test-secret-key-not-for-production",
+        "REMISS_SMTP_HOST": "127.0.0.1",
+        "REMISS_SMTP_PORT": str(smtp.port),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)

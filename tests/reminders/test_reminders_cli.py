@@ -4,32 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from flows.reminders import reminder_sweep
 from typer.testing import CliRunner
 
 import remiss.cli.reminders  # noqa: F401  (registers the command)
 from remiss.cli import app as cli
 from remiss.core.models import Round
-from tests.mailcatcher import RunningCatcher
 from tests.reminders.conftest import LAKEMEDEL, Rounds
-
-
-@pytest.fixture
-def environment(rounds: Rounds, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> None:
-    """REMISS_* pointing at the test database and SMTP server, as an operator sets them."""
-    s = rounds.app.settings
-    for name, value in {
-        "REMISS_DATABASE_URL": s.resolved_database_url,
-        "REMISS_DATA_DIR": str(s.data_dir),
-        "REMISS_BASE_URL": s.base_url,
-        "REMISS_MAIL_FROM": s.mail_from,
-        "REMISS_SECRET_KEY": "test-secret-key-not-for-production",
-        "REMISS_SMTP_HOST": "127.0.0.1",
-        "REMISS_SMTP_PORT": str(smtp.port),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
 
 
 def test_reminders_send_closes_past_rounds_and_sends_what_is_due(
@@ -46,7 +27,7 @@ def test_reminders_send_closes_past_rounds_and_sends_what_is_due(
     assert result.output.strip() == (
         f"Stängde 1 remiss (id {past}), yttrandet sammanställt och samordnaren meddelad; "
         "köade 3 påminnelser i 3 e-postmeddelanden; "
-        "e-post: 3 skickade, 0 försöks igen, 0 misslyckade"
+        "e-post: 4 skickade, 0 försöks igen, 0 misslyckade"
     )
     assert set(rounds.received()) == {*LAKEMEDEL, "kansli@sosr.example.org"}
     with rounds.app.sessions() as session:
@@ -77,4 +58,4 @@ def test_the_sweep_flow_returns_the_rounds_it_closed(rounds: Rounds, environment
     assert result["closed_round_ids"] == [past]
     assert [c["version"] for c in result["compiled"]] == [1]
     assert result["reminders"] == {"reminders": 0, "digests": 0}
-    assert result["delivery"]["sent"] == 0
+    assert result["delivery"]["sent"] == 1  # the coordinator's notice that the yttrande is ready

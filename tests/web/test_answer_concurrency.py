@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from remiss.app import App
 from remiss.core.errors import Refused
 from remiss.reviewers import answers
+from remiss.yttrande.closing import close_round
+from remiss.yttrande.versions import latest
 from tests.web.conftest import REVIEWER, Opened, invitation_state
 
 VALUES = {"stallningstagande": "Tillstyrker", "innehall": "Bra."}
@@ -64,3 +68,67 @@ def test_two_identical_submits_at_once_refuse_the_second(opened: Opened, app: Ap
     assert isinstance(outcome[0], Refused), repr(outcome[0])
     assert str(outcome[0]) == answers.DOUBLE_SUBMIT
     assert [v[:2] for v in invitation_state(app, REVIEWER).versions] == [(1, "submitted")]
+
+
+def _in_thread(
+    app: App, work: Callable[[Session], object]
+) -> tuple[threading.Thread, list[int], list[BaseException | None]]:
+    """Run ``work`` in its own transaction in a thread; its backend pid and outcome are kept."""
+    outcome: list[BaseException | None] = []
+    pid: list[int] = []
+    started = threading.Event()
+
+    def run() -> None:
+        try:
+            with app.transaction() as session:
+                backend = session.connection().exec_driver_sql("SELECT pg_backend_pid()")
+                pid.append(backend.scalar_one())
+                started.set()
+                work(session)
+            outcome.append(None)
+        except BaseException as exc:  # inspected by the test
+            outcome.append(exc)
+            started.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert started.wait(timeout=30)
+    return thread, pid, outcome
+
+
+def test_an_answer_submitted_while_the_round_closes_is_refused(opened: Opened, app: App) -> None:
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE")
+    token = opened.token_for(REVIEWER)
+    with app.transaction() as closing:
+        close_round(closing, app.settings, opened.round_id, "kansli@sosr.example.org")
+        thread, pid, outcome = _in_thread(
+            app, lambda s: answers.submit(s, app.settings, token, VALUES, no_comments=False)
+        )
+        _wait_until_blocked(app, pid[0])
+    thread.join(timeout=30)
+
+    assert isinstance(outcome[0], Refused), repr(outcome[0])
+    assert str(outcome[0]) == answers.CLOSED
+    assert invitation_state(app, REVIEWER).versions == []
+
+
+def test_a_round_closing_while_an_answer_is_submitted_compiles_that_answer(
+    opened: Opened, app: App
+) -> None:
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE")
+    token = opened.token_for(REVIEWER)
+    with app.transaction() as submitting:
+        answers.submit(submitting, app.settings, token, VALUES, no_comments=False)
+        thread, pid, outcome = _in_thread(
+            app,
+            lambda s: close_round(s, app.settings, opened.round_id, "kansli@sosr.example.org"),
+        )
+        _wait_until_blocked(app, pid[0])
+    thread.join(timeout=30)
+
+    assert outcome == [None]
+    with app.sessions() as session:
+        version = latest(session, opened.round_id)
+        assert version is not None and "Bra." in version.html

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from remiss.cli import application, fail, round_app, shell
-
-
-def file_stem(reference: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", reference).strip("-") or "remiss"
 
 
 @round_app.command(
@@ -31,29 +27,37 @@ def round_compile(
     from flows.compile_response import compile_response
 
     from remiss.rounds.opening import find
-    from remiss.yttrande.versions import latest
+    from remiss.yttrande import documents
+    from remiss.yttrande.panel import version
 
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    if not wanted:
-        fail("--format: ange minst ett av docx, html, pdf")
+    wanted = documents.parse_formats(formats)
     a = application()
     with a.sessions() as session:
         round_ = find(session, round_ref)
         round_id, reference = round_.id, round_.reference
-    result = run_flow(compile_response, round_id, wanted, "cli", False)
-    out.mkdir(parents=True, exist_ok=True)
-    with a.sessions() as session:
-        version = latest(session, round_id)
-        assert version is not None
-        contents = {"docx": version.docx, "html": version.html.encode("utf-8"), "pdf": version.pdf}
+    _check_writable(out)  # before compiling: a folder we cannot write to must change nothing
+    result = run_flow(compile_response, round_id, "cli", False)
+    with a.transaction() as session:  # a PDF printed now is kept on its version
+        compiled = version(session, round_id, result["version"])
+        assert compiled is not None
         for fmt in wanted:
-            data = contents[fmt]
-            if not data:
-                fail(f"version {version.number} saknar {fmt}")
-            path = out / f"{file_stem(reference)}-yttrande.{fmt}"
-            path.write_bytes(data or b"")
+            data = documents.content(compiled, fmt)
+            if data is None:
+                fail(f"version {compiled.number} saknar {fmt}")
+                return
+            path = out / documents.file_name(reference, fmt)
+            path.write_bytes(data)
             typer.echo(str(path))
+        checksum = compiled.checksum
     typer.echo(
-        f"{reference}: yttrande version {result['version']} (sha256 {result['checksum'][:12]})",
-        err=True,
+        f"{reference}: yttrande version {result['version']} (sha256 {checksum[:12]})", err=True
     )
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        fail(f"--out: kan inte skriva i {folder} ({exc.strerror})")

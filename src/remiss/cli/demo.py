@@ -110,7 +110,6 @@ def _run(folder: Path, data: Path) -> None:
     from flows.reminders import reminder_sweep
 
     from remiss.app import App, deliver_outbox
-    from remiss.cli.compile import file_stem
     from remiss.core import clock
     from remiss.core.db import upgrade
     from remiss.core.examples import sample_directory
@@ -118,6 +117,7 @@ def _run(folder: Path, data: Path) -> None:
     from remiss.directory import sync as directory
     from remiss.mail import sink
     from remiss.reviewers import answers
+    from remiss.yttrande import documents
     from remiss.yttrande.versions import latest
 
     a = App.create(Settings())
@@ -165,17 +165,13 @@ def _run(folder: Path, data: Path) -> None:
 
     out = folder / "yttrande"
     out.mkdir(exist_ok=True)
-    with a.sessions() as session:
+    with a.transaction() as session:
         version = latest(session, r["round_id"])
         assert version is not None
         paths = []
-        for fmt, content in (
-            ("docx", version.docx),
-            ("html", version.html.encode("utf-8")),
-            ("pdf", version.pdf or b""),
-        ):
-            path = out / f"{file_stem(r['reference'])}-yttrande.{fmt}"
-            path.write_bytes(content)
+        for fmt in documents.FORMATS:
+            path = out / documents.file_name(r["reference"], fmt)
+            path.write_bytes(documents.content(version, fmt) or b"")
             paths.append(path)
     mail = sink.read_all(a.settings.sink_dir)
     say(f"Yttrandet sammanställt (version {version.number}); samordnaren har fått besked. "

@@ -36,5 +36,11 @@ def reminders_send(now: NowOption = None) -> None:
         + f"e-post: {d['sent']} skickade, {d['retrying']} försöks igen, "
         + f"{d['failed']} misslyckade"
     )
+    for failed in (c for c in result["compiled"] if c["error"] is not None):
+        typer.echo(
+            f"  fel: {failed['reference']}: yttrandet kunde inte sammanställas "
+            f"({failed['error']}); nästa körning försöker igen",
+            err=True,
+        )
     for error in d["errors"]:
         typer.echo(f"  fel: {error}", err=True)

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from remiss.cli import NowOption, application, fail, round_app, set_clock, settings, shell
-from remiss.core.states import RoundStatus
 
 
 @round_app.command(
@@ -137,23 +136,26 @@ def round_close(
 ) -> None:
     """Stop collecting answers now, compile the yttrande and tell the coordinator."""
     from flows._run import run_flow
-    from flows.compile_response import compile_response
+    from flows.close_round import close_round
 
-    from remiss.rounds.lifecycle import close
     from remiss.rounds.opening import find
 
     s = settings()
-    set_clock(now, s.tz)
+    moment = set_clock(now, s.tz)
     a = application()
-    with a.transaction() as session:
+    with a.sessions() as session:
         round_ = find(session, round_ref)
-        was_open = round_.status == RoundStatus.OPEN
-        close(session, round_.id, actor="cli")
-        reference, round_id, coordinator = round_.reference, round_.id, round_.coordinator
-    if not was_open:
+        round_id, coordinator = round_.id, round_.coordinator
+    result = run_flow(close_round, round_id, "cli", moment)
+    reference = result["reference"]
+    if result["error"] is not None:
+        fail(
+            f"{reference}: stängd, men yttrandet kunde inte sammanställas ({result['error']}); "
+            "nästa körning av påminnelserna försöker igen"
+        )
+    if result["version"] is None:
         typer.echo(f"{reference}: var redan stängd.")
         return
-    result = run_flow(compile_response, round_id, None, "cli", True)
     typer.echo(
         f"{reference}: stängd; yttrande version {result['version']} sammanställt, "
         f"{coordinator} meddelad."

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -162,6 +163,10 @@ class Round(Base):
     signatory: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    # Closed, and the yttrande not yet compiled (the last try failed: compile_error says why);
+    # every sweep tries again until it succeeds.
+    compile_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    compile_error: Mapped[str | None] = mapped_column(Text)
 
     lead_group: Mapped[Group | None] = relationship()
     questions: Mapped[list[Question]] = relationship(

@@ -149,7 +149,15 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     invitation = find(session, token, lock=True)
     if invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
-    if not is_editable(invitation, invitation.round):
+    # A shared lock on the round until this answer commits: closing waits for it (and then
+    # compiles it), or, if closing came first, this reads the round as closed.
+    round_ = session.scalars(
+        select(Round)
+        .where(Round.id == invitation.round_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).one()
+    if not is_editable(invitation, round_):
         raise Refused(CLOSED)
     if invitation.opened_at is None:
         invitation.opened_at = now()

@@ -21,14 +21,19 @@ from remiss.rounds.invitations import calendar_attachment, issue_token, link, pe
 
 
 def close(session: Session, round_id: int, actor: str) -> Round:
-    """Stop collecting answers; closing a closed round changes nothing."""
-    round_ = session.get(Round, round_id)
+    """Stop collecting answers; closing a closed round changes nothing.
+
+    The round's row stays locked until the caller commits, so an answer being submitted
+    either commits before the close (and is compiled) or sees the round closed.
+    """
+    round_ = session.get(Round, round_id, with_for_update=True, populate_existing=True)
     if round_ is None:
         raise RoundNotFound(round_id)
     if round_.status == RoundStatus.CLOSED:
         return round_
     round_.status = RoundStatus.CLOSED
     round_.closed_at = now()
+    round_.compile_pending = True
     audit.record(session, actor, "round.close", round_id=round_.id)
     session.flush()
     return round_
@@ -65,6 +70,8 @@ def extend(
     if round_.status == RoundStatus.CLOSED:
         round_.status = RoundStatus.OPEN
         round_.closed_at = None
+        round_.compile_pending = False
+        round_.compile_error = None
     session.flush()
     pending = pending_invitations(session, round_.id)
     org = organisation(session)

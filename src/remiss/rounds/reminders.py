@@ -36,7 +36,6 @@ from remiss.directory.sync import organisation
 from remiss.mail import outbox
 from remiss.mail.rendering import compose
 from remiss.rounds.invitations import issue_token, link
-from remiss.rounds.lifecycle import close
 
 # No run of days off in Sweden is this long, so a round whose deadline lies further
 # ahead than the largest offset plus this cannot have a reminder due yet.
@@ -308,23 +307,3 @@ def _queue_digest(
         round_id=single.round.id if single else None,
         invitation_id=single.invitation_id if single else None,
     )
-
-
-def close_due_rounds(session: Session, actor: str = "schedule") -> list[int]:
-    """Close every open round whose internal deadline has passed; return their ids.
-
-    Only the sweep that closes a round returns it (rows locked with SKIP LOCKED on
-    PostgreSQL, the write lock on SQLite), so whatever follows a close runs once.
-    """
-    query = (
-        select(Round.id)
-        .where(Round.status == RoundStatus.OPEN, Round.internal_deadline_at <= now())
-        .order_by(Round.id)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    closed = []
-    for round_id in session.scalars(query).all():
-        close(session, round_id, actor)
-        closed.append(round_id)
-    return closed

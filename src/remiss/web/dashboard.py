@@ -16,9 +16,10 @@ from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
 from remiss.rounds import coordinators, lifecycle, progress
-from remiss.web import yttrande
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
 from remiss.web.pages import flash, message_page, redirect, render
+from remiss.yttrande.closing import close_round
+from remiss.yttrande.panel import panel
 
 router = APIRouter()
 
@@ -64,7 +65,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "progress": overview.progress,
         "labels": progress.STATE_LABELS,
         "states": progress.STATES,
-        "yttrande": yttrande.panel(session, overview.round),
+        "yttrande": panel(session, overview.round),
     }
 
 
@@ -122,9 +123,15 @@ def close(
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
-        lifecycle.close(session, round_id, coordinator)
-        version = yttrande.compile_and_notify(session, app.settings, round_id, coordinator)
-        return f"Remissen är stängd för svar. Yttrandet är sammanställt (version {version.number})."
+        closed = close_round(session, app.settings, round_id, coordinator)
+        if closed.error is not None:
+            return (
+                "Remissen är stängd för svar. Yttrandet kunde inte sammanställas ännu; "
+                "det görs om automatiskt."
+            )
+        if closed.version is None:
+            return "Remissen var redan stängd."
+        return f"Remissen är stängd för svar. Yttrandet är sammanställt (version {closed.version})."
 
     return _act(request, app, round_id, background, action, sends_mail=True)
 

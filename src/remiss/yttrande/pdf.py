@@ -7,8 +7,6 @@ Pango system libraries, and a machine without them should still compile DOCX and
 from __future__ import annotations
 
 from remiss.core.errors import RemissError
-from remiss.yttrande import html
-from remiss.yttrande.model import Yttrande
 
 MISSING = (
     "PDF kan inte skapas: WeasyPrint eller dess systembibliotek saknas. Installera "
@@ -16,11 +14,6 @@ MISSING = (
     "libpangoft2-1.0-0) och paketet weasyprint. / Cannot create the PDF: WeasyPrint or the "
     "system libraries it needs (libpango-1.0-0, libpangoft2-1.0-0) are missing."
 )
-
-
-def render(yttrande: Yttrande) -> bytes:
-    """Return the yttrande as PDF bytes."""
-    return from_html(html.render(yttrande))
 
 
 def from_html(document: str) -> bytes:

@@ -7,8 +7,6 @@ here flush; the caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -17,29 +15,27 @@ from remiss.core import audit, clock
 from remiss.core.errors import InputError, Refused
 from remiss.core.models import YttrandeVersion
 from remiss.core.settings import Settings
-from remiss.yttrande import docx, html, pdf
+from remiss.yttrande import docx, html
 from remiss.yttrande.compile import build, load_round
-from remiss.yttrande.model import Yttrande
 
-FORMATS = ("docx", "html", "pdf")
 SIGNATORY_MAX = 200  # the column's length
 
 
 def compile_round(
-    session: Session,
-    round_id: int,
-    settings: Settings,
-    actor: str,
-    formats: Iterable[str] = FORMATS,
+    session: Session, round_id: int, settings: Settings, actor: str
 ) -> YttrandeVersion:
-    """Compile the round; return the latest version if nothing changed, else store a new one."""
-    wanted = _formats(formats)
+    """Compile the round; return the latest version if nothing changed, else store a new one.
+
+    A version stores its Word and HTML renderings; see ``documents`` for the PDF.
+    """
     yttrande = build(session, round_id, settings)
     checksum = yttrande.checksum()
     previous = latest(session, round_id)
     if previous is not None and previous.checksum == checksum:
-        _fill_missing(previous, yttrande, wanted)
-        session.flush()
+        if not previous.docx:
+            # Same content, so the same version: only the Word file it lacked is added.
+            previous.docx = docx.render(yttrande)
+            session.flush()
         return previous
 
     number = previous.number + 1 if previous is not None else 1
@@ -50,9 +46,9 @@ def compile_round(
         created_at=clock.now(),
         checksum=checksum,
         content=yttrande.to_dict(),
-        docx=docx.render(yttrande) if "docx" in wanted else b"",
+        docx=docx.render(yttrande),
         html=html_text,
-        pdf=pdf.from_html(html_text) if "pdf" in wanted else None,
+        pdf=None,
     )
     try:
         with session.begin_nested():
@@ -69,24 +65,6 @@ def compile_round(
     return version
 
 
-def _formats(formats: Iterable[str]) -> set[str]:
-    wanted = set(formats)
-    unknown = wanted - set(FORMATS)
-    if unknown:
-        raise InputError(
-            f"okänt format: {', '.join(sorted(unknown))} (välj bland {', '.join(FORMATS)})"
-        )
-    return wanted
-
-
-def _fill_missing(version: YttrandeVersion, yttrande: Yttrande, wanted: set[str]) -> None:
-    """Render what an unchanged version lacks: same content, so same version."""
-    if "docx" in wanted and not version.docx:
-        version.docx = docx.render(yttrande)
-    if "pdf" in wanted and version.pdf is None:
-        version.pdf = pdf.from_html(version.html)
-
-
 def latest(session: Session, round_id: int) -> YttrandeVersion | None:
     """Return the round's newest stored version, or None before the first compile."""
     load_round(session, round_id)
@@ -96,18 +74,6 @@ def latest(session: Session, round_id: int) -> YttrandeVersion | None:
         .order_by(YttrandeVersion.number.desc())
         .limit(1)
     ).first()
-
-
-def versions(session: Session, round_id: int) -> list[YttrandeVersion]:
-    """Return every stored version of the round, oldest first."""
-    load_round(session, round_id)
-    return list(
-        session.scalars(
-            select(YttrandeVersion)
-            .where(YttrandeVersion.round_id == round_id)
-            .order_by(YttrandeVersion.number)
-        )
-    )
 
 
 def update_summary(

@@ -1,0 +1,65 @@
+"""The yttrande's files: which formats exist, which are stored, their bytes and names.
+
+One rule for every shell: each version stores its Word and HTML renderings when it
+is compiled; the PDF is printed from that stored HTML the first time it is asked for
+and then kept on the version, so it is always exactly that version and is printed at
+most once (WeasyPrint takes seconds for a long round, and closing never waits on it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from remiss.core.errors import InputError
+from remiss.core.models import YttrandeVersion
+from remiss.yttrande import pdf
+
+FORMATS = ("docx", "html", "pdf")
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+FORMAT_NAMES = {"docx": "Word", "html": "HTML", "pdf": "PDF"}
+
+
+def parse_formats(text: str) -> list[str]:
+    """``"docx, pdf"`` -> ``["docx", "pdf"]``; refuse an empty list or an unknown format."""
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = sorted(set(wanted) - set(FORMATS))
+    if unknown:
+        raise InputError(
+            f"okänt format: {', '.join(unknown)} (välj bland {', '.join(FORMATS)})",
+            field="format",
+        )
+    if not wanted:
+        raise InputError(f"ange minst ett av {', '.join(FORMATS)}", field="format")
+    return list(dict.fromkeys(wanted))
+
+
+def content(version: YttrandeVersion, fmt: str) -> bytes | None:
+    """The version's document in ``fmt``; a PDF is printed from the stored HTML and kept.
+
+    None when the version was stored without that format (early versions had no Word
+    file). Printing a PDF sets it on ``version``: the caller's transaction keeps it.
+    """
+    if fmt == "docx":
+        return version.docx or None
+    if fmt == "html":
+        return version.html.encode("utf-8")
+    if fmt == "pdf":
+        if version.pdf is None:
+            version.pdf = pdf.from_html(version.html)
+        return version.pdf
+    raise InputError(f"okänt format: {fmt}", field="format")
+
+
+def file_stem(reference: str) -> str:
+    """A reference as a safe file name part: ``SÖSR 2026/3`` -> ``SÖSR_2026_3``."""
+    return re.sub(r"[^\w.-]+", "_", reference).strip("._-") or "remiss"
+
+
+def file_name(reference: str, fmt: str, number: int | None = None) -> str:
+    """``KS-2026-003-yttrande.docx``, or ``…-yttrande-version-2.docx`` for an older version."""
+    suffix = "" if number is None else f"-version-{number}"
+    return f"{file_stem(reference)}-yttrande{suffix}.{fmt}"

@@ -1,0 +1,101 @@
+"""What a round's page shows of its yttrande: the versions, the coordinator's text, checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, load_only
+
+from remiss.core.models import Round, YttrandeVersion
+from remiss.directory.sync import organisation
+from remiss.yttrande.versions import SIGNATORY_MAX
+
+# A summary is a few paragraphs; ten thousand characters is four printed pages.
+SUMMARY_MAX = 10_000
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    created_at: datetime
+    checksum: str
+
+    @property
+    def short_checksum(self) -> str:
+        return self.checksum[:12]
+
+
+@dataclass
+class Panel:
+    """What the round page's yttrande section shows, and what the form holds."""
+
+    versions: list[VersionRow]
+    summary: str
+    signatory: str
+    default_signatory: str
+    compile_error: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> VersionRow | None:
+        return self.versions[-1] if self.versions else None
+
+
+def panel(
+    session: Session,
+    round_: Round,
+    *,
+    summary: str | None = None,
+    signatory: str | None = None,
+    errors: dict[str, str] | None = None,
+) -> Panel:
+    """The yttrande section of ``round_``'s page; typed values win over stored ones."""
+    # Only the columns the list shows: each stored version also holds its documents.
+    rows = session.scalars(
+        select(YttrandeVersion)
+        .where(YttrandeVersion.round_id == round_.id)
+        .options(
+            load_only(YttrandeVersion.number, YttrandeVersion.created_at, YttrandeVersion.checksum)
+        )
+        .order_by(YttrandeVersion.number)
+    )
+    default_signatory = organisation(session).signatory
+    return Panel(
+        versions=[VersionRow(r.number, r.created_at, r.checksum) for r in rows],
+        summary=(round_.summary or "") if summary is None else summary,
+        signatory=(round_.signatory or default_signatory) if signatory is None else signatory,
+        default_signatory=default_signatory,
+        compile_error=round_.compile_error if round_.compile_pending else None,
+        errors=errors or {},
+    )
+
+
+def form_errors(summary: str, signatory: str) -> dict[str, str]:
+    """What is wrong with the coordinator's summary and signatory, by field, in Swedish."""
+    errors = {}
+    length = len(summary.replace("\r\n", "\n").strip())
+    if length > SUMMARY_MAX:
+        errors["summary"] = (
+            f"Sammanfattningen får vara högst {_count(SUMMARY_MAX)} tecken; "
+            f"den är nu {_count(length)}. Korta den och spara igen."
+        )
+    if len(signatory.strip()) > SIGNATORY_MAX:
+        errors["signatory"] = f"Undertecknaren får vara högst {SIGNATORY_MAX} tecken."
+    return errors
+
+
+def _count(n: int) -> str:
+    """'10 000': Swedish digit grouping, with a space that does not break."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def version(session: Session, round_id: int, number: int | None) -> YttrandeVersion | None:
+    """Version ``number`` of the round, or its latest when ``number`` is None."""
+    query = select(YttrandeVersion).where(YttrandeVersion.round_id == round_id)
+    if number is None:
+        query = query.order_by(YttrandeVersion.number.desc()).limit(1)
+    else:
+        query = query.where(YttrandeVersion.number == number)
+    return session.scalars(query).first()
