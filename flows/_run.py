@@ -17,9 +17,8 @@ from typing import Any, TypeVar
 from prefect import Flow, Task
 from prefect.context import FlowRunContext
 
-from remiss.app import App
+from remiss.app import App, current
 from remiss.core import clock
-from remiss.core.settings import Settings
 
 R = TypeVar("R")
 
@@ -49,10 +48,6 @@ def run_flow(flow: Flow[Any, R], *args: Any, **kwargs: Any) -> R:
 
 @contextmanager
 def running(now: str | None = None) -> Iterator[App]:
-    """The application for one task, as of ``now`` if given; its engine closed afterwards."""
-    application = App.create(Settings())
-    try:
-        with at(now):
-            yield application
-    finally:
-        application.close()
+    """The process's runtime for one task, as of ``now`` if given."""
+    with at(now):
+        yield current()

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 
-def prefect_env(data_dir: Path) -> dict[str, str]:
+def prefect_env(data_dir: Path, port: int) -> dict[str, str]:
     home = (data_dir / "prefect").resolve()
     home.mkdir(parents=True, exist_ok=True)
     return {
@@ -27,6 +27,9 @@ def prefect_env(data_dir: Path) -> dict[str, str]:
         "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
         "PREFECT_UI_ENABLED": "true",
+        # The UI calls the API where this server listens, not at Prefect's default port.
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",
     }
 
 
@@ -42,7 +45,7 @@ def start_prefect_server(
     data_dir: Path, port: int, timeout: float = 120.0
 ) -> subprocess.Popen[bytes]:
     """Start ``prefect server start`` as a child and wait until its API answers."""
-    env = {**os.environ, **prefect_env(data_dir)}
+    env = {**os.environ, **prefect_env(data_dir, port)}
     env.pop("PREFECT_API_URL", None)
     log = open(data_dir / "prefect" / "server.log", "ab")  # noqa: SIM115 - lives with the child
     prefect = Path(sys.executable).with_name("prefect")

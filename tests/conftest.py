@@ -115,6 +115,16 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
+def fresh_runtime() -> Iterator[None]:
+    """Each test's commands and flows read their runtime from that test's environment."""
+    from remiss import app as runtime
+
+    runtime.use(None)
+    yield
+    runtime.use(None)
+
+
+@pytest.fixture(autouse=True)
 def frozen_clock() -> Iterator[None]:
     """Every test starts at a fixed moment; tests move it with clock.set_now."""
     clock.set_now(datetime(2026, 2, 16, 8, 0, tzinfo=UTC))

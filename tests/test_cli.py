@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from remiss import app as runtime
 from remiss.cli import app as cli_app
 from remiss.core.settings import Settings
 from tests.conftest import EXAMPLES
@@ -18,7 +19,9 @@ BATCH = str(EXAMPLES / "rounds" / "2026-02-nationella-kunskapsstod.yaml")
 @pytest.fixture
 def remiss(settings: Settings, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A runner whose environment points remiss at the test database and SMTP server."""
-    import remiss.cli.rounds  # noqa: F401  (registers the round commands)
+    # Registers the round and serve commands.
+    import remiss.cli.rounds
+    import remiss.cli.serve  # noqa: F401
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("REMISS_DATABASE_URL", settings.resolved_database_url)
@@ -31,6 +34,8 @@ def remiss(settings: Settings, smtp: RunningCatcher, monkeypatch: pytest.MonkeyP
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    """One command, as if in a process of its own: it reads its environment anew."""
+    runtime.use(None)
     result = runner.invoke(cli_app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
@@ -135,6 +140,18 @@ def test_bad_settings_and_unreadable_files_give_one_line(
     code, _, err = run(remiss, "round", "open", str(tmp_path))
     assert code == 1
     assert err.strip() == f"remiss: {tmp_path}: filen kan inte läsas (Is a directory)"
+
+    for short in ("", "too-short-for-a-signing-key"):
+        monkeypatch.setenv("REMISS_SECRET_KEY", short)
+        for command in (("round", "list"), ("serve", "--web-only")):
+            code, out, err = run(remiss, *command)
+            assert code == 1, out
+            assert err.strip().splitlines() == [
+                "remiss: REMISS_SECRET_KEY: måste vara minst 32 tecken (ta bort raden så skapas "
+                "en nyckel i datamappen, eller skapa en med: python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            ]
+    monkeypatch.delenv("REMISS_SECRET_KEY")
 
     monkeypatch.setenv("REMISS_SMTP_SECURITY", "ssl")
     code, _, err = run(remiss, "round", "list")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 from remiss.mail.sink import free_port, is_running
+from tests.conftest import EXAMPLES
+from tests.mailcatcher import LINK, RunningCatcher
 
 
 def get(url: str) -> int:
@@ -69,3 +73,112 @@ def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_pat
         watchdog.cancel()
     assert code in {0, -signal.SIGTERM, 128 + signal.SIGTERM}, "".join(lines)
     assert get(f"http://127.0.0.1:{prefect}/api/health") == 0  # the Prefect server went with it
+
+
+ROUND = """\
+reference: PORT-1
+title: Portprov
+issuer: Socialstyrelsen
+groups: [rsg-halsodata]
+opens: 2026-12-01
+deadline: 2027-03-31
+coordinator: kansli@sosr.example.org
+"""
+
+RUN_OPEN_ROUND = """
+import sys
+from prefect.deployments import run_deployment
+run = run_deployment(
+    "open-round/open-round",
+    parameters={"path": sys.argv[1], "now": "2026-12-01T09:00:00+01:00", "actor": "test"},
+    timeout=180,
+)
+print(run.state.type.value)
+"""
+
+
+def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
+    tmp_path: Path, smtp: RunningCatcher
+) -> None:
+    web, prefect, sink_port = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
+    env.update(
+        {
+            "REMISS_DATA_DIR": str(tmp_path / "var"),
+            "REMISS_PORT": str(web),
+            "REMISS_PREFECT_PORT": str(prefect),
+            "REMISS_SINK_PORT": str(sink_port),
+            "REMISS_SMTP_HOST": "127.0.0.1",
+            "REMISS_SMTP_PORT": str(smtp.port),
+            "PYTHONUNBUFFERED": "1",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+        }
+    )
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [str(bin_dir / "remiss"), "db", "upgrade"], env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [str(bin_dir / "remiss"), "directory", "import", str(EXAMPLES / "directory.yaml")],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    round_file = tmp_path / "round.yaml"
+    round_file.write_text(ROUND, encoding="utf-8")
+
+    child = subprocess.Popen(
+        [str(bin_dir / "remiss"), "serve"], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert child.stdout is not None
+    lines: list[str] = []
+    watchdog = threading.Timer(240, child.kill)
+    watchdog.start()
+    try:
+        for line in child.stdout:
+            lines.append(line)
+            if "Uvicorn running" in line:
+                break
+        text = "".join(lines)
+        assert f"Uvicorn running on http://127.0.0.1:{web}" in text, text
+        threading.Thread(target=lambda: lines.extend(child.stdout or []), daemon=True).start()
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{prefect}/ui-settings") as response:
+            assert json.load(response)["api_url"] == f"http://127.0.0.1:{prefect}/api"
+
+        # The open-round deployment this process serves runs as a flow run in a subprocess.
+        run_env = {**env, "PREFECT_API_URL": f"http://127.0.0.1:{prefect}/api"}
+        ran = subprocess.run(
+            [sys.executable, "-c", RUN_OPEN_ROUND, str(round_file)],
+            env=run_env, capture_output=True, text=True, timeout=240,
+        )  # fmt: skip
+        assert ran.stdout.strip().endswith("COMPLETED"), ran.stdout + ran.stderr
+        invitations = smtp.catcher.wait_for(
+            lambda: [m for m in smtp.catcher.received if "Portprov" in m.subject] or None,
+            "the invitations of the served flow run",
+        )
+        links = [link for m in invitations for link, _ in LINK.findall(m.text())]
+        assert links and all(link.startswith(f"http://127.0.0.1:{web}/r/") for link in links)
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=60)
+        watchdog.cancel()
+
+
+def test_a_taken_port_gives_one_line_and_exit_1(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env.update({"REMISS_DATA_DIR": str(tmp_path / "var"), "REMISS_PORT": str(port)})
+        remiss = Path(sys.executable).with_name("remiss")
+        done = subprocess.run(
+            [str(remiss), "serve", "--web-only"], env=env, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"remiss: port {port} på 127.0.0.1 används redan; välj en annan port för webben "
+        "(REMISS_PORT) eller stoppa det som lyssnar där"
+    )
+    assert done.stdout == ""

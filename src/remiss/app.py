@@ -1,10 +1,18 @@
-"""The running application's parts, built once from Settings and passed around."""
+"""The runtime: settings, engine, sessions and mail target, built once per process.
+
+This module is the only reader of the environment: ``current()`` builds the process's
+``App`` from the REMISS_* variables (or a .env file) the first time it is asked for,
+and hands the same one to every caller after. A command that works something out (the
+port ``remiss serve`` was given) or that brings its own settings (``remiss demo``)
+installs its ``App`` with ``use()``; processes it starts get ``settings.environment()``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +41,30 @@ class App:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_current: App | None = None
+
+
+def read_settings(**overrides: Any) -> Settings:
+    """The REMISS_* environment (or .env), read now; raises pydantic's ValidationError."""
+    return Settings(**overrides)
+
+
+def current() -> App:
+    """This process's runtime, built from the environment the first time it is needed."""
+    global _current
+    if _current is None:
+        _current = App.create(read_settings())
+    return _current
+
+
+def use(app: App | None) -> None:
+    """Make ``app`` this process's runtime (None: read the environment again when next asked)."""
+    global _current
+    if _current is not None and _current is not app:
+        _current.close()
+    _current = app
 
 
 @contextmanager

@@ -185,3 +185,21 @@ def test_the_coordinator_reads_the_sink_mail_on_the_dashboard(sink_app: App) -> 
         assert client.get("/mail/no-such-message/html").status_code == 404
     with TestClient(create_app(sink_app), base_url="http://remiss.test") as outsider:
         assert outsider.get(f"/mail/{key}/html", follow_redirects=False).status_code in {303, 307}
+
+
+def test_a_session_cookie_signed_with_an_empty_key_opens_nothing(client: TestClient) -> None:
+    import base64
+    import json
+
+    from itsdangerous import TimestampSigner
+
+    from remiss.web.security import SESSION_COOKIE
+
+    payload = base64.b64encode(json.dumps({"email": COORDINATOR}).encode())
+    forged = TimestampSigner(":session").sign(payload).decode()
+    client.cookies.set(SESSION_COOKIE, forged)
+
+    page = client.get("/", follow_redirects=False)
+
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login"

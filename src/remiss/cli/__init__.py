@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -21,6 +21,9 @@ from pydantic import ValidationError
 from remiss.core import clock
 from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
+
+if TYPE_CHECKING:
+    from remiss.app import App
 
 app = typer.Typer(
     help="remiss: remissrundor från inbjudan till gemensamt yttrande.",
@@ -68,13 +71,13 @@ def shell(func: F) -> F:
             # Domain input is validated into InputError; what arrives here is the settings.
             first = exc.errors()[0]
             name = "REMISS_" + "_".join(str(part) for part in first["loc"]).upper()
-            fail(f"{name}: {first['msg']}")
+            fail(f"{name}: {first['msg'].removeprefix('Value error, ')}")
 
     return wrapper  # type: ignore[return-value]
 
 
 def settings() -> Settings:
-    return Settings()
+    return application().settings
 
 
 def parse_now(value: str | None, tz: Any) -> datetime | None:
@@ -100,10 +103,11 @@ def set_clock(value: str | None, tz: Any) -> str | None:
     return None
 
 
-def application() -> Any:
-    from remiss.app import App
+def application() -> App:
+    """This process's runtime (settings read from the environment once)."""
+    from remiss.app import current
 
-    return App.create(settings())
+    return current()
 
 
 # --- db -----------------------------------------------------------------------------------
@@ -152,14 +156,9 @@ def directory_import(
 
 
 def main() -> None:
-    from remiss.cli import rounds  # noqa: F401  (registers its commands)
+    # Each module registers its commands on the apps above.
+    from remiss.cli import compile, demo, reminders, rounds, serve  # noqa: F401
 
-    for module in ("reminders", "compile", "serve", "demo"):
-        try:
-            __import__(f"remiss.cli.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"remiss.cli.{module}":
-                raise
     try:
         app()
     except KeyboardInterrupt:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
 from remiss.cli import app, shell
+
+if TYPE_CHECKING:
+    from remiss.app import App
 
 ROUND = """\
 reference: KS-2026-003
@@ -83,44 +86,44 @@ def demo(
     ] = None,
 ) -> None:
     """Run a whole round end to end in a temporary data folder; print where the yttrande is."""
-    import os
+    from remiss.app import App, read_settings, use
 
     folder = keep or Path(tempfile.mkdtemp(prefix="remiss-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     data = folder / "var"
-    # The demo is self-contained: it never touches the configured database or mail server.
-    for name in list(os.environ):
-        if name.startswith("REMISS_") or name == "PREFECT_API_URL":
-            del os.environ[name]
-    os.environ.update(
-        {
-            "REMISS_DATA_DIR": str(data),
-            "REMISS_DATABASE_URL": f"sqlite:///{(data / 'remiss.db').resolve()}",
-            "REMISS_COORDINATORS": "kansli@sosr.example.org",
-            "REMISS_SECRET_KEY": "demo-only-secret-key",
-            "REMISS_SINK_PORT": "1",  # never an already running sink: each step gets its own
-        }
+    # Self-contained: its own database, data folder and sink, whatever the environment says.
+    settings = read_settings(
+        _env_file=None,
+        data_dir=data,
+        database_url=f"sqlite:///{(data / 'remiss.db').resolve()}",
+        smtp_host=None,
+        smtp_port=None,
+        coordinators=["kansli@sosr.example.org"],
+        secret_key=None,  # generated into the demo's data folder
+        sink_port=1,  # never an already running sink: each step gets its own
     )
-    _run(folder, data)
+    application = App.create(settings)
+    use(application)
+    try:
+        _run(folder, application)
+    finally:
+        use(None)
 
 
-def _run(folder: Path, data: Path) -> None:
-    from flows._run import run_flow
+def _run(folder: Path, a: App) -> None:
     from flows.open_round import open_round
     from flows.reminders import reminder_sweep
 
-    from remiss.app import App, deliver_outbox
+    from remiss.app import deliver_outbox
     from remiss.core import clock
     from remiss.core.db import upgrade
     from remiss.core.examples import sample_directory
-    from remiss.core.settings import Settings
     from remiss.directory import sync as directory
     from remiss.mail import sink
     from remiss.reviewers import answers
     from remiss.yttrande import documents
     from remiss.yttrande.versions import latest
 
-    a = App.create(Settings())
     upgrade(a.engine)
     with a.transaction() as session:
         result = directory.apply(session, directory.load(sample_directory()), actor="demo")
@@ -129,7 +132,7 @@ def _run(folder: Path, data: Path) -> None:
     round_file = folder / "remiss.yaml"
     round_file.write_text(ROUND, encoding="utf-8")
     clock.set_now(datetime.fromisoformat(at("2026-02-16T09:00")))
-    opened = run_flow(open_round, str(round_file), None, "demo")
+    opened = open_round.fn(str(round_file), None, "demo")
     [r] = opened["rounds"]
     say(f"Remissen {r['reference']} öppnad: {r['invitations']} inbjudningar skickade "
         f"(intern svarsdag {r['internal_deadline']})")  # fmt: skip
@@ -157,10 +160,10 @@ def _run(folder: Path, data: Path) -> None:
     say(f"{len(ANSWERS)} svar inskickade (ett med HTML och fältkoder, ett ”Inga synpunkter”); "
         "ett utkast sparat; Kunskapsråd hälsa och rehabilitering tiger")  # fmt: skip
 
-    sweep = run_flow(reminder_sweep, at("2026-03-20T08:05"))
+    sweep = reminder_sweep.fn(at("2026-03-20T08:05"))
     say(f"Påminnelser 20 mars: {sweep['reminders']['digests']} skickade till dem som inte svarat")
 
-    sweep = run_flow(reminder_sweep, at("2026-03-28T00:05"))
+    sweep = reminder_sweep.fn(at("2026-03-28T00:05"))
     say(f"Svarstiden gick ut: stängde remiss id {', '.join(map(str, sweep['closed_round_ids']))}")
 
     out = folder / "yttrande"
@@ -179,4 +182,3 @@ def _run(folder: Path, data: Path) -> None:
     typer.echo("\nYttrandet finns här:")
     for path in paths:
         typer.echo(str(path.resolve()))
-    a.close()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 from types import FrameType
 from typing import Annotated
 
 import typer
 
-from remiss.cli import app, application, shell
+from remiss.cli import app, application, fail, shell
+
+LOOPBACK_OR_ANY = {"127.0.0.1", "localhost", "0.0.0.0", "::", "::1"}
 
 
 @app.command(
@@ -18,10 +21,16 @@ from remiss.cli import app, application, shell
 @shell
 def serve(
     host: Annotated[str, typer.Option("--host", help="Adress att lyssna på.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port för webben.")] = 8000,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port för webben (annars REMISS_PORT, 8000).")
+    ] = None,
     prefect_port: Annotated[
-        int, typer.Option("--prefect-port", help="Port för den inbyggda Prefect-servern.")
-    ] = 4200,
+        int | None,
+        typer.Option(
+            "--prefect-port",
+            help="Port för den inbyggda Prefect-servern (annars REMISS_PREFECT_PORT, 4200).",
+        ),
+    ] = None,
     web_only: Annotated[
         bool,
         typer.Option(
@@ -38,15 +47,22 @@ def serve(
     from remiss.mail import sink
     from remiss.web.server import config, install_log_filter
 
+    a = application()
     # Until Prefect installs its own handler, a SIGTERM must still unwind through the
     # finally below, or the Prefect server (in its own session) would outlive us.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    a = application()
-    if "base_url" not in a.settings.model_fields_set:
+    a.settings = a.settings.on_ports(port, prefect_port)
+    if "base_url" not in a.settings.model_fields_set and host not in LOOPBACK_OR_ANY:
         # Links must point at where this server listens unless REMISS_BASE_URL says otherwise.
-        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
-        a.settings = a.settings.model_copy(update={"base_url": f"http://{shown}:{port}"})
+        a.settings = a.settings.model_copy(update={"base_url": f"http://{host}:{a.settings.port}"})
     s = a.settings
+    embedded_prefect = not web_only and not os.environ.get("PREFECT_API_URL")
+    _refuse_taken_port(host, s.port, "webben (REMISS_PORT)")
+    if embedded_prefect:
+        _refuse_taken_port("127.0.0.1", s.prefect_port, "Prefect-servern (REMISS_PREFECT_PORT)")
+    # What this process worked out goes to every process it starts: the Prefect server, and
+    # the flow runs that serve() starts as subprocesses, which read their settings anew.
+    os.environ.update(s.environment())
     upgrade(a.engine)
     running_sink = None
     if s.uses_sink:
@@ -58,21 +74,21 @@ def serve(
                 f"Lokal e-postsänka på 127.0.0.1:{s.sink_port}; e-post sparas i {s.sink_dir}"
             )
     child = None
-    if not web_only and not os.environ.get("PREFECT_API_URL"):
+    if embedded_prefect:
         typer.echo("Startar Prefect-servern …")
-        child = start_prefect_server(s.data_dir, prefect_port)
-        os.environ.update(prefect_env(s.data_dir))
-        os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{prefect_port}/api"
-        typer.echo(f"Prefect: http://127.0.0.1:{prefect_port}")
+        child = start_prefect_server(s.data_dir, s.prefect_port)
+        os.environ.update(prefect_env(s.data_dir, s.prefect_port))
+        os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{s.prefect_port}/api"
+        typer.echo(f"Prefect: http://127.0.0.1:{s.prefect_port}")
     try:
         # Prefect is imported only once it points at its server (it reads its settings at
         # import), and before uvicorn sets up logging (Prefect's logging setup would mute it).
         from flows.serving import serve_forever
 
-        web = uvicorn.Server(config(a, host, port))
+        web = uvicorn.Server(config(a, host, s.port))
         web.config.load()
         install_log_filter()  # after uvicorn configured its loggers
-        typer.echo(f"remiss: http://{host}:{port}")
+        typer.echo(f"remiss: http://{host}:{s.port}")
         coordinator = s.coordinators[0] if s.coordinators else None
         if coordinator:
             with a.transaction() as session:
@@ -88,6 +104,19 @@ def serve(
         stop(child)
         if running_sink is not None:
             running_sink.stop()
+
+
+def _refuse_taken_port(host: str, port: int, what: str) -> None:
+    """One line and exit 1 when something already listens where we would."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            fail(
+                f"port {port} på {host} används redan; välj en annan port för {what} "
+                "eller stoppa det som lyssnar där"
+            )
 
 
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:

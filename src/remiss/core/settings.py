@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SECRET_KEY_MIN = 32
 
 
 def _split_csv(value: object) -> object:
@@ -43,6 +45,8 @@ class Settings(BaseSettings):
     internal_margin_days: int = Field(default=10, ge=0)
     coordinators: Annotated[list[str], NoDecode] = []
     sink_port: int = 8025
+    port: int = Field(default=8000, ge=1, le=65535)
+    prefect_port: int = Field(default=4200, ge=1, le=65535)
 
     @field_validator("reminder_days", mode="before")
     @classmethod
@@ -78,6 +82,69 @@ class Settings(BaseSettings):
     @classmethod
     def _base_url(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty or short key lets anyone sign a coordinator's session: never start with one.
+        if value is not None and len(value.get_secret_value()) < SECRET_KEY_MIN:
+            raise ValueError(
+                f"måste vara minst {SECRET_KEY_MIN} tecken (ta bort raden så skapas en nyckel "
+                "i datamappen, eller skapa en med: python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _links_follow_the_port(self) -> Settings:
+        # Unless REMISS_BASE_URL says otherwise, links point at where the web app listens.
+        if "base_url" not in self.model_fields_set:
+            # Straight into __dict__: a derived value must not count as set by the operator.
+            self.__dict__["base_url"] = f"http://127.0.0.1:{self.port}"
+        return self
+
+    def on_ports(self, port: int | None = None, prefect_port: int | None = None) -> Settings:
+        """These settings with the ports a command line gave; links follow the web port."""
+        update: dict[str, object] = {}
+        if port is not None:
+            update["port"] = port
+            if "base_url" not in self.model_fields_set:
+                update["base_url"] = f"http://127.0.0.1:{port}"
+        if prefect_port is not None:
+            update["prefect_port"] = prefect_port
+        changed = self.model_copy(update=update)
+        # model_copy counts every updated field as set; the base URL stays derived.
+        changed.__pydantic_fields_set__.discard("base_url")
+        changed.__pydantic_fields_set__ |= self.model_fields_set & {"base_url"}
+        return changed
+
+    def environment(self) -> dict[str, str]:
+        """These settings as REMISS_* variables, for the processes this one starts."""
+        values = {
+            "REMISS_DATABASE_URL": self.resolved_database_url,
+            "REMISS_DATA_DIR": str(self.data_dir.resolve()),
+            "REMISS_BASE_URL": self.base_url,
+            "REMISS_PORT": str(self.port),
+            "REMISS_PREFECT_PORT": str(self.prefect_port),
+            "REMISS_SINK_PORT": str(self.sink_port),
+            "REMISS_TIMEZONE": self.timezone,
+            "REMISS_MAIL_FROM": self.mail_from,
+            "REMISS_SMTP_SECURITY": self.smtp_security,
+            "REMISS_SMTP_CONNECTIONS": str(self.smtp_connections),
+            "REMISS_REMINDER_DAYS": ",".join(str(d) for d in self.reminder_days),
+            "REMISS_REMINDER_HOUR": str(self.reminder_hour),
+            "REMISS_INTERNAL_MARGIN_DAYS": str(self.internal_margin_days),
+            "REMISS_COORDINATORS": ",".join(self.coordinators),
+        }
+        optional = {
+            "REMISS_SMTP_HOST": self.smtp_host,
+            "REMISS_SMTP_PORT": None if self.smtp_port is None else str(self.smtp_port),
+            "REMISS_SMTP_USERNAME": self.smtp_username,
+            "REMISS_SMTP_PASSWORD": self.smtp_password and self.smtp_password.get_secret_value(),
+            "REMISS_SECRET_KEY": self.secret_key and self.secret_key.get_secret_value(),
+        }
+        values.update({name: value for name, value in optional.items() if value})
+        return values
 
     @cached_property
     def tz(self) -> ZoneInfo:

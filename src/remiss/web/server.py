@@ -45,12 +45,3 @@ def install_log_filter() -> None:
 def config(app: App, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> uvicorn.Config:
     """The uvicorn configuration for the web app over ``app``."""
     return uvicorn.Config(create_app(app), host=host, port=port, proxy_headers=False, **options)
-
-
-def run(app: App, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve until interrupted; link tokens never reach the access log."""
-    server = uvicorn.Server(config(app, host, port))
-    # uvicorn configures its loggers when the config loads; the filter goes on after that.
-    server.config.load()
-    install_log_filter()
-    server.run()
