@@ -19,6 +19,7 @@ from remiss.core.db import upgrade
 from remiss.core.settings import Settings
 from remiss.mail import outbox
 from remiss.mail import rendering as emails
+from remiss.mail.catalogue import Email
 from remiss.mail.delivery import SmtpTarget, deliver
 from remiss.mail.sink import free_port
 
@@ -43,14 +44,16 @@ def queue(app: App, n: int, tag: str) -> list[bytes]:
                 s,
                 app.settings,
                 key=f"{tag}:{i}",
-                kind="bench",
-                email=emails.OutgoingEmail(
-                    to=f"person{i}@example.org",
-                    subject=f"Remiss {i}: Bröstcancer, nationellt vårdprogram",
-                    text="Hej,\n\nSvara senast 27 mars 2026.\n\nhttp://127.0.0.1/r/"
-                    + "x" * 43
-                    + "\n",
-                    html="<p>Hej,</p><p>Svara senast 27 mars 2026.</p>",
+                email=Email(
+                    kind="bench",
+                    message=emails.OutgoingEmail(
+                        to=f"person{i}@example.org",
+                        subject=f"Remiss {i}: Bröstcancer, nationellt vårdprogram",
+                        text="Hej,\n\nSvara senast 27 mars 2026.\n\nhttp://127.0.0.1/r/"
+                        + "x" * 43
+                        + "\n",
+                        html="<p>Hej,</p><p>Svara senast 27 mars 2026.</p>",
+                    ),
                 ),
             )
     with app.sessions() as s:

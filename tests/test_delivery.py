@@ -11,6 +11,7 @@ from remiss.core import clock
 from remiss.core.models import Message
 from remiss.mail import outbox
 from remiss.mail import rendering as emails
+from remiss.mail.catalogue import Email
 from remiss.mail.delivery import MAX_ATTEMPTS, claim
 from tests.mailcatcher import RunningCatcher
 
@@ -22,12 +23,14 @@ def queue_many(app: App, n: int, prefix: str = "test") -> None:
                 s,
                 app.settings,
                 key=f"{prefix}:{i}",
-                kind="test",
-                email=emails.OutgoingEmail(
-                    to=f"person{i}@example.org",
-                    subject=f"Meddelande {i}",
-                    text=f"Hej {i}\n",
-                    html=f"<p>Hej {i}</p>",
+                email=Email(
+                    kind="test",
+                    message=emails.OutgoingEmail(
+                        to=f"person{i}@example.org",
+                        subject=f"Meddelande {i}",
+                        text=f"Hej {i}\n",
+                        html=f"<p>Hej {i}</p>",
+                    ),
                 ),
             )
 
@@ -90,8 +93,12 @@ def test_a_permanent_refusal_is_recorded_with_the_servers_answer(
             s,
             app.settings,
             key="bounce",
-            kind="test",
-            email=emails.OutgoingEmail(to="bounce@example.org", subject="x", text="x", html="x"),
+            email=Email(
+                kind="test",
+                message=emails.OutgoingEmail(
+                    to="bounce@example.org", subject="x", text="x", html="x"
+                ),
+            ),
         )
     report = deliver_outbox(app)
     assert report.failed == 1

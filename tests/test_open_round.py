@@ -352,7 +352,7 @@ def test_the_national_batch_reaches_exactly_the_people_routing_by_hand_says(
 
     got: dict[str, set[str]] = {}
     for mail in smtp.catcher.received:
-        reference = re.search(r"Er referens: (\S+)", mail.text())
+        reference = re.search(r"Avsändarens diarienummer: (\S+)", mail.text())
         assert reference is not None
         got.setdefault(mail.envelope_to[0], set()).add(reference.group(1))
     assert got == expected

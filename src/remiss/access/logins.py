@@ -15,8 +15,7 @@ from remiss.core.models import LoginToken
 from remiss.core.settings import Settings
 from remiss.core.tokens import hash_token, new_token
 from remiss.directory.sync import organisation
-from remiss.mail import outbox
-from remiss.mail.rendering import compose
+from remiss.mail import catalogue, outbox
 from remiss.rounds.coordinators import is_coordinator
 
 VALID_FOR = timedelta(minutes=30)
@@ -50,14 +49,13 @@ def request_login(session: Session, settings: Settings, email: str) -> str:
     if not is_coordinator(session, settings, address):
         return NEUTRAL
     row, token = _issue(session, address)
-    message = compose(
-        "login",
+    message = catalogue.login(
         to=address,
         org=organisation(session),
         link=url(settings, token),
         minutes=int(VALID_FOR.total_seconds() // 60),
     )
-    outbox.queue(session, settings, key=f"login:{row.id}", kind="login", email=message)
+    outbox.queue(session, settings, key=f"login:{row.id}", email=message)
     audit.record(session, address, "login.request")
     return NEUTRAL
 

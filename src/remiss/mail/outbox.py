@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from remiss.core.clock import now
 from remiss.core.models import Message
 from remiss.core.settings import Settings
-from remiss.mail.rendering import OutgoingEmail, to_mime
+from remiss.mail.catalogue import Email
+from remiss.mail.rendering import to_mime
 
 
 def queue(
@@ -20,19 +21,18 @@ def queue(
     settings: Settings,
     *,
     key: str,
-    kind: str,
-    email: OutgoingEmail,
+    email: Email,
     round_id: int | None = None,
     invitation_id: int | None = None,
 ) -> bool:
     """Queue ``email`` under the idempotency ``key``; return False if the key was taken."""
-    message_id, raw = to_mime(email, settings)
+    message_id, raw = to_mime(email.message, settings)
     moment = now()
     values = {
         "idempotency_key": key,
-        "kind": kind,
-        "recipient": email.to,
-        "subject": email.subject,
+        "kind": email.kind,
+        "recipient": email.message.to,
+        "subject": email.message.subject,
         "message_id": message_id,
         "raw": raw,
         "status": "pending",

@@ -1,4 +1,4 @@
-"""Rendering emails: each kind is a subject, a text part and an HTML part.
+"""Rendering emails: each kind is a subject, a text part and an HTML part; and MIME.
 
 Templates live in ``templates/emails/`` as ``{kind}.subject.j2``, ``{kind}.txt.j2``
 and ``{kind}.html.j2``; HTML is autoescaped, text is not.
@@ -77,27 +77,6 @@ def render(kind: str, **context: Any) -> tuple[str, str, str]:
     text = env.get_template(f"{kind}.txt.j2").render(**context)
     html = env.get_template(f"{kind}.html.j2").render(**context)
     return subject, text, html
-
-
-def compose(
-    kind: str,
-    *,
-    to: str,
-    to_name: str | None = None,
-    attachments: tuple[Attachment, ...] = (),
-    reply_to: str | None = None,
-    **context: Any,
-) -> OutgoingEmail:
-    subject, text, html = render(kind, **context)
-    return OutgoingEmail(
-        to=to,
-        to_name=to_name,
-        subject=subject,
-        text=text,
-        html=html,
-        attachments=attachments,
-        reply_to=reply_to,
-    )
 
 
 _WIRE = compat32.clone(linesep="\r\n")

@@ -19,10 +19,9 @@ from remiss.core.errors import InputError, NotFound, Refused
 from remiss.core.models import AnswerVersion, Group, Invitation, Question, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
-from remiss.core.swedish import date_sv, datetime_sv
+from remiss.core.swedish import datetime_sv
 from remiss.directory.sync import organisation
-from remiss.mail import outbox
-from remiss.mail.rendering import compose
+from remiss.mail import catalogue, outbox
 from remiss.rounds.invitations import by_token, issue_token, link
 from remiss.rounds.questions import NO_COMMENTS
 
@@ -249,25 +248,25 @@ def queue_receipt(
 ) -> bool:
     round_ = invitation.round
     person = invitation.person
-    email = compose(
-        "receipt",
-        to=person.email,
-        to_name=person.name,
-        reply_to=round_.coordinator,
-        round=round_,
+    # Counted in submissions: drafts saved in between are not versions the reviewer sent.
+    submissions = sum(
+        1
+        for v in invitation.versions
+        if v.kind == VersionKind.SUBMITTED and v.number <= version.number
+    )
+    email = catalogue.receipt(
+        round_=round_,
         person=person,
         org=organisation(session),
         answers=answer_lines(list(round_.questions), version),
         submitted_at=datetime_sv(version.created_at, settings.tz),
-        internal_deadline=date_sv(round_.internal_deadline),
-        version=version.number,
+        version=submissions,
         link=link(settings, issue_token(session, invitation.id, "receipt")),
     )
     return outbox.queue(
         session,
         settings,
         key=f"receipt:{invitation.id}:{version.number}",
-        kind="receipt",
         email=email,
         round_id=round_.id,
         invitation_id=invitation.id,

@@ -21,10 +21,9 @@ from remiss.core.models import (
 )
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, RoundStatus, VersionKind
-from remiss.core.swedish import date_sv, datetime_sv
+from remiss.core.swedish import datetime_sv
 from remiss.directory.sync import organisation
-from remiss.mail import outbox
-from remiss.mail.rendering import compose
+from remiss.mail import catalogue, outbox
 from remiss.rounds import invitations
 from remiss.rounds.progress import RoundProgress, round_progress
 
@@ -155,23 +154,17 @@ def remind_now(session: Session, settings: Settings, round_id: int, actor: str) 
     org = organisation(session)
     for invitation in pending:
         token = invitations.issue_token(session, invitation.id, "reminder-now")
-        email = compose(
-            "reminder_now",
-            to=invitation.person.email,
-            to_name=invitation.person.name,
-            reply_to=round_.coordinator,
-            round=round_,
+        email = catalogue.reminder_now(
+            round_=round_,
             person=invitation.person,
             org=org,
-            has_draft=invitation.draft_saved_at is not None,
-            internal_deadline=date_sv(round_.internal_deadline),
             link=invitations.link(settings, token),
+            has_draft=invitation.draft_saved_at is not None,
         )
         outbox.queue(
             session,
             settings,
             key=f"reminder-now:{invitation.id}:{earlier + 1}",
-            kind="reminder_now",
             email=email,
             round_id=round_id,
             invitation_id=invitation.id,

@@ -11,12 +11,11 @@ from remiss.core.errors import NotFound, Refused
 from remiss.core.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, RoundStatus
-from remiss.core.swedish import date_sv
 from remiss.core.tokens import hash_token, new_token
 from remiss.directory.sync import organisation
-from remiss.mail import outbox
+from remiss.mail import catalogue, outbox
 from remiss.mail.ics import deadline_event
-from remiss.mail.rendering import Attachment, compose
+from remiss.mail.rendering import Attachment
 
 
 def link(settings: Settings, token: str) -> str:
@@ -127,27 +126,19 @@ def queue_email(
             .order_by(InvitationGroup.id)
         )
     )
-    email = compose(
-        "invitation",
-        to=person.email,
-        to_name=person.name,
-        reply_to=round_.coordinator,
-        attachments=(calendar_attachment(settings, round_, invitation),),
-        round=round_,
+    email = catalogue.invitation(
+        round_=round_,
         person=person,
-        groups=groups,
-        lead=round_.lead_group,
-        link=link(settings, token),
         org=organisation(session),
-        internal_deadline=date_sv(round_.internal_deadline),
-        national_deadline=date_sv(round_.national_deadline),
+        groups=groups,
+        link=link(settings, token),
+        calendar=calendar_attachment(settings, round_, invitation),
         forwarded_by=forwarded_by,
     )
     return outbox.queue(
         session,
         settings,
         key=key or f"invitation:{invitation.id}",
-        kind="invitation",
         email=email,
         round_id=round_.id,
         invitation_id=invitation.id,

@@ -15,8 +15,7 @@ from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.core.workdays import end_of_day
 from remiss.directory.sync import organisation
-from remiss.mail import outbox
-from remiss.mail.rendering import compose
+from remiss.mail import catalogue, outbox
 from remiss.rounds.invitations import calendar_attachment, issue_token, link, pending_invitations
 
 
@@ -77,25 +76,19 @@ def extend(
     org = organisation(session)
     for invitation in pending:
         person = invitation.person
-        email = compose(
-            "deadline_extended",
-            to=person.email,
-            to_name=person.name,
-            reply_to=round_.coordinator,
-            attachments=(calendar_attachment(settings, round_, invitation),),
-            round=round_,
+        email = catalogue.deadline_extended(
+            round_=round_,
             person=person,
             org=org,
-            previous_deadline=date_sv(previous),
-            internal_deadline=date_sv(new_deadline),
-            has_draft=invitation.draft_saved_at is not None,
+            previous=date_sv(previous),
             link=link(settings, issue_token(session, invitation.id, "extended")),
+            has_draft=invitation.draft_saved_at is not None,
+            calendar=calendar_attachment(settings, round_, invitation),
         )
         outbox.queue(
             session,
             settings,
             key=f"extended:{invitation.id}:{round_.deadline_version}",
-            kind="deadline_extended",
             email=email,
             round_id=round_.id,
             invitation_id=invitation.id,

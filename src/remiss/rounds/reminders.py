@@ -33,8 +33,7 @@ from remiss.core.states import InvitationStatus, RoundStatus
 from remiss.core.swedish import date_sv, number_sv
 from remiss.core.workdays import local_moment, on_or_before_working_day
 from remiss.directory.sync import organisation
-from remiss.mail import outbox
-from remiss.mail.rendering import compose
+from remiss.mail import catalogue, outbox
 from remiss.rounds.invitations import issue_token, link
 
 # No run of days off in Sweden is this long, so a round whose deadline lies further
@@ -197,18 +196,6 @@ class ReminderReport:
     people: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class DigestItem:
-    """One pending round in a person's digest."""
-
-    round: Round
-    invitation_id: int
-    link: str
-    internal_deadline: str
-    when: str
-    has_draft: bool
-
-
 def queue_reminders(session: Session, settings: Settings) -> ReminderReport:
     """Claim every due reminder and queue one digest email per person, in this transaction."""
     won = claim(session, due_reminders(session, settings))
@@ -274,7 +261,7 @@ def _queue_digest(
     today: date,
 ) -> None:
     items = [
-        DigestItem(
+        catalogue.DigestItem(
             round=round_,
             invitation_id=invitation.id,
             link=link(settings, issue_token(session, invitation.id, "reminder")),
@@ -284,25 +271,12 @@ def _queue_digest(
         )
         for invitation, round_, _ in invitations
     ]
-    coordinators = {item.round.coordinator for item in items}
-    email = compose(
-        "reminder",
-        to=person.email,
-        to_name=person.name,
-        reply_to=coordinators.pop() if len(coordinators) == 1 else None,
-        person=person,
-        items=items,
-        others=len(items) - 1,
-        others_sv=number_sv(len(items) - 1),
-        count_sv=number_sv(len(items)),
-        org=org,
-    )
+    email = catalogue.reminder_digest(person=person, org=org, items=items)
     single = items[0] if len(items) == 1 else None
     outbox.queue(
         session,
         settings,
         key=key,
-        kind="reminder",
         email=email,
         round_id=single.round.id if single else None,
         invitation_id=single.invitation_id if single else None,

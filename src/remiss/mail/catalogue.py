@@ -1,0 +1,128 @@
+"""Every email remiss sends, one function each: what it needs, and the message it makes.
+
+A function takes typed arguments, renders ``templates/emails/{kind}.{subject,txt,html}.j2``
+and returns an ``Email``: the message and its kind, ready for ``outbox.queue``. Reading
+this module tells what each email needs; ``tests/test_email_catalogue.py`` renders every
+one, so a template asking for something its function does not give fails in a test.
+
+Adding a kind: write its three templates and one function here that calls ``_email``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
+from remiss.core.swedish import date_sv, number_sv
+from remiss.mail.rendering import Attachment, OutgoingEmail, render
+
+
+@dataclass(frozen=True)
+class Email:
+    """A rendered message and what kind of email it is (kept with it in the outbox)."""
+
+    kind: str
+    message: OutgoingEmail
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One round in a reminder digest, with a fresh personal link."""
+
+    round: Round
+    invitation_id: int
+    link: str
+    internal_deadline: str
+    when: str  # "i dag", "i morgon", "om tre dagar"
+    has_draft: bool
+
+
+def invitation(
+    *, round_: Round, person: Person, org: Organisation, groups: Sequence[Group], link: str,
+    calendar: Attachment, forwarded_by: Person | None = None,
+) -> Email:  # fmt: skip
+    """The invitation to answer a round, with the deadline as a calendar entry."""
+    return _email(
+        "invitation", person.email, person.name, round_.coordinator, (calendar,),
+        round=round_, person=person, groups=list(groups), lead=round_.lead_group, link=link,
+        org=org, internal_deadline=date_sv(round_.internal_deadline),
+        national_deadline=date_sv(round_.national_deadline), forwarded_by=forwarded_by,
+    )  # fmt: skip
+
+
+def deadline_extended(
+    *, round_: Round, person: Person, org: Organisation, previous: str, link: str,
+    has_draft: bool, calendar: Attachment,
+) -> Email:  # fmt: skip
+    """The internal deadline moved: the new date, an updated calendar entry, the link."""
+    return _email(
+        "deadline_extended", person.email, person.name, round_.coordinator, (calendar,),
+        round=round_, person=person, org=org, previous_deadline=previous,
+        internal_deadline=date_sv(round_.internal_deadline), has_draft=has_draft, link=link,
+    )  # fmt: skip
+
+
+def reminder_digest(*, person: Person, org: Organisation, items: Sequence[DigestItem]) -> Email:
+    """One reminder for every round the person still owes an answer, nearest deadline first."""
+    coordinators = {item.round.coordinator for item in items}
+    others = len(items) - 1
+    return _email(
+        "reminder", person.email, person.name,
+        coordinators.pop() if len(coordinators) == 1 else None, (),
+        person=person, items=list(items), others=others, others_sv=number_sv(others),
+        count_sv=number_sv(len(items)), org=org,
+    )  # fmt: skip
+
+
+def reminder_now(
+    *, round_: Round, person: Person, org: Organisation, link: str, has_draft: bool
+) -> Email:
+    """The coordinator's "remind now": one round, a fresh link."""
+    return _email(
+        "reminder_now", person.email, person.name, round_.coordinator, (),
+        round=round_, person=person, org=org, has_draft=has_draft,
+        internal_deadline=date_sv(round_.internal_deadline), link=link,
+    )  # fmt: skip
+
+
+def receipt(
+    *, round_: Round, person: Person, org: Organisation, answers: Sequence[tuple[str, str]],
+    submitted_at: str, version: int, link: str,
+) -> Email:  # fmt: skip
+    """The reviewer's receipt, with a copy of what they submitted."""
+    return _email(
+        "receipt", person.email, person.name, round_.coordinator, (),
+        round=round_, person=person, org=org, answers=list(answers), submitted_at=submitted_at,
+        internal_deadline=date_sv(round_.internal_deadline), version=version, link=link,
+    )  # fmt: skip
+
+
+def yttrande_ready(
+    *, round_: Round, org: Organisation, version: YttrandeVersion, answered: int, invited: int,
+    round_link: str,
+) -> Email:  # fmt: skip
+    """The coordinator's notice that a compiled yttrande is ready to download."""
+    return _email(
+        "yttrande_ready", round_.coordinator, None, None, (),
+        round=round_, org=org, version=version, answered=answered, invited=invited,
+        round_link=round_link, docx_link=f"{round_link}/yttrande.docx",
+        national_deadline=date_sv(round_.national_deadline),
+    )  # fmt: skip
+
+
+def login(*, to: str, org: Organisation, link: str, minutes: int) -> Email:
+    """A coordinator's one-time login link."""
+    return _email("login", to, None, None, (), org=org, link=link, minutes=minutes)
+
+
+def _email(
+    kind: str, to: str, to_name: str | None, reply_to: str | None,
+    attachments: tuple[Attachment, ...], **context: object,
+) -> Email:  # fmt: skip
+    subject, text, html = render(kind, **context)
+    message = OutgoingEmail(
+        to=to, to_name=to_name, subject=subject, text=text, html=html,
+        attachments=attachments, reply_to=reply_to,
+    )  # fmt: skip
+    return Email(kind=kind, message=message)

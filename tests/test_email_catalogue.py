@@ -1,0 +1,92 @@
+"""Every email in the catalogue renders with what its function gives, in both parts."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, date, datetime
+
+import pytest
+
+from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
+from remiss.mail import catalogue
+from remiss.mail.catalogue import DigestItem, Email
+from remiss.mail.rendering import Attachment, templates_dir
+
+LINK = "https://remiss.example.org/r/" + "A" * 43
+ORG = Organisation(name="Sydöstra sjukvårdsregionen", short="SÖSR", signatory="Presidiet")
+ROUND = Round(
+    id=7, reference="KS-2026-003", title="Bröstcancer, nationellt vårdprogram",
+    issuer="RCC i samverkan", internal_deadline=date(2026, 3, 27),
+    national_deadline=date(2026, 4, 14), coordinator="kansli@sosr.example.org",
+    documents=[{"title": "Remissversion", "url": "https://example.org/a.pdf"}],
+    lead_group=Group(key="rpo-cancer", name="RPO Cancersjukdomar"),
+)  # fmt: skip
+PERSON = Person(name="Karin Kvist", email="karin.kvist@rkl.example.org")
+CALENDAR = Attachment("svarsdag.ics", b"BEGIN:VCALENDAR", "text", "calendar")
+VERSION = YttrandeVersion(number=2, created_at=datetime(2026, 3, 28, 8, 0, tzinfo=UTC))
+
+
+def every_email() -> dict[str, Email]:
+    return {
+        "invitation": catalogue.invitation(
+            round_=ROUND, person=PERSON, org=ORG, groups=[ROUND.lead_group], link=LINK,
+            calendar=CALENDAR, forwarded_by=Person(name="Per Wallin", email="p@example.org"),
+        ),
+        "deadline_extended": catalogue.deadline_extended(
+            round_=ROUND, person=PERSON, org=ORG, previous="20 mars 2026", link=LINK,
+            has_draft=True, calendar=CALENDAR,
+        ),
+        "reminder": catalogue.reminder_digest(
+            person=PERSON, org=ORG,
+            items=[DigestItem(ROUND, 1, LINK, "27 mars 2026", "om tre dagar", True)] * 2,
+        ),
+        "reminder_now": catalogue.reminder_now(
+            round_=ROUND, person=PERSON, org=ORG, link=LINK, has_draft=False
+        ),
+        "receipt": catalogue.receipt(
+            round_=ROUND, person=PERSON, org=ORG, answers=[("Ställningstagande", "Tillstyrker")],
+            submitted_at="16 mars 2026 kl. 09.15", version=1, link=LINK,
+        ),
+        "yttrande_ready": catalogue.yttrande_ready(
+            round_=ROUND, org=ORG, version=VERSION, answered=5, invited=7,
+            round_link="https://remiss.example.org/rounds/7",
+        ),
+        "login": catalogue.login(
+            to="kansli@sosr.example.org", org=ORG, link="https://remiss.example.org/login/x",
+            minutes=30,
+        ),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(every_email()))
+def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
+    email = every_email()[kind]
+    assert email.kind == kind
+    message = email.message
+    assert message.subject and "\n" not in message.subject
+    assert message.text.strip() and message.html.strip()
+    assert "Sydöstra sjukvårdsregionen" in message.text
+    if kind not in {"login", "yttrande_ready"}:
+        # Reviewer mail: the personal link on a line of its own, and the sender's dnr named so.
+        assert f"\n{LINK}\n" in message.text
+        assert "Avsändarens diarienummer" in message.text
+        assert "Er referens" not in message.text + message.html
+
+
+def test_every_template_belongs_to_a_catalogue_function() -> None:
+    functions = {
+        name
+        for name, member in inspect.getmembers(catalogue, inspect.isfunction)
+        if member.__module__ == catalogue.__name__ and not name.startswith("_")
+    }
+    kinds = set(every_email())
+    assert len(functions) == len(kinds), "a catalogue function is missing from this test"
+    stems = {
+        path.name.split(".")[0]
+        for path in templates_dir().glob("*.j2")
+        if not path.name.startswith(("_", "base."))
+    }
+    assert stems == kinds
+    for kind in kinds:
+        for part in ("subject", "txt", "html"):
+            assert (templates_dir() / f"{kind}.{part}.j2").exists(), f"{kind}.{part}.j2"
