@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from remiss.app import App, deliver_outbox
 from remiss.core import clock
 from remiss.core.models import Round
-from remiss.rounds import coordinators, progress
+from remiss.rounds import progress, steering
 from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import (
     ANOTHER_REVIEWER,
@@ -288,7 +288,7 @@ def test_a_resent_invitation_that_arrives_clears_delivery_failed(
     assert before[REVIEWER].state == "delivery_failed"
 
     with sample_directory.transaction() as session:
-        coordinators.resend(
+        steering.resend(
             session, sample_directory.settings, round_id, before[REVIEWER].invitation_id, "test"
         )
     assert deliver_outbox(sample_directory).sent == 1

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from remiss.access.coordinators import is_coordinator
 from remiss.core import audit
 from remiss.core.addresses import normalise_email
 from remiss.core.clock import now
@@ -16,7 +17,6 @@ from remiss.core.settings import Settings
 from remiss.core.tokens import hash_token, new_token
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.rounds.coordinators import is_coordinator
 
 VALID_FOR = timedelta(minutes=30)
 NEUTRAL = "Om adressen är behörig har en inloggningslänk skickats. Den gäller i 30 minuter."

@@ -15,7 +15,7 @@ from remiss.app import App, deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
-from remiss.rounds import coordinators, lifecycle, progress
+from remiss.rounds import lifecycle, overview, progress, steering
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
 from remiss.web.pages import flash, message_page, redirect, render
 from remiss.yttrande.closing import close_round
@@ -58,14 +58,14 @@ def rounds_list(
 
 def round_context(session: Session, settings: Settings, round_id: int) -> dict[str, Any]:
     """What round.html shows of one round (NotFound for an unknown id)."""
-    overview = coordinators.overview(session, settings, round_id)
+    summary = overview.overview(session, settings, round_id)
     return {
-        "overview": overview,
-        "round": overview.round,
-        "progress": overview.progress,
+        "overview": summary,
+        "round": summary.round,
+        "progress": summary.progress,
         "labels": progress.STATE_LABELS,
         "states": progress.STATES,
-        "yttrande": panel(session, overview.round),
+        "yttrande": panel(session, summary.round),
     }
 
 
@@ -142,7 +142,7 @@ def remind(
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
-        told = coordinators.remind_now(session, app.settings, round_id, coordinator)
+        told = steering.remind_now(session, app.settings, round_id, coordinator)
         return f"Påminnelse skickas till {told} personer som inte har svarat."
 
     return _act(request, app, round_id, background, action, sends_mail=True)
@@ -154,9 +154,7 @@ def resend(
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
-        invitation = coordinators.resend(
-            session, app.settings, round_id, invitation_id, coordinator
-        )
+        invitation = steering.resend(session, app.settings, round_id, invitation_id, coordinator)
         return f"Inbjudan skickas igen till {invitation.person.name}."
 
     return _act(request, app, round_id, background, action, sends_mail=True)
@@ -168,7 +166,7 @@ def allow_late(
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
-        invitation = coordinators.allow_late(session, round_id, invitation_id, coordinator)
+        invitation = steering.allow_late(session, round_id, invitation_id, coordinator)
         return f"{invitation.person.name} kan nu skicka in ett svar efter svarsdagen."
 
     return _act(request, app, round_id, background, action, sends_mail=False)

@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from remiss.access import coordinators
 from remiss.app import App
-from remiss.rounds import coordinators
 from remiss.web.pages import remiss_app
 
 

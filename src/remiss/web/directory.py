@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from remiss.core.errors import InputError
+from remiss.directory import listing
 from remiss.directory import sync as directory
 from remiss.directory.routing import known_areas
-from remiss.rounds import coordinators
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep
 from remiss.web.pages import flash, redirect, render
 
@@ -22,7 +22,7 @@ def _show(
     request: Request, app: AppDep, coordinator: str, error: str | None = None, status: int = 200
 ) -> Response:
     with app.sessions() as session:
-        groups = coordinators.directory_groups(session)
+        groups = listing.directory_groups(session)
         areas = sorted(known_areas([g for g in groups if g.active]))
         return render(
             request,

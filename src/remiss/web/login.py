@@ -6,10 +6,10 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
 from remiss.access import logins
+from remiss.access.coordinators import is_coordinator
 from remiss.app import deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.tokens import looks_like_token
-from remiss.rounds.coordinators import is_coordinator
 from remiss.web.deps import AppDep, FormDep, SessionDep, text
 from remiss.web.pages import redirect, render
 from remiss.web.security import new_session

@@ -1,0 +1,87 @@
+"""How a coordinator steers a round while it collects: re-send, allow a late answer, remind now."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from remiss.core import audit
+from remiss.core.errors import NotFound, Refused, RoundNotFound
+from remiss.core.models import AuditEvent, Invitation, Round
+from remiss.core.settings import Settings
+from remiss.core.states import InvitationStatus, RoundStatus
+from remiss.directory.sync import organisation
+from remiss.mail import catalogue, outbox
+from remiss.rounds import invitations
+
+
+def _round(session: Session, round_id: int) -> Round:
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise RoundNotFound(round_id)
+    return round_
+
+
+def _invitation_in(session: Session, round_id: int, invitation_id: int) -> Invitation:
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.round_id != round_id:
+        raise NotFound("Inbjudan finns inte i den här remissen.")
+    return invitation
+
+
+def resend(
+    session: Session, settings: Settings, round_id: int, invitation_id: int, actor: str
+) -> Invitation:
+    """Send one invitation of this round again, with a fresh link."""
+    _invitation_in(session, round_id, invitation_id)
+    return invitations.resend(session, settings, invitation_id, actor)
+
+
+def allow_late(session: Session, round_id: int, invitation_id: int, actor: str) -> Invitation:
+    """Let one person submit once more after the internal deadline."""
+    invitation = _invitation_in(session, round_id, invitation_id)
+    if invitation.status != InvitationStatus.ACTIVE:
+        raise Refused("Inbjudan är inte aktiv (vidarebefordrad eller återkallad).")
+    invitation.late_allowed = True
+    audit.record(
+        session, actor, "invitation.allow_late", round_id=round_id, invitation_id=invitation.id
+    )
+    session.flush()
+    return invitation
+
+
+def remind_now(session: Session, settings: Settings, round_id: int, actor: str) -> int:
+    """Remind everyone who has not answered, each with a fresh link; return how many."""
+    round_ = _round(session, round_id)
+    if round_.status != RoundStatus.OPEN:
+        raise Refused("Remissen är stängd; förläng svarstiden först om fler ska kunna svara.")
+    earlier = (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.round_id == round_id, AuditEvent.action == "round.remind_now")
+        )
+        or 0
+    )
+    pending = invitations.pending_invitations(session, round_id)
+    org = organisation(session)
+    for invitation in pending:
+        token = invitations.issue_token(session, invitation.id, "reminder-now")
+        email = catalogue.reminder_now(
+            round_=round_,
+            person=invitation.person,
+            org=org,
+            link=invitations.link(settings, token),
+            has_draft=invitation.draft_saved_at is not None,
+        )
+        outbox.queue(
+            session,
+            settings,
+            key=f"reminder-now:{invitation.id}:{earlier + 1}",
+            email=email,
+            round_id=round_id,
+            invitation_id=invitation.id,
+        )
+    audit.record(session, actor, "round.remind_now", round_id=round_id, told=len(pending))
+    session.flush()
+    return len(pending)
