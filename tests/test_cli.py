@@ -108,6 +108,17 @@ def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(
     assert "redan öppnad" in err and "title ('Ny titel' i filen, 'T' i remiss)" in err
     assert len(smtp.catcher.received) == sent
 
+    from tests.web.test_hostile_input import ALIAS_BOMB
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(ALIAS_BOMB)
+    for command in (("directory", "import"), ("round", "open")):
+        code, _, err = run(remiss, *command, str(bomb))
+        assert code == 1
+        assert err.strip() == (
+            f"remiss: {bomb}:1: filen är för stor när alias räknas ut (över 20000 delar)"
+        )
+
     code, _, err = run(remiss, "round", "open", str(tmp_path / "missing.yaml"))
     assert code == 1 and "filen finns inte" in err
 

@@ -14,6 +14,7 @@ from remiss.core.clock import now
 from remiss.core.errors import InputError
 from remiss.core.models import LoginToken
 from remiss.core.settings import Settings
+from remiss.core.text import printable
 from remiss.core.tokens import hash_token, new_token
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
@@ -43,7 +44,7 @@ def url(settings: Settings, token: str) -> str:
 def request_login(session: Session, settings: Settings, email: str) -> str:
     """Mail a login link if ``email`` may log in; answer the same neutral words either way."""
     try:
-        address = normalise_email(email)
+        address = normalise_email(printable(email))
     except ValueError as exc:
         raise InputError("Skriv en giltig e-postadress.", field="email") from exc
     if not is_coordinator(session, settings, address):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,40 @@ class Located:
         return InputError(message, file=self.source, line=self.line_of(loc), field=field)
 
 
-def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> Any:
-    lines.setdefault(loc, node.start_mark.line + 1)
+# Directory and round files are a few hundred lines; these limits leave them far room and
+# refuse what only an attack looks like (nested aliases that expand exponentially, a
+# nesting deep enough to exhaust the parser's recursion).
+MAX_CHARACTERS = 2_000_000
+MAX_DEPTH = 40
+MAX_ALIASES = 100
+MAX_NODES = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class _Budget:
+    """How much of the document a walk has expanded; aliases re-walk what they point at."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.open: set[int] = set()
+
+
+def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int], budget: _Budget) -> Any:
+    line = node.start_mark.line + 1
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise InputError(
+            f"filen är för stor när alias räknas ut (över {MAX_NODES} delar)", line=line
+        )
+    if id(node) in budget.open:
+        raise InputError("ett alias pekar på sig självt", line=line)
+    lines.setdefault(loc, line)
     if isinstance(node, yaml.MappingNode):
+        budget.open.add(id(node))
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("en nyckel måste vara text", line=key_node.start_mark.line + 1)
             key = yaml.safe_load(yaml.serialize(key_node)) if key_node.tag else key_node.value
             if key in result:
                 raise InputError(
@@ -48,17 +78,48 @@ def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> Any:
                     line=key_node.start_mark.line + 1,
                 )
             lines[(*loc, key)] = key_node.start_mark.line + 1
-            result[key] = _walk(value_node, (*loc, key), lines)
+            result[key] = _walk(value_node, (*loc, key), lines, budget)
+        budget.open.discard(id(node))
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, (*loc, i), lines) for i, item in enumerate(node.value)]
+        budget.open.add(id(node))
+        items = [_walk(item, (*loc, i), lines, budget) for i, item in enumerate(node.value)]
+        budget.open.discard(id(node))
+        return items
     return yaml.safe_load(yaml.serialize(node))
 
 
+def _check_shape(text: str) -> None:
+    """Refuse control characters, and nesting or aliases beyond the limits, before composing."""
+    if len(text) > MAX_CHARACTERS:
+        raise InputError(f"filen är för stor (över {MAX_CHARACTERS} tecken)")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputError(f"otillåtet osynligt tecken U+{ord(bad.group()):04X}", line=line)
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        at = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"för djupt nästlad (över {MAX_DEPTH} nivåer)", line=at)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise InputError(f"för många alias (över {MAX_ALIASES})", line=at)
+
+
 def load_text(text: str, source: str) -> Located:
-    """Parse YAML text, keeping lines; syntax errors become InputError."""
+    """Parse YAML text, keeping lines; syntax errors and hostile shapes become InputError."""
     try:
+        _check_shape(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except InputError as exc:
+        exc.file = source
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -69,7 +130,7 @@ def load_text(text: str, source: str) -> Located:
         raise InputError("filen är tom", file=source)
     lines: dict[Location, int] = {}
     try:
-        data = _walk(node, (), lines)
+        data = _walk(node, (), lines, _Budget())
     except InputError as exc:
         exc.file = source
         raise

@@ -20,6 +20,7 @@ from remiss.core.models import AnswerVersion, Group, Invitation, Question, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import datetime_sv
+from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.rounds.invitations import by_token, issue_token, link
@@ -128,7 +129,7 @@ def clean(questions: list[Question], raw: dict[str, str]) -> dict[str, str]:
     """Keep the round's questions only, with line endings made plain and empty ones dropped."""
     values: dict[str, str] = {}
     for q in questions:
-        value = raw.get(q.key, "")
+        value = printable(raw.get(q.key, ""))
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         value = value.strip() if q.kind == QuestionKind.POSITION else value.rstrip()
         if value.strip():

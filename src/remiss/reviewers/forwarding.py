@@ -12,6 +12,7 @@ from remiss.core.errors import InputError, Refused
 from remiss.core.models import AnswerVersion, Invitation, Person
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, VersionKind
+from remiss.core.text import printable
 from remiss.reviewers.answers import CLOSED, FORWARDED, find, is_editable, latest
 from remiss.rounds import invitations
 
@@ -51,11 +52,11 @@ def forward(
             "Du har redan skickat in ett svar, så remissen kan inte vidarebefordras. "
             "Kontakta samordnaren om någon annan ska svara."
         )
-    name = " ".join(name.split())
+    name = " ".join(printable(name).split())
     if not name:
         raise InputError("Skriv kollegans namn.", field="name")
     try:
-        address = normalise_email(email)
+        address = normalise_email(printable(email))
     except ValueError as exc:
         raise InputError("Skriv en giltig e-postadress.", field="email") from exc
     forwarder = old.person

@@ -8,6 +8,7 @@ errors that reach a route are mapped to pages here, once: ``NotFound`` is the 40
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -61,6 +62,15 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return message_page(request, "Det gick inte", str(exc), status_code=409)
 
 
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    # A path that names nothing we could have (a round id that is not a number, or beyond
+    # what the database holds) is a page that does not exist; anything else a bad request.
+    if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+        return not_found(request)
+    return message_page(request, "Det gick inte", "Begäran kunde inte behandlas.", status_code=400)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
@@ -88,6 +98,7 @@ def create_app(app: App, *, limiter: RateLimiter | None = None) -> FastAPI:
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in ROUTERS:
         web.include_router(router)
+    web.add_exception_handler(RequestValidationError, _invalid_request)
     web.add_exception_handler(NotFound, _not_found)
     web.add_exception_handler(Refused, _refused)
     web.add_exception_handler(LoginRequired, _login_required)

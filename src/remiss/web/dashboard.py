@@ -16,7 +16,7 @@ from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
 from remiss.rounds import lifecycle, overview, progress, steering
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, text
 from remiss.web.pages import flash, message_page, redirect, render
 from remiss.yttrande.closing import close_round
 from remiss.yttrande.panel import panel
@@ -71,7 +71,11 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
 
 @router.get("/rounds/{round_id}")
 def round_page(
-    request: Request, round_id: int, app: AppDep, session: SessionDep, coordinator: CoordinatorDep
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    session: SessionDep,
+    coordinator: CoordinatorDep,
 ) -> Response:
     context = round_context(session, app.settings, round_id)
     return render(request, "round.html", {"coordinator": coordinator, **context})
@@ -100,7 +104,7 @@ def _act(
 
 @router.post("/rounds/{round_id}/extend")
 def extend(
-    request: Request, round_id: int, app: AppDep, form: FormDep,
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     try:
@@ -119,7 +123,7 @@ def extend(
 
 @router.post("/rounds/{round_id}/close")
 def close(
-    request: Request, round_id: int, app: AppDep,
+    request: Request, round_id: IdPath, app: AppDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
@@ -138,7 +142,7 @@ def close(
 
 @router.post("/rounds/{round_id}/remind")
 def remind(
-    request: Request, round_id: int, app: AppDep,
+    request: Request, round_id: IdPath, app: AppDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
@@ -150,7 +154,7 @@ def remind(
 
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/resend")
 def resend(
-    request: Request, round_id: int, invitation_id: int, app: AppDep,
+    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
@@ -162,7 +166,7 @@ def resend(
 
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/late")
 def allow_late(
-    request: Request, round_id: int, invitation_id: int, app: AppDep,
+    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:

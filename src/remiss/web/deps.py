@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from remiss.access import coordinators
 from remiss.app import App
+from remiss.core.text import printable
 from remiss.web.pages import remiss_app
 
 
@@ -19,6 +20,11 @@ class LoginRequired(Exception):
 
 
 AppDep = Annotated[App, Depends(remiss_app)]
+
+# Ids as the database holds them (32-bit); any other number in a path names no page.
+ID_MAX = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=ID_MAX)]
+VersionQuery = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 
 
 def read_session(app: AppDep) -> Iterator[Session]:
@@ -59,5 +65,6 @@ FormDep = Annotated[FormData, Depends(form_data)]
 
 
 def text(form: FormData, name: str) -> str:
+    """A form field as text, without control characters; "" when absent or a file."""
     value = form.get(name)
-    return value if isinstance(value, str) else ""
+    return printable(value) if isinstance(value, str) else ""

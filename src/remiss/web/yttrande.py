@@ -18,7 +18,7 @@ from remiss.app import App
 from remiss.core.errors import InputError, Refused, RemissError, RoundNotFound
 from remiss.core.models import Round
 from remiss.web.dashboard import round_context
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, SessionDep, text
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, VersionQuery, text
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import documents
 from remiss.yttrande.closing import compile_and_notify
@@ -99,24 +99,24 @@ def download(request: Request, app: App, round_id: int, fmt: str, number: int | 
 
 @router.get("/rounds/{round_id}/yttrande.docx")
 def yttrande_docx(
-    request: Request, round_id: int, app: AppDep, coordinator: CoordinatorDep,
-    version: int | None = None,
+    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
+    version: VersionQuery = None,
 ) -> Response:  # fmt: skip
     return download(request, app, round_id, "docx", version)
 
 
 @router.get("/rounds/{round_id}/yttrande.pdf")
 def yttrande_pdf(
-    request: Request, round_id: int, app: AppDep, coordinator: CoordinatorDep,
-    version: int | None = None,
+    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
+    version: VersionQuery = None,
 ) -> Response:  # fmt: skip
     return download(request, app, round_id, "pdf", version)
 
 
 @router.get("/rounds/{round_id}/yttrande.html")
 def yttrande_html(
-    request: Request, round_id: int, app: AppDep, coordinator: CoordinatorDep,
-    version: int | None = None,
+    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
+    version: VersionQuery = None,
 ) -> Response:  # fmt: skip
     # The document carries its own inline <style>, which the app's CSP forbids. It is
     # served as an attachment, never rendered in the app's origin: the browser saves it
@@ -127,7 +127,7 @@ def yttrande_html(
 
 @router.get("/rounds/{round_id}/answers.csv")
 def answers(
-    request: Request, round_id: int, session: SessionDep, coordinator: CoordinatorDep
+    request: Request, round_id: IdPath, session: SessionDep, coordinator: CoordinatorDep
 ) -> Response:
     round_ = session.get(Round, round_id)
     if round_ is None:
@@ -179,7 +179,7 @@ def _save_and_compile(
 
 @router.post("/rounds/{round_id}/yttrande")
 def save_and_compile(
-    request: Request, round_id: int, app: AppDep, form: FormDep, coordinator: CoordinatorDep
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep
 ) -> Response:
     summary, signatory = text(form, "summary"), text(form, "signatory")
     errors = form_errors(summary, signatory)
@@ -204,7 +204,7 @@ def save_and_compile(
 
 @router.post("/rounds/{round_id}/yttrande/compile")
 def compile_again(
-    request: Request, round_id: int, app: AppDep, coordinator: CoordinatorDep
+    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep
 ) -> Response:
     try:
         with app.transaction() as session:

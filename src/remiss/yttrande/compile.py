@@ -19,6 +19,7 @@ from remiss.core.models import AnswerVersion, Group, Invitation, InvitationGroup
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import date_sv, datetime_sv
+from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.yttrande import positions, wording
 from remiss.yttrande.model import (
@@ -61,7 +62,9 @@ class Invitee:
         if self.answer is None:
             return ""
         raw = self.answer.values.get(key)
-        return raw.strip() if isinstance(raw, str) else ""
+        # Stored answers are cleaned on the way in; one from before that (or written by
+        # hand) must still not stop a compile: PostgreSQL refuses NUL in a text column.
+        return printable(raw).strip() if isinstance(raw, str) else ""
 
 
 def load_round(session: Session, round_id: int) -> Round:

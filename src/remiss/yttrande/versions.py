@@ -15,6 +15,7 @@ from remiss.core import audit, clock
 from remiss.core.errors import InputError, Refused
 from remiss.core.models import YttrandeVersion
 from remiss.core.settings import Settings
+from remiss.core.text import printable
 from remiss.yttrande import docx, html
 from remiss.yttrande.compile import build, load_round
 
@@ -104,5 +105,5 @@ def update_summary(
 def _blank_to_none(text: str | None) -> str | None:
     if text is None:
         return None
-    text = text.replace("\r\n", "\n").strip()
+    text = printable(text).replace("\r\n", "\n").strip()
     return text or None
