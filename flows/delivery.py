@@ -19,5 +19,6 @@ def deliver_task() -> dict[str, Any]:
         "sent": report.sent,
         "retrying": report.retrying,
         "failed": report.failed,
+        "waiting": report.waiting,
         "errors": report.errors[:20],
     }

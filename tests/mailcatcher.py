@@ -100,9 +100,9 @@ class MailCatcher:
 
 
 class RunningCatcher:
-    def __init__(self) -> None:
-        self.catcher = MailCatcher()
-        self.port = free_port()
+    def __init__(self, port: int | None = None, catcher: MailCatcher | None = None) -> None:
+        self.catcher = catcher or MailCatcher()
+        self.port = port or free_port()
         self.controller = Controller(self.catcher, hostname="127.0.0.1", port=self.port)
 
     @property

@@ -17,6 +17,7 @@ ORG = Organisation(name="Sydöstra sjukvårdsregionen", short="SÖSR", signatory
 ROUND = Round(
     id=7, reference="KS-2026-003", title="Bröstcancer, nationellt vårdprogram",
     issuer="RCC i samverkan", internal_deadline=date(2026, 3, 27),
+    internal_deadline_at=datetime(2026, 3, 27, 23, 0, tzinfo=UTC),
     national_deadline=date(2026, 4, 14), coordinator="kansli@sosr.example.org",
     documents=[{"title": "Remissversion", "url": "https://example.org/a.pdf"}],
     lead_group=Group(key="rpo-cancer", name="RPO Cancersjukdomar"),
@@ -53,7 +54,7 @@ def every_email() -> dict[str, Email]:
         ),
         "login": catalogue.login(
             to="kansli@sosr.example.org", org=ORG, link="https://remiss.example.org/login/x",
-            minutes=30,
+            minutes=30, sent_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC),
         ),
     }  # fmt: skip
 

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core.db import make_engine, session_factory
 from remiss.core.settings import Settings
 from remiss.mail import sink
-from remiss.mail.delivery import DeliveryReport, SmtpTarget, deliver
+from remiss.mail.claims import DeliveryReport
+from remiss.mail.delivery import SmtpTarget, deliver
 
 
 @dataclass

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from remiss.app import App, deliver_outbox
 from remiss.core import clock
 from remiss.core.models import Invitation, Person
-from remiss.mail.delivery import DeliveryReport
+from remiss.mail.claims import DeliveryReport
 from remiss.rounds import spec as roundspec
 from remiss.rounds.opening import open_rounds
 from remiss.rounds.reminders import ReminderReport, queue_reminders

@@ -55,6 +55,7 @@ def request_login(session: Session, settings: Settings, email: str) -> str:
         org=organisation(session),
         link=url(settings, token),
         minutes=int(VALID_FOR.total_seconds() // 60),
+        sent_at=now(),
     )
     outbox.queue(session, settings, key=f"login:{row.id}", email=message)
     audit.record(session, address, "login.request")

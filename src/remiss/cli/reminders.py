@@ -35,6 +35,7 @@ def reminders_send(now: NowOption = None) -> None:
         + f"{_plural(r['digests'], 'e-postmeddelande', 'e-postmeddelanden')}; "
         + f"e-post: {d['sent']} skickade, {d['retrying']} försöks igen, "
         + f"{d['failed']} misslyckade"
+        + (f", {d['waiting']} väntar på e-postservern" if d["waiting"] else "")
     )
     for failed in (c for c in result["compiled"] if c["error"] is not None):
         typer.echo(

@@ -37,6 +37,7 @@ def round_open(file: Path, now: NowOption = None) -> None:
     d = result["delivery"]
     typer.echo(
         f"E-post: {d['sent']} skickade, {d['retrying']} försöks igen, {d['failed']} misslyckade"
+        + (f", {d['waiting']} väntar på e-postservern" if d["waiting"] else "")
     )
     for error in d["errors"]:
         typer.echo(f"  fel: {error}", err=True)
@@ -68,12 +69,13 @@ def round_list() -> None:
 @shell
 def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> None:
     """Per group and region: who answered, who has a draft, who has not opened."""
-    from remiss.core.swedish import date_sv
+    from remiss.core.swedish import date_sv, datetime_sv
     from remiss.mail import outbox
     from remiss.rounds.opening import find
     from remiss.rounds.progress import MESSAGE_STATUS_LABELS, ROUND_STATUS_LABELS, round_progress
 
     a = application()
+    s = a.settings
     with a.sessions() as session:
         round_ = find(session, round_ref)
         progress = round_progress(session, round_)
@@ -91,6 +93,12 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
                 f"{n} {MESSAGE_STATUS_LABELS.get(st, st)}" for st, n in sorted(mail.items())
             )
         )
+        waiting = outbox.waiting(session, round_.id)
+        if waiting is not None:
+            typer.echo(
+                f"E-post väntar på e-postservern sedan {datetime_sv(waiting.since, s.tz)}: "
+                f"{waiting.count} meddelanden skickas när servern svarar igen."
+            )
         for group in progress.groups:
             typer.echo(f"\n{group.name}{' (ansvarig)' if group.id == round_.lead_group_id else ''}")
             for region in progress.regions:

@@ -311,6 +311,11 @@ class Message(Base):
     claim: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column()
     sent_at: Mapped[datetime | None] = mapped_column()
+    # Until when the message is any use (a link into a round that then closes); an
+    # unreachable server makes it wait until then, never fail before.
+    expires_at: Mapped[datetime | None] = mapped_column()
+    # Since when it waits for a server that could not be reached (None once sent).
+    waiting_since: Mapped[datetime | None] = mapped_column(index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), index=True)
 

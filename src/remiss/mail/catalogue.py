@@ -11,7 +11,8 @@ Adding a kind: write its three templates and one function here that calls ``_ema
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
 from remiss.core.swedish import date_sv, number_sv
@@ -24,6 +25,9 @@ class Email:
 
     kind: str
     message: OutgoingEmail
+    # After this the message is no use (its link leads into a closed round): an
+    # unreachable server may delay it until then, not longer.
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,12 @@ def invitation(
     calendar: Attachment, forwarded_by: Person | None = None,
 ) -> Email:  # fmt: skip
     """The invitation to answer a round, with the deadline as a calendar entry."""
-    return _email(
+    return _until(round_.internal_deadline_at, _email(
         "invitation", person.email, person.name, round_.coordinator, (calendar,),
         round=round_, person=person, groups=list(groups), lead=round_.lead_group, link=link,
         org=org, internal_deadline=date_sv(round_.internal_deadline),
         national_deadline=date_sv(round_.national_deadline), forwarded_by=forwarded_by,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def deadline_extended(
@@ -56,34 +60,35 @@ def deadline_extended(
     has_draft: bool, calendar: Attachment,
 ) -> Email:  # fmt: skip
     """The internal deadline moved: the new date, an updated calendar entry, the link."""
-    return _email(
+    return _until(round_.internal_deadline_at, _email(
         "deadline_extended", person.email, person.name, round_.coordinator, (calendar,),
         round=round_, person=person, org=org, previous_deadline=previous,
         internal_deadline=date_sv(round_.internal_deadline), has_draft=has_draft, link=link,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def reminder_digest(*, person: Person, org: Organisation, items: Sequence[DigestItem]) -> Email:
     """One reminder for every round the person still owes an answer, nearest deadline first."""
     coordinators = {item.round.coordinator for item in items}
     others = len(items) - 1
-    return _email(
+    last = max(item.round.internal_deadline_at for item in items)
+    return _until(last, _email(
         "reminder", person.email, person.name,
         coordinators.pop() if len(coordinators) == 1 else None, (),
         person=person, items=list(items), others=others, others_sv=number_sv(others),
         count_sv=number_sv(len(items)), org=org,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def reminder_now(
     *, round_: Round, person: Person, org: Organisation, link: str, has_draft: bool
 ) -> Email:
     """The coordinator's "remind now": one round, a fresh link."""
-    return _email(
+    return _until(round_.internal_deadline_at, _email(
         "reminder_now", person.email, person.name, round_.coordinator, (),
         round=round_, person=person, org=org, has_draft=has_draft,
         internal_deadline=date_sv(round_.internal_deadline), link=link,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def receipt(
@@ -111,9 +116,16 @@ def yttrande_ready(
     )  # fmt: skip
 
 
-def login(*, to: str, org: Organisation, link: str, minutes: int) -> Email:
-    """A coordinator's one-time login link."""
-    return _email("login", to, None, None, (), org=org, link=link, minutes=minutes)
+def login(*, to: str, org: Organisation, link: str, minutes: int, sent_at: datetime) -> Email:
+    """A coordinator's one-time login link, no use once it has run out."""
+    return _until(
+        sent_at + timedelta(minutes=minutes),
+        _email("login", to, None, None, (), org=org, link=link, minutes=minutes),
+    )
+
+
+def _until(moment: datetime, email: Email) -> Email:
+    return replace(email, expires_at=moment)
 
 
 def _email(

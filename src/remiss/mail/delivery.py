@@ -1,9 +1,13 @@
-"""Delivering the outbox over SMTP: a few reused connections, bounded concurrency,
-retries with backoff for transient failures, the server's answer kept for
-permanent ones.
+"""Delivering the outbox over SMTP: a few reused connections, each message recorded as
+soon as the server has accepted it.
 
-A batch is claimed with a conditional update (``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL), so several deliverers never take the same message.
+A deliverer claims only a small window of messages ahead of its connections (twice as
+many as it has), so what it holds is always about to be sent, well within its lease.
+Outcomes are written by one recorder in small groups as they arrive, each renewing the
+lease on what is still held; a crash therefore re-sends at most the messages that were
+on the wire, or accepted but not yet written (a handful). A server that cannot be
+reached fails nobody: the messages wait (see ``claims``). Only the server's own
+permanent refusal of a recipient fails a message.
 """
 
 from __future__ import annotations
@@ -11,21 +15,27 @@ from __future__ import annotations
 import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 
 import aiosmtplib
-from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss.core.clock import now
-from remiss.core.models import Message
 from remiss.core.settings import Settings
-from remiss.core.states import MessageStatus
+from remiss.mail.claims import DeliveryReport, Outcome, claim, record
 
-MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=10)
+Item = tuple[int, int, str, bytes]  # message id, attempts so far, recipient, raw bytes
+
+# No answer from a server at all, or it said it is closing (421): the server, not the message.
+UNREACHABLE = (
+    aiosmtplib.SMTPConnectError,
+    aiosmtplib.SMTPConnectTimeoutError,
+    aiosmtplib.SMTPServerDisconnected,
+    aiosmtplib.SMTPTimeoutError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
 
 
 @dataclass(frozen=True)
@@ -53,66 +63,21 @@ class SmtpTarget:
         )
 
 
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, other: DeliveryReport) -> None:
-        self.sent += other.sent
-        self.retrying += other.retrying
-        self.failed += other.failed
-        self.errors.extend(other.errors)
-
-
-@dataclass
-class _Outcome:
-    message_id: int
-    attempts: int
-    ok: bool
-    permanent: bool = False
-    error: str | None = None
-
-
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … capped at one hour."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
-
-
-def claim(session: Session, limit: int) -> list[Message]:
-    """Claim up to ``limit`` due messages for this deliverer (``Message.claim`` says whose)."""
-    moment = now()
-    due = or_(
-        (Message.status == MessageStatus.PENDING) & (Message.next_attempt_at <= moment),
-        (Message.status == MessageStatus.SENDING) & (Message.claimed_at < moment - LEASE),
-    )
-    ids_query = select(Message.id).where(due).order_by(Message.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        ids_query = ids_query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(ids_query))
-    if not ids:
-        return []
-    token = uuid.uuid4().hex
-    session.execute(
-        update(Message)
-        .where(Message.id.in_(ids), due)
-        .values(status=MessageStatus.SENDING, claim=token, claimed_at=moment)
-        .execution_options(synchronize_session=False)
-    )
-    return list(session.scalars(select(Message).where(Message.claim == token).order_by(Message.id)))
-
-
-def _classify(exc: Exception) -> tuple[bool, str]:
-    """Return (permanent?, the server's answer) for a failed send."""
+def classify(exc: Exception, item: Item) -> Outcome:
+    """What a failed send means for its message."""
+    mid, attempts = item[0], item[1]
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        answers = [f"{r.code} {r.message}" for r in exc.recipients]
+        answers = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
         permanent = all(500 <= r.code < 600 for r in exc.recipients)
-        return permanent, "; ".join(answers)
+        return Outcome(mid, attempts + 1, permanent=permanent, error=answers)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return 500 <= exc.code < 600, f"{exc.code} {exc.message}"
-    return False, f"{type(exc).__name__}: {exc}"
+        if exc.code == 421:
+            return Outcome(mid, attempts, unreachable=True, error=f"{exc.code} {exc.message}")
+        return Outcome(mid, attempts + 1, permanent=500 <= exc.code < 600,
+                       error=f"{exc.code} {exc.message}")  # fmt: skip
+    if isinstance(exc, UNREACHABLE):
+        return Outcome(mid, attempts, unreachable=True, error=f"{type(exc).__name__}: {exc}")
+    return Outcome(mid, attempts + 1, error=f"{type(exc).__name__}: {exc}")
 
 
 class _Connection:
@@ -146,104 +111,114 @@ class _Connection:
         self.client = None
 
 
-async def _send_all(
-    messages: list[tuple[int, int, str, bytes]], pool: list[_Connection], sender: str
-) -> list[_Outcome]:
-    queue: asyncio.Queue[tuple[int, int, str, bytes]] = asyncio.Queue()
-    for item in messages:
-        queue.put_nowait(item)
-    outcomes: list[_Outcome] = []
+class _Run:
+    """One pass over the outbox: claim a window, send, record as outcomes arrive."""
 
-    async def worker(connection: _Connection) -> None:
-        while True:
-            try:
-                mid, attempts, recipient, raw = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
+    def __init__(self, factory: sessionmaker[Session], sender: str, connections: int) -> None:
+        self.factory = factory
+        self.sender = sender
+        self.window = 2 * connections
+        self.token = uuid.uuid4().hex
+        self.queue: asyncio.Queue[Item] = asyncio.Queue()
+        self.unrecorded: list[Outcome] = []
+        self.arrived = asyncio.Event()
+        self.lock = asyncio.Lock()
+        self.in_flight = 0
+        self.exhausted = False
+        self.server_down = False
+        self.finished = False
+        self.report = DeliveryReport()
+        self.handled = 0
+        # One thread for the database: writes never block the sending, and never overlap.
+        self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
+
+    async def _in_db(self, func: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.db, func, *args)
+
+    def _claim(self, limit: int) -> list[Item]:
+        with self.factory() as session, session.begin():
+            claimed = claim(session, limit, self.token)
+            return [(m.id, m.attempts, m.recipient, m.raw) for m in claimed]
+
+    def _record(self, outcomes: list[Outcome]) -> DeliveryReport:
+        with self.factory() as session, session.begin():
+            return record(session, outcomes, self.token)
+
+    async def next_item(self) -> Item | None:
+        async with self.lock:
+            if self.queue.empty() and not self.exhausted and not self.server_down:
+                want = self.window - self.in_flight
+                items = await self._in_db(self._claim, want) if want > 0 else []
+                if len(items) < want:
+                    self.exhausted = True
+                for item in items:
+                    self.queue.put_nowait(item)
+            if self.server_down or self.queue.empty():
+                return None
+            self.in_flight += 1
+            return self.queue.get_nowait()
+
+    def done(self, outcome: Outcome) -> None:
+        self.in_flight -= 1
+        self.handled += 1
+        self.unrecorded.append(outcome)
+        self.arrived.set()
+
+    async def worker(self, connection: _Connection) -> None:
+        while (item := await self.next_item()) is not None:
             try:
                 client = await connection.ensure()
-                await client.sendmail(sender, [recipient], raw)
-                outcomes.append(_Outcome(mid, attempts + 1, ok=True))
+                await client.sendmail(self.sender, [item[2]], item[3])
+                self.done(Outcome(item[0], item[1] + 1, ok=True))
             except Exception as exc:  # every failure is recorded on its message
-                permanent, answer = _classify(exc)
-                outcomes.append(
-                    _Outcome(mid, attempts + 1, ok=False, permanent=permanent, error=answer)
-                )
+                outcome = classify(exc, item)
+                if outcome.unreachable:
+                    self.server_down = True
+                self.done(outcome)
                 if not isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
                     await connection.close()
 
-    await asyncio.gather(*(worker(c) for c in pool[: max(1, len(messages))]))
-    return outcomes
+    async def recorder(self) -> None:
+        while True:
+            await self.arrived.wait()
+            self.arrived.clear()
+            # Whatever arrived while the last write ran goes in the next one: small groups.
+            while self.unrecorded:
+                batch, self.unrecorded = self.unrecorded, []
+                self.report.add(await self._in_db(self._record, batch))
+            if self.finished:
+                return
 
-
-def record(session: Session, outcomes: list[_Outcome], claim_token: str) -> DeliveryReport:
-    """Write a batch's outcomes, each only if this deliverer still holds its claim.
-
-    One executemany UPDATE per shape of row; a message whose claim was taken over
-    (its lease ran out) is left to the deliverer that holds it now.
-    """
-    report = DeliveryReport()
-    moment = now()
-    rows: list[dict[str, object]] = []
-    for o in outcomes:
-        row: dict[str, object] = {"attempts": o.attempts, "claim": None, "last_error": o.error}
-        if o.ok:
-            # The body held a personal link; once delivered it is not kept.
-            row.update(status=MessageStatus.SENT, sent_at=moment, raw=b"", next_attempt_at=moment)
-            report.sent += 1
-        elif o.permanent or o.attempts >= MAX_ATTEMPTS:
-            row.update(status=MessageStatus.FAILED, raw=b"", next_attempt_at=moment)
-            report.failed += 1
-            report.errors.append(o.error or "")
-        else:
-            row.update(status=MessageStatus.PENDING, next_attempt_at=moment + backoff(o.attempts))
-            report.retrying += 1
-        rows.append({"key_id": o.message_id, "key_claim": claim_token, **row})
-    # Core, not the ORM: an executemany UPDATE with a WHERE on the claim too.
-    table = cast(Table, Message.__table__)
-    # Rows differ in which columns they set (a retry keeps its body), so group by shape.
-    shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
-    for row in rows:
-        shapes.setdefault(tuple(sorted(row)), []).append(row)
-    for columns, group in shapes.items():
-        values: dict[str, Any] = {c: bindparam(c) for c in columns if not c.startswith("key_")}
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("key_id"), table.c.claim == bindparam("key_claim"))
-            .values(values)
-        )
-        session.execute(statement, group)
-    return report
+    def release(self) -> None:
+        """Claimed but not tried because the server is gone: they wait like the rest."""
+        while not self.queue.empty():
+            mid, attempts, *_ = self.queue.get_nowait()
+            self.unrecorded.append(Outcome(mid, attempts, unreachable=True,
+                                           error="E-postservern svarade inte"))  # fmt: skip
+        self.arrived.set()
 
 
 async def deliver_async(
-    factory: sessionmaker[Session],
-    target: SmtpTarget,
-    sender: str,
-    *,
-    connections: int = 8,
-    batch: int = 200,
+    factory: sessionmaker[Session], target: SmtpTarget, sender: str, *, connections: int = 8
 ) -> DeliveryReport:
-    """Send every due message, a batch at a time over the same few connections.
-
-    Each batch's outcomes are recorded before the next claim, and a batch is small
-    enough to be sent well within the claim's lease, so no other deliverer takes
-    (and sends again) a message this one is still sending.
-    """
+    """Send every due message over ``connections`` reused connections; return what happened."""
     report = DeliveryReport()
     pool = [_Connection(target) for _ in range(max(1, connections))]
     try:
         while True:
-            with factory() as session, session.begin():
-                claimed = claim(session, batch)
-                token = claimed[0].claim if claimed else None
-                items = [(m.id, m.attempts, m.recipient, m.raw) for m in claimed]
-            if not items or token is None:
-                return report
-            outcomes = await _send_all(items, pool, sender)
-            with factory() as session, session.begin():
-                report.add(record(session, outcomes, token))
-            if len(items) < batch:
+            run = _Run(factory, sender, len(pool))
+            recorder = asyncio.create_task(run.recorder())
+            try:
+                await asyncio.gather(*(run.worker(c) for c in pool))
+                run.release()
+            finally:
+                run.finished = True
+                run.arrived.set()
+                await recorder
+                run.db.shutdown(wait=True)
+            report.add(run.report)
+            # Another pass only if this one worked: new mail may have been queued meanwhile.
+            if run.server_down or run.handled == 0:
                 return report
     finally:
         for connection in pool:

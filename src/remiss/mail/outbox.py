@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 from remiss.core.clock import now
 from remiss.core.models import Message
 from remiss.core.settings import Settings
+from remiss.core.states import MessageStatus
 from remiss.mail.catalogue import Email
 from remiss.mail.rendering import to_mime
 
@@ -35,12 +38,13 @@ def queue(
         "subject": email.message.subject,
         "message_id": message_id,
         "raw": raw,
-        "status": "pending",
+        "status": MessageStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": moment,
         "created_at": moment,
         "round_id": round_id,
         "invitation_id": invitation_id,
+        "expires_at": email.expires_at,
     }
     dialect = session.get_bind().dialect.name
     statement: Any
@@ -68,3 +72,22 @@ def counts(session: Session, round_id: int | None = None) -> dict[str, int]:
     if round_id is not None:
         query = query.where(Message.round_id == round_id)
     return {status: n for status, n in session.execute(query).all()}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Messages kept back because the mail server could not be reached."""
+
+    count: int
+    since: datetime
+
+
+def waiting(session: Session, round_id: int | None = None) -> Waiting | None:
+    """How many messages wait for the server, and since when (for one round, or all)."""
+    query = select(func.count(), func.min(Message.waiting_since)).where(
+        Message.status == MessageStatus.PENDING, Message.waiting_since.is_not(None)
+    )
+    if round_id is not None:
+        query = query.where(Message.round_id == round_id)
+    count, since = session.execute(query).one()
+    return Waiting(count=count, since=since) if count else None

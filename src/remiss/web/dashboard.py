@@ -15,6 +15,7 @@ from remiss.app import App, deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
+from remiss.mail import outbox
 from remiss.rounds import lifecycle, overview, progress, steering
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, text
 from remiss.web.pages import flash, message_page, redirect, render
@@ -52,6 +53,7 @@ def rounds_list(
             "coordinator": coordinator,
             "batches": batches,
             "sort": sort if sort in SORTS else "intern",
+            "waiting": outbox.waiting(session),
         },
     )
 
@@ -66,6 +68,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "labels": progress.STATE_LABELS,
         "states": progress.STATES,
         "yttrande": panel(session, summary.round),
+        "waiting": outbox.waiting(session, round_id),
     }
 
 
