@@ -19,6 +19,7 @@ from tests.web.conftest import (
     csrf_of,
     deadline_at,
     invitation_state,
+    login,
     open_round,
     received,
 )
@@ -153,6 +154,9 @@ def test_allowing_one_late_answer(coordinator: TestClient, opened: Opened, app: 
     token = opened.token_for(REVIEWER)
     form = coordinator.get(f"/r/{token}")
     clock.set_now(deadline_at(app, opened.round_id) + timedelta(days=2))
+    # Two days later the session has long ended (eight hours idle): log in again.
+    assert coordinator.get("/", follow_redirects=False).headers["location"] == "/login"
+    login(coordinator, opened.catcher)
     invitation = invitation_state(app, REVIEWER).id
     response = act(coordinator, f"/rounds/{opened.round_id}/invitations/{invitation}/late")
     assert response.status_code == 200

@@ -7,7 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from remiss.access import limits
 from remiss.access.coordinators import is_coordinator
+from remiss.access.limits import Limit
 from remiss.core import audit
 from remiss.core.addresses import normalise_email
 from remiss.core.clock import now
@@ -20,6 +22,8 @@ from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 
 VALID_FOR = timedelta(minutes=30)
+# Links mailed to one address: five at once, then one every ten minutes.
+PER_ACCOUNT = Limit(capacity=5, per_second=1 / 600)
 NEUTRAL = "Om adressen är behörig har en inloggningslänk skickats. Den gäller i 30 minuter."
 
 
@@ -48,6 +52,9 @@ def request_login(session: Session, settings: Settings, email: str) -> str:
     except ValueError as exc:
         raise InputError("Skriv en giltig e-postadress.", field="email") from exc
     if not is_coordinator(session, settings, address):
+        return NEUTRAL
+    if not limits.take(session, "login-account:" + address, PER_ACCOUNT):
+        # Nobody fills a coordinator's inbox with links; the answer stays the same.
         return NEUTRAL
     row, token = _issue(session, address)
     message = catalogue.login(

@@ -376,3 +376,26 @@ class AuditEvent(Base):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CoordinatorSession(Base):
+    """A coordinator's logged-in session, kept here so that logout and removal end it."""
+
+    __tablename__ = "coordinator_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    seen_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class RateBucket(Base):
+    """A token bucket of the rate limiter, shared by every web process."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    tokens: Mapped[float] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -47,6 +48,8 @@ class Settings(BaseSettings):
     sink_port: int = 8025
     port: int = Field(default=8000, ge=1, le=65535)
     prefect_port: int = Field(default=4200, ge=1, le=65535)
+    # Proxies whose X-Forwarded-For names the real client (addresses or networks).
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 
     @field_validator("reminder_days", mode="before")
     @classmethod
@@ -62,6 +65,14 @@ class Settings(BaseSettings):
         value = _split_csv(value)
         if isinstance(value, list):
             return [str(v).strip().lower() for v in value]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies(cls, value: object) -> object:
+        value = _split_csv(value)
+        if isinstance(value, list):
+            return [ip_network(str(v), strict=False) for v in value]
         return value
 
     @field_validator("smtp_security")
@@ -135,6 +146,7 @@ class Settings(BaseSettings):
             "REMISS_REMINDER_HOUR": str(self.reminder_hour),
             "REMISS_INTERNAL_MARGIN_DAYS": str(self.internal_margin_days),
             "REMISS_COORDINATORS": ",".join(self.coordinators),
+            "REMISS_TRUSTED_PROXIES": ",".join(str(n) for n in self.trusted_proxies),
         }
         optional = {
             "REMISS_SMTP_HOST": self.smtp_host,

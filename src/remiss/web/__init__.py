@@ -114,7 +114,10 @@ def create_app(app: App, *, limiter: RateLimiter | None = None) -> FastAPI:
         https_only=app.settings.secure_cookies,
     )
     web.add_middleware(
-        RateLimitMiddleware, limiter=limiter or RateLimiter(), page=rate_limited_page()
+        RateLimitMiddleware,
+        limiter=limiter or RateLimiter(),
+        page=rate_limited_page(),
+        remiss=app,
     )
     web.add_middleware(SecurityHeadersMiddleware)
     return web

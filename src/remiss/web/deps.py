@@ -9,7 +9,7 @@ from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from remiss.access import coordinators
+from remiss.access import coordinators, sessions
 from remiss.app import App
 from remiss.core.text import printable
 from remiss.web.pages import remiss_app
@@ -42,12 +42,16 @@ SessionDep = Annotated[Session, Depends(read_session)]
 
 def current_coordinator(request: Request, app: AppDep) -> str:
     """The logged-in coordinator's email, checked against who may coordinate now."""
-    email = request.session.get("email")
-    if not isinstance(email, str):
+    sid = request.session.get("sid")
+    if sid is None:
         raise LoginRequired
-    with app.sessions() as session:
-        allowed = coordinators.is_coordinator(session, app.settings, email)
-    if not allowed:
+    with app.transaction() as session:
+        email = sessions.who(session, sid)
+        if email is not None and not coordinators.is_coordinator(session, app.settings, email):
+            # No longer a coordinator: every session of theirs ends now.
+            sessions.end_all(session, email)
+            email = None
+    if email is None:
         request.session.clear()
         raise LoginRequired
     return email

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
-from remiss.access import logins
+from remiss.access import logins, sessions
 from remiss.access.coordinators import is_coordinator
 from remiss.app import deliver_outbox
 from remiss.core.errors import InputError
@@ -20,8 +20,8 @@ EXPIRED = "Länken har redan använts eller gått ut. Be om en ny inloggningslä
 
 
 @router.get("/login")
-def login_form(request: Request, utloggad: str = "") -> Response:
-    if isinstance(request.session.get("email"), str):
+def login_form(request: Request, session: SessionDep, utloggad: str = "") -> Response:
+    if sessions.who(session, request.session.get("sid")) is not None:
         return redirect("/")
     message = "Du är utloggad." if utloggad else None
     return render(request, "login.html", {"email": "", "error": None, "flash": message})
@@ -55,13 +55,16 @@ def log_in(request: Request, token: str, app: AppDep) -> Response:
     with app.transaction() as session:
         email = logins.redeem(session, token)
         allowed = email is not None and is_coordinator(session, app.settings, email)
-    if email is None or not allowed:
+        session_id = sessions.start(session, email) if email is not None and allowed else None
+    if session_id is None:
         return render(request, "login_invalid.html", {"message": EXPIRED}, status_code=404)
-    new_session(request, email)
+    new_session(request, session_id)
     return redirect("/")
 
 
 @router.post("/logout")
-def log_out(request: Request) -> Response:
+def log_out(request: Request, app: AppDep) -> Response:
+    with app.transaction() as session:
+        sessions.end(session, request.session.get("sid"))
     request.session.clear()
     return redirect("/login?utloggad=1")

@@ -1,4 +1,4 @@
-"""Security by default: CSRF on every POST, strict headers, a small rate limiter.
+"""Security by default: CSRF on every POST, strict headers, rate limits.
 
 CSRF tokens are signed with the app's key and bound to what the form acts on:
 a reviewer's form to the hash of the personal link, a login confirmation to the
@@ -9,16 +9,23 @@ session cookie.
 from __future__ import annotations
 
 import secrets
-import threading
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import TYPE_CHECKING
 
+from anyio import to_thread
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from remiss.core.clock import now
-from remiss.core.tokens import hash_token
+from remiss.access import limits
+from remiss.access.limits import Limit
+from remiss.core.tokens import hash_token, looks_like_token
+
+if TYPE_CHECKING:
+    from remiss.app import App
 
 CSRF_FIELD = "csrf_token"
 SESSION_COOKIE = "remiss_session"
@@ -92,10 +99,10 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfFailed
 
 
-def new_session(request: Request, email: str) -> None:
-    """Start a coordinator's session from scratch (nothing carried over from before login)."""
+def new_session(request: Request, session_id: str) -> None:
+    """Start a coordinator's cookie from scratch (nothing carried over from before login)."""
     request.session.clear()
-    request.session["email"] = email
+    request.session["sid"] = session_id
     request.session["csrf"] = secrets.token_urlsafe(18)
 
 
@@ -127,70 +134,143 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-@dataclass
+# Unknown links an address may try, and login links it may ask for: 20 and 10, then one a minute.
+GUESSES = Limit(capacity=20, per_second=1 / 60)
+LOGINS = Limit(capacity=10, per_second=1 / 60)
+
+
+@dataclass(frozen=True)
 class RateLimiter:
-    """A token bucket per client address and path prefix, held in memory."""
+    """The limits: per personal link, per address guessing links, per address logging in.
+
+    ``capacity`` and ``per_second`` are a personal link's own limit, so that reviewers
+    behind one hospital NAT or proxy never share one; unknown links (a 404) and login
+    requests are counted per client address instead.
+    """
 
     capacity: float = 30
     per_second: float = 0.5
-    prefixes: tuple[str, ...] = ("/r/", "/login")
-    max_keys: int = 10_000
-    buckets: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    guesses: Limit = GUESSES
+    logins: Limit = LOGINS
 
-    def prefix_of(self, path: str) -> str | None:
-        return next((p for p in self.prefixes if path.startswith(p)), None)
+    @property
+    def link(self) -> Limit:
+        return Limit(capacity=self.capacity, per_second=self.per_second)
 
-    def allow(self, client: str, prefix: str) -> bool:
-        moment = now().timestamp()
-        key = (client, prefix)
-        with self.lock:
-            tokens, last = self.buckets.get(key, (self.capacity, moment))
-            tokens = min(self.capacity, tokens + max(0.0, moment - last) * self.per_second)
-            if len(self.buckets) >= self.max_keys and key not in self.buckets:
-                self._prune(moment)
-            if tokens < 1:
-                self.buckets[key] = (tokens, moment)
-                return False
-            self.buckets[key] = (tokens - 1, moment)
-            return True
 
-    def _prune(self, moment: float) -> None:
-        full = self.capacity / self.per_second
-        for key, (_tokens, last) in list(self.buckets.items()):
-            if moment - last >= full:
-                del self.buckets[key]
-        if len(self.buckets) >= self.max_keys:
-            self.buckets.clear()
+def client_address(scope: Scope, trusted: Sequence[IPv4Network | IPv6Network]) -> str:
+    """Who is asking: the socket's peer, or, from a trusted proxy, the forwarded client.
 
-    def retry_after(self) -> int:
-        return max(1, round(1 / self.per_second))
+    X-Forwarded-For is read from the right: each trusted proxy appends the address it
+    saw, so the first address from the right that is not a trusted proxy is the client.
+    A forwarded header from anyone else is ignored (it could say anything).
+    """
+    peer = str((scope.get("client") or ("unknown", 0))[0])
+    if not trusted or not _is_trusted(peer, trusted):
+        return peer
+    forwarded = [
+        part.strip()
+        for name, value in scope.get("headers", [])
+        if name == b"x-forwarded-for"
+        for part in value.decode("latin-1").split(",")
+    ]
+    address = peer
+    for candidate in reversed([part for part in forwarded if part]):
+        try:
+            ip_address(candidate)
+        except ValueError:
+            return address
+        address = candidate
+        if not _is_trusted(candidate, trusted):
+            return candidate
+    return address
+
+
+def _is_trusted(address: str, trusted: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip.version == network.version and ip in network for network in trusted)
 
 
 class RateLimitMiddleware:
-    """Answer 429 with a Swedish page when one address asks too often for links or logins."""
+    """Answer 429 with a Swedish page when a link, a guesser or a login asks too often.
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, page: bytes) -> None:
+    The counts are kept in the database (``access.limits``), so that every web process
+    sees the same ones. The "opened" ping of a reviewer's page counts nothing.
+    """
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, page: bytes, remiss: App) -> None:
         self.app = app
         self.limiter = limiter
         self.page = page
+        self.remiss = remiss
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            prefix = self.limiter.prefix_of(str(scope.get("path", "")))
-            client = scope.get("client") or ("unknown", 0)
-            if prefix is not None and not self.limiter.allow(str(client[0]), prefix):
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 429,
-                        "headers": [
-                            (b"content-type", b"text/html; charset=utf-8"),
-                            (b"retry-after", str(self.limiter.retry_after()).encode()),
-                            (b"content-length", str(len(self.page)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": self.page})
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        parts = path.split("/")
+        client = client_address(scope, self.remiss.settings.trusted_proxies)
+        if parts[1:2] in (["r"], ["login"]) and len(parts) >= 3 and parts[2]:
+            if parts[1] == "r" and parts[3:] == ["oppnad"]:
+                await self.app(scope, receive, send)
                 return
+            refused = await to_thread.run_sync(self._admit_link, client, parts[1], parts[2])
+            if refused is not None:
+                await self._too_many(send, refused)
+                return
+            status = await self._serve(scope, receive, send)
+            if status == 404:
+                await to_thread.run_sync(self._take, "guess:" + client, self.limiter.guesses)
+            return
+        login = path == "/login" and scope.get("method") == "POST"
+        if login and not await to_thread.run_sync(
+            self._take, "login:" + client, self.limiter.logins
+        ):
+            await self._too_many(send, self.limiter.logins)
+            return
         await self.app(scope, receive, send)
+
+    def _admit_link(self, client: str, kind: str, token: str) -> Limit | None:
+        """The limit that refuses this link request, or None to serve it."""
+        with self.remiss.transaction() as session:
+            if not limits.has_left(session, "guess:" + client, self.limiter.guesses):
+                return self.limiter.guesses
+            if looks_like_token(token):
+                key = f"{kind}:{hash_token(token)}"
+                if not limits.take(session, key, self.limiter.link):
+                    return self.limiter.link
+        return None
+
+    def _take(self, key: str, limit: Limit) -> bool:
+        with self.remiss.transaction() as session:
+            return limits.take(session, key, limit)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> int:
+        status = 0
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, send_and_note)
+        return status
+
+    async def _too_many(self, send: Send, limit: Limit) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"retry-after", str(limit.retry_after).encode()),
+                    (b"content-length", str(len(self.page)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": self.page})

@@ -1,0 +1,203 @@
+"""Rate limits per link and per guessing address, kept in the database; server-side sessions.
+
+Reviewers behind one hospital NAT or proxy share an address, never a limit; guessing
+unknown links and asking for login links is limited per client address, and two web
+processes over one database count together. Logout and removal end a session at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from ipaddress import ip_network
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from remiss.access.limits import Limit
+from remiss.app import App
+from remiss.core.models import CoordinatorSession, Invitation, Person
+from remiss.web import create_app
+from remiss.web.security import RateLimiter, client_address
+from tests.mailcatcher import RunningCatcher
+from tests.web.conftest import COORDINATOR, Opened, csrf_of, login
+
+UNKNOWN = "/r/" + "u" * 43
+PROXY = ("127.0.0.1", 5000)
+
+
+def web_client(web: FastAPI, client: tuple[str, int] = ("192.0.2.10", 5000)) -> TestClient:
+    return TestClient(web, base_url="http://remiss.test", client=client)
+
+
+def reviewers(app: App, opened: Opened) -> list[str]:
+    with app.sessions() as session:
+        emails = session.scalars(
+            select(Person.email)
+            .join(Invitation, Invitation.person_id == Person.id)
+            .where(Invitation.round_id == opened.round_id)
+        ).all()
+    return [opened.token_for(email) for email in emails]
+
+
+def test_reviewers_behind_one_address_each_have_their_own_limit(
+    sample_directory: App, opened: Opened
+) -> None:
+    tokens = reviewers(sample_directory, opened)
+    assert len(tokens) >= 6
+    # The defaults: 30 requests per link at once. Together these are far more than 30.
+    with web_client(create_app(sample_directory)) as hospital:
+        statuses = []
+        for token in tokens:
+            for _ in range(3):
+                page = hospital.get(f"/r/{token}")
+                statuses.append(page.status_code)
+                data = {"csrf_token": csrf_of(page.text), "action": "draft", "q-synpunkter": "Ok"}
+                saved = hospital.post(f"/r/{token}", data=data, follow_redirects=False)
+                statuses.append(saved.status_code)
+            opened_ping = hospital.post(
+                f"/r/{token}/oppnad", data={"csrf_token": csrf_of(page.text)}
+            )
+            statuses.append(opened_ping.status_code)
+    assert len(statuses) > 30
+    assert 429 not in statuses
+
+
+def test_one_link_asking_too_often_is_limited_alone(sample_directory: App, opened: Opened) -> None:
+    first, second = reviewers(sample_directory, opened)[:2]
+    web = create_app(sample_directory, limiter=RateLimiter(capacity=3, per_second=0.001))
+    with web_client(web) as hospital:
+        assert [hospital.get(f"/r/{first}").status_code for _ in range(4)] == [200] * 3 + [429]
+        assert hospital.get(f"/r/{second}").status_code == 200
+        # The "opened" ping counts nothing, even from a link at its limit.
+        page = hospital.get(f"/r/{second}")
+        ping = {"csrf_token": csrf_of(page.text)}
+        assert {hospital.post(f"/r/{first}/oppnad", data=ping).status_code for _ in range(5)} != {
+            429
+        }
+
+
+def test_guessing_is_counted_across_web_processes(sample_directory: App, opened: Opened) -> None:
+    token = reviewers(sample_directory, opened)[0]
+    one, two = create_app(sample_directory), create_app(sample_directory)
+    with web_client(one) as first, web_client(two) as second:
+        # Ten unknown links through each process: twenty in all, the guessing allowance.
+        for client in (first, second):
+            assert {client.get(UNKNOWN[:-2] + f"{n:02d}").status_code for n in range(10)} == {404}
+        assert first.get(UNKNOWN).status_code == 429
+        assert second.get(UNKNOWN).status_code == 429
+        # The guesser's address gets nothing more, not even a real link's page.
+        assert second.get(f"/r/{token}").status_code == 429
+        assert second.get("/login/" + "x" * 43).status_code == 429
+    with web_client(two, ("192.0.2.99", 5000)) as someone_else:
+        assert someone_else.get(UNKNOWN).status_code == 404
+        assert someone_else.get(f"/r/{token}").status_code == 200
+
+
+@pytest.fixture
+def behind_proxy(sample_directory: App) -> Iterator[App]:
+    settings = sample_directory.settings.model_copy(
+        update={"trusted_proxies": [ip_network("127.0.0.0/8")]}
+    )
+    proxied = App.create(settings)
+    yield proxied
+    proxied.close()
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(
+    behind_proxy: App, opened: Opened
+) -> None:
+    web = create_app(behind_proxy, limiter=RateLimiter(guesses=Limit(3, 0.001)))
+    with web_client(web, PROXY) as proxy:
+        guesser = {"X-Forwarded-For": "203.0.113.5"}
+        other = {"X-Forwarded-For": "203.0.113.6, 127.0.0.2"}
+        assert [proxy.get(UNKNOWN, headers=guesser).status_code for _ in range(4)] == [
+            404,
+            404,
+            404,
+            429,
+        ]
+        # Another client through the same proxy (and a second proxy hop) is not limited.
+        assert proxy.get(UNKNOWN, headers=other).status_code == 404
+
+
+def test_a_forwarded_header_from_an_untrusted_peer_is_ignored(
+    behind_proxy: App, opened: Opened
+) -> None:
+    web = create_app(behind_proxy, limiter=RateLimiter(guesses=Limit(3, 0.001)))
+    with web_client(web, ("198.51.100.7", 5000)) as attacker:
+        statuses = [
+            attacker.get(UNKNOWN, headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+            for n in range(5)
+        ]
+    assert statuses == [404, 404, 404, 429, 429]
+
+
+def test_the_client_address_is_read_from_the_right() -> None:
+    trusted = [ip_network("10.0.0.0/8"), ip_network("::1/128")]
+
+    def scope(peer: str, forwarded: str | None) -> dict[str, object]:
+        headers = [] if forwarded is None else [(b"x-forwarded-for", forwarded.encode())]
+        return {"client": (peer, 1), "headers": headers}
+
+    assert client_address(scope("10.0.0.1", "1.2.3.4, 5.6.7.8"), trusted) == "5.6.7.8"
+    assert client_address(scope("10.0.0.1", "1.2.3.4, 10.0.0.9"), trusted) == "1.2.3.4"
+    assert client_address(scope("::1", "2001:db8::1"), trusted) == "2001:db8::1"
+    assert client_address(scope("10.0.0.1", None), trusted) == "10.0.0.1"
+    assert client_address(scope("10.0.0.1", "nonsense, 5.6.7.8"), trusted) == "5.6.7.8"
+    assert client_address(scope("10.0.0.1", "5.6.7.8, nonsense"), trusted) == "10.0.0.1"
+    assert client_address(scope("8.8.8.8", "1.2.3.4"), trusted) == "8.8.8.8"
+    assert client_address(scope("8.8.8.8", "1.2.3.4"), []) == "8.8.8.8"
+
+
+def test_login_links_to_one_address_are_limited(
+    sample_directory: App, smtp: RunningCatcher
+) -> None:
+    with web_client(create_app(sample_directory)) as browser:
+        token = csrf_of(browser.get("/login").text)
+        for _ in range(7):
+            sent = browser.post("/login", data={"email": COORDINATOR, "csrf_token": token})
+            assert sent.status_code == 200 and "Om adressen är behörig" in sent.text
+    assert len(smtp.catcher.to(COORDINATOR)) == 5
+
+
+def live_sessions(app: App) -> int:
+    with app.sessions() as session:
+        rows = session.scalars(select(CoordinatorSession)).all()
+    return sum(row.ended_at is None for row in rows)
+
+
+def test_logout_ends_a_copied_session(sample_directory: App, smtp: RunningCatcher) -> None:
+    web = create_app(sample_directory)
+    with web_client(web) as browser, web_client(web) as copy:
+        login(browser, smtp.catcher)
+        assert live_sessions(sample_directory) == 1
+        copy.cookies.update(browser.cookies)
+        assert copy.get("/", follow_redirects=False).status_code == 200
+        page = browser.get("/")
+        browser.post("/logout", data={"csrf_token": csrf_of(page.text)})
+        assert live_sessions(sample_directory) == 0
+        refused = copy.get("/", follow_redirects=False)
+        assert refused.status_code == 303 and refused.headers["location"] == "/login"
+
+
+def test_a_coordinator_removed_from_the_list_is_logged_out(
+    sample_directory: App, smtp: RunningCatcher
+) -> None:
+    with web_client(create_app(sample_directory)) as browser:
+        login(browser, smtp.catcher)
+        cookies = browser.cookies
+    removed = App.create(sample_directory.settings.model_copy(update={"coordinators": []}))
+    try:
+        with web_client(create_app(removed)) as after:
+            after.cookies.update(cookies)
+            refused = after.get("/", follow_redirects=False)
+            assert refused.headers["location"] == "/login"
+    finally:
+        removed.close()
+    assert live_sessions(sample_directory) == 0
+    # Listed again, the old cookie still opens nothing: the session ended for good.
+    with web_client(create_app(sample_directory)) as again:
+        again.cookies.update(cookies)
+        assert again.get("/", follow_redirects=False).headers["location"] == "/login"
