@@ -28,6 +28,8 @@ HOSTILE_YAML = {
     "deep nesting": ("regions: " + "[" * 5000 + "]" * 5000 + "\n", "för djupt nästlad"),
     "list as a key": ("? [a, b]\n: 1\n", "en nyckel måste vara text"),
     "NUL": ("regions:\n  - {code: RJL\x00, name: X}\n", "U+0000"),
+    "year zero": ("0000-00-00\n", "ogiltigt värde &#39;0000-00-00&#39;"),
+    "year zero as a key": ("regions:\n  ? 0000-01-01\n  : 1\n", "ogiltigt värde"),
 }
 
 

@@ -71,7 +71,7 @@ def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int], budget: _B
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("en nyckel måste vara text", line=key_node.start_mark.line + 1)
-            key = yaml.safe_load(yaml.serialize(key_node)) if key_node.tag else key_node.value
+            key = _scalar(key_node) if key_node.tag else key_node.value
             if key in result:
                 raise InputError(
                     f"nyckeln '{key}' förekommer två gånger",
@@ -86,7 +86,18 @@ def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int], budget: _B
         items = [_walk(item, (*loc, i), lines, budget) for i, item in enumerate(node.value)]
         budget.open.discard(id(node))
         return items
-    return yaml.safe_load(yaml.serialize(node))
+    return _scalar(node)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar's value; one YAML reads but Python cannot hold (year 0) names its line."""
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:
+        shown = str(node.value)[:40]
+        raise InputError(
+            f"ogiltigt värde '{shown}' ({exc})", line=node.start_mark.line + 1
+        ) from exc
 
 
 def _check_shape(text: str) -> None:
