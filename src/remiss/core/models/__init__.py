@@ -1,0 +1,46 @@
+"""The database, as SQLAlchemy 2.0 typed models, one module per concept.
+
+Every model is importable from here; importing this package registers them all.
+"""
+
+from remiss.core.models.access import CoordinatorSession, LoginToken, RateBucket
+from remiss.core.models.audit import AuditEvent
+from remiss.core.models.base import NAMING, Base, UTCDateTime
+from remiss.core.models.directory import Group, Membership, Organisation, Person, Region
+from remiss.core.models.mail import Message
+from remiss.core.models.rounds import (
+    AnswerVersion,
+    Invitation,
+    InvitationGroup,
+    InvitationToken,
+    Question,
+    ReminderClaim,
+    Round,
+    RoundGroup,
+)
+from remiss.core.models.yttrande import YttrandeVersion
+
+__all__ = [
+    "NAMING",
+    "AnswerVersion",
+    "AuditEvent",
+    "Base",
+    "CoordinatorSession",
+    "Group",
+    "Invitation",
+    "InvitationGroup",
+    "InvitationToken",
+    "LoginToken",
+    "Membership",
+    "Message",
+    "Organisation",
+    "Person",
+    "Question",
+    "RateBucket",
+    "Region",
+    "ReminderClaim",
+    "Round",
+    "RoundGroup",
+    "UTCDateTime",
+    "YttrandeVersion",
+]
