@@ -320,13 +320,13 @@ EXPECTED_GROUPS = {
     "KS-2026-004": CANCER | {"kr-halsa-rehab"},
     **{f"KS-2026-0{i}": KIRURGI for i in range(10, 17)},
     **{f"KS-2026-0{i}": LUNG for i in range(17, 22)},
-    "KS-2026-022": {"rsg-lakemedel"},
+    "KS-2026-022": {"rsg-medicinsk-teknik"},
 }
 EXPECTED_LEADS = {
     **{ref: "rpo-cancer" for ref in EXPECTED_GROUPS if ref <= "KS-2026-009"},
     **{f"KS-2026-0{i}": "rpo-kirurgi" for i in range(10, 17)},
     **{f"KS-2026-0{i}": "rpo-lung-allergi" for i in range(17, 22)},
-    "KS-2026-022": "rsg-lakemedel",
+    "KS-2026-022": "rsg-medicinsk-teknik",
 }
 
 

@@ -72,7 +72,7 @@ class Rounds:
         self,
         reference: str,
         internal: date,
-        groups: str = "rsg-lakemedel",
+        groups: str = "rsg-medicinsk-teknik",
         title: str | None = None,
         at: datetime = utc(2026, 2, 16, 8, 0),
     ) -> int:

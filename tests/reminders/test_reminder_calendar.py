@@ -61,7 +61,7 @@ def test_offset_on_a_saturday_goes_on_the_friday_before(rounds: Rounds) -> None:
 
 def test_offsets_around_easter_go_on_skartorsdagen(rounds: Rounds) -> None:
     # Offset 7 of 10 April is Långfredagen; offset 2 of 8 April is Annandag påsk.
-    friday = rounds.open("KS-2026-021", date(2026, 4, 10), groups="rsg-lakemedel")
+    friday = rounds.open("KS-2026-021", date(2026, 4, 10), groups="rsg-medicinsk-teknik")
     wednesday = rounds.open("KS-2026-022", date(2026, 4, 8), groups="rsg-halsodata")
 
     rounds.sweep(utc(2026, 4, 1, 6, 0))  # offset 7 of 8 April

@@ -25,7 +25,7 @@ def _open_overlapping_rounds(rounds: Rounds) -> tuple[int, int]:
     rounds.open("KS-2026-061", date(2026, 3, 26),
                 groups="rpo-kirurgi, rpo-rorelse, rpo-mag-tarm, rpo-sallsynta")  # fmt: skip
     rounds.open("KS-2026-062", date(2026, 3, 27),
-                groups="rsg-lakemedel, rsg-halsodata, kr-kirurgi-cancer, rpo-cancer")  # fmt: skip
+                groups="rsg-medicinsk-teknik, rsg-halsodata, kr-kirurgi-cancer, rpo-cancer")  # fmt: skip
     with rounds.app.sessions() as session:
         from remiss.core import clock
 

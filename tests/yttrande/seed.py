@@ -201,7 +201,7 @@ def answered_round(b: Builder) -> int:
     """The round of the module docstring; returns its id."""
     cancer = b.group("rpo-cancer", "RPO Cancersjukdomar")
     kirurgi = b.group("rpo-kirurgi", "RPO Kirurgi och plastikkirurgi")
-    lakemedel = b.group("rsg-lakemedel", "RSG Läkemedel och medicinteknik", "RSG")
+    lakemedel = b.group("rsg-medicinsk-teknik", "RSG Medicinsk teknik", "RSG")
     rad = b.group("kr-halsa", "Kunskapsråd Hälsa och rehabilitering", "Kunskapsråd")
     round_ = b.round(lead_group=cancer)
     b.route(round_, cancer, reason="lead")

@@ -117,8 +117,8 @@ def test_position_table_lists_group_region_and_position(sessions, round_id, sett
         ("RPO Cancersjukdomar", "Region Kalmar län", "Tillstyrker med synpunkter"),
         ("RPO Kirurgi och plastikkirurgi", "Region Jönköpings län", "Tillstyrker"),
         ("RPO Kirurgi och plastikkirurgi", "Region Östergötland", "Avstyrker"),
-        ("RSG Läkemedel och medicinteknik", "Region Jönköpings län", "Inga synpunkter"),
-        ("RSG Läkemedel och medicinteknik", "Region Kalmar län", "Tillstyrker"),
+        ("RSG Medicinsk teknik", "Region Jönköpings län", "Inga synpunkter"),
+        ("RSG Medicinsk teknik", "Region Kalmar län", "Tillstyrker"),
     ]
 
 
@@ -128,7 +128,7 @@ def test_disagreement_names_the_groups_and_regions_that_differ(
     section = compiled(sessions, round_id, settings).positions[0]
 
     assert section.disagreement == (
-        "Grupperna skiljer sig åt: RPO Cancersjukdomar och RSG Läkemedel och medicinteknik "
+        "Grupperna skiljer sig åt: RPO Cancersjukdomar och RSG Medicinsk teknik "
         "tillstyrker; RPO Kirurgi och plastikkirurgi är delad.",
         "Regionerna skiljer sig åt: Region Jönköpings län och Region Kalmar län tillstyrker; "
         "Region Östergötland avstyrker.",
@@ -214,7 +214,7 @@ def test_underlag_counts_answered_of_invited_per_group(sessions, round_id, setti
         ("RPO Cancersjukdomar", 2, 3, True),
         ("RPO Kirurgi och plastikkirurgi", 2, 2, False),
         # Johan forwarded to Maria: she answers for the group, he is not counted.
-        ("RSG Läkemedel och medicinteknik", 2, 2, False),
+        ("RSG Medicinsk teknik", 2, 2, False),
     ]
     assert underlag.lead == "RPO Cancersjukdomar"
 
