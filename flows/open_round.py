@@ -30,6 +30,7 @@ def open_rounds_task(path: str, now: str | None = None, actor: str = "cli") -> l
             "title": o.title,
             "created": o.created,
             "invitations": o.invitations,
+            "informed": o.informed,
             "internal_deadline": o.internal_deadline.isoformat(),
         }
         for o in opened

@@ -27,6 +27,9 @@ CALENDAR = Attachment("svarsdag.ics", b"BEGIN:VCALENDAR", "text", "calendar")
 VERSION = YttrandeVersion(number=2, created_at=datetime(2026, 3, 28, 8, 0, tzinfo=UTC))
 
 
+REVIEWER_MAIL = {"invitation", "deadline_extended", "reminder", "reminder_now", "receipt"}
+
+
 def every_email() -> dict[str, Email]:
     return {
         "invitation": catalogue.invitation(
@@ -52,6 +55,29 @@ def every_email() -> dict[str, Email]:
             round_=ROUND, org=ORG, version=VERSION, answered=5, invited=7,
             round_link="https://remiss.example.org/rounds/7",
         ),
+        "information": catalogue.information(
+            round_=ROUND, person=PERSON, org=ORG, groups=[ROUND.lead_group]
+        ),
+        "drafting": catalogue.drafting(
+            round_=ROUND, person=PERSON, org=ORG, link="https://remiss.example.org/login/x",
+            login_page="https://remiss.example.org/login", minutes=30, answered=5, invited=7,
+        ),
+        "handed_over": catalogue.handed_over(
+            round_=ROUND, org=ORG, author="Karin Kvist", number=3,
+            handed_over="30 mars 2026 kl. 10.00",
+            draft_link="https://remiss.example.org/rounds/7/utkast",
+        ),
+        "disagreement": catalogue.disagreement(
+            round_=ROUND, org=ORG, to="kansli@sosr.example.org",
+            items=[catalogue.Disagreement("Ställer ni er bakom?", (
+                "Tillstyrker: RPO Cancersjukdomar (Region Kalmar län)",
+                "Avstyrker: RPO Cancersjukdomar (Region Östergötland)",
+            ))],
+        ),
+        "closed_without_answers": catalogue.closed_without_answers(
+            to="kansli@sosr.example.org", org=ORG, rounds=[ROUND, ROUND],
+            base_url="https://remiss.example.org",
+        ),
         "login": catalogue.login(
             to="kansli@sosr.example.org", org=ORG, link="https://remiss.example.org/login/x",
             minutes=30, sent_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC),
@@ -67,9 +93,10 @@ def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
     assert message.subject and "\n" not in message.subject
     assert message.text.strip() and message.html.strip()
     assert "Sydöstra sjukvårdsregionen" in message.text
-    if kind not in {"login", "yttrande_ready"}:
+    if kind in REVIEWER_MAIL:
         # Reviewer mail: the personal link on a line of its own, and the sender's dnr named so.
         assert f"\n{LINK}\n" in message.text
+    if kind not in {"login", "closed_without_answers"}:
         assert "Avsändarens diarienummer" in message.text
         assert "Er referens" not in message.text + message.html
 

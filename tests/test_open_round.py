@@ -21,6 +21,7 @@ from remiss.core.models import (
     Round,
     RoundGroup,
 )
+from remiss.directory import sync as directory
 from remiss.rounds import invitations
 from remiss.rounds import spec as roundspec
 from remiss.rounds.opening import open_rounds
@@ -61,22 +62,43 @@ def test_a_round_reaches_every_member_of_its_groups_once(
 ) -> None:
     [opened] = open_text(sample_directory, ROUND)
     report = deliver_outbox(sample_directory)
-    assert report.sent == opened["invitations"] == 7
+    assert (opened["invitations"], opened["informed"]) == (4, 3)
+    assert report.sent == 7
     received = smtp.catcher.received
-    assert sorted(r.envelope_to[0] for r in received) == sorted(
+    asked = sorted(r.envelope_to[0] for r in received if r.subject.startswith("Remiss:"))
+    assert asked == sorted(
         [
             "per.wallin@rjl.example.org",
             "karin.kvist@rkl.example.org",
             "olof.sandberg@rog.example.org",
             "johan.engstrom@rkl.example.org",
-            "anna.ekstrom@rjl.example.org",
-            "olof.hellstrom@rkl.example.org",
-            "sara.lind@rog.example.org",
         ]
     )
+    # The kunskapsråd is told, not asked: no personal link.
+    told = [r for r in received if r.subject.startswith("För kännedom:")]
+    assert sorted(r.envelope_to[0] for r in told) == [
+        "anna.ekstrom@rjl.example.org",
+        "olof.hellstrom@rkl.example.org",
+        "sara.lind@rog.example.org",
+    ]
+    for mail in told:
+        assert mail.tokens() == []
+        assert "du behöver inte svara" in mail.text()
+        assert "RPO Cancersjukdomar" in mail.text()
     # Delivering again sends nothing.
     assert deliver_outbox(sample_directory).sent == 0
     assert len(smtp.catcher.received) == 7
+
+
+def test_a_kunskapsrad_told_to_answer_is_asked(
+    sample_directory: App, smtp: RunningCatcher
+) -> None:
+    text = (EXAMPLES / "directory.yaml").read_text(encoding="utf-8")
+    text = text.replace("    kind: Kunskapsråd\n", "    kind: Kunskapsråd\n    answers: true\n", 1)
+    with sample_directory.transaction() as session:
+        directory.apply(session, directory.loads(text))
+    [opened] = open_text(sample_directory, ROUND)
+    assert (opened["invitations"], opened["informed"]) == (7, 0)
 
 
 def test_the_invitation_email_says_what_a_reviewer_needs(
@@ -223,7 +245,8 @@ def test_named_groups_and_an_explicit_lead_are_routed_too(sample_directory: App)
         round_ = s.get(Round, opened["round_id"])
         assert round_ is not None and round_.lead_group is not None
         assert round_.lead_group.key == "kr-halsa-rehab"
-        assert opened["invitations"] == 10
+        # The lead answers even when it is a kunskapsråd; the other kunskapsråd is told.
+        assert (opened["invitations"], opened["informed"]) == (7, 3)
 
 
 def test_inline_questions_are_used(sample_directory: App) -> None:

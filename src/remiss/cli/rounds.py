@@ -30,7 +30,9 @@ def round_open(file: Path, now: NowOption = None) -> None:
         if r["created"]:
             typer.echo(
                 f"Öppnade {r['reference']} (id {r['round_id']}): {r['title']} — "
-                f"{r['invitations']} inbjudningar, intern svarsdag {r['internal_deadline']}"
+                f"{r['invitations']} inbjudningar"
+                + (f", {r['informed']} för kännedom" if r.get("informed") else "")
+                + f", intern svarsdag {r['internal_deadline']}"
             )
         else:
             typer.echo(f"Redan öppnad {r['reference']} (id {r['round_id']}): inget nytt skickat")

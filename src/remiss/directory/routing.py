@@ -17,8 +17,10 @@ class Route:
 
     groups: list[tuple[Group, str]]
     lead: Group
-    # person id → (person, [(group, role), …])
+    # person id → (person, [(group, role), …]): those asked to answer
     people: dict[int, tuple[Person, list[tuple[Group, str]]]] = field(default_factory=dict)
+    # The same for members of informed groups only (a kunskapsråd): told, not asked.
+    informed: dict[int, tuple[Person, list[tuple[Group, str]]]] = field(default_factory=dict)
 
 
 class RoutingError(InputError):
@@ -87,8 +89,15 @@ def route(session: Session, areas: list[str], named: list[str], lead_key: str | 
     ).all()
     order = {gid: i for i, gid in enumerate(ids)}
     for membership, person in rows:
-        entry = result.people.setdefault(person.id, (person, []))
-        entry[1].append((chosen[membership.group_id][0], membership.role))
-    for _person, memberships in result.people.values():
+        group = chosen[membership.group_id][0]
+        if group.informed and group.id != lead.id:
+            entry = result.informed.setdefault(person.id, (person, []))
+        else:
+            entry = result.people.setdefault(person.id, (person, []))
+        entry[1].append((group, membership.role))
+    for person_id in list(result.informed):
+        if person_id in result.people:  # asked through another group: asked, not told
+            del result.informed[person_id]
+    for _person, memberships in [*result.people.values(), *result.informed.values()]:
         memberships.sort(key=lambda pair: order[pair[0].id])
     return result

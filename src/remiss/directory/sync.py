@@ -59,6 +59,8 @@ class GroupSpec(_Strict):
     name: str = Field(min_length=1)
     kind: str = Field(min_length=1)
     areas: list[str] = []
+    # Whether the group is asked to answer; unset, a kunskapsråd is informed and others answer.
+    answers: bool | None = None
     members: list[MemberSpec] = []
 
 
@@ -217,6 +219,7 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
         group.name = group_spec.name
         group.kind = group_spec.kind
         group.areas = list(group_spec.areas)
+        group.answers = group_spec.answers
         group.active = True
         session.flush()
         for member in group_spec.members:

@@ -116,6 +116,72 @@ def yttrande_ready(
     )  # fmt: skip
 
 
+def information(
+    *, round_: Round, person: Person, org: Organisation, groups: Sequence[Group]
+) -> Email:
+    """For an informed group's member (a kunskapsråd): the round, for their knowledge only."""
+    return _until(round_.internal_deadline_at, _email(
+        "information", person.email, person.name, round_.coordinator, (),
+        round=round_, person=person, org=org, groups=list(groups), lead=round_.lead_group,
+        internal_deadline=date_sv(round_.internal_deadline),
+        national_deadline=date_sv(round_.national_deadline),
+    ))  # fmt: skip
+
+
+def drafting(
+    *, round_: Round, person: Person, org: Organisation, link: str, login_page: str,
+    minutes: int, answered: int, invited: int,
+) -> Email:  # fmt: skip
+    """To the lead's processtöd when collecting ends: draft the joint answer (a login link)."""
+    return _email(
+        "drafting", person.email, person.name, round_.coordinator, (),
+        round=round_, person=person, org=org, lead=round_.lead_group, link=link,
+        login_page=login_page, minutes=minutes, answered=answered, invited=invited,
+        national_deadline=date_sv(round_.national_deadline),
+    )  # fmt: skip
+
+
+def handed_over(
+    *, round_: Round, org: Organisation, author: str, number: int, handed_over: str,
+    draft_link: str,
+) -> Email:  # fmt: skip
+    """To the coordinator: the lead has handed the draft over."""
+    return _email(
+        "handed_over", round_.coordinator, None, None, (),
+        round=round_, org=org, author=author, number=number, handed_over=handed_over,
+        draft_link=draft_link, national_deadline=date_sv(round_.national_deadline),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One position question on which groups or regions differ, and who holds what."""
+
+    question: str
+    sides: tuple[str, ...]  # "Tillstyrker: RPO Cancersjukdomar (Region Kalmar län)"
+
+
+def disagreement(
+    *, round_: Round, org: Organisation, to: str, items: Sequence[Disagreement]
+) -> Email:
+    """Meningsskiljaktighet: who holds which position (groups and regions, never persons)."""
+    return _until(round_.internal_deadline_at, _email(
+        "disagreement", to, None, round_.coordinator, (),
+        round=round_, org=org, lead=round_.lead_group, items=list(items),
+        internal_deadline=date_sv(round_.internal_deadline),
+    ))  # fmt: skip
+
+
+def closed_without_answers(
+    *, to: str, org: Organisation, rounds: Sequence[Round], base_url: str
+) -> Email:
+    """One digest per sweep of the coordinator's rounds that closed with nobody answering."""
+    return _email(
+        "closed_without_answers", to, None, None, (),
+        org=org, rounds=list(rounds), count_sv=number_sv(len(rounds)), base_url=base_url,
+    )  # fmt: skip
+
+
 def login(*, to: str, org: Organisation, link: str, minutes: int, sent_at: datetime) -> Email:
     """A coordinator's one-time login link, no use once it has run out."""
     return _until(

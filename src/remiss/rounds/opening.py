@@ -21,6 +21,8 @@ from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.core.workdays import end_of_day, on_or_before_working_day, working_days_before
 from remiss.directory.routing import Route, RoutingError, route
+from remiss.directory.sync import organisation
+from remiss.mail import catalogue, outbox
 from remiss.rounds import invitations
 from remiss.rounds.questions import QuestionSetSpec
 from remiss.rounds.spec import ParsedRound, RoundSpec
@@ -50,6 +52,8 @@ class OpenedRound:
     created: bool
     invitations: int
     internal_deadline: date
+    # Members of informed groups (a kunskapsråd) told of the round, not asked.
+    informed: int = 0
 
 
 def resolve_deadlines(parsed: ParsedRound, settings: Settings) -> Deadlines:
@@ -209,9 +213,18 @@ def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) 
         invitation, token = invitations.create(session, round_, person, memberships)
         invitations.queue_email(session, settings, round_, invitation, token)
         count += 1
+    org = organisation(session)
+    for person, memberships in plan_.route.informed.values():
+        email = catalogue.information(
+            round_=round_, person=person, org=org, groups=[g for g, _role in memberships]
+        )
+        outbox.queue(
+            session, settings, key=f"information:{round_.id}:{person.id}", email=email,
+            round_id=round_.id,
+        )  # fmt: skip
     audit.record(
         session, actor, "round.open", round_id=round_.id, reference=round_.reference,
-        invitations=count,
+        invitations=count, informed=len(plan_.route.informed),
     )  # fmt: skip
     return OpenedRound(
         round_id=round_.id,
@@ -220,6 +233,7 @@ def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) 
         created=True,
         invitations=count,
         internal_deadline=round_.internal_deadline,
+        informed=len(plan_.route.informed),
     )
 
 

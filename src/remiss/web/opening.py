@@ -60,7 +60,8 @@ def open_round(
     except roundform.FormErrors as exc:
         return _show(request, app, coordinator, 422, values=values, errors=exc.fields)
     background.add_task(deliver_outbox, app)
-    flash(request, f"Remissen är öppnad. {opened.invitations} inbjudningar skickas.")
+    told = f" {opened.informed} i kunskapsråd får den för kännedom." if opened.informed else ""
+    flash(request, f"Remissen är öppnad. {opened.invitations} inbjudningar skickas.{told}")
     return redirect(f"/rounds/{opened.round_id}")
 
 

@@ -18,7 +18,7 @@ from remiss.core.models.rounds import (
     Round,
     RoundGroup,
 )
-from remiss.core.models.yttrande import YttrandeVersion
+from remiss.core.models.yttrande import YttrandeDraft, YttrandeVersion
 
 __all__ = [
     "NAMING",
@@ -42,5 +42,6 @@ __all__ = [
     "Round",
     "RoundGroup",
     "UTCDateTime",
+    "YttrandeDraft",
     "YttrandeVersion",
 ]

@@ -37,6 +37,9 @@ class Region(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+INFORMED_KINDS = frozenset({"kunskapsråd"})
+
+
 class Group(Base):
     """A regional group (RPO, RSG, kunskapsråd) and the areas it covers."""
 
@@ -48,8 +51,17 @@ class Group(Base):
     kind: Mapped[str] = mapped_column(String(40))
     areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # None: by kind (a kunskapsråd is informed, others answer); True/False from the directory.
+    answers: Mapped[bool | None] = mapped_column(Boolean)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="group")
+
+    @property
+    def informed(self) -> bool:
+        """Told of a round and of disagreement, never asked to answer."""
+        if self.answers is not None:
+            return not self.answers
+        return self.kind.casefold() in INFORMED_KINDS
 
 
 class Person(Base):

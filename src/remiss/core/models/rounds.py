@@ -60,8 +60,14 @@ class Round(Base):
     # every sweep tries again until it succeeds.
     compile_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     compile_error: Mapped[str | None] = mapped_column(Text)
+    # Drafting: the lead group's processtöd (else ordförande), set when collecting ends.
+    drafter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    handed_over_at: Mapped[datetime | None] = mapped_column()
+    # Who held which position when the last disagreement email went (a digest of it).
+    disagreement_key: Mapped[str | None] = mapped_column(String(64))
 
     lead_group: Mapped[Group | None] = relationship()
+    drafter: Mapped[Person | None] = relationship()
     questions: Mapped[list[Question]] = relationship(
         order_by="Question.position", back_populates="round"
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -20,7 +21,7 @@ from remiss.core.models.base import Base
 
 
 class YttrandeVersion(Base):
-    """A compiled yttrande, kept with its time and checksum."""
+    """A compiled sammanställning (the internal compilation), kept with its time and checksum."""
 
     __tablename__ = "yttrande_versions"
     __table_args__ = (UniqueConstraint("round_id", "number"),)
@@ -34,3 +35,23 @@ class YttrandeVersion(Base):
     docx: Mapped[bytes] = mapped_column(LargeBinary)
     html: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class YttrandeDraft(Base):
+    """A saved draft of the joint answer: the lead's (or a coordinator's) positions and texts.
+
+    Every save is kept as a new number; the newest is the current draft.
+    """
+
+    __tablename__ = "yttrande_drafts"
+    __table_args__ = (UniqueConstraint("round_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column()
+    # question key -> chosen position / joint text
+    positions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    handed_over: Mapped[bool] = mapped_column(Boolean, default=False)
