@@ -60,7 +60,8 @@ def every_email() -> dict[str, Email]:
         ),
         "drafting": catalogue.drafting(
             round_=ROUND, person=PERSON, org=ORG, link="https://remiss.example.org/login/x",
-            login_page="https://remiss.example.org/login", minutes=30, answered=5, invited=7,
+            login_page="https://remiss.example.org/login", valid_for="tre dagar", answered=5,
+            invited=7,
         ),
         "handed_over": catalogue.handed_over(
             round_=ROUND, org=ORG, author="Karin Kvist", number=3,

@@ -90,9 +90,7 @@ def test_a_round_reaches_every_member_of_its_groups_once(
     assert len(smtp.catcher.received) == 7
 
 
-def test_a_kunskapsrad_told_to_answer_is_asked(
-    sample_directory: App, smtp: RunningCatcher
-) -> None:
+def test_a_kunskapsrad_told_to_answer_is_asked(sample_directory: App, smtp: RunningCatcher) -> None:
     text = (EXAMPLES / "directory.yaml").read_text(encoding="utf-8")
     text = text.replace("    kind: Kunskapsråd\n", "    kind: Kunskapsråd\n    answers: true\n", 1)
     with sample_directory.transaction() as session:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from remiss.access import limits
-from remiss.access.coordinators import is_coordinator
+from remiss.access.coordinators import may_log_in
 from remiss.access.limits import Limit
 from remiss.core import audit
 from remiss.core.addresses import normalise_email
@@ -27,14 +27,15 @@ PER_ACCOUNT = Limit(capacity=5, per_second=1 / 600)
 NEUTRAL = "Om adressen är behörig har en inloggningslänk skickats. Den gäller i 30 minuter."
 
 
-def _issue(session: Session, email: str) -> tuple[LoginToken, str]:
+def issue(session: Session, email: str, valid_for: timedelta = VALID_FOR) -> tuple[LoginToken, str]:
+    """A new one-time login link for ``email``: its row, and the token (never stored)."""
     token = new_token()
     moment = now()
     row = LoginToken(
         token_hash=hash_token(token),
         email=email,
         created_at=moment,
-        expires_at=moment + VALID_FOR,
+        expires_at=moment + valid_for,
     )
     session.add(row)
     session.flush()
@@ -51,12 +52,12 @@ def request_login(session: Session, settings: Settings, email: str) -> str:
         address = normalise_email(printable(email))
     except ValueError as exc:
         raise InputError("Skriv en giltig e-postadress.", field="email") from exc
-    if not is_coordinator(session, settings, address):
+    if not may_log_in(session, settings, address):
         return NEUTRAL
     if not limits.take(session, "login-account:" + address, PER_ACCOUNT):
         # Nobody fills a coordinator's inbox with links; the answer stays the same.
         return NEUTRAL
-    row, token = _issue(session, address)
+    row, token = issue(session, address)
     message = catalogue.login(
         to=address,
         org=organisation(session),
@@ -71,7 +72,7 @@ def request_login(session: Session, settings: Settings, email: str) -> str:
 
 def login_link(session: Session, settings: Settings, email: str) -> str:
     """A working one-time login link for ``email``, for the operator starting the service."""
-    _row, token = _issue(session, normalise_email(email))
+    _row, token = issue(session, normalise_email(email))
     return url(settings, token)
 
 

@@ -107,11 +107,12 @@ def yttrande_ready(
     *, round_: Round, org: Organisation, version: YttrandeVersion, answered: int, invited: int,
     round_link: str,
 ) -> Email:  # fmt: skip
-    """The coordinator's notice that a compiled yttrande is ready to download."""
+    """The coordinator's notice that collecting ended: the sammanställning, who drafts."""
     return _email(
         "yttrande_ready", round_.coordinator, None, None, (),
         round=round_, org=org, version=version, answered=answered, invited=invited,
-        round_link=round_link, docx_link=f"{round_link}/yttrande.docx",
+        round_link=round_link, docx_link=f"{round_link}/sammanstallning.docx",
+        drafter=round_.drafter, lead=round_.lead_group,
         national_deadline=date_sv(round_.national_deadline),
     )  # fmt: skip
 
@@ -130,13 +131,13 @@ def information(
 
 def drafting(
     *, round_: Round, person: Person, org: Organisation, link: str, login_page: str,
-    minutes: int, answered: int, invited: int,
+    valid_for: str, answered: int, invited: int,
 ) -> Email:  # fmt: skip
     """To the lead's processtöd when collecting ends: draft the joint answer (a login link)."""
     return _email(
         "drafting", person.email, person.name, round_.coordinator, (),
         round=round_, person=person, org=org, lead=round_.lead_group, link=link,
-        login_page=login_page, minutes=minutes, answered=answered, invited=invited,
+        login_page=login_page, valid_for=valid_for, answered=answered, invited=invited,
         national_deadline=date_sv(round_.national_deadline),
     )  # fmt: skip
 

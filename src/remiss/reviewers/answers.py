@@ -25,6 +25,7 @@ from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.rounds.invitations import by_token, issue_token, link
 from remiss.rounds.questions import NO_COMMENTS
+from remiss.yttrande import disagreement
 
 CLOSED = "Remissen är stängd för svar. Den interna svarsdagen har passerat."
 FORWARDED = (
@@ -241,6 +242,7 @@ def submit(
         no_comments=no_comments, late=late,
     )  # fmt: skip
     queue_receipt(session, settings, invitation, version)
+    disagreement.escalate(session, settings, invitation.round)
     return version
 
 

@@ -16,8 +16,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from remiss.app import App
 from remiss.core.errors import NotFound, Refused
-from remiss.web import dashboard, directory, login, mail, opening, reviewer, yttrande
-from remiss.web.deps import LoginRequired
+from remiss.web import (
+    dashboard,
+    directory,
+    drafting,
+    login,
+    mail,
+    opening,
+    reviewer,
+    yttrande,
+)
+from remiss.web.deps import LoginRequired, NotCoordinator
 from remiss.web.pages import STATIC, message_page, not_found, rate_limited_page, redirect
 from remiss.web.security import (
     SESSION_COOKIE,
@@ -38,11 +47,16 @@ ROUTERS: list[APIRouter] = [
     directory.router,
     mail.router,
     yttrande.router,
+    drafting.router,
 ]
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
     return redirect("/login")
+
+
+async def _not_coordinator(request: Request, exc: Exception) -> Response:
+    return redirect("/utkast")
 
 
 async def _csrf_failed(request: Request, exc: Exception) -> Response:
@@ -102,6 +116,7 @@ def create_app(app: App, *, limiter: RateLimiter | None = None) -> FastAPI:
     web.add_exception_handler(NotFound, _not_found)
     web.add_exception_handler(Refused, _refused)
     web.add_exception_handler(LoginRequired, _login_required)
+    web.add_exception_handler(NotCoordinator, _not_coordinator)
     web.add_exception_handler(CsrfFailed, _csrf_failed)
     web.add_exception_handler(StarletteHTTPException, _http_error)
     # Added innermost first: headers wrap everything, the limiter answers before any session.

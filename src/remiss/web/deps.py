@@ -11,12 +11,18 @@ from starlette.datastructures import FormData
 
 from remiss.access import coordinators, sessions
 from remiss.app import App
+from remiss.core.errors import RoundNotFound
+from remiss.core.models import Round
 from remiss.core.text import printable
 from remiss.web.pages import remiss_app
 
 
 class LoginRequired(Exception):
-    """The page needs a coordinator's session."""
+    """The page needs a logged-in session."""
+
+
+class NotCoordinator(Exception):
+    """Logged in to draft a round's answer, not to coordinate: their own page instead."""
 
 
 AppDep = Annotated[App, Depends(remiss_app)]
@@ -40,15 +46,18 @@ def read_session(app: AppDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(read_session)]
 
 
-def current_coordinator(request: Request, app: AppDep) -> str:
-    """The logged-in coordinator's email, checked against who may coordinate now."""
+def current_user(request: Request, app: AppDep) -> str:
+    """The logged-in person's email: a coordinator, or a lead's officer drafting a round.
+
+    Someone who may no longer log in (taken off the list, no round to draft) has every
+    session ended at once.
+    """
     sid = request.session.get("sid")
     if sid is None:
         raise LoginRequired
     with app.transaction() as session:
         email = sessions.who(session, sid)
-        if email is not None and not coordinators.is_coordinator(session, app.settings, email):
-            # No longer a coordinator: every session of theirs ends now.
+        if email is not None and not coordinators.may_log_in(session, app.settings, email):
             sessions.end_all(session, email)
             email = None
     if email is None:
@@ -56,6 +65,32 @@ def current_coordinator(request: Request, app: AppDep) -> str:
         raise LoginRequired
     return email
 
+
+UserDep = Annotated[str, Depends(current_user)]
+
+
+def current_coordinator(user: UserDep, app: AppDep) -> str:
+    """The logged-in coordinator's email, checked against who may coordinate now."""
+    with app.sessions() as session:
+        if not coordinators.is_coordinator(session, app.settings, user):
+            raise NotCoordinator
+    return user
+
+
+def round_user(round_id: IdPath, user: UserDep, app: AppDep) -> str:
+    """The logged-in person, if they may work on this round (a coordinator, or its drafter).
+
+    Anyone else gets the page that does not exist: a drafter of one round learns nothing
+    of another.
+    """
+    with app.sessions() as session:
+        round_ = session.get(Round, round_id)
+        if round_ is None or not coordinators.may_draft(session, app.settings, round_, user):
+            raise RoundNotFound(round_id)
+    return user
+
+
+RoundUserDep = Annotated[str, Depends(round_user)]
 
 CoordinatorDep = Annotated[str, Depends(current_coordinator)]
 

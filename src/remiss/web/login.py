@@ -6,7 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
 from remiss.access import logins, sessions
-from remiss.access.coordinators import is_coordinator
+from remiss.access.coordinators import may_log_in
 from remiss.app import deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.tokens import looks_like_token
@@ -54,7 +54,7 @@ def confirm(request: Request, token: str, session: SessionDep) -> Response:
 def log_in(request: Request, token: str, app: AppDep) -> Response:
     with app.transaction() as session:
         email = logins.redeem(session, token)
-        allowed = email is not None and is_coordinator(session, app.settings, email)
+        allowed = email is not None and may_log_in(session, app.settings, email)
         session_id = sessions.start(session, email) if email is not None and allowed else None
     if session_id is None:
         return render(request, "login_invalid.html", {"message": EXPIRED}, status_code=404)

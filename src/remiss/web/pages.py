@@ -58,7 +58,8 @@ def render(
     context = dict(context or {})
     context.setdefault("coordinator", None)
     context.setdefault("flash", None)
-    if context["coordinator"] and "flash" in request.session:
+    context.setdefault("drafter", None)  # logged in to draft a round's answer only
+    if (context["coordinator"] or context["drafter"]) and "flash" in request.session:
         context["flash"] = request.session.pop("flash")
     tz = app.settings.tz
 
@@ -97,5 +98,9 @@ def message_page(request: Request, title: str, message: str, status_code: int) -
 
 def rate_limited_page() -> bytes:
     """The 429 page, rendered once (the limiter answers before any route runs)."""
-    html = environment().get_template("ratelimited.html").render(coordinator=None, flash=None)
+    html = (
+        environment()
+        .get_template("ratelimited.html")
+        .render(coordinator=None, drafter=None, flash=None)
+    )
     return html.encode("utf-8")

@@ -1,6 +1,7 @@
-"""The yttrande on the dashboard: downloads, versions, the coordinator's summary, compiling.
+"""A round's two documents: the yttrande that is sent and the internal sammanställning.
 
-Every route here is for coordinators only; the rules live in ``remiss.yttrande``.
+Downloads are for coordinators and the round's drafter; the summary and compiling are
+for coordinators. The rules live in ``remiss.yttrande``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ from remiss.app import App
 from remiss.core.errors import InputError, Refused, RemissError, RoundNotFound
 from remiss.core.models import Round
 from remiss.web.dashboard import round_context
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, VersionQuery, text
+from remiss.web.deps import (
+    AppDep,
+    CoordinatorDep,
+    FormDep,
+    IdPath,
+    RoundUserDep,
+    SessionDep,
+    VersionQuery,
+    text,
+)
 from remiss.web.pages import flash, message_page, not_found, redirect, render
-from remiss.yttrande import documents
+from remiss.yttrande import documents, joint, joint_render
 from remiss.yttrande.closing import compile_and_notify
 from remiss.yttrande.export import answers_csv
 from remiss.yttrande.panel import form_errors, panel, version
@@ -72,9 +82,9 @@ def download(request: Request, app: App, round_id: int, fmt: str, number: int | 
             if found is None and number is None:
                 return message_page(
                     request,
-                    "Inget yttrande ännu",
-                    "Yttrandet sammanställs när remissen stängs. Vill du se det redan nu, "
-                    "välj Sammanställ igen under Yttrande på remissens sida.",
+                    "Ingen sammanställning ännu",
+                    "Sammanställningen görs när remissen stängs. Vill du se den redan nu, "
+                    "välj Sammanställ igen under Sammanställning på remissens sida.",
                     status_code=404,
                 )
             if found is None:
@@ -97,32 +107,53 @@ def download(request: Request, app: App, round_id: int, fmt: str, number: int | 
     return attachment(content, fmt, filename)
 
 
-@router.get("/rounds/{round_id}/yttrande.docx")
-def yttrande_docx(
-    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
+@router.get("/rounds/{round_id}/sammanstallning.{fmt}")
+def sammanstallning(
+    request: Request, round_id: IdPath, fmt: str, app: AppDep, user: RoundUserDep,
     version: VersionQuery = None,
 ) -> Response:  # fmt: skip
-    return download(request, app, round_id, "docx", version)
-
-
-@router.get("/rounds/{round_id}/yttrande.pdf")
-def yttrande_pdf(
-    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
-    version: VersionQuery = None,
-) -> Response:  # fmt: skip
-    return download(request, app, round_id, "pdf", version)
-
-
-@router.get("/rounds/{round_id}/yttrande.html")
-def yttrande_html(
-    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
-    version: VersionQuery = None,
-) -> Response:  # fmt: skip
+    """The internal compilation (who said what), as stored at its last compile."""
+    if fmt not in documents.FORMATS:
+        return not_found(request)
     # The document carries its own inline <style>, which the app's CSP forbids. It is
     # served as an attachment, never rendered in the app's origin: the browser saves it
     # and opens it as a local file. Relaxing the CSP for this response instead would put
     # reviewer-written text on a page of ours under a weaker policy.
-    return download(request, app, round_id, "html", version)
+    return download(request, app, round_id, fmt, version)
+
+
+# What the yttrande's HTML may do when shown in the browser: its own inline style, nothing
+# else (no script, no request anywhere), in a sandbox of its own origin.
+DOCUMENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+
+
+@router.get("/rounds/{round_id}/yttrande.{fmt}")
+def yttrande(
+    request: Request, round_id: IdPath, fmt: str, app: AppDep, user: RoundUserDep
+) -> Response:
+    """The yttrande that is sent, from the current draft (or the proposal before any)."""
+    if fmt not in documents.FORMATS:
+        return not_found(request)
+    try:
+        with app.sessions() as session:
+            answer = joint.build(session, round_id, app.settings)
+            reference = answer.header.their_reference
+        content = joint_render.render(answer, fmt)
+    except RemissError as exc:  # WeasyPrint or its system libraries missing
+        return message_page(request, "Det gick inte", str(exc), status_code=503)
+    filename = documents.file_name(reference, fmt, document="yttrande")
+    if fmt != "html":
+        return attachment(content, fmt, filename)
+    # Opens in the browser, on a phone too; it holds no reviewer text, only the drafted one.
+    return Response(
+        content,
+        media_type=documents.CONTENT_TYPES["html"],
+        headers={
+            "Content-Disposition": content_disposition(filename, "inline"),
+            "Content-Security-Policy": DOCUMENT_POLICY,
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/rounds/{round_id}/answers.csv")

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import RoundNotFound
-from remiss.core.models import Round
+from remiss.core.models import Invitation, Round
 from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.rounds import lifecycle
+from remiss.yttrande import drafts, notices
 from remiss.yttrande.notices import yttrande_ready
 from remiss.yttrande.versions import compile_round, latest
 
@@ -39,6 +40,8 @@ class Compiled:
     error: str | None
     # False when compiling found nothing new and handed back the version already kept.
     new_version: bool = True
+    # Closed with no submitted answer: no yttrande, no drafting; the state is "inga svar".
+    no_answers: bool = False
 
     @property
     def ok(self) -> bool:
@@ -57,7 +60,25 @@ def close_round(session: Session, settings: Settings, round_id: int, actor: str)
     round_ = lifecycle.close(session, round_id, actor)
     if not round_.compile_pending:
         return Compiled(round_.id, round_.reference, was_open, None, False, None)
+    if not answered(session, round_.id):
+        round_.compile_pending = False
+        round_.compile_error = None
+        audit.record(session, actor, "round.no_answers", round_id=round_.id)
+        session.flush()
+        return Compiled(round_.id, round_.reference, was_open, None, False, None, no_answers=True)
+    # The lead's officer drafts the answer from here, whatever the compile below comes to.
+    drafts.begin(session, settings, round_)
     return _compile(session, settings, round_, actor, closed_now=was_open, notify=True)
+
+
+def answered(session: Session, round_id: int) -> bool:
+    """Whether anyone has submitted an answer to the round."""
+    found = session.scalar(
+        select(Invitation.id)
+        .where(Invitation.round_id == round_id, Invitation.submitted_at.is_not(None))
+        .limit(1)
+    )
+    return found is not None
 
 
 def compile_and_notify(
@@ -109,6 +130,10 @@ def close_due(sessions: sessionmaker[Session], settings: Settings, actor: str) -
             compiled = close_round(session, settings, round_id, actor)
         if compiled.closed_now or compiled.version is not None or compiled.error is not None:
             results.append(compiled)
+    empty = [c.round_id for c in results if c.no_answers and c.closed_now]
+    if empty:
+        with sessions() as session, session.begin():
+            notices.closed_without_answers(session, settings, empty)
     return results
 
 

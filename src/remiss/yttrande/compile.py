@@ -130,11 +130,8 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
     org = organisation(session)
     people = invitees(session, round_id)
     respondents = [p for p in people if p.answer is not None]
-    regions = sorted(
-        session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
-    )
     consulted = _consulted(round_, people)
-    day = _document_date(round_, settings)
+    day = document_date(round_, settings)
 
     sections = tuple(
         positions.section(q.key, q.text, q.options, _stances(q.key, respondents))
@@ -164,7 +161,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
             recipient=round_.issuer,
             title=round_.title,
         ),
-        opening=wording.opening(org.name, [r.name for r in regions]),
+        opening=wording.internal_opening(org.name, round_.reference),
         summary=summary,
         summary_generated=generated,
         positions=sections,
@@ -191,7 +188,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
     )
 
 
-def _document_date(round_: Round, settings: Settings) -> date:
+def document_date(round_: Round, settings: Settings) -> date:
     moment = round_.closed_at if round_.closed_at is not None else clock.now()
     return moment.astimezone(settings.tz).date()
 
@@ -206,8 +203,12 @@ def _attribution_key(person: Invitee) -> tuple[str, str, str, str]:
 
 
 def _consulted(round_: Round, people: list[Invitee]) -> list[Group]:
-    """Groups the round was routed to or invited through, sorted by name."""
-    groups = {rg.group.id: rg.group for rg in round_.routed_groups}
+    """Groups asked to answer: routed to or invited through, sorted by name."""
+    groups = {
+        rg.group.id: rg.group
+        for rg in round_.routed_groups
+        if not rg.group.informed or rg.group.id == round_.lead_group_id
+    }
     for person in people:
         groups.update({g.id: g for g in person.groups})
     if round_.lead_group is not None:
@@ -239,8 +240,17 @@ def _underlag(round_: Round, people: list[Invitee], consulted: list[Group]) -> U
                 lead=round_.lead_group_id == group.id,
             )
         )
+    informed = sorted(
+        (
+            rg.group
+            for rg in round_.routed_groups
+            if rg.group.informed and rg.group.id != round_.lead_group_id
+        ),
+        key=_group_key,
+    )
     return Underlag(
         groups=tuple(tallies),
+        informed=tuple(g.name for g in informed),
         lead=round_.lead_group.name if round_.lead_group is not None else None,
         silent_groups=tuple(t.name for t in tallies if t.answered == 0),
         non_responders=tuple(

@@ -1,4 +1,4 @@
-"""The yttrande's files: which formats exist, which are stored, their bytes and names.
+"""The documents' files: which formats exist, which are stored, their bytes and names.
 
 One rule for every shell: each version stores its Word and HTML renderings when it
 is compiled; the PDF is printed from that stored HTML the first time it is asked for
@@ -59,7 +59,10 @@ def file_stem(reference: str) -> str:
     return re.sub(r"[^\w.-]+", "_", reference).strip("._-") or "remiss"
 
 
-def file_name(reference: str, fmt: str, number: int | None = None) -> str:
-    """``KS-2026-003-yttrande.docx``, or ``…-yttrande-version-2.docx`` for an older version."""
+def file_name(
+    reference: str, fmt: str, number: int | None = None, document: str = "sammanstallning"
+) -> str:
+    """``KS-2026-003-sammanstallning.docx`` (``…-version-2.docx`` for an older version), or
+    ``KS-2026-003-yttrande.docx`` for the yttrande that is sent."""
     suffix = "" if number is None else f"-version-{number}"
-    return f"{file_stem(reference)}-yttrande{suffix}.{fmt}"
+    return f"{file_stem(reference)}-{document}{suffix}.{fmt}"

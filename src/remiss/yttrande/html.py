@@ -21,6 +21,11 @@ _ENV = Environment(
 _ENV.filters["paragraphs"] = paragraphs
 
 
+def environment() -> Environment:
+    """The autoescaping environment of the document templates."""
+    return _ENV
+
+
 def render(yttrande: Yttrande) -> str:
     """Return the yttrande as an HTML document (inline CSS, print CSS for A4)."""
     return _ENV.get_template("yttrande.html.j2").render(

@@ -52,6 +52,10 @@ def underlag_lines(underlag: Underlag) -> list[str]:
         lines = ["Inga grupper har tillfrågats."]
     if underlag.lead:
         lines.append(f"Ansvarig grupp: {underlag.lead}.")
+    if underlag.informed:
+        lines.append(
+            f"Informerade (för kännedom, tillfrågas inte): {', '.join(underlag.informed)}."
+        )
     if underlag.silent_groups:
         lines.append(f"Har inte inkommit med svar: {', '.join(underlag.silent_groups)}.")
     if underlag.non_responders:

@@ -1,4 +1,4 @@
-"""The compiled yttrande as plain data: what every renderer prints, and nothing else.
+"""The sammanställning (internal compilation) as plain data: what every renderer prints.
 
 Built by ``compile.build`` from the database; renderers never query. Every field a
 reader sees is already Swedish text, so the renderers only lay it out.
@@ -81,6 +81,7 @@ class NonResponder:
 @dataclass(frozen=True)
 class Underlag:
     groups: tuple[GroupTally, ...]
+    informed: tuple[str, ...]  # told, not asked (a kunskapsråd)
     lead: str | None
     silent_groups: tuple[str, ...]
     non_responders: tuple[NonResponder, ...]
@@ -127,7 +128,7 @@ class Yttrande:
 
     @property
     def heading(self) -> str:
-        return f"Yttrande över remiss: {self.header.title}"
+        return f"Sammanställning: {self.header.title}"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the model as JSON-ready dicts and lists."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.core.errors import RoundNotFound
@@ -35,3 +36,20 @@ def yttrande_ready(
         email=email,
         round_id=round_.id,
     )
+
+
+def closed_without_answers(session: Session, settings: Settings, round_ids: list[int]) -> int:
+    """One digest per coordinator of the rounds this sweep closed with nobody answering."""
+    rounds = session.scalars(select(Round).where(Round.id.in_(round_ids)).order_by(Round.id))
+    by_coordinator: dict[str, list[Round]] = {}
+    for round_ in rounds:
+        by_coordinator.setdefault(round_.coordinator, []).append(round_)
+    org = organisation(session)
+    sent = 0
+    for coordinator, theirs in by_coordinator.items():
+        email = catalogue.closed_without_answers(
+            to=coordinator, org=org, rounds=theirs, base_url=settings.base_url
+        )
+        key = "no-answers:" + ",".join(str(r.id) for r in theirs)
+        sent += outbox.queue(session, settings, key=key[:200], email=email)
+    return sent

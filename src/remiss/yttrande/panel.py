@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, load_only
 
 from remiss.core.models import Round, YttrandeVersion
 from remiss.directory.sync import organisation
+from remiss.yttrande import drafts, joint
 from remiss.yttrande.versions import SIGNATORY_MAX
 
 # A summary is a few paragraphs; ten thousand characters is four printed pages.
@@ -37,6 +38,11 @@ class Panel:
     default_signatory: str
     compile_error: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    # Drafting the yttrande that is sent.
+    drafter: str | None = None
+    draft_number: int | None = None
+    draft_saved_at: datetime | None = None
+    handed_over_at: datetime | None = None
 
     @property
     def latest(self) -> VersionRow | None:
@@ -62,6 +68,7 @@ def panel(
         .order_by(YttrandeVersion.number)
     )
     default_signatory = organisation(session).signatory
+    draft = drafts.current(session, round_.id)
     return Panel(
         versions=[VersionRow(r.number, r.created_at, r.checksum) for r in rows],
         summary=(round_.summary or "") if summary is None else summary,
@@ -69,6 +76,10 @@ def panel(
         default_signatory=default_signatory,
         compile_error=round_.compile_error if round_.compile_pending else None,
         errors=errors or {},
+        drafter=joint.handlaggare(session, round_),
+        draft_number=draft.number if draft is not None else None,
+        draft_saved_at=draft.created_at if draft is not None else None,
+        handed_over_at=round_.handed_over_at,
     )
 
 

@@ -28,12 +28,25 @@ def join_sv(items: Sequence[str]) -> str:
     return f"{', '.join(items[:-1])} och {items[-1]}"
 
 
-def opening(organisation: str, regions: Sequence[str]) -> str:
-    who = f"{organisation} ({join_sv(regions)})" if regions else organisation
+def internal_opening(organisation: str, reference: str) -> str:
+    """The sammanställning's first paragraph: what it is, and that it is not sent."""
     return (
-        f"{who} har beretts tillfälle att yttra sig över rubricerad remiss "
-        "och lämnar följande gemensamma yttrande."
+        f"Intern sammanställning för {organisation} av de svar som har kommit in på remissen "
+        f"(avsändarens diarienummer {reference}). Den skickas inte: det gemensamma yttrandet "
+        "är ett eget dokument utan namn på dem som har svarat."
     )
+
+
+def opening_joint(organisation: str, regions: Sequence[str]) -> str:
+    """The yttrande's first paragraph: invited to answer, and answering jointly for the regions."""
+    who = f"{organisation} ({join_sv(regions)})" if regions else organisation
+    text = (
+        f"{who} har beretts tillfälle att yttra sig över rubricerad remiss "
+        "och lämnar följande samordnade yttrande."
+    )
+    if regions:
+        text += f" Yttrandet lämnas gemensamt för {join_sv(regions)}."
+    return text
 
 
 def base_option(option: str, options: Sequence[str]) -> str:

@@ -1,0 +1,104 @@
+"""Drafting the joint answer: the lead's officer's and the coordinator's page.
+
+``/utkast`` lists the rounds a drafter may work on; ``/rounds/{id}/utkast`` shows every
+answer per question beside the proposed joint answer, and saves drafts or hands the
+draft over. The rules live in ``remiss.yttrande.drafts``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+
+from remiss.access import coordinators
+from remiss.app import App, deliver_outbox
+from remiss.core.errors import InputError
+from remiss.core.models import Round
+from remiss.directory.sync import organisation
+from remiss.web.deps import AppDep, FormDep, IdPath, RoundUserDep, SessionDep, UserDep, text
+from remiss.web.pages import flash, redirect, render
+from remiss.yttrande import drafts, proposal
+
+router = APIRouter()
+
+ACTIONS = {"save": False, "hand_over": True}
+
+
+def roles(app: App, user: str) -> dict[str, str | None]:
+    """What the page header shows: the coordinator's menu, or the drafter's."""
+    with app.sessions() as session:
+        coordinating = coordinators.is_coordinator(session, app.settings, user)
+    return {"coordinator": user if coordinating else None, "drafter": user}
+
+
+@router.get("/utkast")
+def my_rounds(request: Request, user: UserDep, app: AppDep, session: SessionDep) -> Response:
+    rounds = coordinators.drafts(session, user)
+    return render(request, "drafts.html", {"rounds": rounds, **roles(app, user)})
+
+
+def _page(
+    request: Request, app: App, round_id: int, user: str, *, status_code: int = 200,
+    typed: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    with app.sessions() as session:
+        round_ = session.get(Round, round_id)
+        assert round_ is not None
+        questions = proposal.propose(session, round_id)
+        current = drafts.current(session, round_id)
+        values: dict[str, str] = {}
+        for q in questions:
+            if current is not None:
+                values[f"position-{q.key}"] = str(current.positions.get(q.key, ""))
+                values[f"text-{q.key}"] = str(current.texts.get(q.key, ""))
+            else:
+                values[f"position-{q.key}"] = q.position or ""
+                values[f"text-{q.key}"] = q.proposed_text
+        values.update(typed or {})
+        context = {
+            "round": round_,
+            "questions": questions,
+            "values": values,
+            "errors": errors or {},
+            "current": current,
+            "history": drafts.history(session, round_id),
+            "org_name": organisation(session).name,
+            **roles(app, user),
+        }
+        return render(request, "utkast.html", context, status_code=status_code)
+
+
+@router.get("/rounds/{round_id}/utkast")
+def draft_page(request: Request, round_id: IdPath, user: RoundUserDep, app: AppDep) -> Response:
+    return _page(request, app, round_id, user)
+
+
+@router.post("/rounds/{round_id}/utkast")
+def save_draft(
+    request: Request, round_id: IdPath, user: RoundUserDep, app: AppDep, form: FormDep,
+    background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    action = text(form, "action")
+    hand_over = ACTIONS.get(action)
+    typed = {k: text(form, k) for k in form if k.startswith(("position-", "text-"))}
+    if hand_over is None:
+        return _page(request, app, round_id, user, status_code=400, typed=typed)
+    positions = {k.removeprefix("position-"): v for k, v in typed.items() if k.startswith("pos")}
+    texts = {k.removeprefix("text-"): v for k, v in typed.items() if k.startswith("text-")}
+    try:
+        with app.transaction() as session:
+            draft = drafts.save(
+                session, app.settings, round_id, user, positions, texts, hand_over=hand_over
+            )
+    except InputError as exc:
+        message = exc.message[:1].upper() + exc.message[1:] + "."
+        errors = {exc.field or "form": message}
+        return _page(request, app, round_id, user, status_code=422, typed=typed, errors=errors)
+    if hand_over:
+        background.add_task(deliver_outbox, app)
+        flash(request, f"Utkastet (version {draft.number}) är lämnat till samordnaren.")
+    else:
+        flash(request, f"Utkastet är sparat (version {draft.number}).")
+    return redirect(f"/rounds/{round_id}/utkast")

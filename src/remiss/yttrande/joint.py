@@ -1,0 +1,130 @@
+"""The yttrande that is sent: one voice, from the current draft (or, before it, the proposal).
+
+No reviewer's name, no per-person material, no list of who did not answer: that is the
+sammanställning's. Built here from the database; ``joint_render`` only lays it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss.core.models import Membership, Region, Round
+from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv
+from remiss.directory.sync import organisation
+from remiss.yttrande import drafts, proposal, wording
+from remiss.yttrande.compile import document_date, load_round
+from remiss.yttrande.model import Header
+
+NOT_CHOSEN = "Ställningstagande är ännu inte valt."
+
+
+@dataclass(frozen=True)
+class Stand:
+    """The joint position on one position question, as a sentence in the organisation's voice."""
+
+    question: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Comments:
+    """The joint text on one question."""
+
+    question: str
+    text: str
+
+
+@dataclass(frozen=True)
+class JointAnswer:
+    header: Header
+    opening: str
+    # Rendered from the proposal, before the lead saved any draft: marked "Förslag".
+    proposal: bool
+    draft_number: int | None
+    stands: tuple[Stand, ...]
+    comments: tuple[Comments, ...]
+    organisation: str
+    signatory: str
+    handlaggare: str | None
+
+    @property
+    def heading(self) -> str:
+        return f"Yttrande över remiss: {self.header.title}"
+
+
+def sentence(organisation_name: str, position: str | None) -> str:
+    """ "Sydöstra sjukvårdsregionen tillstyrker med synpunkter." from a chosen position."""
+    if not position:
+        return NOT_CHOSEN
+    if position == proposal.ABSTAIN:
+        return f"{organisation_name} avstår från att ta ställning."
+    return f"{organisation_name} {wording.verb(position)}."
+
+
+def no_comments(organisation_name: str) -> str:
+    return f"{organisation_name} har inga synpunkter."
+
+
+def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
+    """The round's yttrande from its newest draft, or from the proposal before any."""
+    round_ = load_round(session, round_id)
+    org = organisation(session)
+    draft = drafts.current(session, round_id)
+    proposed = {q.key: q for q in proposal.propose(session, round_id)}
+    regions = sorted(
+        session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
+    )
+    stands, comments = [], []
+    for question in round_.questions:
+        q = proposed[question.key]
+        if draft is not None:
+            position = draft.positions.get(q.key) or None
+            text = str(draft.texts.get(q.key, "")).strip()
+        else:
+            position, text = q.position, q.proposed_text.strip()
+        if q.is_position:
+            stands.append(Stand(q.text, sentence(org.name, position)))
+            if text:
+                comments.append(Comments(q.text, text))
+        else:
+            comments.append(Comments(q.text, text or no_comments(org.name)))
+    day = document_date(round_, settings)
+    return JointAnswer(
+        header=Header(
+            organisation=org.name,
+            organisation_short=org.short,
+            unit=org.unit,
+            date=day.isoformat(),
+            date_text=date_sv(day),
+            their_reference=round_.reference,
+            our_reference=round_.our_reference or None,
+            recipient=round_.issuer,
+            title=round_.title,
+        ),
+        opening=wording.opening_joint(org.name, [r.name for r in regions]),
+        proposal=draft is None,
+        draft_number=draft.number if draft is not None else None,
+        stands=tuple(stands),
+        comments=tuple(comments),
+        organisation=org.name,
+        signatory=(round_.signatory or "").strip() or org.signatory,
+        handlaggare=handlaggare(session, round_),
+    )
+
+
+def handlaggare(session: Session, round_: Round) -> str | None:
+    """The drafter by name and title: "Karin Kvist, processtöd, RPO Cancersjukdomar"."""
+    person = round_.drafter
+    if person is None:
+        return None
+    role = session.scalar(
+        select(Membership.role).where(
+            Membership.person_id == person.id, Membership.group_id == round_.lead_group_id
+        )
+    )
+    group = round_.lead_group.name if round_.lead_group is not None else None
+    return ", ".join(part for part in (person.name, role, group) if part)

@@ -1,0 +1,140 @@
+"""What the lead group drafts from: every answer per question, and a proposed joint answer.
+
+For a position question the proposal is what the groups agree on, or what most of them
+hold, with the disagreement shown; for a text question it is the comments, one paragraph
+each, without names. On the drafting page each comment stays traceable to its group and
+region; in the yttrande nothing is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from remiss.core.states import QuestionKind
+from remiss.yttrande import wording
+from remiss.yttrande.compile import Invitee, invitees, load_round
+from remiss.yttrande.model import NO_COMMENTS
+
+ABSTAIN = "Avstår"
+
+
+@dataclass(frozen=True)
+class Given:
+    """One respondent's answer to one question, as the drafting page shows it."""
+
+    attribution: str  # "RPO Cancersjukdomar — Region Kalmar län"
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    """One question of the round: what was answered, and what is proposed."""
+
+    key: str
+    text: str
+    kind: str
+    choices: tuple[str, ...]  # a position question's options, and "Avstår"
+    positions: tuple[Given, ...]  # who gave which position (position questions)
+    comments: tuple[Given, ...]  # what was written (text questions)
+    disagreement: tuple[str, ...]
+    position: str | None  # the proposed joint position
+    proposed_text: str
+
+    @property
+    def is_position(self) -> bool:
+        return self.kind == QuestionKind.POSITION
+
+
+def choices(options: Sequence[str]) -> tuple[str, ...]:
+    """A position question's options, with "Avstår" for an answer that takes no position."""
+    return (*options, ABSTAIN) if ABSTAIN not in options else tuple(options)
+
+
+def propose(session: Session, round_id: int) -> list[QuestionDraft]:
+    """Every question of the round with its answers and the proposed joint answer."""
+    round_ = load_round(session, round_id)
+    respondents = [p for p in invitees(session, round_id) if p.answer is not None]
+    ordered = sorted(respondents, key=_attribution_key)
+    result = []
+    for question in round_.questions:
+        if question.kind == QuestionKind.POSITION:
+            options = list(question.options)
+            stances = [(p, _position(p, question.key)) for p in ordered]
+            stances = [(p, s) for p, s in stances if s]
+            result.append(
+                QuestionDraft(
+                    key=question.key,
+                    text=question.text,
+                    kind=question.kind,
+                    choices=choices(options),
+                    positions=tuple(Given(p.attribution, s) for p, s in stances),
+                    comments=(),
+                    disagreement=wording.disagreement(
+                        [(g.name, p.region, s) for p, s in stances for g in p.groups], options
+                    ),
+                    position=joint_position([(p, s) for p, s in stances], options),
+                    proposed_text="",
+                )
+            )
+        else:
+            comments = tuple(
+                Given(p.attribution, p.value(question.key))
+                for p in ordered
+                if p.value(question.key)
+            )
+            result.append(
+                QuestionDraft(
+                    key=question.key,
+                    text=question.text,
+                    kind=question.kind,
+                    choices=(),
+                    positions=(),
+                    comments=comments,
+                    disagreement=(),
+                    position=None,
+                    proposed_text="\n\n".join(c.text for c in comments),
+                )
+            )
+    return result
+
+
+def joint_position(stances: Sequence[tuple[Invitee, str]], options: Sequence[str]) -> str | None:
+    """The groups' common position, or what most groups hold; None when they are even.
+
+    Each group counts once, with its members' position (see ``wording.group_position``);
+    "Inga synpunkter" takes no side. When the most common positions differ only by
+    comments (tillstyrker, with or without), the one with comments is proposed.
+    """
+    by_group: dict[str, list[str]] = {}
+    for person, position in stances:
+        for group in person.groups or ():
+            by_group.setdefault(group.name, []).append(position)
+        if not person.groups:
+            by_group.setdefault(person.attribution, []).append(position)
+    held: Counter[str] = Counter()
+    for answers in by_group.values():
+        group_holds = wording.group_position(answers, options)
+        if group_holds is not None and group_holds not in (NO_COMMENTS, wording.SPLIT):
+            held[group_holds] += 1
+    if not held:
+        return None
+    top = max(held.values())
+    leaders = sorted(p for p, n in held.items() if n == top)
+    if len(leaders) == 1:
+        return leaders[0]
+    if len({wording.base_option(p, options) for p in leaders}) == 1:
+        return max(leaders, key=len)  # "Tillstyrker med synpunkter" over "Tillstyrker"
+    return None
+
+
+def _position(person: Invitee, key: str) -> str:
+    assert person.answer is not None
+    return person.value(key) or (NO_COMMENTS if person.answer.no_comments else "")
+
+
+def _attribution_key(person: Invitee) -> tuple[str, str, str]:
+    return (wording.sort_key(person.group_names), person.region_code, person.email)
