@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from remiss import app as runtime
 from remiss.cli import app as cli_app
 from remiss.core.settings import Settings
+from remiss.reviewers import answers
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
 
@@ -20,6 +21,7 @@ BATCH = str(EXAMPLES / "rounds" / "2026-02-nationella-kunskapsstod.yaml")
 def remiss(settings: Settings, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A runner whose environment points remiss at the test database and SMTP server."""
     # Registers the round and serve commands.
+    import remiss.cli.compile
     import remiss.cli.rounds
     import remiss.cli.serve  # noqa: F401
 
@@ -169,3 +171,43 @@ def test_bad_settings_and_unreadable_files_give_one_line(
     assert code == 1
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("remiss: REMISS_SMTP_SECURITY: "), err
+
+
+def test_compile_writes_the_yttrande_and_the_sammanstallning(
+    remiss: CliRunner, smtp: RunningCatcher, tmp_path: Path
+) -> None:
+    run(remiss, "db", "upgrade")
+    run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
+    run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
+    [invitation] = [r for r in smtp.catcher.to("elin.blom@rkl.example.org") if "3D" in r.subject]
+    application = runtime.current()
+    with application.transaction() as session:
+        answers.submit(
+            session, application.settings, invitation.tokens()[-1],
+            {"stallningstagande": "Avstyrker", "ovrigt": "Elins synpunkt"}, no_comments=False,
+        )  # fmt: skip
+    assert run(remiss, "round", "close", "KS-2026-022")[0] == 0
+
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    code, out, err = run(remiss, "round", "compile", "KS-2026-022", "--out", str(blocked / "x"))
+    assert code == 1 and err.count("\n") == 1 and "--out" in err, (code, out, err)
+
+    code, out, err = run(
+        remiss, "round", "compile", "KS-2026-022", "--format", "docx,html", "--out",
+        str(tmp_path / "ut"),
+    )  # fmt: skip
+    assert code == 0, err
+    names = sorted(Path(line).name for line in out.splitlines())
+    assert names == [
+        "KS-2026-022-sammanstallning.docx",
+        "KS-2026-022-sammanstallning.html",
+        "KS-2026-022-yttrande.docx",
+        "KS-2026-022-yttrande.html",
+    ]
+    assert "yttrandet från förslaget" in err
+    sent = (tmp_path / "ut" / "KS-2026-022-yttrande.html").read_text(encoding="utf-8")
+    internal = (tmp_path / "ut" / "KS-2026-022-sammanstallning.html").read_text(encoding="utf-8")
+    assert "Sydöstra sjukvårdsregionen avstyrker." in sent and "Elin Blom" not in sent
+    assert "Elins synpunkt" in sent  # the proposal carries the comment, without the name
+    assert "Elin Blom" in internal and "Elins synpunkt" in internal

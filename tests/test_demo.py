@@ -1,8 +1,9 @@
-"""``remiss demo`` runs a whole round and names files that hold the yttrande."""
+"""``remiss demo`` runs a whole round and names the files of both documents."""
 
 from __future__ import annotations
 
 import io
+import re
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from docx import Document
 from pypdf import PdfReader
 
 
-def test_demo_runs_a_whole_round_and_names_the_yttrande_files(tmp_path: Path) -> None:
+def test_demo_runs_a_whole_round_and_names_both_documents(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REMISS_")}
     env.update({"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "WARNING"})
     remiss = Path(sys.executable).with_name("remiss")
@@ -26,27 +27,44 @@ def test_demo_runs_a_whole_round_and_names_the_yttrande_files(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "10 inbjudningar" in out
+    assert "4 inbjudningar skickade, 6 i kunskapsråd för kännedom" in out
+    assert "meningsskiljaktigheten rapporterades" in out
     assert "stängde remiss" in out
+    assert "lämnade det till samordnaren" in out
     named = [Path(line) for line in out.splitlines() if line.startswith("/")]
-    assert sorted(p.suffix for p in named) == [".docx", ".html", ".pdf"]
+    assert sorted(p.name for p in named) == sorted(
+        f"KS-2026-003-{doc}.{fmt}"
+        for doc in ("yttrande", "sammanstallning")
+        for fmt in ("docx", "html", "pdf")
+    )
     for path in named:
         assert path.is_file() and path.stat().st_size > 0
         assert path.is_relative_to(tmp_path)
+    files = {p.name: p for p in named}
 
-    by_suffix = {p.suffix: p for p in named}
-    document = Document(str(by_suffix[".docx"]))
+    # The yttrande: one voice, the handed-over draft, no names.
+    sent = "\n".join(p.text for p in Document(str(files["KS-2026-003-yttrande.docx"])).paragraphs)
+    assert "Yttrande över remiss: Bröstcancer, nationellt vårdprogram" in sent
+    assert "Sydöstra sjukvårdsregionen tillstyrker med synpunkter." in sent
+    assert "Yttrandet lämnas gemensamt för" in sent
+    assert "Handläggare: Per Wallin, ordförande, RPO Cancersjukdomar" in sent
+    for name in ("Karin Kvist", "Olof Sandberg", "Johan Engström", "<script>"):
+        assert name not in sent
+    pdf_text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(files["KS-2026-003-yttrande.pdf"].read_bytes())).pages
+    )
+    assert "Bröstcancer" in pdf_text
+    assert re.search(r"Sida 1 av \d", pdf_text)  # page numbers, in the body's font
+
+    # The sammanställning: who said what, literally.
+    document = Document(str(files["KS-2026-003-sammanstallning.docx"]))
     text = "\n".join(p.text for p in document.paragraphs)
     tables = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
-    assert "Yttrande över remiss: Bröstcancer, nationellt vårdprogram" in text
+    assert "Sammanställning: Bröstcancer, nationellt vårdprogram" in text
     assert "<script>alert('x')</script>" in text  # reviewer text stays literal
     assert "{ MERGEFIELD Namn }" in text
     assert "Avstyrker" in tables and "Inga synpunkter" in tables
-    assert "Kunskapsråd hälsa och rehabilitering" in text  # the silent group
-
-    html = by_suffix[".html"].read_text(encoding="utf-8")
+    assert "Kunskapsråd hälsa och rehabilitering" in text  # informed
+    html = files["KS-2026-003-sammanstallning.html"].read_text(encoding="utf-8")
     assert "&lt;script&gt;" in html and "<script" not in html
-    pdf_text = "".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(by_suffix[".pdf"].read_bytes())).pages
-    )
-    assert "Bröstcancer" in pdf_text

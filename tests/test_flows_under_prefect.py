@@ -58,7 +58,12 @@ def test_opening_sweeping_and_compiling_as_tracked_flow_runs(
     assert sweep.is_completed()
     closed = sweep.result()["closed_round_ids"]
     assert len(closed) == 2  # both internal deadlines (2 April) have passed
-    assert [c["version"] for c in sweep.result()["compiled"]] == [1, 1]
+    # Nobody answered: "inga svar", no yttrande, one digest to the coordinator.
+    assert [(c["version"], c["no_answers"]) for c in sweep.result()["compiled"]] == [
+        (None, True),
+        (None, True),
+    ]
+    assert [r.subject for r in smtp.catcher.received][-1] == "Två remisser stängda utan svar"
 
     again = compile_response(closed[0], "test", False, return_state=True)
     assert again.result()["version"] == 1

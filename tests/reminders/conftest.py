@@ -22,6 +22,7 @@ from remiss.app import App, deliver_outbox
 from remiss.core import clock
 from remiss.core.models import Invitation, Person
 from remiss.mail.claims import DeliveryReport
+from remiss.reviewers import answers
 from remiss.rounds import spec as roundspec
 from remiss.rounds.opening import open_rounds
 from remiss.rounds.reminders import ReminderReport, queue_reminders
@@ -100,6 +101,16 @@ class Rounds:
         with self.app.transaction() as session:
             report = queue_reminders(session, self.app.settings)
         return Sweep(closed, report, deliver_outbox(self.app))
+
+    def answer(self, email: str, round_id: int, position: str = "Tillstyrker") -> None:
+        """Submit an answer through the service (its receipt is delivered, then forgotten)."""
+        with self.app.transaction() as session:
+            answers.submit(
+                session, self.app.settings, self.tokens[(round_id, email)],
+                {"stallningstagande": position}, no_comments=False,
+            )  # fmt: skip
+        deliver_outbox(self.app)
+        self.mail.clear()
 
     def change(self, email: str, round_id: int, **fields: Any) -> None:
         """Set fields of someone's invitation (as answering or forwarding would)."""

@@ -51,6 +51,7 @@ def test_reminders_send_refuses_a_bad_time(environment: None) -> None:
 
 def test_the_sweep_flow_returns_the_rounds_it_closed(rounds: Rounds, environment: None) -> None:
     past = rounds.open("KS-2026-072", date(2026, 3, 20))
+    rounds.answer("elin.blom@rkl.example.org", past)
 
     result = reminder_sweep.fn("2026-03-23T08:00:00+01:00")
 
@@ -58,4 +59,30 @@ def test_the_sweep_flow_returns_the_rounds_it_closed(rounds: Rounds, environment
     assert result["closed_round_ids"] == [past]
     assert [c["version"] for c in result["compiled"]] == [1]
     assert result["reminders"] == {"reminders": 0, "digests": 0}
-    assert result["delivery"]["sent"] == 1  # the coordinator's notice that the yttrande is ready
+    # The coordinator's notice, and the lead's ordförande asked to draft the answer.
+    assert result["delivery"]["sent"] == 2
+    assert sorted(r.subject.split(":")[0] for r in rounds.mail.received) == [
+        "Bered yttrandet",
+        "Stängd och sammanställd",
+    ]
+
+
+def test_a_sweep_tells_the_coordinator_once_of_every_round_closed_without_answers(
+    rounds: Rounds, environment: None
+) -> None:
+    first = rounds.open("KS-2026-073", date(2026, 3, 20))
+    second = rounds.open("KS-2026-074", date(2026, 3, 20))
+
+    result = reminder_sweep.fn("2026-03-23T08:00:00+01:00")
+
+    assert result["closed_round_ids"] == [first, second]
+    assert [(c["version"], c["no_answers"]) for c in result["compiled"]] == [(None, True)] * 2
+    [digest] = rounds.mail.received
+    assert digest.envelope_to == ["kansli@sosr.example.org"]
+    assert digest.subject == "Två remisser stängda utan svar"
+    assert "KS-2026-073" in digest.text() and "KS-2026-074" in digest.text()
+    assert "inga svar" in digest.text()
+    # The next sweep says nothing more.
+    rounds.mail.clear()
+    assert reminder_sweep.fn("2026-03-23T08:15:00+01:00")["compiled"] == []
+    assert rounds.mail.received == []

@@ -19,6 +19,8 @@ from tests.mailcatcher import RunningCatcher
 from tests.reminders.conftest import LAKEMEDEL, Rounds, utc
 
 COORDINATOR = "kansli@sosr.example.org"
+ANSWERING = "kristina.lindgren@rkl.example.org"  # RSG Hälsodata
+DRAFTER = "daniel.kvist@rkl.example.org"  # its ordförande: no processtöd in the group
 
 
 @contextmanager
@@ -37,6 +39,7 @@ def test_a_failed_compile_keeps_the_close_sends_the_reminders_and_is_retried(
     rounds: Rounds, environment: None
 ) -> None:
     past = rounds.open("KS-2026-080", date(2026, 3, 20), groups="rsg-halsodata")
+    rounds.answer(ANSWERING, past)
     rounds.open("KS-2026-081", date(2026, 3, 27))
 
     with versions_table_gone(rounds.app.engine):
@@ -47,7 +50,8 @@ def test_a_failed_compile_keeps_the_close_sends_the_reminders_and_is_retried(
     [failed] = first["compiled"]
     assert failed["version"] is None and "yttrande_versions" in failed["error"]
     assert first["reminders"] == {"reminders": 3, "digests": 3}
-    assert set(rounds.received()) == set(LAKEMEDEL)
+    # ... and the lead's ordförande was asked to draft the answer: drafting needs no compile.
+    assert set(rounds.received()) == {*LAKEMEDEL, DRAFTER}
     with rounds.app.sessions() as session:
         round_ = session.get(Round, past)
         assert round_ is not None
@@ -84,11 +88,12 @@ def test_the_round_page_says_the_compile_failed_and_will_be_tried_again(
     from tests.web.conftest import login
 
     past = rounds.open("KS-2026-082", date(2026, 3, 20), groups="rsg-halsodata")
+    rounds.answer(ANSWERING, past)
     with versions_table_gone(rounds.app.engine):
         reminder_sweep.fn("2026-03-21T09:00:00+01:00")
     with TestClient(create_app(rounds.app), base_url="http://remiss.test") as client:
         login(client, smtp.catcher)
         page = client.get(f"/rounds/{past}")
     assert page.status_code == 200
-    assert "Yttrandet kunde inte sammanställas när remissen stängdes." in page.text
+    assert "Sammanställningen kunde inte göras när remissen stängdes." in page.text
     assert "yttrande_versions" in page.text

@@ -73,9 +73,9 @@ def test_a_nul_in_the_login_form_is_a_calm_answer_not_a_server_error(
     "path",
     [
         f"/rounds/{BIG}",
-        f"/rounds/{BIG}/yttrande.docx",
-        f"/rounds/{BIG}/yttrande.pdf",
-        f"/rounds/{BIG}/yttrande.html",
+        f"/rounds/{BIG}/sammanstallning.docx",
+        f"/rounds/{BIG}/sammanstallning.pdf",
+        f"/rounds/{BIG}/sammanstallning.html",
         f"/rounds/{BIG}/answers.csv",
         "/rounds/-1",
         "/rounds/ett",
@@ -99,7 +99,7 @@ def test_posts_to_ids_beyond_the_database_name_no_page(
         f"/rounds/{BIG}/yttrande/compile",
     ):
         assert coordinator.post(path, data={"csrf_token": csrf}).status_code == 404, path
-    version = coordinator.get(f"/rounds/{opened.round_id}/yttrande.docx?version={BIG * 4}")
+    version = coordinator.get(f"/rounds/{opened.round_id}/sammanstallning.docx?version={BIG * 4}")
     assert version.status_code == 400
 
 

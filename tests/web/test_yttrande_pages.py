@@ -34,7 +34,7 @@ from tests.web.conftest import (
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "Mastocytos, remissförslag nationell högspecialiserad vård"
 MARKUP = "Se avsnitt 4 <script>alert(1)</script> & <b>fetstil</b>"
-DOWNLOADS = ("yttrande.docx", "yttrande.html", "yttrande.pdf", "answers.csv")
+DOWNLOADS = ("sammanstallning.docx", "sammanstallning.html", "sammanstallning.pdf", "answers.csv")
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -112,9 +112,9 @@ def compile_now(client: TestClient, round_id: int) -> None:
 def test_a_download_before_anything_is_compiled_says_so_and_compiles_nothing(
     coordinator: TestClient, answered: Opened, app: App
 ) -> None:
-    response = coordinator.get(f"/rounds/{answered.round_id}/yttrande.docx")
+    response = coordinator.get(f"/rounds/{answered.round_id}/sammanstallning.docx")
     assert response.status_code == 404
-    assert "Inget yttrande ännu" in response.text
+    assert "Ingen sammanställning ännu" in response.text
     assert stored_versions(app, answered.round_id) == []
 
 
@@ -123,28 +123,31 @@ def test_the_coordinator_downloads_the_draft_as_word_pdf_and_html(
 ) -> None:
     base = f"/rounds/{answered.round_id}"
     compile_now(coordinator, answered.round_id)
-    word = coordinator.get(f"{base}/yttrande.docx")
+    word = coordinator.get(f"{base}/sammanstallning.docx")
     assert word.status_code == 200
     assert word.headers["content-type"] == DOCX
-    assert word.headers["content-disposition"] == 'attachment; filename="NHV-TEST-1-yttrande.docx"'
+    assert (
+        word.headers["content-disposition"]
+        == 'attachment; filename="NHV-TEST-1-sammanstallning.docx"'
+    )
     assert word.headers["cache-control"] == "no-store"
     text = docx_text(word.content)
-    assert f"Yttrande över remiss: {TITLE}" in text
+    assert f"Sammanställning: {TITLE}" in text
     assert MARKUP in text
     assert "Fredrik Jönsson" in text
 
-    printed = coordinator.get(f"{base}/yttrande.pdf")
+    printed = coordinator.get(f"{base}/sammanstallning.pdf")
     assert printed.status_code == 200
     assert printed.headers["content-type"] == "application/pdf"
     assert printed.content.startswith(b"%PDF")
-    assert 'filename="NHV-TEST-1-yttrande.pdf"' in printed.headers["content-disposition"]
+    assert 'filename="NHV-TEST-1-sammanstallning.pdf"' in printed.headers["content-disposition"]
 
-    page = coordinator.get(f"{base}/yttrande.html")
+    page = coordinator.get(f"{base}/sammanstallning.html")
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     # Saved, never rendered in the app's origin: its inline <style> stays out of our CSP.
     assert page.headers["content-disposition"].startswith("attachment;")
-    assert f"<h1>Yttrande över remiss: {TITLE}</h1>" in page.text
+    assert f"<h1>Sammanställning: {TITLE}</h1>" in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fetstil&lt;/b&gt;" in page.text
     assert "<script>" not in page.text
 
@@ -153,7 +156,7 @@ def test_the_coordinator_downloads_the_draft_as_word_pdf_and_html(
     assert stored_versions(app, answered.round_id) == [1]
     with app.sessions() as session:
         assert session.scalars(select(YttrandeVersion.pdf)).one() == printed.content
-    assert coordinator.get(f"{base}/yttrande.pdf").content == printed.content
+    assert coordinator.get(f"{base}/sammanstallning.pdf").content == printed.content
 
 
 def test_swedish_letters_in_the_reference_keep_a_safe_filename(
@@ -161,11 +164,11 @@ def test_swedish_letters_in_the_reference_keep_a_safe_filename(
 ) -> None:
     round_id = open_round(app, ROUND_YAML.replace("NHV-TEST-1", "SÖSR/Å-1"))
     compile_now(coordinator, round_id)
-    disposition = coordinator.get(f"/rounds/{round_id}/yttrande.docx").headers[
+    disposition = coordinator.get(f"/rounds/{round_id}/sammanstallning.docx").headers[
         "content-disposition"
     ]
-    assert disposition.startswith('attachment; filename="SOSR_A-1-yttrande.docx"; ')
-    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "SÖSR_Å-1-yttrande.docx"
+    assert disposition.startswith('attachment; filename="SOSR_A-1-sammanstallning.docx"; ')
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "SÖSR_Å-1-sammanstallning.docx"
 
 
 def test_content_disposition_quotes_nothing_a_header_could_trip_on() -> None:
@@ -235,7 +238,10 @@ def test_an_unknown_round_is_a_404(coordinator: TestClient, opened: Opened) -> N
     assert post(coordinator, "/rounds/999/yttrande", summary="x").status_code == 404
     assert post(coordinator, "/rounds/999/yttrande/compile").status_code == 404
     # A version the round never had is just as unknown.
-    assert coordinator.get(f"/rounds/{opened.round_id}/yttrande.docx?version=7").status_code == 404
+    assert (
+        coordinator.get(f"/rounds/{opened.round_id}/sammanstallning.docx?version=7").status_code
+        == 404
+    )
 
 
 # --- the round page, the summary and versions ---------------------------------------------
@@ -262,12 +268,12 @@ def test_the_round_page_offers_downloads_the_form_and_the_versions(
     response = post(coordinator, f"{base}/yttrande/compile")
     assert response.status_code == 303
     page = coordinator.get(response.headers["location"]).text
-    assert "Yttrandet är sammanställt (version 1)." in page
+    assert "Sammanställningen är klar (version 1)." in page
     for document in DOWNLOADS:
         assert f'href="{base}/{document}"' in page
     # The clock stands at 08.00 UTC, 09.00 in Stockholm.
-    assert "Senaste utkast: version 1, sammanställt 16 februari 2026 kl. 09.00." in page
-    assert f'href="{base}/yttrande.docx?version=1"' in page
+    assert "Senaste version: 1, sammanställd 16 februari 2026 kl. 09.00." in page
+    assert f'href="{base}/sammanstallning.docx?version=1"' in page
     with_checksum = page.split('<table class="yttrande-versions"')[1]
     assert '<td class="num">1</td>' in with_checksum
     assert "<code title=" in with_checksum
@@ -278,7 +284,7 @@ def test_saving_a_summary_compiles_a_new_version_with_it(
 ) -> None:
     base = f"/rounds/{answered.round_id}"
     compile_now(coordinator, answered.round_id)
-    first = coordinator.get(f"{base}/yttrande.docx")
+    first = coordinator.get(f"{base}/sammanstallning.docx")
     assert "Regionen tillstyrker" not in docx_text(first.content)
 
     summary = "Regionen tillstyrker <em>förslaget</em>.\r\n\r\nMed två stycken."
@@ -287,7 +293,7 @@ def test_saving_a_summary_compiles_a_new_version_with_it(
     )
     assert response.status_code == 303
     page = coordinator.get(response.headers["location"]).text
-    assert "Yttrandet är sammanställt (version 2)." in page
+    assert "Sammanställningen är klar (version 2)." in page
     # The form shows what is saved now.
     assert (
         ">Regionen tillstyrker &lt;em&gt;förslaget&lt;/em&gt;.\n\nMed två stycken.</textarea>"
@@ -299,29 +305,33 @@ def test_saving_a_summary_compiles_a_new_version_with_it(
         "Regiondirektörerna",
     )
 
-    latest = docx_text(coordinator.get(f"{base}/yttrande.docx").content)
+    latest = docx_text(coordinator.get(f"{base}/sammanstallning.docx").content)
     assert "Regionen tillstyrker <em>förslaget</em>." in latest
     assert "Med två stycken." in latest
     assert "Regiondirektörerna" in latest
-    html = coordinator.get(f"{base}/yttrande.html").text
+    html = coordinator.get(f"{base}/sammanstallning.html").text
     assert "Regionen tillstyrker &lt;em&gt;förslaget&lt;/em&gt;." in html
     assert "Regiondirektörerna" in html
 
     # Version 1 is still there, as it was.
-    old = coordinator.get(f"{base}/yttrande.docx?version=1")
+    old = coordinator.get(f"{base}/sammanstallning.docx?version=1")
     assert old.status_code == 200
-    assert 'filename="NHV-TEST-1-yttrande-version-1.docx"' in old.headers["content-disposition"]
+    assert (
+        'filename="NHV-TEST-1-sammanstallning-version-1.docx"' in old.headers["content-disposition"]
+    )
     assert old.content == first.content
     assert "Regiondirektörerna" not in docx_text(old.content)
-    assert "Regiondirektörerna" not in coordinator.get(f"{base}/yttrande.html?version=1").text
-    assert coordinator.get(f"{base}/yttrande.pdf?version=1").content.startswith(b"%PDF")
+    assert (
+        "Regiondirektörerna" not in coordinator.get(f"{base}/sammanstallning.html?version=1").text
+    )
+    assert coordinator.get(f"{base}/sammanstallning.pdf?version=1").content.startswith(b"%PDF")
     assert stored_versions(app, answered.round_id) == [1, 2]
 
     # Emptying the summary brings the generated line back, in a version of its own.
     response = post(coordinator, f"{base}/yttrande", summary="  ", signatory="")
     assert "(version 3)" in coordinator.get(response.headers["location"]).text
     assert summary_of(app, answered.round_id) == (None, None)
-    assert "Regionen tillstyrker" not in coordinator.get(f"{base}/yttrande.html").text
+    assert "Regionen tillstyrker" not in coordinator.get(f"{base}/sammanstallning.html").text
 
 
 def test_compiling_again_with_nothing_new_keeps_the_version(
@@ -345,7 +355,7 @@ def test_compiling_again_with_nothing_new_keeps_the_version(
     )
     response = post(coordinator, f"{base}/yttrande/compile")
     assert (
-        "Yttrandet är sammanställt (version 2)."
+        "Sammanställningen är klar (version 2)."
         in coordinator.get(response.headers["location"]).text
     )
     assert stored_versions(app, answered.round_id) == [1, 2]
@@ -358,7 +368,7 @@ def test_an_overlong_summary_is_refused_and_nothing_typed_is_lost(
     long_summary = "Första meningen <b>är</b> viktig. " + "x" * 10_000
     response = post(coordinator, f"{base}/yttrande", summary=long_summary, signatory="Presidiet")
     assert response.status_code == 422
-    assert "Yttrandet är inte sparat" in response.text
+    assert "Sammanställningen är inte sparad" in response.text
     assert "Sammanfattningen får vara högst 10\u00a0000 tecken" in response.text
     assert 'aria-invalid="true"' in response.text
     assert "Första meningen &lt;b&gt;är&lt;/b&gt; viktig. " + "x" * 10_000 + "</textarea>" in (
@@ -422,15 +432,15 @@ def test_closing_now_compiles_the_draft_and_mails_the_coordinator(
     response = post(coordinator, f"/rounds/{answered.round_id}/close")
     assert response.status_code == 303
     page = coordinator.get(response.headers["location"]).text
-    assert "Remissen är stängd för svar. Yttrandet är sammanställt (version 1)." in page
+    assert "Remissen är stängd för svar. Sammanställningen är klar (version 1)" in page
     assert stored_versions(app, answered.round_id) == [1]
 
-    [notice] = received(answered.catcher, COORDINATOR, "Utkast till yttrande klart")
+    [notice] = received(answered.catcher, COORDINATOR, "Stängd och sammanställd")
     assert TITLE in notice.subject
     body = notice.text()
-    assert "Version: 1" in body
-    assert "1 av 6 inbjudna har svarat" in body
-    link = f"http://remiss.test/rounds/{answered.round_id}/yttrande.docx"
+    assert "Sammanställning: version 1" in body
+    assert "1 av 6 tillfrågade har svarat" in body
+    link = f"http://remiss.test/rounds/{answered.round_id}/sammanstallning.docx"
     assert link in body
     word = coordinator.get(link.removeprefix("http://remiss.test"))
     assert word.status_code == 200
@@ -440,4 +450,4 @@ def test_closing_now_compiles_the_draft_and_mails_the_coordinator(
 
     # Compiling again tells nobody twice.
     post(coordinator, f"/rounds/{answered.round_id}/yttrande/compile")
-    assert len(received(answered.catcher, COORDINATOR, "Utkast till yttrande klart")) == 1
+    assert len(received(answered.catcher, COORDINATOR, "Stängd och sammanställd")) == 1

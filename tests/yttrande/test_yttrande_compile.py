@@ -41,12 +41,10 @@ def test_header_names_the_remiss_and_both_references(sessions, round_id, setting
     assert header.title == "Bröstcancer, nationellt vårdprogram"
 
 
-def test_opening_names_the_active_regions_in_code_order(sessions, round_id, settings) -> None:
-    assert compiled(sessions, round_id, settings).opening == (
-        "Sydöstra sjukvårdsregionen (Region Jönköpings län, Region Kalmar län och "
-        "Region Östergötland) har beretts tillfälle att yttra sig över rubricerad remiss "
-        "och lämnar följande gemensamma yttrande."
-    )
+def test_the_sammanstallning_says_it_is_internal(sessions, round_id, settings) -> None:
+    opening = compiled(sessions, round_id, settings).opening
+    assert opening.startswith("Intern sammanställning för Sydöstra sjukvårdsregionen")
+    assert "KS-2026-003" in opening and "skickas inte" in opening
 
 
 def test_open_round_is_dated_today_in_swedish_time(sessions, round_id, settings) -> None:

@@ -68,7 +68,7 @@ def test_first_compile_stores_version_one_as_word_and_html(
     assert version.content["header"]["title"] == "Bröstcancer, nationellt vårdprogram"
     assert version.docx.startswith(b"PK")
     assert version.pdf is None  # printed from the stored HTML when first asked for
-    assert "<h1>Yttrande över remiss" in version.html
+    assert "<h1>Sammanställning" in version.html
     assert stored_versions(session, round_id) == 1
 
 

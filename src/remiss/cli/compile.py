@@ -1,4 +1,4 @@
-"""``remiss round compile``: compile the yttrande and write its files."""
+"""``remiss round compile``: compile the sammanställning, write it and the yttrande."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from remiss.cli import application, fail, round_app, shell
 
 
 @round_app.command(
-    "compile", help="Sammanställ yttrandet och skriv det som DOCX, HTML och/eller PDF."
+    "compile", help="Skriv yttrandet och sammanställningen som DOCX, HTML och/eller PDF."
 )
 @shell
 def round_compile(
@@ -22,13 +22,12 @@ def round_compile(
     ] = "docx,html,pdf",
     out: Annotated[Path, typer.Option("--out", help="Katalog att skriva filerna i.")] = Path("."),
 ) -> None:
-    """Compile the joint yttrande and write it as DOCX, HTML and/or PDF."""
+    """Write the yttrande and the sammanställning as DOCX, HTML and/or PDF."""
     from flows._run import run_flow
     from flows.compile_response import compile_response
 
     from remiss.rounds.opening import find
-    from remiss.yttrande import documents
-    from remiss.yttrande.panel import version
+    from remiss.yttrande import documents, drafts, files
 
     wanted = documents.parse_formats(formats)
     a = application()
@@ -38,19 +37,13 @@ def round_compile(
     _check_writable(out)  # before compiling: a folder we cannot write to must change nothing
     result = run_flow(compile_response, round_id, "cli", False)
     with a.transaction() as session:  # a PDF printed now is kept on its version
-        compiled = version(session, round_id, result["version"])
-        assert compiled is not None
-        for fmt in wanted:
-            data = documents.content(compiled, fmt)
-            if data is None:
-                fail(f"version {compiled.number} saknar {fmt}")
-                return
-            path = out / documents.file_name(reference, fmt)
-            path.write_bytes(data)
+        for path in files.write(session, a.settings, round_id, wanted, out):
             typer.echo(str(path))
-        checksum = compiled.checksum
+        draft = drafts.current(session, round_id)
+    source = f"utkast version {draft.number}" if draft is not None else "förslaget (inget utkast)"
     typer.echo(
-        f"{reference}: yttrande version {result['version']} (sha256 {checksum[:12]})", err=True
+        f"{reference}: sammanställning version {result['version']}; yttrandet från {source}",
+        err=True,
     )
 
 

@@ -7,7 +7,7 @@ internal deadline, so the demo shows in seconds what takes six weeks.
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
@@ -35,8 +35,8 @@ documents:
 """
 TZ = ZoneInfo("Europe/Stockholm")
 
-# Who answers what. RPO Cancersjukdomar answers; the kunskapsråd kirurgi och cancer
-# says "Inga synpunkter"; the kunskapsråd hälsa och rehabilitering stays silent.
+# Who answers what. RPO Cancersjukdomar answers, its regions disagreeing (escalated at
+# once); Johan Engström only saves a draft. Both kunskapsråd are told, not asked.
 ANSWERS: list[tuple[str, dict[str, str] | None]] = [
     (
         "per.wallin@rjl.example.org",
@@ -63,8 +63,17 @@ ANSWERS: list[tuple[str, dict[str, str] | None]] = [
             "konsekvensanalys för Region Östergötland. { MERGEFIELD Namn }",
         },
     ),
-    ("anna.ekstrom@rjl.example.org", None),  # Inga synpunkter
+    ("johan.engstrom@rkl.example.org", None),  # Inga synpunkter
 ]
+# What the lead's officer (here the ordförande: the group has no processtöd) drafts.
+DRAFT_POSITIONS = {"stallningstagande": "Tillstyrker med synpunkter"}
+DRAFT_TEXTS = {
+    "stallningstagande": "Region Östergötland ser behov av en konsekvensanalys för "
+    "centraliseringen av rekonstruktiv kirurgi innan den genomförs.",
+    "innehall": "Vårdprogrammet är väl genomarbetat. Avsnittet om uppföljning efter avslutad "
+    "behandling bör förtydligas.",
+    "konsekvenser": "Vårdprogrammet kräver utökad tillgång till onkologisk sjuksköterska.",
+}
 
 
 def at(text: str) -> str:
@@ -118,11 +127,12 @@ def _run(folder: Path, a: App) -> None:
     from remiss.core import clock
     from remiss.core.db import upgrade
     from remiss.core.examples import sample_directory
+    from remiss.core.models import Round
+    from remiss.core.swedish import date_sv
     from remiss.directory import sync as directory
     from remiss.mail import sink
     from remiss.reviewers import answers
-    from remiss.yttrande import documents
-    from remiss.yttrande.versions import latest
+    from remiss.yttrande import documents, drafts, files
 
     upgrade(a.engine)
     with a.transaction() as session:
@@ -134,8 +144,9 @@ def _run(folder: Path, a: App) -> None:
     clock.set_now(datetime.fromisoformat(at("2026-02-16T09:00")))
     opened = open_round.fn(str(round_file), None, "demo")
     [r] = opened["rounds"]
-    say(f"Remissen {r['reference']} öppnad: {r['invitations']} inbjudningar skickade "
-        f"(intern svarsdag {r['internal_deadline']})")  # fmt: skip
+    say(f"Remissen {r['reference']} öppnad: {r['invitations']} inbjudningar skickade, "
+        f"{r['informed']} i kunskapsråd för kännedom "
+        f"(intern svarsdag {date_sv(date.fromisoformat(r['internal_deadline']))})")  # fmt: skip
 
     tokens = {}
     for message in sink.read_all(a.settings.sink_dir):
@@ -150,15 +161,11 @@ def _run(folder: Path, a: App) -> None:
             answers.submit(
                 session, a.settings, tokens[email], values or {}, no_comments=values is None
             )
-    with a.transaction() as session:
-        answers.save_draft(
-            session,
-            tokens["johan.engstrom@rkl.example.org"],
-            {"innehall": "Ett halvfärdigt utkast"},
-        )
     deliver_outbox(a)
+    escalated = [m for m in sink.read_all(a.settings.sink_dir)
+                 if m.subject.startswith("Meningsskiljaktighet")]  # fmt: skip
     say(f"{len(ANSWERS)} svar inskickade (ett med HTML och fältkoder, ett ”Inga synpunkter”); "
-        "ett utkast sparat; Kunskapsråd hälsa och rehabilitering tiger")  # fmt: skip
+        f"meningsskiljaktigheten rapporterades i {len(escalated)} e-postmeddelanden")  # fmt: skip
 
     sweep = reminder_sweep.fn(at("2026-03-20T08:05"))
     say(f"Påminnelser 20 mars: {sweep['reminders']['digests']} skickade till dem som inte svarat")
@@ -166,19 +173,24 @@ def _run(folder: Path, a: App) -> None:
     sweep = reminder_sweep.fn(at("2026-03-28T00:05"))
     say(f"Svarstiden gick ut: stängde remiss id {', '.join(map(str, sweep['closed_round_ids']))}")
 
-    out = folder / "yttrande"
-    out.mkdir(exist_ok=True)
+    clock.set_now(datetime.fromisoformat(at("2026-03-30T10:00")))
     with a.transaction() as session:
-        version = latest(session, r["round_id"])
-        assert version is not None
-        paths = []
-        for fmt in documents.FORMATS:
-            path = out / documents.file_name(r["reference"], fmt)
-            path.write_bytes(documents.content(version, fmt) or b"")
-            paths.append(path)
+        round_ = session.get(Round, r["round_id"])
+        assert round_ is not None and round_.drafter is not None
+        drafter, drafter_name = round_.drafter.email, round_.drafter.name
+        drafts.save(session, a.settings, round_.id, drafter, DRAFT_POSITIONS, DRAFT_TEXTS)
+        handed = drafts.save(
+            session, a.settings, round_.id, drafter, DRAFT_POSITIONS, DRAFT_TEXTS, hand_over=True
+        )
+    deliver_outbox(a)
+    say(f"{drafter_name} (ansvarig grupp) skrev utkastet till yttrande och lämnade det till samordnaren "
+        f"(version {handed.number})")  # fmt: skip
+
+    out = folder / "dokument"
+    with a.transaction() as session:
+        written = files.write(session, a.settings, r["round_id"], documents.FORMATS, out)
     mail = sink.read_all(a.settings.sink_dir)
-    say(f"Yttrandet sammanställt (version {version.number}); samordnaren har fått besked. "
-        f"{len(mail)} e-postmeddelanden ligger i {a.settings.sink_dir}")  # fmt: skip
-    typer.echo("\nYttrandet finns här:")
-    for path in paths:
+    say(f"{len(mail)} e-postmeddelanden ligger i {a.settings.sink_dir}")
+    typer.echo("\nYttrandet (det som skickas) och sammanställningen (intern) finns här:")
+    for path in written:
         typer.echo(str(path.resolve()))

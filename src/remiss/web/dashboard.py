@@ -131,14 +131,19 @@ def close(
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
         closed = close_round(session, app.settings, round_id, coordinator)
+        if closed.no_answers:
+            return "Remissen är stängd för svar. Ingen hade svarat: inga svar, inget yttrande."
         if closed.error is not None:
             return (
-                "Remissen är stängd för svar. Yttrandet kunde inte sammanställas ännu; "
-                "det görs om automatiskt."
+                "Remissen är stängd för svar. Sammanställningen kunde inte göras ännu; "
+                "den görs om automatiskt."
             )
         if closed.version is None:
             return "Remissen var redan stängd."
-        return f"Remissen är stängd för svar. Yttrandet är sammanställt (version {closed.version})."
+        return (
+            f"Remissen är stängd för svar. Sammanställningen är klar (version {closed.version}) "
+            "och ansvarig grupp har fått en länk för att bereda yttrandet."
+        )
 
     return _act(request, app, round_id, background, action, sends_mail=True)
 

@@ -11,11 +11,13 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from remiss.access import coordinators
 from remiss.app import App, deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.models import Round
+from remiss.core.settings import Settings
 from remiss.directory.sync import organisation
 from remiss.web.deps import AppDep, FormDep, IdPath, RoundUserDep, SessionDep, UserDep, text
 from remiss.web.pages import flash, redirect, render
@@ -26,17 +28,17 @@ router = APIRouter()
 ACTIONS = {"save": False, "hand_over": True}
 
 
-def roles(app: App, user: str) -> dict[str, str | None]:
+def roles(session: Session, settings: Settings, user: str) -> dict[str, str | None]:
     """What the page header shows: the coordinator's menu, or the drafter's."""
-    with app.sessions() as session:
-        coordinating = coordinators.is_coordinator(session, app.settings, user)
+    coordinating = coordinators.is_coordinator(session, settings, user)
     return {"coordinator": user if coordinating else None, "drafter": user}
 
 
 @router.get("/utkast")
 def my_rounds(request: Request, user: UserDep, app: AppDep, session: SessionDep) -> Response:
     rounds = coordinators.drafts(session, user)
-    return render(request, "drafts.html", {"rounds": rounds, **roles(app, user)})
+    context = {"rounds": rounds, **roles(session, app.settings, user)}
+    return render(request, "drafts.html", context)
 
 
 def _page(
@@ -65,7 +67,7 @@ def _page(
             "current": current,
             "history": drafts.history(session, round_id),
             "org_name": organisation(session).name,
-            **roles(app, user),
+            **roles(session, app.settings, user),
         }
         return render(request, "utkast.html", context, status_code=status_code)
 

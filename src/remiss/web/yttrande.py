@@ -229,7 +229,7 @@ def save_and_compile(
         return _form_again(
             request, app, round_id, coordinator, summary, signatory, {"summary": REFUSED}, 409
         )
-    flash(request, f"Yttrandet är sammanställt (version {number}).")
+    flash(request, f"Sammanställningen är klar (version {number}).")
     return redirect(f"/rounds/{round_id}#yttrande")
 
 
@@ -245,7 +245,10 @@ def compile_again(
     except Refused:
         return message_page(request, "Det gick inte", REFUSED, status_code=409)
     if compiled.new_version:
-        flash(request, f"Yttrandet är sammanställt (version {compiled.version}).")
+        flash(request, f"Sammanställningen är klar (version {compiled.version}).")
     else:
-        flash(request, f"Inget nytt sedan version {compiled.version}; yttrandet är oförändrat.")
+        flash(
+            request,
+            f"Inget nytt sedan version {compiled.version}; sammanställningen är oförändrad.",
+        )
     return redirect(f"/rounds/{round_id}#yttrande")

@@ -28,6 +28,7 @@ class Stand:
 
     question: str
     sentence: str
+    text: str  # the drafter's words on the position, if any
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,7 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
         else:
             position, text = q.position, q.proposed_text.strip()
         if q.is_position:
-            stands.append(Stand(q.text, sentence(org.name, position)))
-            if text:
-                comments.append(Comments(q.text, text))
+            stands.append(Stand(q.text, sentence(org.name, position), text))
         else:
             comments.append(Comments(q.text, text or no_comments(org.name)))
     day = document_date(round_, settings)

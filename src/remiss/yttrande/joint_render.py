@@ -43,6 +43,8 @@ def render_docx(answer: JointAnswer) -> bytes:
             if len(answer.stands) > 1:
                 document.add_heading(stand.question, level=3)
             word.text(document, stand.sentence)
+            if stand.text:
+                word.text(document, stand.text)
     document.add_heading("Synpunkter", level=2)
     for section in answer.comments:
         document.add_heading(section.question, level=3)

@@ -1,0 +1,230 @@
+"""The joint answer, start to finish: disagreement escalated while the round runs, the
+lead's processtöd drafting after it closes, the coordinator downloading the yttrande that
+speaks with one voice, and the sammanställning that keeps who said what.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from remiss.app import App, deliver_outbox
+from remiss.core.models import Round, YttrandeDraft
+from remiss.directory import sync as directory
+from remiss.web import create_app
+from remiss.web.security import RateLimiter
+from tests.conftest import EXAMPLES
+from tests.mailcatcher import Received, RunningCatcher
+from tests.web.conftest import COORDINATOR, LOGIN_LINK, csrf_of, open_round
+from tests.web.test_yttrande_pages import answer, docx_text, post
+
+PROCESSTOD = "maria.lund@rjl.example.org"
+PER, KARIN, OLOF, JOHAN = (
+    "per.wallin@rjl.example.org",
+    "karin.kvist@rkl.example.org",
+    "olof.sandberg@rog.example.org",
+    "johan.engstrom@rkl.example.org",
+)
+KUNSKAPSRAD = ["anna.ekstrom@rjl.example.org", "olof.hellstrom@rkl.example.org",
+               "sara.lind@rog.example.org"]  # fmt: skip
+REVIEWER_NAMES = ["Per Wallin", "Karin Kvist", "Olof Sandberg", "Johan Engström"]
+ROUND = """
+reference: KS-2026-003
+our_reference: SÖSR-2026-017
+title: "Bröstcancer, nationellt vårdprogram"
+kind: nationellt vårdprogram
+issuer: RCC i samverkan
+areas: [cancersjukdomar]
+lead: rpo-cancer
+opens: 2026-02-16
+deadline: 2026-04-14
+internal_deadline: 2026-03-20
+coordinator: kansli@sosr.example.org
+questions: default
+"""
+EDITED = "Regionerna ser vårdprogrammet som väl genomarbetat.\n\nUppföljningen bör förtydligas."
+
+
+@pytest.fixture
+def with_processtod(app: App) -> App:
+    """The sample directory, with a processtöd in RPO Cancersjukdomar."""
+    text = (EXAMPLES / "directory.yaml").read_text(encoding="utf-8")
+    member = "      - {name: Per Wallin, email: per.wallin@rjl.example.org, region: RJL, role: ordförande}\n"
+    officer = "      - {name: Maria Lund, email: maria.lund@rjl.example.org, region: RJL, role: processtöd}\n"
+    text = text.replace(member, member + officer, 1)
+    with app.transaction() as session:
+        directory.apply(session, directory.loads(text))
+    return app
+
+
+@pytest.fixture
+def browser(with_processtod: App) -> Iterator[TestClient]:
+    web = create_app(with_processtod, limiter=RateLimiter(capacity=1000, per_second=1))
+    with TestClient(web, base_url="http://remiss.test") as client:
+        yield client
+
+
+def tokens(catcher_received: list[Received]) -> dict[str, str]:
+    return {r.envelope_to[0]: r.tokens()[-1] for r in catcher_received if r.tokens()}
+
+
+def disagreement_mail(smtp: RunningCatcher) -> list[Received]:
+    return [r for r in smtp.catcher.received if r.subject.startswith("Meningsskiljaktighet")]
+
+
+def log_in_by_mailed_link(client: TestClient, mail: Received) -> None:
+    match = LOGIN_LINK.search(mail.text())
+    assert match, "the drafting email holds no login link"
+    confirm = client.get(f"/login/{match.group(1)}")
+    done = client.post(
+        f"/login/{match.group(1)}", data={"csrf_token": csrf_of(confirm.text)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert done.status_code == 303
+
+
+def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
+    with_processtod: App, browser: TestClient, smtp: RunningCatcher
+) -> None:
+    app = with_processtod
+    round_id = open_round(app, ROUND)
+    links = tokens(smtp.catcher.received)
+    assert PROCESSTOD in links  # the processtöd is a member too, and may answer
+    assert not any(k in links for k in KUNSKAPSRAD)  # the kunskapsråd is only told
+
+    # Two regions of the lead group take opposite positions: escalated at once.
+    answer(browser, links[PER], **{"q-stallningstagande": "Tillstyrker", "q-innehall": "Bra."})
+    answer(browser, links[OLOF], **{"q-stallningstagande": "Avstyrker",
+                                    "q-ovrigt": "Konsekvensanalys saknas för RÖ."})  # fmt: skip
+    deliver_outbox(app)
+    first = disagreement_mail(smtp)
+    assert sorted(r.envelope_to[0] for r in first) == sorted(
+        [COORDINATOR, PROCESSTOD, *KUNSKAPSRAD]
+    )
+    text = first[0].text()
+    assert first[0].subject == "Meningsskiljaktighet: Bröstcancer, nationellt vårdprogram"
+    assert "Tillstyrker: RPO Cancersjukdomar (Region Jönköpings län)" in text
+    assert "Avstyrker: RPO Cancersjukdomar (Region Östergötland)" in text
+    assert not any(name in text for name in REVIEWER_NAMES)
+    # The same picture again (an edit that keeps the position) mails nobody.
+    answer(browser, links[PER], **{"q-stallningstagande": "Tillstyrker", "q-innehall": "Bra!"})
+    deliver_outbox(app)
+    assert len(disagreement_mail(smtp)) == len(first)
+    # A changed picture is mailed again.
+    answer(browser, links[KARIN], **{"q-stallningstagande": "Tillstyrker med synpunkter"})
+    deliver_outbox(app)
+    changed = disagreement_mail(smtp)[len(first) :]
+    assert len(changed) == len(first)
+    assert "Region Jönköpings län och Region Kalmar län" in changed[0].text()
+
+    # Closing: the processtöd gets a login link to draft the answer.
+    browser.cookies.clear()
+    from tests.web.conftest import login
+
+    login(browser, smtp.catcher)
+    assert post(browser, f"/rounds/{round_id}/close").status_code == 303
+    deliver_outbox(app)
+    [drafting] = smtp.catcher.to(PROCESSTOD)[-1:]
+    assert drafting.subject == "Bered yttrandet: Bröstcancer, nationellt vårdprogram"
+
+    web = create_app(app, limiter=RateLimiter(capacity=1000, per_second=1))
+    with TestClient(web, base_url="http://remiss.test") as drafter:
+        log_in_by_mailed_link(drafter, drafting)
+        # Their own page, not the dashboard.
+        home = drafter.get("/", follow_redirects=True)
+        assert home.url.path == "/utkast"
+        assert f'href="/rounds/{round_id}/utkast"' in home.text
+        assert (
+            drafter.get(f"/rounds/{round_id}", follow_redirects=False).headers["location"]
+            == "/utkast"
+        )
+        page = drafter.get(f"/rounds/{round_id}/utkast")
+        assert page.status_code == 200
+        assert "RPO Cancersjukdomar — Region Östergötland:</span> Avstyrker" in page.text
+        assert "Konsekvensanalys saknas för RÖ." in page.text
+        assert 'name="position-stallningstagande"' in page.text
+        assert 'name="text-innehall"' in page.text
+        assert "Meningsskiljaktighet" in page.text
+        # Before any draft the yttrande is the proposal, marked so.
+        proposal = drafter.get(f"/rounds/{round_id}/yttrande.html")
+        assert "Förslag" in proposal.text
+
+        form = {
+            "csrf_token": csrf_of(page.text),
+            "position-stallningstagande": "Tillstyrker med synpunkter",
+            "text-stallningstagande": "Region Östergötland ser behov av en konsekvensanalys.",
+            "text-innehall": EDITED,
+        }
+        saved = drafter.post(f"/rounds/{round_id}/utkast", data={**form, "action": "save"})
+        assert saved.status_code == 200 and "Utkastet är sparat (version 1)." in saved.text
+        handed = drafter.post(f"/rounds/{round_id}/utkast", data={**form, "action": "hand_over"})
+        assert "lämnat till samordnaren" in handed.text
+        # Another round is nothing to them.
+        other = open_round(app, ROUND.replace("KS-2026-003", "KS-2026-004"))
+        assert drafter.get(f"/rounds/{other}/utkast").status_code == 404
+        assert drafter.get(f"/rounds/{other}/yttrande.docx").status_code == 404
+
+    deliver_outbox(app)
+    [notice] = [r for r in smtp.catcher.to(COORDINATOR) if r.subject.startswith("Utkast till")]
+    assert "Maria Lund" in notice.text() and f"/rounds/{round_id}/utkast" in notice.text()
+    with app.sessions() as session:
+        saved_drafts = session.scalars(select(YttrandeDraft).order_by(YttrandeDraft.number)).all()
+        assert [(d.number, d.author, d.handed_over) for d in saved_drafts] == [
+            (1, PROCESSTOD, False), (2, PROCESSTOD, True)
+        ]  # fmt: skip
+        round_ = session.get(Round, round_id)
+        assert round_ is not None and round_.handed_over_at is not None
+
+    # The coordinator downloads the yttrande: one voice, no names.
+    base = f"/rounds/{round_id}"
+    word = browser.get(f"{base}/yttrande.docx")
+    assert word.status_code == 200
+    assert 'filename="KS-2026-003-yttrande.docx"' in word.headers["content-disposition"]
+    sent = docx_text(word.content)
+    printed = browser.get(f"{base}/yttrande.pdf")
+    pdf_text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages
+    )
+    shown = browser.get(f"{base}/yttrande.html")
+    assert shown.headers["content-disposition"].startswith("inline;")
+    assert "script-src" not in shown.headers["content-security-policy"]
+    for text in (sent, pdf_text, re.sub(r"<[^>]+>", "", shown.text)):
+        flat = re.sub(r"\s+", " ", text)
+        assert "Sydöstra sjukvårdsregionen tillstyrker med synpunkter." in flat
+        assert "Yttrandet lämnas gemensamt för Region Jönköpings län, Region Kalmar län och" in flat
+        assert "Er referens: KS-2026-003" in flat and "Vår referens: SÖSR-2026-017" in flat
+        assert "Regionerna ser vårdprogrammet som väl genomarbetat." in flat
+        assert "Handläggare: Maria Lund, processtöd, RPO Cancersjukdomar" in flat
+        assert "Sydöstra sjukvårdsregionen har inga synpunkter." in flat  # an empty question
+        assert not any(name in flat for name in REVIEWER_NAMES)
+        assert "Förslag" not in flat and "inte inkommit" not in flat
+        assert PROCESSTOD not in flat
+
+    # The sammanställning keeps every answer, by whom, and who did not answer.
+    internal = browser.get(f"{base}/sammanstallning.html").text
+    for name in ("Per Wallin", "Karin Kvist", "Olof Sandberg"):
+        assert name in internal
+    assert "Har inte inkommit med svar" in internal and "Johan Engström" in internal
+    assert "Kunskapsråd kirurgi och cancer" in internal  # informed, not counted as silent
+    assert "Har inte inkommit med svar: Kunskapsråd" not in internal
+
+
+def test_a_round_closed_with_no_answers_gets_no_yttrande(
+    with_processtod: App, browser: TestClient, smtp: RunningCatcher
+) -> None:
+    from tests.web.conftest import login
+
+    round_id = open_round(with_processtod, ROUND)
+    login(browser, smtp.catcher)
+    closed = post(browser, f"/rounds/{round_id}/close")
+    page = browser.get(closed.headers["location"]).text
+    assert "Ingen hade svarat: inga svar, inget yttrande." in page
+    deliver_outbox(with_processtod)
+    assert smtp.catcher.to(PROCESSTOD)[-1].subject.startswith("Remiss:")  # no drafting mail
+    assert browser.get(f"/rounds/{round_id}/sammanstallning.docx").status_code == 404
