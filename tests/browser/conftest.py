@@ -113,3 +113,19 @@ def deliver(app: App) -> None:
     """Send the outbox from a thread of its own (Playwright's loop runs in this one)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(deliver_outbox, app).result()
+
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page: object) -> None:
+    """axe-core's WCAG 2.1 A and AA rules find nothing on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in results.response["violations"]
+    ]
+    assert problems == [], "\n".join(problems)

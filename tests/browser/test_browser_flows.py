@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
-from tests.browser.conftest import COORDINATOR, Live, deliver
+from tests.browser.conftest import COORDINATOR, Live, assert_accessible, deliver
 
 REVIEWER = "fredrik.jonsson@rjl.example.org"
 ROUND = """
@@ -46,6 +46,7 @@ def test_a_reviewer_saves_a_draft_submits_and_gets_a_receipt(
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Bröstcancer, nationellt vårdprogram")
     shoot(page, "reviewer-page-phone")
+    assert_accessible(page)
 
     position = page.get_by_role("group", name="Ställer ni er bakom kunskapsstödet?")
     position.get_by_label("Tillstyrker med synpunkter", exact=True).check()
@@ -63,6 +64,7 @@ def test_a_reviewer_saves_a_draft_submits_and_gets_a_receipt(
     page.get_by_role("button", name="Skicka in").click()
     expect(page.get_by_text("Tack! Ditt svar är inskickat.")).to_be_visible()
     shoot(page, "reviewer-submitted")
+    assert_accessible(page)
     receipt = live.catcher.wait_for(lambda: mails(live, REVIEWER, "Kvitto"), "the receipt")
     assert "Andra stycket." in receipt[0].text()  # type: ignore[index]
     context.close()
@@ -75,6 +77,7 @@ def test_a_coordinator_logs_in_opens_a_round_and_follows_the_answers(
     page = context.new_page()
     page.goto(f"{live.url}/")
     expect(page).to_have_url(f"{live.url}/login")
+    assert_accessible(page)
     page.get_by_label("E-postadress").fill(COORDINATOR)
     page.get_by_role("button", name="Skicka inloggningslänk").click()
     expect(
@@ -98,6 +101,7 @@ def test_a_coordinator_logs_in_opens_a_round_and_follows_the_answers(
     page.get_by_label("Nationell sista svarsdag").fill("2026-04-14")
     page.get_by_label("Intern svarsdag").fill("2026-03-20")
     shoot(page, "dashboard-new-round")
+    assert_accessible(page)
     page.get_by_role("button", name="Öppna remissen och skicka inbjudningar").click()
     expect(page.get_by_role("status")).to_contain_text("Remissen är öppnad.")
     reviewer_state = page.locator(f'.matrix [data-email="{REVIEWER}"] .state')
@@ -118,7 +122,9 @@ def test_a_coordinator_logs_in_opens_a_round_and_follows_the_answers(
     expect(reviewer_state).to_have_text("Inga synpunkter")
     expect(page.locator("#answered-count")).to_have_text("1 av 6")
     shoot(page, "dashboard-round")
+    assert_accessible(page)
     page.get_by_role("link", name="Remisser").first.click()
     expect(page.get_by_role("row", name=re.compile("BROWSER-2"))).to_contain_text("1 / 6")
     shoot(page, "dashboard-rounds")
+    assert_accessible(page)
     context.close()

@@ -1,0 +1,89 @@
+"""The lead's processtöd drafts the joint answer in a real browser, and hands it over."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+
+from remiss.directory import sync as directory
+from remiss.reviewers import answers
+from remiss.rounds import opening as rounds
+from remiss.rounds import spec as roundspec
+from remiss.yttrande.closing import close_round
+from tests.browser.conftest import COORDINATOR, Live, assert_accessible, deliver
+from tests.conftest import EXAMPLES
+
+PROCESSTOD = "maria.lund@rjl.example.org"
+ROUND = """
+reference: BROWSER-3
+title: Bröstcancer, nationellt vårdprogram
+issuer: RCC i samverkan
+areas: [cancersjukdomar]
+lead: rpo-cancer
+deadline: 2026-04-14
+internal_deadline: 2026-03-20
+coordinator: kansli@sosr.example.org
+"""
+ANSWERS = {
+    "per.wallin@rjl.example.org": {"stallningstagande": "Tillstyrker", "innehall": "Bra."},
+    "olof.sandberg@rog.example.org": {"stallningstagande": "Avstyrker", "ovrigt": "Saknar analys."},
+}
+LOGIN_LINK = re.compile(r"^(https?://\S+/login/[A-Za-z0-9_-]{43})\r?$", re.MULTILINE)
+
+
+def mails(live: Live, email: str, subject: str) -> list[Any]:
+    return [m for m in live.catcher.to(email) if subject in m.subject]
+
+
+def test_the_processtod_drafts_and_hands_over_in_the_browser(
+    live: Live, browser: Browser, shoot: Callable[[Page, str], None]
+) -> None:
+    text = (EXAMPLES / "directory.yaml").read_text(encoding="utf-8")
+    chair = "      - {name: Per Wallin, email: per.wallin@rjl.example.org, region: RJL, role: ordförande}\n"
+    text = text.replace(chair, chair + "      - {name: Maria Lund, email: maria.lund@rjl.example.org, region: RJL, role: processtöd}\n", 1)  # fmt: skip
+    with live.app.transaction() as session:
+        directory.apply(session, directory.loads(text))
+        [opened] = rounds.open_rounds(session, live.app.settings, roundspec.loads(ROUND), "test")
+    deliver(live.app)
+    for email, values in ANSWERS.items():
+        [invitation] = mails(live, email, "Bröstcancer")
+        with live.app.transaction() as session:
+            answers.submit(session, live.app.settings, invitation.tokens()[-1], values,
+                           no_comments=False)  # fmt: skip
+    with live.app.transaction() as session:
+        close_round(session, live.app.settings, opened.round_id, COORDINATOR)
+    deliver(live.app)
+    [drafting] = mails(live, PROCESSTOD, "Bered yttrandet")
+    match = LOGIN_LINK.search(drafting.text())
+    assert match
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    page = context.new_page()
+    page.goto(match.group(1))
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Yttranden att bereda")
+    assert_accessible(page)
+    page.get_by_role("link", name="Bröstcancer, nationellt vårdprogram").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Utkast till yttrande")
+    expect(page.get_by_text("Meningsskiljaktighet").first).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "drafting-phone")
+
+    position = page.get_by_role("group", name=re.compile("Gemensamt ställningstagande"))
+    position.get_by_label("Tillstyrker med synpunkter", exact=True).check()
+    page.locator("#text-innehall").fill("Vårdprogrammet är väl genomarbetat.")
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_role("status").first).to_contain_text("Utkastet är sparat (version 1).")
+    expect(page.locator("#text-innehall")).to_have_value("Vårdprogrammet är väl genomarbetat.")
+    expect(position.get_by_label("Tillstyrker med synpunkter", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Lämna till samordnaren").click()
+    expect(page.get_by_role("status").first).to_contain_text("lämnat till samordnaren")
+    assert_accessible(page)
+    context.close()
+
+    deliver(live.app)
+    [notice] = mails(live, COORDINATOR, "Utkast till yttrande lämnat")
+    assert "Maria Lund" in notice.text()
