@@ -145,8 +145,10 @@ def test_the_coordinator_downloads_the_draft_as_word_pdf_and_html(
     page = coordinator.get(f"{base}/sammanstallning.html")
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
-    # Saved, never rendered in the app's origin: its inline <style> stays out of our CSP.
-    assert page.headers["content-disposition"].startswith("attachment;")
+    # Opens in the browser, sandboxed: its inline <style> and nothing else may run.
+    assert page.headers["content-disposition"].startswith("inline;")
+    policy = page.headers["content-security-policy"]
+    assert "sandbox" in policy and "script-src" not in policy and "default-src 'none'" in policy
     assert f"<h1>Sammanställning: {TITLE}</h1>" in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fetstil&lt;/b&gt;" in page.text
     assert "<script>" not in page.text

@@ -127,7 +127,7 @@ def test_disagreement_names_the_groups_and_regions_that_differ(
 
     assert section.disagreement == (
         "Grupperna skiljer sig åt: RPO Cancersjukdomar och RSG Medicinsk teknik "
-        "tillstyrker; RPO Kirurgi och plastikkirurgi är delad.",
+        "tillstyrker; inom RPO Kirurgi och plastikkirurgi är ställningstagandet delat.",
         "Regionerna skiljer sig åt: Region Jönköpings län och Region Kalmar län tillstyrker; "
         "Region Östergötland avstyrker.",
         "Inom RPO Kirurgi och plastikkirurgi går ställningstagandena isär: "
@@ -152,8 +152,7 @@ def test_generated_summary_counts_groups_in_swedish_words(sessions, round_where,
 
     assert yttrande.summary_generated
     assert yttrande.summary == (
-        "Ställer ni er bakom kunskapsstödet? Fyra av fem grupper tillstyrker, en med "
-        "synpunkter. En grupp avstyrker."
+        "Fyra av fem grupper tillstyrker, en med synpunkter. En grupp avstyrker."
     )
 
 
@@ -161,12 +160,17 @@ def test_generated_summary_counts_groups_in_swedish_words(sessions, round_where,
     ("positions", "expected"),
     [
         (("Tillstyrker", "Tillstyrker", "Tillstyrker"), "Alla tre grupper tillstyrker."),
-        (("Avstyrker",), "En grupp har tagit ställning och avstyrker."),
+        (("Avstyrker",), "Den tillfrågade gruppen avstyrker."),
+        (("Avstyrker", "Avstyrker"), "Båda grupperna avstyrker."),
         (
             ("Tillstyrker med synpunkter", "Tillstyrker med synpunkter", None),
-            "Alla två grupper tillstyrker med synpunkter. En grupp har inte tagit ställning.",
+            "Två av tre grupper tillstyrker med synpunkter. En grupp har inte tagit ställning.",
         ),
-        ((None, None), "Ingen grupp har tagit ställning. Två grupper har inte tagit ställning."),
+        (
+            ("Avstyrker", None, None),
+            "En av tre grupper avstyrker. Två grupper har inte tagit ställning.",
+        ),
+        ((None, None), "Ingen av de två tillfrågade grupperna har tagit ställning."),
     ],
 )
 def test_generated_summary_reads_well_for_small_rounds(
@@ -176,12 +180,13 @@ def test_generated_summary_reads_well_for_small_rounds(
 
     summary = compiled(sessions, round_id, settings).summary
 
-    assert summary == f"Ställer ni er bakom kunskapsstödet? {expected}"
+    assert summary == expected
+    assert " ni " not in f" {summary} "  # the organisation's own words address nobody
 
 
 def test_generated_summary_of_the_answered_round(sessions, round_id, settings) -> None:
     assert compiled(sessions, round_id, settings).summary == (
-        "Ställer ni er bakom kunskapsstödet? Två av tre grupper tillstyrker, en med synpunkter. "
+        "Två av fyra grupper tillstyrker, en med synpunkter. "
         "En grupp har lämnat olika ställningstaganden. En grupp har inte tagit ställning."
     )
 
@@ -293,4 +298,23 @@ def test_person_answering_through_several_groups_counts_for_each(
     yttrande = compiled(sessions, seed(fill), settings)
 
     assert [r.group for r in yttrande.positions[0].rows] == ["Grupp A", "Grupp C"]
-    assert yttrande.summary.endswith("Alla två grupper avstyrker.")
+    assert yttrande.summary.endswith("Båda grupperna avstyrker.")
+
+
+def test_a_region_split_within_a_group_is_named_once_never_on_both_sides() -> None:
+    from remiss.yttrande import wording
+
+    options = ["Tillstyrker", "Tillstyrker med synpunkter", "Avstyrker"]
+    lines = wording.disagreement(
+        [
+            ("RPO A", "Region Jönköpings län", "Tillstyrker"),
+            ("RPO A", "Region Kalmar län", "Tillstyrker"),
+            ("RPO A", "Region Jönköpings län", "Avstyrker"),
+        ],
+        options,
+    )
+    assert lines[-1] == (
+        "Inom RPO A går ställningstagandena isär: Region Kalmar län tillstyrker; "
+        "inom Region Jönköpings län är ställningstagandet delat."
+    )
+    assert all(line.count("Region Jönköpings län") == 1 for line in lines)

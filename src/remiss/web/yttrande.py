@@ -56,15 +56,21 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return header
 
 
+# What a document's HTML may do when shown in the browser: its own inline style, nothing
+# else (no script, no request anywhere), in a sandbox of its own origin. Reviewer text in
+# it is escaped; this keeps even a mistake there inert.
+DOCUMENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+
+
 def attachment(content: bytes, fmt: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=documents.CONTENT_TYPES[fmt],
-        headers={
-            "Content-Disposition": content_disposition(filename),
-            "Cache-Control": "no-store",
-        },
-    )
+    """Word and PDF are downloaded; HTML opens in the browser (a phone too), sandboxed."""
+    headers = {"Cache-Control": "no-store"}
+    if fmt == "html":
+        headers["Content-Disposition"] = content_disposition(filename, "inline")
+        headers["Content-Security-Policy"] = DOCUMENT_POLICY
+    else:
+        headers["Content-Disposition"] = content_disposition(filename)
+    return Response(content, media_type=documents.CONTENT_TYPES[fmt], headers=headers)
 
 
 def download(request: Request, app: App, round_id: int, fmt: str, number: int | None) -> Response:
@@ -115,16 +121,7 @@ def sammanstallning(
     """The internal compilation (who said what), as stored at its last compile."""
     if fmt not in documents.FORMATS:
         return not_found(request)
-    # The document carries its own inline <style>, which the app's CSP forbids. It is
-    # served as an attachment, never rendered in the app's origin: the browser saves it
-    # and opens it as a local file. Relaxing the CSP for this response instead would put
-    # reviewer-written text on a page of ours under a weaker policy.
     return download(request, app, round_id, fmt, version)
-
-
-# What the yttrande's HTML may do when shown in the browser: its own inline style, nothing
-# else (no script, no request anywhere), in a sandbox of its own origin.
-DOCUMENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 
 
 @router.get("/rounds/{round_id}/yttrande.{fmt}")
@@ -141,19 +138,7 @@ def yttrande(
         content = joint_render.render(answer, fmt)
     except RemissError as exc:  # WeasyPrint or its system libraries missing
         return message_page(request, "Det gick inte", str(exc), status_code=503)
-    filename = documents.file_name(reference, fmt, document="yttrande")
-    if fmt != "html":
-        return attachment(content, fmt, filename)
-    # Opens in the browser, on a phone too; it holds no reviewer text, only the drafted one.
-    return Response(
-        content,
-        media_type=documents.CONTENT_TYPES["html"],
-        headers={
-            "Content-Disposition": content_disposition(filename, "inline"),
-            "Content-Security-Policy": DOCUMENT_POLICY,
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(content, fmt, documents.file_name(reference, fmt, document="yttrande"))
 
 
 @router.get("/rounds/{round_id}/answers.csv")

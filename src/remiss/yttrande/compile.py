@@ -141,12 +141,15 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
     summary = (round_.summary or "").strip()
     generated = not summary
     if generated:
+        asked = [q for q in round_.questions if q.kind == QuestionKind.POSITION]
         summary = "\n\n".join(
             positions.summary_line(
-                q.text, q.options, _stances(q.key, respondents), [g.name for g in consulted]
+                q.text if len(asked) > 1 else None,
+                q.options,
+                _stances(q.key, respondents),
+                [g.name for g in consulted],
             )
-            for q in round_.questions
-            if q.kind == QuestionKind.POSITION
+            for q in asked
         )
 
     return Yttrande(

@@ -52,9 +52,10 @@ def section(
 
 
 def summary_line(
-    question: str, options: Sequence[str], stances: Sequence[Stance], consulted: Sequence[str]
-) -> str:
-    """'Ställer ni er bakom…? Fyra av fem grupper tillstyrker, en med synpunkter.'"""
+    question: str | None, options: Sequence[str], stances: Sequence[Stance],
+    consulted: Sequence[str],
+) -> str:  # fmt: skip
+    """'Fyra av fem grupper tillstyrker, en med synpunkter.' (the question quoted first if given)"""
     given: dict[str, list[str]] = {}
     for stance in stances:
         for group in stance.groups:

@@ -101,16 +101,28 @@ def option_order(position: str, options: Sequence[str]) -> int:
 
 
 def position_summary(
-    question: str, group_positions: Mapping[str, str], silent: int, options: Sequence[str]
+    question: str | None, group_positions: Mapping[str, str], silent: int, options: Sequence[str]
 ) -> str:
-    """'Ställer ni er bakom…? Fyra av fem grupper tillstyrker, en med synpunkter.'"""
-    lead = question.strip()
-    if lead and lead[-1] not in "?.!:":
-        lead += ":"
+    """'Två av tre grupper tillstyrker, en med synpunkter. En grupp har inte tagit ställning.'
+
+    Counts are of the groups asked (those that took a position and those that did not).
+    ``question`` is quoted before the sentences when the round has several position
+    questions; the summary never addresses anyone ("ni").
+    """
     total = len(group_positions)
+    asked = total + silent
     sentences: list[str] = []
     if total == 0:
-        sentences.append("Ingen grupp har tagit ställning.")
+        if asked <= 1:
+            sentences.append(
+                "Ingen grupp har tagit ställning."
+                if asked == 0
+                else "Den tillfrågade gruppen har inte tagit ställning."
+            )
+        else:
+            sentences.append(
+                f"Ingen av de {_count(asked)} tillfrågade grupperna har tagit ställning."
+            )
     buckets: dict[str, Counter[str]] = {}
     for position in group_positions.values():
         buckets.setdefault(base_option(position, options), Counter())[position] += 1
@@ -130,17 +142,20 @@ def position_summary(
             )
         if index > 0:
             sentences.append(f"{_count(n, capital=True)} {_groups(n)} {phrase}.")
-        elif total == 1:
-            sentences.append(f"En grupp har tagit ställning och {phrase}.")
-        elif n == total:
+        elif asked == 1:
+            sentences.append(f"Den tillfrågade gruppen {phrase}.")
+        elif n == asked == 2:
+            sentences.append(f"Båda grupperna {phrase}.")
+        elif n == asked:
             sentences.append(f"Alla {_count(n)} grupper {phrase}.")
         else:
-            sentences.append(f"{_count(n, capital=True)} av {_count(total)} grupper {phrase}.")
-    if silent:
+            sentences.append(f"{_count(n, capital=True)} av {_count(asked)} grupper {phrase}.")
+    if silent and total:
         sentences.append(
             f"{_count(silent, capital=True)} {_groups(silent)} har inte tagit ställning."
         )
-    return " ".join([lead, *sentences]).strip()
+    lead = [f"”{question.strip()}”"] if question and question.strip() else []
+    return " ".join([*lead, *sentences]).strip()
 
 
 def disagreement(
@@ -159,12 +174,14 @@ def disagreement(
         line = _differ(label, [(s[index], s[2]) for s in real], options)
         if line:
             lines.append(line)
-    by_group: dict[str, list[tuple[str, str]]] = {}
+    by_group: dict[str, dict[str, set[str]]] = {}
     for group, region, position in real:
-        by_group.setdefault(group, []).append((region, position))
+        by_group.setdefault(group, {}).setdefault(region, set()).add(position)
     for group in sorted(by_group, key=sort_key):
-        within = by_group[group]
-        if len({p for _, p in within}) > 1:
+        regions = by_group[group]
+        if len(set().union(*regions.values())) > 1:
+            # A region whose members differ is named once, as split, never on both sides.
+            within = [(r, next(iter(ps)) if len(ps) == 1 else SPLIT) for r, ps in regions.items()]
             lines.append(f"Inom {group} går ställningstagandena isär: {_stated(within, options)}.")
     return tuple(lines)
 
@@ -188,8 +205,7 @@ def _stated(pairs: Sequence[tuple[str, str]], options: Sequence[str]) -> str:
     for position in sorted(by_position, key=lambda p: option_order(p, options)):
         names = sorted(by_position[position], key=sort_key)
         if position == SPLIT:
-            phrase = "är delad" if len(names) == 1 else "är delade"
+            parts.append(f"inom {join_sv(names)} är ställningstagandet delat")
         else:
-            phrase = verb(position)
-        parts.append(f"{join_sv(names)} {phrase}")
+            parts.append(f"{join_sv(names)} {verb(position)}")
     return "; ".join(parts)
