@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from remiss.core import clock
 from remiss.core.errors import RoundNotFound
-from remiss.core.models import AnswerVersion, Group, Invitation, InvitationGroup, Region, Round
+from remiss.core.models import (
+    AnswerVersion,
+    Group,
+    Invitation,
+    InvitationGroup,
+    Organisation,
+    Region,
+    Round,
+)
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import date_sv, datetime_sv
@@ -153,17 +161,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
         )
 
     return Yttrande(
-        header=Header(
-            organisation=org.name,
-            organisation_short=org.short,
-            unit=org.unit,
-            date=day.isoformat(),
-            date_text=date_sv(day),
-            their_reference=round_.reference,
-            our_reference=round_.our_reference or None,
-            recipient=round_.issuer,
-            title=round_.title,
-        ),
+        header=header(round_, org, day),
         opening=wording.internal_opening(org.name, round_.reference),
         summary=summary,
         summary_generated=generated,
@@ -188,6 +186,21 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
             coordinator=round_.coordinator,
         ),
         appendix=tuple(_person_answers(p, round_, settings) for p in respondents),
+    )
+
+
+def header(round_: Round, org: Organisation, day: date) -> Header:
+    """The letterhead both documents share: who, when, the references, to whom."""
+    return Header(
+        organisation=org.name,
+        organisation_short=org.short,
+        unit=org.unit,
+        date=day.isoformat(),
+        date_text=date_sv(day),
+        their_reference=round_.reference,
+        our_reference=round_.our_reference or None,
+        recipient=round_.issuer,
+        title=round_.title,
     )
 
 

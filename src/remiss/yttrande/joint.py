@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 
 from remiss.core.models import Membership, Region, Round
 from remiss.core.settings import Settings
-from remiss.core.swedish import date_sv
 from remiss.directory.sync import organisation
 from remiss.yttrande import drafts, proposal, wording
-from remiss.yttrande.compile import document_date, load_round
+from remiss.yttrande.compile import document_date, header, load_round
 from remiss.yttrande.model import Header
 
 NOT_CHOSEN = "Ställningstagande är ännu inte valt."
@@ -93,17 +92,7 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
             comments.append(Comments(q.text, text or no_comments(org.name)))
     day = document_date(round_, settings)
     return JointAnswer(
-        header=Header(
-            organisation=org.name,
-            organisation_short=org.short,
-            unit=org.unit,
-            date=day.isoformat(),
-            date_text=date_sv(day),
-            their_reference=round_.reference,
-            our_reference=round_.our_reference or None,
-            recipient=round_.issuer,
-            title=round_.title,
-        ),
+        header=header(round_, org, day),
         opening=wording.opening_joint(org.name, [r.name for r in regions]),
         proposal=draft is None,
         draft_number=draft.number if draft is not None else None,
