@@ -84,3 +84,13 @@ def test_reminder_names_the_round_and_its_deadline_in_swedish(rounds: Rounds) ->
     assert "Analfissur, kliniskt kunskapsstöd" in message.html()
     assert link in message.html()
     del round_id
+
+
+def test_an_informed_kunskapsrad_is_never_reminded(rounds: Rounds) -> None:
+    rounds.open("KS-2026-034", date(2026, 3, 23), groups="rsg-medicinsk-teknik, kr-kirurgi-cancer")
+
+    sweep = rounds.sweep(utc(2026, 3, 16, 7, 0))
+
+    # The lead's members owe an answer; the kunskapsråd was told at opening, and that is all.
+    assert sweep.report.digests == 3
+    assert set(rounds.received()) == set(LAKEMEDEL)
