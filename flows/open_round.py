@@ -18,11 +18,13 @@ from remiss.rounds.opening import open_rounds
 
 
 @task(name="open-rounds")
-def open_rounds_task(path: str, now: str | None = None, actor: str = "cli") -> list[dict[str, Any]]:
-    """Validate the file and open every round in it that is not open yet."""
+def open_rounds_task(
+    path: str, now: str | None = None, actor: str = "cli", triage: bool = False
+) -> list[dict[str, Any]]:
+    """Validate the file and open (or, for triage, register) every round not there yet."""
     parsed = roundspec.load(path)
     with running(now) as application, application.transaction() as session:
-        opened = open_rounds(session, application.settings, parsed, actor=actor)
+        opened = open_rounds(session, application.settings, parsed, actor=actor, triage=triage)
     return [
         {
             "round_id": o.round_id,
@@ -38,9 +40,14 @@ def open_rounds_task(path: str, now: str | None = None, actor: str = "cli") -> l
 
 
 @flow(name="open-round")
-def open_round(path: str, now: str | None = None, actor: str = "cli") -> dict[str, Any]:
-    """Open the round(s) in ``path`` and deliver their invitations, as of ``now`` if given."""
+def open_round(
+    path: str, now: str | None = None, actor: str = "cli", triage: bool = False
+) -> dict[str, Any]:
+    """Open the round(s) in ``path`` and deliver their invitations, as of ``now`` if given.
+
+    With ``triage`` the rounds are registered (inkommen) and nobody is asked yet.
+    """
     with at(now):
-        opened = call(open_rounds_task, path, now, actor)
+        opened = call(open_rounds_task, path, now, actor, triage)
         delivery = call(deliver_task)
     return {"rounds": opened, "delivery": delivery}

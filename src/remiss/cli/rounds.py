@@ -1,4 +1,4 @@
-"""``remiss round …``: open, list, status, extend, close."""
+"""``remiss round …``: open, list, status, extend, close (triage and the answer: answering.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from remiss.cli import NowOption, application, fail, round_app, set_clock, setti
     "open", help="Öppna en remiss, eller alla i en samlingsfil, och skicka inbjudningarna."
 )
 @shell
-def round_open(file: Path, now: NowOption = None) -> None:
+def round_open(
+    file: Path,
+    now: NowOption = None,
+    triage: Annotated[
+        bool,
+        typer.Option("--triage", help="Registrera som inkomna utan att fråga någon (triage)."),
+    ] = False,
+) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
     from flows._run import run_flow
     from flows.open_round import open_round
@@ -25,9 +32,13 @@ def round_open(file: Path, now: NowOption = None) -> None:
     s = settings()
     moment = set_clock(now, s.tz)
     roundspec.load(file)  # refuse a bad file before any flow machinery starts
-    result = run_flow(open_round, str(file), moment, "cli")
+    result = run_flow(open_round, str(file), moment, "cli", triage)
     for r in result["rounds"]:
-        if r["created"]:
+        if r["created"] and triage:
+            typer.echo(
+                f"Registrerade {r['reference']} (id {r['round_id']}): {r['title']} — inkommen"
+            )
+        elif r["created"]:
             typer.echo(
                 f"Öppnade {r['reference']} (id {r['round_id']}): {r['title']} — "
                 f"{r['invitations']} inbjudningar"
@@ -49,7 +60,7 @@ def round_open(file: Path, now: NowOption = None) -> None:
 @shell
 def round_list() -> None:
     """Rounds with status, deadlines and answered/invited counts."""
-    from remiss.rounds.progress import ROUND_STATUS_LABELS, list_rounds
+    from remiss.rounds.progress import list_rounds
 
     a = application()
     with a.sessions() as session:
@@ -57,10 +68,10 @@ def round_list() -> None:
     if not rows:
         typer.echo("Inga remisser ännu.")
         return
-    typer.echo(f"{'id':>4}  {'referens':<22} {'status':<8} {'intern':<10} {'nationell':<10} svar")
+    typer.echo(f"{'id':>4}  {'referens':<22} {'status':<10} {'intern':<10} {'nationell':<10} svar")
     for r in rows:
         typer.echo(
-            f"{r.id:>4}  {r.reference:<22} {ROUND_STATUS_LABELS[r.status]:<8} {r.internal_deadline.isoformat():<10} "
+            f"{r.id:>4}  {r.reference:<22} {r.state:<10} {r.internal_deadline.isoformat():<10} "
             f"{r.national_deadline.isoformat():<10} {r.answered}/{r.invited}  {r.title}"
         )
 
@@ -73,8 +84,9 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
     """Per group and region: who answered, who has a draft, who has not opened."""
     from remiss.core.swedish import date_sv, datetime_sv
     from remiss.mail import outbox
+    from remiss.rounds import stage
     from remiss.rounds.opening import find
-    from remiss.rounds.progress import MESSAGE_STATUS_LABELS, ROUND_STATUS_LABELS, round_progress
+    from remiss.rounds.progress import MESSAGE_STATUS_LABELS, round_progress
 
     a = application()
     s = a.settings
@@ -85,7 +97,7 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
         lead = round_.lead_group.name if round_.lead_group else "–"
         typer.echo(f"{round_.reference}: {round_.title}")
         typer.echo(
-            f"Status: {ROUND_STATUS_LABELS[round_.status]}; intern svarsdag {date_sv(round_.internal_deadline)}; "
+            f"Status: {stage.state(round_, progress.answered)}; intern svarsdag {date_sv(round_.internal_deadline)}; "
             f"nationell {date_sv(round_.national_deadline)}; ansvarig: {lead}"
         )
         typer.echo(f"Svar: {progress.answered}/{progress.invited}")

@@ -10,8 +10,32 @@ from enum import StrEnum
 
 
 class RoundStatus(StrEnum):
+    """Where collecting stands: registered (nobody asked yet), open, closed, or ended by triage."""
+
+    REGISTERED = "registered"
     OPEN = "open"
     CLOSED = "closed"
+    ENDED = "ended"
+
+
+class RoundState(StrEnum):
+    """A remiss's state as a coordinator reads it, in these words everywhere."""
+
+    INKOMMEN = "inkommen"
+    OPPEN = "öppen"
+    BEREDNING = "beredning"
+    FORANKRING = "förankring"
+    BESLUTAD = "beslutad"
+    SKICKAD = "skickad"
+    AVSTAR = "avstår"
+    PER_REGION = "per region"
+    INGA_SVAR = "inga svar"
+
+
+class TriageDecision(StrEnum):
+    SAMORDNAS = "samordnas"
+    PER_REGION = "per-region"
+    AVSTAR = "avstår"
 
 
 class InvitationStatus(StrEnum):

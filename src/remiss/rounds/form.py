@@ -120,12 +120,13 @@ def parse(form: dict[str, str | list[str]]) -> ParsedRound:
 
 
 def open_from_form(
-    session: Session, settings: Settings, form: dict[str, str | list[str]], actor: str
-) -> rounds.OpenedRound:
+    session: Session, settings: Settings, form: dict[str, str | list[str]], actor: str,
+    *, triage: bool = False,
+) -> rounds.OpenedRound:  # fmt: skip
     """Open the round the form describes; deadline and routing errors land on their field."""
     parsed = parse(form)
     try:
-        [opened] = rounds.open_rounds(session, settings, [parsed], actor)
+        [opened] = rounds.open_rounds(session, settings, [parsed], actor, triage=triage)
     except InputError as exc:
         name = (exc.field or "").rsplit(": ", 1)[-1]
         raise FormErrors({name if name in FIELDS else "reference": exc.message}) from exc
@@ -135,7 +136,9 @@ def open_from_form(
 
 
 def open_from_file(
-    session: Session, settings: Settings, text: str, source: str, actor: str
-) -> list[rounds.OpenedRound]:
-    """Open every round of an uploaded round or batch file; errors name the line."""
-    return rounds.open_rounds(session, settings, roundspec.loads(text, source), actor)
+    session: Session, settings: Settings, text: str, source: str, actor: str,
+    *, triage: bool = False,
+) -> list[rounds.OpenedRound]:  # fmt: skip
+    """Open (or register) every round of an uploaded round or batch file; errors name the line."""
+    parsed = roundspec.loads(text, source)
+    return rounds.open_rounds(session, settings, parsed, actor, triage=triage)

@@ -30,12 +30,21 @@ def close(session: Session, round_id: int, actor: str) -> Round:
         raise RoundNotFound(round_id)
     if round_.status == RoundStatus.CLOSED:
         return round_
+    _refuse_before_triage(round_)
     round_.status = RoundStatus.CLOSED
     round_.closed_at = now()
     round_.compile_pending = True
     audit.record(session, actor, "round.close", round_id=round_.id)
     session.flush()
     return round_
+
+
+def _refuse_before_triage(round_: Round) -> None:
+    """Only a round that is or was collecting answers can be closed or extended."""
+    if round_.status == RoundStatus.REGISTERED:
+        raise Refused(f"{round_.reference} är inkommen och väntar på triage; ingen är tillfrågad")
+    if round_.status == RoundStatus.ENDED:
+        raise Refused(f"{round_.reference} besvaras inte gemensamt ({round_.triage_decision})")
 
 
 def extend(
@@ -50,6 +59,7 @@ def extend(
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise RoundNotFound(round_id)
+    _refuse_before_triage(round_)
     if new_deadline > round_.national_deadline:
         raise InputError(
             f"den nya interna svarsdagen {date_sv(new_deadline)} ligger efter den nationella "

@@ -167,7 +167,9 @@ def _shown(value: object) -> str:
     return f"'{value}'"
 
 
-def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) -> OpenedRound:
+def _create(
+    session: Session, settings: Settings, plan_: RoundPlan, actor: str, *, triage: bool
+) -> OpenedRound:
     spec = plan_.parsed.spec
     d = plan_.deadlines
     round_ = Round(
@@ -187,7 +189,7 @@ def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) 
         question_set=spec.question_set_name,
         coordinator=spec.coordinator,
         our_reference=spec.our_reference,
-        status=RoundStatus.OPEN,
+        status=RoundStatus.REGISTERED if triage else RoundStatus.OPEN,
         created_at=now(),
     )
     session.add(round_)
@@ -208,20 +210,15 @@ def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) 
         session.add(RoundGroup(round_id=round_.id, group_id=group.id, reason=reason))
     session.flush()
     session.refresh(round_, ["lead_group"])
-    count = 0
-    for person, memberships in plan_.route.people.values():
-        invitation, token = invitations.create(session, round_, person, memberships)
-        invitations.queue_email(session, settings, round_, invitation, token)
-        count += 1
-    org = organisation(session)
-    for person, memberships in plan_.route.informed.values():
-        email = catalogue.information(
-            round_=round_, person=person, org=org, groups=[g for g, _role in memberships]
+    if triage:
+        audit.record(
+            session, actor, "round.register", round_id=round_.id, reference=round_.reference
         )
-        outbox.queue(
-            session, settings, key=f"information:{round_.id}:{person.id}", email=email,
-            round_id=round_.id,
+        return OpenedRound(
+            round_id=round_.id, reference=round_.reference, title=round_.title, created=True,
+            invitations=0, internal_deadline=round_.internal_deadline,
         )  # fmt: skip
+    count = invite(session, settings, round_, plan_.route)
     audit.record(
         session, actor, "round.open", round_id=round_.id, reference=round_.reference,
         invitations=count, informed=len(plan_.route.informed),
@@ -237,10 +234,34 @@ def _create(session: Session, settings: Settings, plan_: RoundPlan, actor: str) 
     )
 
 
+def invite(session: Session, settings: Settings, round_: Round, route_: Route) -> int:
+    """Ask everyone the route reaches; tell the informed groups. Returns how many were asked."""
+    count = 0
+    for person, memberships in route_.people.values():
+        invitation, token = invitations.create(session, round_, person, memberships)
+        invitations.queue_email(session, settings, round_, invitation, token)
+        count += 1
+    org = organisation(session)
+    for person, memberships in route_.informed.values():
+        email = catalogue.information(
+            round_=round_, person=person, org=org, groups=[g for g, _role in memberships]
+        )
+        outbox.queue(
+            session, settings, key=f"information:{round_.id}:{person.id}", email=email,
+            round_id=round_.id,
+        )  # fmt: skip
+    return count
+
+
 def open_rounds(
-    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system"
-) -> list[OpenedRound]:
-    """Open every round not yet open; all are checked before any is written."""
+    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system",
+    *, triage: bool = False,
+) -> list[OpenedRound]:  # fmt: skip
+    """Open every round not yet open; all are checked before any is written.
+
+    With ``triage`` the rounds are only registered (``inkommen``): routed, but nobody is
+    asked until the triage decides that the remiss is answered jointly.
+    """
     existing = {
         r.reference: r
         for r in session.scalars(
@@ -276,5 +297,5 @@ def open_rounds(
                 )
             )
         else:
-            results.append(_create(session, settings, entry, actor))
+            results.append(_create(session, settings, entry, actor, triage=triage))
     return results

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from remiss.core.models import Group, Invitation, InvitationGroup, Message, Person, Round
 from remiss.core.states import InvitationStatus, MessageStatus
+from remiss.rounds import stage
 
 # State names, in the order a coordinator reads them.
 STATES = (
@@ -33,7 +34,6 @@ STATE_LABELS = {
     "revoked": "Återkallad",
 }
 ANSWERED = {"submitted", "no_comments"}
-ROUND_STATUS_LABELS = {"open": "öppen", "closed": "stängd"}
 MESSAGE_STATUS_LABELS = {
     "pending": "väntar",
     "sending": "skickas",
@@ -155,6 +155,13 @@ class RoundSummary:
     internal_deadline: date
     invited: int
     answered: int
+    state: str  # inkommen, öppen, beredning … (``stage.state``)
+    kind: str = ""
+    lead: str | None = None
+    created_at: datetime | None = None
+    opens: date | None = None
+    decided_on: date | None = None
+    sent_at: datetime | None = None
 
 
 def list_rounds(session: Session) -> list[RoundSummary]:
@@ -174,7 +181,11 @@ def list_rounds(session: Session) -> list[RoundSummary]:
             .group_by(Invitation.round_id)
         )
     }
-    rounds = session.scalars(select(Round).order_by(Round.internal_deadline, Round.reference))
+    rounds = session.scalars(
+        select(Round)
+        .options(selectinload(Round.lead_group))
+        .order_by(Round.internal_deadline, Round.reference)
+    )
     return [
         RoundSummary(
             id=r.id,
@@ -187,6 +198,13 @@ def list_rounds(session: Session) -> list[RoundSummary]:
             internal_deadline=r.internal_deadline,
             invited=counts.get(r.id, 0),
             answered=answered.get(r.id, 0),
+            state=stage.state(r, answered.get(r.id, 0)),
+            kind=r.kind,
+            lead=r.lead_group.name if r.lead_group is not None else None,
+            created_at=r.created_at,
+            opens=r.opens,
+            decided_on=r.decided_on,
+            sent_at=r.sent_at,
         )
         for r in rounds
     ]

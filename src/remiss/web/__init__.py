@@ -24,6 +24,7 @@ from remiss.web import (
     mail,
     opening,
     reviewer,
+    triage,
     yttrande,
 )
 from remiss.web.deps import LoginRequired, NotCoordinator
@@ -48,6 +49,7 @@ ROUTERS: list[APIRouter] = [
     mail.router,
     yttrande.router,
     drafting.router,
+    triage.router,
 ]
 
 

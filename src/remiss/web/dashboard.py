@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from remiss.app import App, deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.settings import Settings
+from remiss.core.states import RoundState
 from remiss.core.swedish import date_sv
 from remiss.mail import outbox
-from remiss.rounds import lifecycle, overview, progress, steering
+from remiss.rounds import lifecycle, overview, progress, stage, steering
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, text
 from remiss.web.pages import flash, message_page, redirect, render
 from remiss.yttrande.closing import close_round
@@ -38,24 +39,31 @@ def rounds_list(
     request: Request, session: SessionDep, coordinator: CoordinatorDep, sort: str = "intern"
 ) -> Response:
     key, reverse = SORTS.get(sort, SORTS["intern"])
-    rounds = sorted(progress.list_rounds(session), key=key, reverse=reverse)
-    order: dict[str, int] = {}
-    for summary in rounds:
-        order.setdefault(summary.batch or NO_BATCH, len(order))
-    grouped = sorted(rounds, key=lambda r: order[r.batch or NO_BATCH])
-    batches = [
-        (name, list(items)) for name, items in groupby(grouped, key=lambda r: r.batch or NO_BATCH)
-    ]
+    everything = sorted(progress.list_rounds(session), key=key, reverse=reverse)
+    registered = [r for r in everything if r.state == RoundState.INKOMMEN]
+    rounds = [r for r in everything if r.state != RoundState.INKOMMEN]
     return render(
         request,
         "rounds.html",
         {
             "coordinator": coordinator,
-            "batches": batches,
+            "batches": _by_batch(rounds),
+            "registered": _by_batch(registered),
             "sort": sort if sort in SORTS else "intern",
             "waiting": outbox.waiting(session),
         },
     )
+
+
+def _by_batch(rounds: list[progress.RoundSummary]) -> list[tuple[str, list[progress.RoundSummary]]]:
+    """Rounds by remiss period, in the order the periods first appear."""
+    order: dict[str, int] = {}
+    for summary in rounds:
+        order.setdefault(summary.batch or NO_BATCH, len(order))
+    grouped = sorted(rounds, key=lambda r: order[r.batch or NO_BATCH])
+    return [
+        (name, list(items)) for name, items in groupby(grouped, key=lambda r: r.batch or NO_BATCH)
+    ]
 
 
 def round_context(session: Session, settings: Settings, round_id: int) -> dict[str, Any]:
@@ -69,6 +77,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "states": progress.STATES,
         "yttrande": panel(session, summary.round),
         "waiting": outbox.waiting(session, round_id),
+        "state": stage.state(summary.round, summary.progress.answered),
     }
 
 

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 from remiss.app import App, deliver_outbox
 from remiss.core.errors import InputError
 from remiss.rounds import form as roundform
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, text
 from remiss.web.pages import flash, redirect, render
 
 router = APIRouter()
@@ -54,11 +54,17 @@ def open_round(
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     values = _form_values(form)
+    triage = text(form, "triage") == "1"
     try:
         with app.transaction() as session:
-            opened = roundform.open_from_form(session, app.settings, values, coordinator)
+            opened = roundform.open_from_form(
+                session, app.settings, values, coordinator, triage=triage
+            )
     except roundform.FormErrors as exc:
         return _show(request, app, coordinator, 422, values=values, errors=exc.fields)
+    if triage:
+        flash(request, "Remissen är registrerad som inkommen; ingen är tillfrågad än.")
+        return redirect(f"/rounds/{opened.round_id}")
     background.add_task(deliver_outbox, app)
     told = f" {opened.informed} i kunskapsråd får den för kännedom." if opened.informed else ""
     flash(request, f"Remissen är öppnad. {opened.invitations} inbjudningar skickas.{told}")
@@ -81,13 +87,23 @@ def upload_rounds(
     except UnicodeDecodeError:
         return _show(request, app, coordinator, 422, upload_error="Filen är inte UTF-8-text.")
     name = upload.filename
+    triage = text(form, "triage") == "1"
     try:
         with app.transaction() as session:
-            opened = roundform.open_from_file(session, app.settings, source, name, coordinator)
+            opened = roundform.open_from_file(
+                session, app.settings, source, name, coordinator, triage=triage
+            )
     except InputError as exc:
         return _show(request, app, coordinator, 422, upload_error=str(exc))
-    background.add_task(deliver_outbox, app)
     created = [o for o in opened if o.created]
+    if triage:
+        flash(
+            request,
+            f"{len(created)} remisser registrerade som inkomna, {len(opened) - len(created)} "
+            "fanns redan. Besluta om dem under Inkomna remisser att besluta.",
+        )
+        return redirect("/")
+    background.add_task(deliver_outbox, app)
     sent = sum(o.invitations for o in created)
     flash(
         request,

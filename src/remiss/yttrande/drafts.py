@@ -117,10 +117,10 @@ def save(
 ) -> YttrandeDraft:
     """Keep a new draft; when ``hand_over``, hand it to the coordinator and tell them."""
     round_ = load_round(session, round_id)
-    if round_.status == RoundStatus.OPEN:
+    if round_.status != RoundStatus.CLOSED:
         raise Refused(
-            "Remissen samlar fortfarande in svar. Utkastet till yttrande skrivs när den har "
-            "stängts."
+            "Remissen samlar inte in svar än, eller samlar fortfarande in dem. Utkastet till "
+            "yttrande skrivs när den har stängts."
         )
     questions = {q.key: q for q in round_.questions}
     chosen: dict[str, str] = {}

@@ -26,6 +26,8 @@ class Organisation(Base):
     short: Mapped[str] = mapped_column(String(40))
     signatory: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(200), default="Regionsjukvårdsledningen")
+    # Per kind of remiss its defaults (margin_days, signatory, recipient, answer, questions).
+    kinds: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Region(Base):

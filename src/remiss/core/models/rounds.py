@@ -65,6 +65,18 @@ class Round(Base):
     handed_over_at: Mapped[datetime | None] = mapped_column()
     # Who held which position when the last disagreement email went (a digest of it).
     disagreement_key: Mapped[str | None] = mapped_column(String(64))
+    # Triage: samordnas (opened), per-region or avstår (ended), and why.
+    triage_decision: Mapped[str | None] = mapped_column(String(20))
+    triage_reason: Mapped[str | None] = mapped_column(Text)
+    # The decision on the joint answer, and sending it.
+    decided_by: Mapped[str | None] = mapped_column(String(300))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_paragraph: Mapped[str | None] = mapped_column(String(100))
+    not_taking_part: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    sent_at: Mapped[datetime | None] = mapped_column()
+    sent_to: Mapped[str | None] = mapped_column(String(320))
 
     lead_group: Mapped[Group | None] = relationship()
     drafter: Mapped[Person | None] = relationship()

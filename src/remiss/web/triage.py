@@ -1,0 +1,55 @@
+"""Triage on the dashboard: a whole remiss period decided in one form, or one round on its page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+
+from remiss.app import deliver_outbox
+from remiss.core.errors import InputError, NotFound, Refused
+from remiss.rounds import triage
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, text
+from remiss.web.pages import flash, redirect
+
+router = APIRouter()
+
+
+@router.post("/triage")
+def decide(
+    request: Request, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
+    background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    """Every row with a decision is decided, each in its own transaction; others stay."""
+    chosen: list[tuple[int, str, str]] = []
+    for name in form:
+        number = name.removeprefix("decision-")
+        if (
+            name.startswith("decision-")
+            and text(form, name)
+            and number.isdigit()
+            and len(number) < 10
+        ):
+            chosen.append((int(number), text(form, name), text(form, f"reason-{number}")))
+    done: list[triage.Triaged] = []
+    problems: list[str] = []
+    for round_id, decision, reason in chosen:
+        try:
+            with app.transaction() as session:
+                result = triage.decide(
+                    session, app.settings, round_id, triage.parse(decision), reason, coordinator
+                )
+            done.append(result)
+        except (InputError, Refused, NotFound) as exc:
+            problems.append(str(exc))
+    if any(r.invitations for r in done):
+        background.add_task(deliver_outbox, app)
+    invited = sum(r.invitations for r in done)
+    message = f"{len(done)} beslut sparade; {invited} inbjudningar skickas."
+    if not chosen:
+        message = "Inget beslut valt; inget ändrades."
+    if problems:
+        message += " Inte sparat: " + "; ".join(problems) + "."
+    flash(request, message)
+    if len(chosen) == 1 and done:
+        return redirect(f"/rounds/{done[0].round_id}")
+    return redirect("/")
