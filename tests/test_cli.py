@@ -144,7 +144,7 @@ def test_extend_and_close_from_the_command_line(remiss: CliRunner, smtp: Running
     code, out, err = run(remiss, "round", "close", "KS-2026-022")
     assert code == 0, err
     code, out, _ = run(remiss, "round", "list")
-    assert "stängd" in out
+    assert "KS-2026-022            inga svar" in out  # closed with nobody answering
 
 
 def test_bad_settings_and_unreadable_files_give_one_line(

@@ -79,6 +79,11 @@ def every_email() -> dict[str, Email]:
             to="kansli@sosr.example.org", org=ORG, rounds=[ROUND, ROUND],
             base_url="https://remiss.example.org",
         ),
+        "yttrande_sent": catalogue.yttrande_sent(
+            round_=ROUND, org=ORG, to="registrator@example.org",
+            attachments=[Attachment("KS-2026-003-yttrande.pdf", b"%PDF", "application", "pdf")],
+            copy_of=None,
+        ),
         "login": catalogue.login(
             to="kansli@sosr.example.org", org=ORG, link="https://remiss.example.org/login/x",
             minutes=30, sent_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC),
@@ -97,7 +102,10 @@ def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
     if kind in REVIEWER_MAIL:
         # Reviewer mail: the personal link on a line of its own, and the sender's dnr named so.
         assert f"\n{LINK}\n" in message.text
-    if kind not in {"login", "closed_without_answers"}:
+    if kind == "yttrande_sent":  # to the sender of the remiss: their reference is "Er"
+        assert message.subject.startswith("KS-2026-003")
+        assert "Er referens: KS-2026-003" in message.text
+    elif kind not in {"login", "closed_without_answers"}:
         assert "Avsändarens diarienummer" in message.text
         assert "Er referens" not in message.text + message.html
 

@@ -85,7 +85,7 @@ def test_login_and_dashboard_posts_need_the_session_csrf_token(
     login(client, opened.catcher)
     response = client.post(f"/rounds/{opened.round_id}/close", data={"csrf_token": "forged"})
     assert response.status_code == 403
-    assert "Öppen" in client.get(f"/rounds/{opened.round_id}").text
+    assert ">öppen<" in client.get(f"/rounds/{opened.round_id}").text
     assert client.post("/logout", data={}).status_code == 403
     assert client.get("/", follow_redirects=False).status_code == 200
 

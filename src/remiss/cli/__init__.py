@@ -157,7 +157,7 @@ def directory_import(
 
 def main() -> None:
     # Each module registers its commands on the apps above.
-    from remiss.cli import answering, compile, demo, reminders, rounds, serve  # noqa: F401
+    from remiss.cli import answering, compile, demo, register, reminders, rounds, serve  # noqa: F401
 
     try:
         app()

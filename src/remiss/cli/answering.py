@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
-from remiss.cli import application, round_app, shell
+from remiss.cli import application, fail, round_app, shell
 
 RoundArg = Annotated[str, typer.Argument(metavar="ROUND")]
 
@@ -37,3 +38,72 @@ def round_triage(
         typer.echo(f"{done.reference}: samordnas; {done.invitations} inbjudningar skickade.")
     else:
         typer.echo(f"{done.reference}: {triage.DECISION_WORDS[done.decision]}.")
+
+
+@round_app.command("decide", help="Registrera beslutet om yttrandet (efter att utkastet lämnats).")
+@shell
+def round_decide(
+    round_ref: RoundArg,
+    by: Annotated[str, typer.Option("--by", help="Vem som beslutade, t.ex. presidiet.")],
+    on: Annotated[
+        str | None, typer.Option("--date", help="Beslutsdag ÅÅÅÅ-MM-DD (standard: i dag).")
+    ] = None,
+    paragraph: Annotated[
+        str | None, typer.Option("--paragraph", help="Protokollets paragraf.")
+    ] = None,
+    not_taking_part: Annotated[
+        str | None,
+        typer.Option("--not-taking-part", help="Vilka som inte deltog i beslutet (jäv)."),
+    ] = None,
+) -> None:
+    """Record who decided the yttrande, when, the paragraph, and who did not take part."""
+    from remiss.core.clock import now
+    from remiss.core.swedish import date_sv
+    from remiss.rounds.opening import find
+    from remiss.yttrande import sending
+
+    a = application()
+    day = parse_date(on, "--date") if on else now().astimezone(a.settings.tz).date()
+    with a.transaction() as session:
+        round_ = find(session, round_ref)
+        sending.decide(
+            session, round_.id, by=by, on=day, paragraph=paragraph,
+            not_taking_part=not_taking_part, actor="cli",
+        )  # fmt: skip
+        reference = round_.reference
+    typer.echo(f"{reference}: beslutad av {by} den {date_sv(day)}.")
+
+
+@round_app.command("send", help="Skicka det beslutade yttrandet (PDF och Word) till mottagaren.")
+@shell
+def round_send(
+    round_ref: RoundArg,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Mottagare (standard: remissens mottagare).")
+    ] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Skicka igen fast det redan är skickat.")
+    ] = False,
+) -> None:
+    """Mail the decided yttrande to the recipient, a copy to the coordinator; once."""
+    from remiss.app import deliver_outbox
+    from remiss.rounds.opening import find
+    from remiss.yttrande import sending
+
+    a = application()
+    with a.transaction() as session:
+        round_ = find(session, round_ref)
+        sent = sending.send(session, a.settings, round_.id, to=to, again=again, actor="cli")
+    report = deliver_outbox(a)
+    typer.echo(
+        f"{sent.reference}: yttrandet skickat till {sent.to} (kopia till samordnaren); "
+        f"{report.sent} meddelanden levererade."
+    )
+
+
+def parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: förväntade ett datum ÅÅÅÅ-MM-DD (angivet: {text!r})")
+        raise

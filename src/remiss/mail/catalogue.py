@@ -183,6 +183,17 @@ def closed_without_answers(
     )  # fmt: skip
 
 
+def yttrande_sent(
+    *, round_: Round, org: Organisation, to: str, attachments: Sequence[Attachment],
+    copy_of: str | None = None,
+) -> Email:  # fmt: skip
+    """The decided yttrande to the sender of the remiss (or the coordinator's copy)."""
+    return _email(
+        "yttrande_sent", to, None, round_.coordinator, tuple(attachments),
+        round=round_, org=org, copy_of=copy_of,
+    )  # fmt: skip
+
+
 def login(*, to: str, org: Organisation, link: str, minutes: int, sent_at: datetime) -> Email:
     """A coordinator's one-time login link, no use once it has run out."""
     return _until(

@@ -189,6 +189,7 @@ def _create(
         question_set=spec.question_set_name,
         coordinator=spec.coordinator,
         our_reference=spec.our_reference,
+        recipient=spec.recipient,
         status=RoundStatus.REGISTERED if triage else RoundStatus.OPEN,
         created_at=now(),
     )

@@ -22,6 +22,7 @@ from remiss.rounds.questions import QuestionSetSpec, QuestionSpec
 ROUND_FIELDS = {
     "reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens", "deadline",
     "internal_deadline", "questions", "coordinator", "documents", "our_reference", "period",
+    "recipient",
 }  # fmt: skip
 
 
@@ -52,6 +53,8 @@ class RoundSpec(BaseModel):
     documents: list[DocumentSpec] = []
     our_reference: str | None = None
     period: str | None = None
+    # Where the yttrande is sent (the sender's registry); from the kind when absent.
+    recipient: str | None = None
 
     @field_validator("reference", mode="before")
     @classmethod
@@ -63,6 +66,11 @@ class RoundSpec(BaseModel):
     @classmethod
     def _coordinator(cls, value: str) -> str:
         return normalise_email(value)
+
+    @field_validator("recipient")
+    @classmethod
+    def _recipient(cls, value: str | None) -> str | None:
+        return normalise_email(value) if value else None
 
     @field_validator("documents", mode="before")
     @classmethod

@@ -18,11 +18,13 @@ from remiss.app import App
 from remiss.core.errors import NotFound, Refused
 from remiss.web import (
     dashboard,
+    decision,
     directory,
     drafting,
     login,
     mail,
     opening,
+    register,
     reviewer,
     triage,
     yttrande,
@@ -50,6 +52,8 @@ ROUTERS: list[APIRouter] = [
     yttrande.router,
     drafting.router,
     triage.router,
+    register.router,
+    decision.router,
 ]
 
 

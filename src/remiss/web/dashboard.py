@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from remiss.app import App, deliver_outbox
+from remiss.core.clock import now
 from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.states import RoundState
@@ -78,6 +79,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "yttrande": panel(session, summary.round),
         "waiting": outbox.waiting(session, round_id),
         "state": stage.state(summary.round, summary.progress.answered),
+        "today": now().astimezone(settings.tz).date(),
     }
 
 

@@ -13,10 +13,10 @@ import io
 
 from sqlalchemy.orm import Session
 
+from remiss.core.text import spreadsheet_cell
 from remiss.yttrande.compile import invitees, load_round
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITER = ";"
 COLUMNS = (
     "referens",
@@ -61,4 +61,4 @@ def answers_csv(session: Session, round_id: int) -> str:
 
 
 def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return spreadsheet_cell(value)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from remiss.core.models import Membership, Region, Round
 from remiss.core.settings import Settings
+from remiss.core.swedish import date_sv
 from remiss.directory.sync import organisation
 from remiss.yttrande import drafts, proposal, wording
 from remiss.yttrande.compile import document_date, header, load_round
@@ -50,6 +51,7 @@ class JointAnswer:
     organisation: str
     signatory: str
     handlaggare: str | None
+    decision: tuple[str, ...] = ()  # the Beslut section, once decided
 
     @property
     def heading(self) -> str:
@@ -101,7 +103,24 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
         organisation=org.name,
         signatory=(round_.signatory or "").strip() or org.signatory,
         handlaggare=handlaggare(session, round_),
+        decision=decision_lines(round_),
     )
+
+
+def decision_lines(round_: Round) -> tuple[str, ...]:
+    """The yttrande's Beslut section, once the decision is recorded."""
+    if round_.decided_by is None or round_.decided_on is None:
+        return ()
+    paragraph = (
+        f" (§ {round_.decision_paragraph.lstrip('§ ')})" if round_.decision_paragraph else ""
+    )
+    lines = [
+        f"Beslut i detta ärende har fattats av {round_.decided_by} den "
+        f"{date_sv(round_.decided_on)}{paragraph}."
+    ]
+    if round_.not_taking_part:
+        lines.append(f"I beslutet har {round_.not_taking_part} inte deltagit.")
+    return tuple(lines)
 
 
 def handlaggare(session: Session, round_: Round) -> str | None:

@@ -49,6 +49,10 @@ def render_docx(answer: JointAnswer) -> bytes:
     for section in answer.comments:
         document.add_heading(section.question, level=3)
         word.text(document, section.text)
+    if answer.decision:
+        document.add_heading("Beslut", level=2)
+        for line in answer.decision:
+            word.text(document, line)
     document.add_paragraph()
     document.add_paragraph(f"För {answer.organisation}")
     document.add_paragraph()

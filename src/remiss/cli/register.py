@@ -1,0 +1,49 @@
+"""``remiss register``: every remiss with its state and dates, as a table or CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from remiss.cli import app, application, fail, shell
+from remiss.cli.answering import parse_date
+
+
+@app.command("register", help="Registret: varje remiss med status och datum (tabell eller CSV).")
+@shell
+def register(
+    start: Annotated[
+        str | None, typer.Option("--from", help="Nationell svarsdag från och med ÅÅÅÅ-MM-DD.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Nationell svarsdag till och med ÅÅÅÅ-MM-DD.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table eller csv.")] = "table",
+) -> None:
+    """Every round: kind, sender, dnr, title, state, lead, dates, answered/asked."""
+    from remiss.rounds import register as registry
+
+    if fmt not in ("table", "csv"):
+        fail(f"--format: välj table eller csv (angivet: {fmt!r})")
+    a = application()
+    with a.sessions() as session:
+        rows = registry.entries(
+            session,
+            a.settings.tz,
+            parse_date(start, "--from") if start else None,
+            parse_date(end, "--to") if end else None,
+        )
+    if fmt == "csv":
+        typer.echo(registry.as_csv(rows), nl=False)
+        return
+    if not rows:
+        typer.echo("Inga remisser i perioden.")
+        return
+    typer.echo(f"{'diarienummer':<16} {'status':<11} {'nationell':<10} {'skickad':<10} svar  titel")
+    for row in rows:
+        sent = row.sent.isoformat() if row.sent else ""
+        typer.echo(
+            f"{row.reference:<16} {row.state:<11} {row.national_deadline.isoformat():<10} "
+            f"{sent:<10} {row.answered}/{row.asked:<3} {row.title}"
+        )

@@ -1,0 +1,71 @@
+"""The decision on a handed-over yttrande, and sending it: forms on the round page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+
+from remiss.app import deliver_outbox
+from remiss.core.errors import InputError
+from remiss.core.models import Round
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, text
+from remiss.web.pages import flash, redirect, render
+from remiss.yttrande import sending
+
+router = APIRouter()
+
+
+@router.post("/rounds/{round_id}/decide")
+def decide(
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep
+) -> Response:
+    try:
+        day = date.fromisoformat(text(form, "date"))
+    except ValueError:
+        flash(request, "Beslutet är inte sparat: ange beslutsdagen (ÅÅÅÅ-MM-DD).")
+        return redirect(f"/rounds/{round_id}#yttrande")
+    try:
+        with app.transaction() as session:
+            sending.decide(
+                session, round_id, by=text(form, "by"), on=day,
+                paragraph=text(form, "paragraph"), not_taking_part=text(form, "not_taking_part"),
+                actor=coordinator,
+            )  # fmt: skip
+    except InputError as exc:
+        flash(request, f"Beslutet är inte sparat: {exc.message}.")
+        return redirect(f"/rounds/{round_id}#yttrande")
+    flash(request, "Beslutet är registrerat; yttrandet bär nu beslutsraden.")
+    return redirect(f"/rounds/{round_id}#yttrande")
+
+
+@router.post("/rounds/{round_id}/send")
+def send(
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
+    background: BackgroundTasks,
+) -> Response:  # fmt: skip
+    to = text(form, "to")
+    again = text(form, "again") == "1"
+    if text(form, "confirm") != "1":
+        # First press: say exactly what will happen, and ask once more.
+        with app.sessions() as session:
+            round_ = session.get(Round, round_id)
+            if round_ is None:
+                return redirect("/")
+            context = {
+                "round": round_, "to": to or round_.recipient or "", "again": again,
+                "coordinator": coordinator,
+            }  # fmt: skip
+            return render(request, "send_confirm.html", context)
+    try:
+        with app.transaction() as session:
+            sent = sending.send(
+                session, app.settings, round_id, to=to or None, again=again, actor=coordinator
+            )
+    except InputError as exc:
+        flash(request, f"Yttrandet är inte skickat: {exc.message}.")
+        return redirect(f"/rounds/{round_id}#yttrande")
+    background.add_task(deliver_outbox, app)
+    flash(request, f"Yttrandet skickas till {sent.to}, med en kopia till dig.")
+    return redirect(f"/rounds/{round_id}#yttrande")
