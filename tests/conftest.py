@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from remiss.app import App
 from remiss.core import clock
@@ -161,3 +162,19 @@ def sample_directory(app: App) -> App:
     with app.transaction() as s:
         directory.apply(s, spec)
     return app
+
+
+@pytest.fixture
+def remiss(settings: Settings, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CLI runner whose environment points remiss at the test database and SMTP server."""
+    from remiss.cli import load_commands
+
+    load_commands()
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("REMISS_DATABASE_URL", settings.resolved_database_url)
+    monkeypatch.setenv("REMISS_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("REMISS_BASE_URL", settings.base_url)
+    monkeypatch.setenv("REMISS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("REMISS_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("REMISS_MAIL_FROM", "remiss@sosr.example.org")
+    return CliRunner()

@@ -9,30 +9,11 @@ from typer.testing import CliRunner
 
 from remiss import app as runtime
 from remiss.cli import app as cli_app
-from remiss.core.settings import Settings
 from remiss.reviewers import answers
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
 
 BATCH = str(EXAMPLES / "rounds" / "2026-02-nationella-kunskapsstod.yaml")
-
-
-@pytest.fixture
-def remiss(settings: Settings, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A runner whose environment points remiss at the test database and SMTP server."""
-    # Registers the round and serve commands.
-    import remiss.cli.compile
-    import remiss.cli.rounds
-    import remiss.cli.serve  # noqa: F401
-
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setenv("REMISS_DATABASE_URL", settings.resolved_database_url)
-    monkeypatch.setenv("REMISS_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("REMISS_BASE_URL", settings.base_url)
-    monkeypatch.setenv("REMISS_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("REMISS_SMTP_PORT", str(smtp.port))
-    monkeypatch.setenv("REMISS_MAIL_FROM", "remiss@sosr.example.org")
-    return CliRunner()
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:

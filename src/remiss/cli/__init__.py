@@ -155,9 +155,13 @@ def directory_import(
     typer.echo(f"Katalogen inläst från {file}: {result.summary()}")
 
 
-def main() -> None:
-    # Each module registers its commands on the apps above.
+def load_commands() -> None:
+    """Import every command module: each registers its commands on the apps above."""
     from remiss.cli import answering, compile, demo, register, reminders, rounds, serve  # noqa: F401
+
+
+def main() -> None:
+    load_commands()
 
     try:
         app()
