@@ -94,3 +94,29 @@ def test_an_informed_kunskapsrad_is_never_reminded(rounds: Rounds) -> None:
     # The lead's members owe an answer; the kunskapsråd was told at opening, and that is all.
     assert sweep.report.digests == 3
     assert set(rounds.received()) == set(LAKEMEDEL)
+
+
+def test_a_national_deadline_moved_by_the_sender_moves_the_reminders(rounds: Rounds) -> None:
+    from datetime import timedelta
+
+    from remiss.core.workdays import working_days_before
+    from remiss.rounds.lifecycle import move_national_deadline
+
+    round_id = rounds.open("KS-2026-035", date(2026, 3, 23))
+    settings = rounds.app.settings
+    with rounds.app.transaction() as session:
+        internal, told = move_national_deadline(
+            session, settings, round_id, date(2026, 5, 12), None, "kansli@sosr.example.org"
+        )
+    assert internal == working_days_before(date(2026, 5, 12), settings.internal_margin_days)
+    assert told == 3  # everyone who has not answered hears of the new day
+    rounds.sweep(utc(2026, 2, 20, 9, 0))  # delivers that news
+    rounds.mail.clear()
+
+    # The reminder a week before the old internal deadline does not go …
+    assert rounds.sweep(utc(2026, 3, 16, 7, 0)).report.digests == 0
+    # … the one a week before the new one does.
+    week_before = internal - timedelta(days=7)
+    moment = utc(week_before.year, week_before.month, week_before.day, 7, 0)
+    assert rounds.sweep(moment).report.digests == 3
+    assert set(rounds.received()) == set(LAKEMEDEL)

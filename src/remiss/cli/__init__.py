@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -93,6 +93,15 @@ def parse_now(value: str | None, tz: Any) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment
+
+
+def parse_date(text: str, option: str) -> date:
+    """A date option, or one line naming the option and exit 1."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: förväntade ett datum ÅÅÅÅ-MM-DD (angivet: {text!r})")
+        raise
 
 
 def set_clock(value: str | None, tz: Any) -> str | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from remiss.cli import application, fail, round_app, shell
+from remiss.cli import application, parse_date, round_app, shell
 
 RoundArg = Annotated[str, typer.Argument(metavar="ROUND")]
 
@@ -99,11 +98,3 @@ def round_send(
         f"{sent.reference}: yttrandet skickat till {sent.to} (kopia till samordnaren); "
         f"{report.sent} meddelanden levererade."
     )
-
-
-def parse_date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: förväntade ett datum ÅÅÅÅ-MM-DD (angivet: {text!r})")
-        raise

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import app, application, fail, shell
-from remiss.cli.answering import parse_date
+from remiss.cli import app, application, fail, parse_date, shell
 
 
 @app.command("register", help="Registret: varje remiss med status och datum (tabell eller CSV).")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from remiss.cli import NowOption, application, fail, round_app, set_clock, settings, shell
+from remiss.cli import (
+    NowOption,
+    application,
+    fail,
+    parse_date,
+    round_app,
+    set_clock,
+    settings,
+    shell,
+)
 
 
 @round_app.command(
@@ -124,29 +132,46 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
 @shell
 def round_extend(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")],
-    deadline: Annotated[str, typer.Option("--deadline", help="Ny intern svarsdag (ÅÅÅÅ-MM-DD).")],
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", help="Ny intern svarsdag (ÅÅÅÅ-MM-DD).")
+    ] = None,
+    national: Annotated[
+        str | None,
+        typer.Option(
+            "--national-deadline",
+            help="Avsändarens nya sista svarsdag; den interna planeras om om inte --deadline ges.",
+        ),
+    ] = None,
     now: NowOption = None,
 ) -> None:
-    """Move the internal deadline; reminders follow it and non-responders are told."""
+    """Move the internal deadline (or the sender's); reminders follow, non-responders are told."""
     from remiss.app import deliver_outbox
     from remiss.core.swedish import date_sv
-    from remiss.rounds.lifecycle import extend
+    from remiss.rounds.lifecycle import extend, move_national_deadline
     from remiss.rounds.opening import find
 
     s = settings()
     set_clock(now, s.tz)
-    try:
-        new_date = date.fromisoformat(deadline)
-    except ValueError:
-        fail(f"--deadline: förväntade ett datum ÅÅÅÅ-MM-DD (angivet: {deadline!r})")
+    if deadline is None and national is None:
+        fail("ange --deadline (intern svarsdag) eller --national-deadline (avsändarens)")
         return
+    new_date = parse_date(deadline, "--deadline") if deadline else None
+    new_national = parse_date(national, "--national-deadline") if national else None
     a = application()
     with a.transaction() as session:
         round_ = find(session, round_ref)
-        told = extend(session, s, round_.id, new_date, actor="cli")
+        if new_national is not None:
+            new_date, told = move_national_deadline(
+                session, s, round_.id, new_national, new_date, actor="cli"
+            )
+            said = f"ny nationell svarsdag {date_sv(round_.national_deadline)}, "
+        else:
+            assert new_date is not None
+            told = extend(session, s, round_.id, new_date, actor="cli")
+            said = ""
         reference = round_.reference
     deliver_outbox(a)
-    typer.echo(f"{reference}: ny intern svarsdag {date_sv(new_date)}; {told} meddelade.")
+    typer.echo(f"{reference}: {said}ny intern svarsdag {date_sv(new_date)}; {told} meddelade.")
 
 
 @round_app.command(

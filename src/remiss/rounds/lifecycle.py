@@ -13,7 +13,7 @@ from remiss.core.models import Round
 from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
-from remiss.core.workdays import end_of_day
+from remiss.core.workdays import end_of_day, on_or_before_working_day, working_days_before
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.rounds.invitations import calendar_attachment, issue_token, link, pending_invitations
@@ -39,6 +39,32 @@ def close(session: Session, round_id: int, actor: str) -> Round:
     return round_
 
 
+def move_national_deadline(
+    session: Session, settings: Settings, round_id: int, national: date,
+    internal: date | None, actor: str,
+) -> tuple[date, int]:  # fmt: skip
+    """The sender moved its last day: re-plan the internal deadline (unless given) and the
+    reminders, and tell those who have not answered. Returns the internal deadline and how
+    many were told.
+    """
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise RoundNotFound(round_id)
+    _refuse_before_triage(round_)
+    national = on_or_before_working_day(national)
+    if internal is None:
+        internal = working_days_before(national, settings.internal_margin_days)
+    previous = round_.national_deadline
+    round_.national_deadline = national
+    session.flush()
+    told = extend(session, settings, round_id, internal, actor, replanned=True)
+    audit.record(
+        session, actor, "round.national_deadline", round_id=round_id,
+        previous=previous.isoformat(), deadline=national.isoformat(),
+    )  # fmt: skip
+    return internal, told
+
+
 def _refuse_before_triage(round_: Round) -> None:
     """Only a round that is or was collecting answers can be closed or extended."""
     if round_.status == RoundStatus.REGISTERED:
@@ -48,8 +74,9 @@ def _refuse_before_triage(round_: Round) -> None:
 
 
 def extend(
-    session: Session, settings: Settings, round_id: int, new_deadline: date, actor: str
-) -> int:
+    session: Session, settings: Settings, round_id: int, new_deadline: date, actor: str,
+    *, replanned: bool = False,
+) -> int:  # fmt: skip
     """Move the internal deadline and tell everyone who has not answered.
 
     Returns how many people were told. Reminder offsets follow the new deadline
@@ -69,7 +96,11 @@ def extend(
     new_end = end_of_day(new_deadline, settings.tz)
     if new_end <= now():
         raise InputError(f"{date_sv(new_deadline)} har redan passerat", field="deadline")
-    if new_deadline == round_.internal_deadline and round_.status == RoundStatus.OPEN:
+    if (
+        new_deadline == round_.internal_deadline
+        and round_.status == RoundStatus.OPEN
+        and not replanned
+    ):
         raise Refused(f"den interna svarsdagen är redan {date_sv(new_deadline)}")
     previous = round_.internal_deadline
     round_.internal_deadline = new_deadline
