@@ -17,6 +17,7 @@ from remiss.core import audit
 from remiss.core.addresses import normalise_email
 from remiss.core.models import Group, Membership, Organisation, Person, Region
 from remiss.core.yamlio import Located, load_file, load_text, validation_error
+from remiss.directory.kinds import KindSpec
 
 DEFAULT_ORGANISATION = {
     "name": "Sydöstra sjukvårdsregionen",
@@ -35,6 +36,7 @@ class OrganisationSpec(_Strict):
     short: str = DEFAULT_ORGANISATION["short"]
     signatory: str = DEFAULT_ORGANISATION["signatory"]
     unit: str = DEFAULT_ORGANISATION["unit"]
+    kinds: dict[str, KindSpec] = {}
 
 
 class RegionSpec(_Strict):
@@ -161,6 +163,7 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
     else:
         for key, value in spec.organisation.model_dump().items():
             setattr(org, key, value)
+    org.kinds = {key: kind.model_dump() for key, kind in spec.organisation.kinds.items()}
 
     regions = {r.code: r for r in session.scalars(select(Region))}
     for region_spec in spec.regions:

@@ -6,7 +6,7 @@ file and nothing changes. Opening a reference that exists sends nothing new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -20,6 +20,8 @@ from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.core.workdays import end_of_day, on_or_before_working_day, working_days_before
+from remiss.directory import kinds
+from remiss.directory.kinds import KindSpec
 from remiss.directory.routing import Route, RoutingError, route
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
@@ -42,6 +44,7 @@ class RoundPlan:
     deadlines: Deadlines
     route: Route
     questions: QuestionSetSpec
+    kind: KindSpec | None = None
 
 
 @dataclass
@@ -56,8 +59,14 @@ class OpenedRound:
     informed: int = 0
 
 
-def resolve_deadlines(parsed: ParsedRound, settings: Settings) -> Deadlines:
-    """Work out the window in local time; refuse a window that is inverted or past."""
+def resolve_deadlines(
+    parsed: ParsedRound, settings: Settings, margin_days: int | None = None
+) -> Deadlines:
+    """Work out the window in local time; refuse a window that is inverted or past.
+
+    Without an internal deadline in the file it lies ``margin_days`` working days (the
+    kind's, else the setting's) before the national one.
+    """
     spec = parsed.spec
     today = now().astimezone(settings.tz).date()
     opens = spec.opens or today
@@ -79,7 +88,8 @@ def resolve_deadlines(parsed: ParsedRound, settings: Settings) -> Deadlines:
             )
         field = "internal_deadline"
     else:
-        internal = working_days_before(national, settings.internal_margin_days)
+        margin = settings.internal_margin_days if margin_days is None else margin_days
+        internal = working_days_before(national, margin)
         field = "deadline"
     if internal < opens:
         raise parsed.error(
@@ -98,8 +108,11 @@ def resolve_deadlines(parsed: ParsedRound, settings: Settings) -> Deadlines:
 
 def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan:
     """Check one round against the clock and the directory, without writing."""
+    kind = kinds.find(organisation(session).kinds, parsed.spec.kind)
+    if kind is not None and kind.questions and "questions" not in parsed.spec.model_fields_set:
+        parsed = replace(parsed, spec=parsed.spec.model_copy(update={"questions": kind.questions}))
     spec = parsed.spec
-    deadlines = resolve_deadlines(parsed, settings)
+    deadlines = resolve_deadlines(parsed, settings, kind.margin_days if kind else None)
     try:
         questions = spec.question_set()
     except InputError as exc:
@@ -108,7 +121,9 @@ def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan
         routed = route(session, spec.areas, spec.groups, spec.lead)
     except RoutingError as exc:
         raise parsed.error(exc.message, exc.field or "areas") from exc
-    return RoundPlan(parsed=parsed, deadlines=deadlines, route=routed, questions=questions)
+    return RoundPlan(
+        parsed=parsed, deadlines=deadlines, route=routed, questions=questions, kind=kind
+    )
 
 
 def find(session: Session, ref: str | int) -> Round:
@@ -189,7 +204,7 @@ def _create(
         question_set=spec.question_set_name,
         coordinator=spec.coordinator,
         our_reference=spec.our_reference,
-        recipient=spec.recipient,
+        recipient=spec.recipient or (plan_.kind.recipient if plan_.kind else None),
         status=RoundStatus.REGISTERED if triage else RoundStatus.OPEN,
         created_at=now(),
     )

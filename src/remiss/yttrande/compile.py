@@ -28,6 +28,7 @@ from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.core.text import printable
+from remiss.directory import kinds
 from remiss.directory.sync import organisation
 from remiss.yttrande import positions, wording
 from remiss.yttrande.model import (
@@ -182,7 +183,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
         underlag=_underlag(round_, people, consulted),
         signature=Signature(
             organisation=org.name,
-            signatory=(round_.signatory or "").strip() or org.signatory,
+            signatory=(round_.signatory or "").strip() or kinds.default_signatory(org, round_.kind),
             coordinator=round_.coordinator,
         ),
         appendix=tuple(_person_answers(p, round_, settings) for p in respondents),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from remiss.core.models import Membership, Region, Round
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv
+from remiss.directory import kinds
 from remiss.directory.sync import organisation
 from remiss.yttrande import drafts, proposal, wording
 from remiss.yttrande.compile import document_date, header, load_round
@@ -101,7 +102,7 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
         stands=tuple(stands),
         comments=tuple(comments),
         organisation=org.name,
-        signatory=(round_.signatory or "").strip() or org.signatory,
+        signatory=(round_.signatory or "").strip() or kinds.default_signatory(org, round_.kind),
         handlaggare=handlaggare(session, round_),
         decision=decision_lines(round_),
     )

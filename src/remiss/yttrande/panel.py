@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
 from remiss.core.models import Round, YttrandeVersion
+from remiss.directory import kinds
 from remiss.directory.sync import organisation
 from remiss.yttrande import drafts, joint
 from remiss.yttrande.versions import SIGNATORY_MAX
@@ -67,7 +68,7 @@ def panel(
         )
         .order_by(YttrandeVersion.number)
     )
-    default_signatory = organisation(session).signatory
+    default_signatory = kinds.default_signatory(organisation(session), round_.kind)
     draft = drafts.current(session, round_.id)
     return Panel(
         versions=[VersionRow(r.number, r.created_at, r.checksum) for r in rows],
