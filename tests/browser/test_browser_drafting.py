@@ -8,10 +8,12 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
+from remiss.core.models import Round
 from remiss.directory import sync as directory
 from remiss.reviewers import answers
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
+from remiss.yttrande import drafts
 from remiss.yttrande.closing import close_round
 from tests.browser.conftest import COORDINATOR, Live, assert_accessible, deliver
 from tests.conftest import EXAMPLES
@@ -87,3 +89,71 @@ def test_the_processtod_drafts_and_hands_over_in_the_browser(
     deliver(live.app)
     [notice] = mails(live, COORDINATOR, "Utkast till yttrande lämnat")
     assert "Maria Lund" in notice.text()
+
+
+def test_triage_register_decision_and_sending_pages_are_accessible(
+    live: Live, browser: Browser, shoot: Callable[[Page, str], None]
+) -> None:
+    batch = EXAMPLES / "rounds" / "2026-02-nationella-kunskapsstod.yaml"
+    with live.app.transaction() as session:
+        registered = rounds.open_rounds(
+            session, live.app.settings, roundspec.load(batch), "test", triage=True
+        )
+        [opened] = rounds.open_rounds(session, live.app.settings, roundspec.loads(ROUND), "test")
+    deliver(live.app)
+    for email, values in ANSWERS.items():
+        [invitation] = mails(live, email, "Bröstcancer")
+        with live.app.transaction() as session:
+            answers.submit(session, live.app.settings, invitation.tokens()[-1], values,
+                           no_comments=False)  # fmt: skip
+    with live.app.transaction() as session:
+        close_round(session, live.app.settings, opened.round_id, COORDINATOR)
+        round_ = session.get(Round, opened.round_id)
+        assert round_ is not None and round_.drafter is not None
+        drafts.save(session, live.app.settings, round_.id, round_.drafter.email,
+                    {"stallningstagande": "Tillstyrker"}, {}, hand_over=True)  # fmt: skip
+
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    log_in(live, page)
+    expect(page.get_by_role("heading", name="Inkomna remisser att besluta")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "dashboard-triage")
+    page.get_by_label(f"Beslut för {registered[0].reference}").select_option("avstår")
+    page.get_by_role("button", name="Spara besluten").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 beslut sparade")
+
+    page.get_by_role("link", name="Register").first.click()
+    expect(page.get_by_role("heading", name="Register")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live.url}/rounds/{opened.round_id}")
+    expect(page.get_by_role("heading", name="Beslut")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Beslutat av").fill("Samverkansnämndens presidium")
+    page.get_by_role("button", name="Registrera beslutet").click()
+    expect(page.get_by_role("status").first).to_contain_text("Beslutet är registrerat")
+    page.get_by_label("Mottagare").fill("registrator@rcc.example.org")
+    page.get_by_role("button", name="Skicka…").click()
+    expect(page.get_by_role("heading", name="Skicka yttrandet?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka till registrator@rcc.example.org").click()
+    expect(page.get_by_role("status").first).to_contain_text("Yttrandet skickas till")
+    assert_accessible(page)
+    context.close()
+    sent = live.catcher.wait_for(
+        lambda: mails(live, "registrator@rcc.example.org", "BROWSER-3"), "the yttrande"
+    )
+    assert len(sent) == 1
+
+
+def log_in(live: Live, page: Page) -> None:
+    page.goto(f"{live.url}/login")
+    page.get_by_label("E-postadress").fill(COORDINATOR)
+    page.get_by_role("button", name="Skicka inloggningslänk").click()
+    expect(page.get_by_text("Om adressen är behörig")).to_be_visible()
+    mail = live.catcher.wait_for(lambda: mails(live, COORDINATOR, "inloggningslänk"), "the link")
+    match = LOGIN_LINK.search(mail[-1].text())
+    assert match
+    page.goto(match.group(1))
+    page.get_by_role("button", name="Logga in").click()

@@ -17,8 +17,10 @@ from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.states import RoundState
 from remiss.core.swedish import date_sv
+from remiss.directory import kinds
+from remiss.directory.sync import organisation
 from remiss.mail import outbox
-from remiss.rounds import lifecycle, overview, progress, stage, steering
+from remiss.rounds import lifecycle, overview, progress, stage, steering, timeline
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, text
 from remiss.web.pages import flash, message_page, redirect, render
 from remiss.yttrande.closing import close_round
@@ -50,10 +52,22 @@ def rounds_list(
             "coordinator": coordinator,
             "batches": _by_batch(rounds),
             "registered": _by_batch(registered),
+            "suggested": _suggested(session, registered),
             "sort": sort if sort in SORTS else "intern",
             "waiting": outbox.waiting(session),
         },
     )
+
+
+def _suggested(session: Session, registered: list[progress.RoundSummary]) -> dict[int, str]:
+    """The triage each registered round's kind proposes: per-region for such kinds."""
+    known = organisation(session).kinds
+    suggestions = {}
+    for r in registered:
+        kind = kinds.find(known, r.kind)
+        if kind is not None and kind.answer == "per-region":
+            suggestions[r.id] = "per-region"
+    return suggestions
 
 
 def _by_batch(rounds: list[progress.RoundSummary]) -> list[tuple[str, list[progress.RoundSummary]]]:
@@ -80,6 +94,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "waiting": outbox.waiting(session, round_id),
         "state": stage.state(summary.round, summary.progress.answered),
         "today": now().astimezone(settings.tz).date(),
+        "timeline": timeline.timeline(session, round_id),
     }
 
 
