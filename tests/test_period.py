@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from pathlib import Path
 
+from docx import Document
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -31,7 +33,9 @@ WHOLE_WAY = (
 SENDER = "registrator@socialstyrelsen.example.org"
 
 
-def test_a_period_from_triage_to_sent(remiss: CliRunner, smtp: RunningCatcher) -> None:
+def test_a_period_from_triage_to_sent(
+    remiss: CliRunner, smtp: RunningCatcher, tmp_path: Path
+) -> None:
     run(remiss, "db", "upgrade")
     run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
     code, out, err = run(remiss, "round", "open", BATCH, "--triage", "--now", "2026-02-16T09:00")
@@ -136,3 +140,11 @@ def test_a_period_from_triage_to_sent(remiss: CliRunner, smtp: RunningCatcher) -
         "2026-04-08", "2026-04-09", "2", "3",
     )  # fmt: skip
     assert row["registrerad"] == "2026-02-16" and row["ansvarig grupp"] == "RSG Medicinsk teknik"
+
+    # "Besvarade remisser" for RSL AU: what was sent in the period.
+    code, out, err = run(remiss, "register", "--format", "docx", "--from", "2026-04-01",
+                         "--out", str(tmp_path))  # fmt: skip
+    assert code == 0, err
+    report = Document(out.strip())
+    text = "\n".join(c.text for t in report.tables for r in t.rows for c in r.cells)
+    assert WHOLE_WAY in text and "Samverkansnämndens presidium" in text and "9 april 2026" in text

@@ -53,8 +53,13 @@ def test_a_period_is_registered_and_decided_in_one_form(
 
     register = coordinator.get("/register")
     assert register.status_code == 200
-    assert register.text.count("<tr>") == 23  # a header and 22 rounds
+    every = register.text.split('id="register-title"')[1]
+    assert every.count("<tr>") == 23  # a header and 22 rounds
     assert "per region" in register.text and "inkommen" in register.text
+    assert "Per remissperiod" in register.text and "Svarsfrekvens per grupp" in register.text
+    assert 'role="img"' in register.text
+    report = coordinator.get("/register/besvarade.docx")
+    assert report.status_code == 200 and report.content[:2] == b"PK"
     csv_text = coordinator.get("/register.csv").content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("typ;avsändare;diarienummer")
     assert len(csv_text.splitlines()) == 23

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,21 +19,37 @@ def register(
     end: Annotated[
         str | None, typer.Option("--to", help="Nationell svarsdag till och med ÅÅÅÅ-MM-DD.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table eller csv.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table eller csv; docx eller pdf skriver rapporten Besvarade remisser.",
+        ),
+    ] = "table",
+    out: Annotated[Path, typer.Option("--out", help="Katalog för rapporten.")] = Path("."),
 ) -> None:
     """Every round: kind, sender, dnr, title, state, lead, dates, answered/asked."""
+    from remiss.core.clock import now
+    from remiss.directory.sync import organisation
     from remiss.rounds import register as registry
+    from remiss.yttrande import report
 
-    if fmt not in ("table", "csv"):
-        fail(f"--format: välj table eller csv (angivet: {fmt!r})")
+    if fmt not in ("table", "csv", "docx", "pdf"):
+        fail(f"--format: välj table, csv, docx eller pdf (angivet: {fmt!r})")
+    first = parse_date(start, "--from") if start else None
+    last = parse_date(end, "--to") if end else None
     a = application()
     with a.sessions() as session:
-        rows = registry.entries(
-            session,
-            a.settings.tz,
-            parse_date(start, "--from") if start else None,
-            parse_date(end, "--to") if end else None,
-        )
+        if fmt in ("docx", "pdf"):
+            today = now().astimezone(a.settings.tz).date()
+            answered = registry.answered_in(registry.entries(session, a.settings.tz), first, last)
+            content = report.render(organisation(session), answered, first, last, fmt, today)
+            out.mkdir(parents=True, exist_ok=True)
+            path = out / f"besvarade-remisser-{today.isoformat()}.{fmt}"
+            path.write_bytes(content)
+            typer.echo(str(path))
+            return
+        rows = registry.entries(session, a.settings.tz, first, last)
     if fmt == "csv":
         typer.echo(registry.as_csv(rows), nl=False)
         return

@@ -162,6 +162,7 @@ class RoundSummary:
     opens: date | None = None
     decided_on: date | None = None
     sent_at: datetime | None = None
+    decided_by: str | None = None
 
 
 def list_rounds(session: Session) -> list[RoundSummary]:
@@ -205,6 +206,7 @@ def list_rounds(session: Session) -> list[RoundSummary]:
             opens=r.opens,
             decided_on=r.decided_on,
             sent_at=r.sent_at,
+            decided_by=r.decided_by,
         )
         for r in rounds
     ]

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from remiss.core.models import Group, Invitation, InvitationGroup, Round
+from remiss.core.states import InvitationStatus
 from remiss.core.text import spreadsheet_cell
 from remiss.rounds.progress import RoundSummary, list_rounds
 
@@ -41,6 +44,7 @@ class Entry:
     sent: date | None
     answered: int
     asked: int
+    decided_by: str = ""
 
     def cells(self) -> tuple[str, ...]:
         def day(value: date | None) -> str:
@@ -68,6 +72,71 @@ def entries(
     return result
 
 
+@dataclass(frozen=True)
+class PeriodPicture:
+    """Per remiss period: answered in time, answered late, not answered (and still open)."""
+
+    period: str
+    in_time: int
+    late: int
+    not_answered: int
+    ongoing: int
+
+
+def pictures(session: Session, tz: ZoneInfo, rows: list[Entry]) -> list[PeriodPicture]:
+    """How the rounds of each period went: sent by the national deadline, after it, or not."""
+    periods = {r.reference: (r.batch or "Övriga remisser") for r in list_rounds(session)}
+    counts: dict[str, list[int]] = {}
+    for row in rows:
+        cell = counts.setdefault(periods.get(row.reference, "Övriga remisser"), [0, 0, 0, 0])
+        if row.sent is not None:
+            cell[0 if row.sent <= row.national_deadline else 1] += 1
+        elif row.state in ("avstår", "per region", "inga svar"):
+            cell[2] += 1
+        else:
+            cell[3] += 1
+    return [PeriodPicture(name, *cell) for name, cell in counts.items()]
+
+
+@dataclass(frozen=True)
+class GroupRate:
+    group: str
+    answered: int
+    asked: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.asked) if self.asked else 0
+
+
+def group_rates(session: Session, references: list[str]) -> list[GroupRate]:
+    """Per group: how many of those asked through it answered, over the given rounds."""
+    rows = session.execute(
+        select(
+            Group.name,
+            func.count(Invitation.id),
+            func.count(Invitation.submitted_at),
+        )
+        .join(InvitationGroup, InvitationGroup.group_id == Group.id)
+        .join(Invitation, Invitation.id == InvitationGroup.invitation_id)
+        .join(Round, Round.id == Invitation.round_id)
+        .where(Round.reference.in_(references), Invitation.status == InvitationStatus.ACTIVE)
+        .group_by(Group.name)
+        .order_by(Group.name)
+    )
+    return [GroupRate(name, int(answered), int(asked)) for name, asked, answered in rows]
+
+
+def answered_in(rows: list[Entry], start: date | None, end: date | None) -> list[Entry]:
+    """ "Besvarade remisser": the rounds whose yttrande was sent in [start, end]."""
+    return [
+        r for r in rows
+        if r.sent is not None
+        and (start is None or r.sent >= start)
+        and (end is None or r.sent <= end)
+    ]  # fmt: skip
+
+
 def _entry(r: RoundSummary, tz: ZoneInfo) -> Entry:
     return Entry(
         kind=r.kind, issuer=r.issuer, reference=r.reference, title=r.title,
@@ -77,7 +146,7 @@ def _entry(r: RoundSummary, tz: ZoneInfo) -> Entry:
         internal_deadline=r.internal_deadline, national_deadline=r.national_deadline,
         decided=r.decided_on,
         sent=r.sent_at.astimezone(tz).date() if r.sent_at else None,
-        answered=r.answered, asked=r.invited,
+        answered=r.answered, asked=r.invited, decided_by=r.decided_by or "",
     )  # fmt: skip
 
 

@@ -1,0 +1,84 @@
+""" "Besvarade remisser": the period report for RSL AU, as Word and PDF.
+
+What was answered jointly in the period (the yttrande sent), by whom it was decided and
+when it was sent, from the register's rows.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from docx import Document
+
+from remiss.core.models import Organisation
+from remiss.core.swedish import date_sv
+from remiss.rounds.register import Entry
+from remiss.yttrande import html, pdf, word
+from remiss.yttrande.model import Header
+
+TITLE = "Besvarade remisser"
+COLUMNS = ("Diarienummer", "Remiss", "Avsändare", "Ansvarig grupp", "Beslutad av",
+           "Beslutad", "Skickad", "Svar")  # fmt: skip
+
+
+def _cells(row: Entry) -> tuple[str, ...]:
+    return (
+        row.reference, row.title, row.issuer, row.lead, row.decided_by,
+        date_sv(row.decided) if row.decided else "", date_sv(row.sent) if row.sent else "",
+        f"{row.answered} av {row.asked}",
+    )  # fmt: skip
+
+
+def period_text(start: date | None, end: date | None) -> str:
+    if start and end:
+        return f"Skickade {date_sv(start)} – {date_sv(end)}"
+    if start:
+        return f"Skickade från och med {date_sv(start)}"
+    if end:
+        return f"Skickade till och med {date_sv(end)}"
+    return "Alla skickade yttranden"
+
+
+def render_html(org: Organisation, rows: list[Entry], start: date | None, end: date | None) -> str:
+    return html.environment().get_template("besvarade.html.j2").render(
+        org=org, title=TITLE, period=period_text(start, end), rows=rows, columns=COLUMNS,
+        cell_rows=[_cells(r) for r in rows],
+    )  # fmt: skip
+
+
+def render(
+    org: Organisation, rows: list[Entry], start: date | None, end: date | None, fmt: str,
+    today: date,
+) -> bytes:  # fmt: skip
+    """The report as ``docx`` or ``pdf``."""
+    if fmt == "pdf":
+        return pdf.from_html(render_html(org, rows, start, end))
+    document = Document()
+    header = Header(
+        organisation=org.name, organisation_short=org.short, unit=org.unit,
+        date=today.isoformat(), date_text=date_sv(today), their_reference="",
+        our_reference=None, recipient="RSL AU", title=TITLE,
+    )  # fmt: skip
+    word.setup(document, header, TITLE)
+    document.add_paragraph().add_run(org.name).bold = True
+    document.add_paragraph(org.unit)
+    document.add_heading(TITLE, level=1)
+    document.add_paragraph(
+        f"{period_text(start, end)}. {len(rows)} "
+        f"{'remiss' if len(rows) == 1 else 'remisser'} besvarade gemensamt."
+    )
+    if rows:
+        table = document.add_table(rows=1, cols=len(COLUMNS))
+        table.style = "Table Grid"
+        for cell, title in zip(table.rows[0].cells, COLUMNS, strict=True):
+            cell.paragraphs[0].add_run(title).bold = True
+        word.repeat_as_header(table.rows[0])
+        cells = [_cells(r) for r in rows]
+        for values in cells:
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.paragraphs[0].add_run(word.clean(value))
+        word.fit_columns(table, COLUMNS, cells)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return word.fixed_zip(buffer.getvalue(), today)
