@@ -26,6 +26,7 @@ from remiss.web import (
     opening,
     register,
     reviewer,
+    statement,
     triage,
     yttrande,
 )
@@ -54,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     triage.router,
     register.router,
     decision.router,
+    statement.router,
 ]
 
 
