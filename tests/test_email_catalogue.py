@@ -27,7 +27,9 @@ CALENDAR = Attachment("svarsdag.ics", b"BEGIN:VCALENDAR", "text", "calendar")
 VERSION = YttrandeVersion(number=2, created_at=datetime(2026, 3, 28, 8, 0, tzinfo=UTC))
 
 
-REVIEWER_MAIL = {"invitation", "deadline_extended", "reminder", "reminder_now", "receipt"}
+REVIEWER_MAIL = {
+    "invitation", "deadline_extended", "reminder", "reminder_now", "receipt", "late_answer",
+}  # fmt: skip
 
 
 def every_email() -> dict[str, Email]:
@@ -46,6 +48,9 @@ def every_email() -> dict[str, Email]:
         ),
         "reminder_now": catalogue.reminder_now(
             round_=ROUND, person=PERSON, org=ORG, link=LINK, has_draft=False
+        ),
+        "late_answer": catalogue.late_answer(
+            round_=ROUND, person=PERSON, org=ORG, link=LINK, has_draft=True
         ),
         "receipt": catalogue.receipt(
             round_=ROUND, person=PERSON, org=ORG, answers=[("Ställningstagande", "Tillstyrker")],

@@ -151,8 +151,6 @@ def test_a_reminder_now_goes_only_to_those_who_have_not_answered(
 
 
 def test_allowing_one_late_answer(coordinator: TestClient, opened: Opened, app: App) -> None:
-    token = opened.token_for(REVIEWER)
-    form = coordinator.get(f"/r/{token}")
     clock.set_now(deadline_at(app, opened.round_id) + timedelta(days=2))
     # Two days later the session has long ended (eight hours idle): log in again.
     assert coordinator.get("/", follow_redirects=False).headers["location"] == "/login"
@@ -160,13 +158,18 @@ def test_allowing_one_late_answer(coordinator: TestClient, opened: Opened, app: 
     invitation = invitation_state(app, REVIEWER).id
     response = act(coordinator, f"/rounds/{opened.round_id}/invitations/{invitation}/late")
     assert response.status_code == 200
-    assert "kan nu skicka in ett svar efter svarsdagen" in response.text
+    assert "kan nu skicka in ett svar efter svarsdagen och har fått ett mejl" in response.text
+    # The person is told, with a link of their own that works now.
+    [told] = received(opened.catcher, REVIEWER, "Du kan svara sent")
+    assert told.tokens() and "20 mars 2026" in told.text()
+    late_link = told.tokens()[-1]
+    form = coordinator.get(f"/r/{late_link}")
     data = {
         "csrf_token": csrf_of(form.text),
         "action": "submit",
         "q-stallningstagande": "Avstyrker",
     }
-    assert coordinator.post(f"/r/{token}", data=data, follow_redirects=False).status_code == 303
+    assert coordinator.post(f"/r/{late_link}", data=data, follow_redirects=False).status_code == 303
     assert invitation_state(app, REVIEWER).submitted_at is not None
 
 

@@ -91,6 +91,18 @@ def reminder_now(
     ))  # fmt: skip
 
 
+def late_answer(
+    *, round_: Round, person: Person, org: Organisation, link: str, has_draft: bool
+) -> Email:
+    """The coordinator let this person answer after the internal deadline: their link."""
+    return _email(
+        "late_answer", person.email, person.name, round_.coordinator, (),
+        round=round_, person=person, org=org, link=link, has_draft=has_draft,
+        internal_deadline=date_sv(round_.internal_deadline),
+        national_deadline=date_sv(round_.national_deadline),
+    )  # fmt: skip
+
+
 def receipt(
     *, round_: Round, person: Person, org: Organisation, answers: Sequence[tuple[str, str]],
     submitted_at: str, version: int, link: str,

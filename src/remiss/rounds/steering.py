@@ -37,15 +37,28 @@ def resend(
     return invitations.resend(session, settings, invitation_id, actor)
 
 
-def allow_late(session: Session, round_id: int, invitation_id: int, actor: str) -> Invitation:
-    """Let one person submit once more after the internal deadline."""
+def allow_late(
+    session: Session, settings: Settings, round_id: int, invitation_id: int, actor: str
+) -> Invitation:
+    """Let one person submit once more after the internal deadline, and mail them their link."""
     invitation = _invitation_in(session, round_id, invitation_id)
     if invitation.status != InvitationStatus.ACTIVE:
         raise Refused("Inbjudan är inte aktiv (vidarebefordrad eller återkallad).")
     invitation.late_allowed = True
+    earlier = invitations.audit_count(session, invitation.id, "invitation.allow_late")
     audit.record(
         session, actor, "invitation.allow_late", round_id=round_id, invitation_id=invitation.id
     )
+    round_ = invitation.round
+    token = invitations.issue_token(session, invitation.id, "late")
+    email = catalogue.late_answer(
+        round_=round_, person=invitation.person, org=organisation(session),
+        link=invitations.link(settings, token), has_draft=invitation.draft_saved_at is not None,
+    )  # fmt: skip
+    outbox.queue(
+        session, settings, key=f"late:{invitation.id}:{earlier + 1}", email=email,
+        round_id=round_id, invitation_id=invitation.id,
+    )  # fmt: skip
     session.flush()
     return invitation
 

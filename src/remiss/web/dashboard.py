@@ -204,7 +204,12 @@ def allow_late(
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
-        invitation = steering.allow_late(session, round_id, invitation_id, coordinator)
-        return f"{invitation.person.name} kan nu skicka in ett svar efter svarsdagen."
+        invitation = steering.allow_late(
+            session, app.settings, round_id, invitation_id, coordinator
+        )
+        return (
+            f"{invitation.person.name} kan nu skicka in ett svar efter svarsdagen och har fått "
+            f"ett mejl med sin länk ({invitation.person.email})."
+        )
 
-    return _act(request, app, round_id, background, action, sends_mail=False)
+    return _act(request, app, round_id, background, action, sends_mail=True)
