@@ -171,5 +171,12 @@ def test_a_keyboard_alone_answers_and_closes(
         if page.evaluate("document.activeElement.textContent.trim()") == "Stäng remissen":
             break
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Stäng remissen nu?")).to_be_visible()
+    assert_accessible(page)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Ja, gör det":
+            break
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_contain_text("Remissen är stängd för svar.")
     context.close()

@@ -44,8 +44,12 @@ def answer(client: TestClient, token: str, action: str = "submit", **fields: str
 
 
 def act(client: TestClient, path: str, **fields: str) -> httpx.Response:
+    """Press an action's button, and confirm on the page that asks (every action asks)."""
     page = client.get("/")
-    return client.post(path, data={"csrf_token": csrf_of(page.text), **fields})
+    asked = client.post(path, data={"csrf_token": csrf_of(page.text), **fields})
+    if 'name="confirm" value="1"' not in asked.text:
+        return asked  # refused before it could ask
+    return client.post(path, data={"csrf_token": csrf_of(page.text), **fields, "confirm": "1"})
 
 
 def test_rounds_are_listed_under_their_batch_and_sortable_by_deadline(
@@ -307,3 +311,36 @@ def test_a_resent_invitation_that_arrives_clears_delivery_failed(
         after = {p.email: p for p in progress.round_progress(session, round_).people}
     assert after[REVIEWER].state == "not_opened"
     assert after[ANOTHER_REVIEWER].state == "delivery_failed"
+
+
+def test_every_action_that_mails_or_ends_collecting_asks_first(
+    coordinator: TestClient, opened: Opened, app: App
+) -> None:
+    base = f"/rounds/{opened.round_id}"
+    token = csrf_of(coordinator.get("/").text)
+    invitation = invitation_state(app, REVIEWER).id
+    cases = {
+        f"{base}/close": ("Stäng remissen nu?", "6 av de tillfrågade har inte svarat"),
+        f"{base}/remind": ("Skicka påminnelse nu?", "6 personer som inte har svarat"),
+        f"{base}/invitations/{invitation}/resend": ("Skicka inbjudan igen?", "Fredrik Jönsson"),
+        f"{base}/invitations/{invitation}/late": ("Tillåt ett sent svar?", "Fredrik Jönsson"),
+    }
+    before = len(opened.catcher.received)
+    for path, (title, detail) in cases.items():
+        asked = coordinator.post(path, data={"csrf_token": token})
+        assert asked.status_code == 200 and title in asked.text and detail in asked.text
+    # An earlier day is said to be earlier; nothing happened and nobody was mailed.
+    earlier = coordinator.post(
+        f"{base}/extend", data={"csrf_token": token, "deadline": "2026-03-13"}
+    )
+    assert "Flytta svarsdagen tidigare?" in earlier.text and "från 20 mars 2026" in earlier.text
+    deliver_outbox(app)
+    assert len(opened.catcher.received) == before
+    with app.sessions() as session:
+        round_ = session.get(Round, opened.round_id)
+        assert round_ is not None and round_.status == "open"
+    # Confirmed, an earlier day reaches people worded as earlier.
+    act(coordinator, f"{base}/extend", deadline="2026-03-13")
+    deliver_outbox(app)
+    [moved] = received(opened.catcher, ANOTHER_REVIEWER, "Ny svarsdag 13 mars 2026")
+    assert "har kortats" in moved.text() and "förlängts" not in moved.text()

@@ -48,11 +48,11 @@ def answer(client: TestClient, token: str, **fields: str) -> None:
 
 
 def post(client: TestClient, path: str, **fields: str) -> httpx.Response:
-    """POST a dashboard form with the coordinator's token, not following the redirect."""
+    """POST a dashboard form with the coordinator's token (confirmed where an action asks),
+    not following the redirect."""
     page = client.get("/")
-    return client.post(
-        path, data={"csrf_token": csrf_of(page.text), **fields}, follow_redirects=False
-    )
+    data = {"csrf_token": csrf_of(page.text), "confirm": "1", **fields}
+    return client.post(path, data=data, follow_redirects=False)
 
 
 def docx_text(content: bytes) -> str:

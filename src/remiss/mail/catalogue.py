@@ -57,13 +57,14 @@ def invitation(
 
 def deadline_extended(
     *, round_: Round, person: Person, org: Organisation, previous: str, link: str,
-    has_draft: bool, calendar: Attachment,
+    has_draft: bool, calendar: Attachment, earlier: bool = False,
 ) -> Email:  # fmt: skip
-    """The internal deadline moved: the new date, an updated calendar entry, the link."""
+    """The internal deadline moved (later, or ``earlier``): the new date, the calendar, the link."""
     return _until(round_.internal_deadline_at, _email(
         "deadline_extended", person.email, person.name, round_.coordinator, (calendar,),
         round=round_, person=person, org=org, previous_deadline=previous,
         internal_deadline=date_sv(round_.internal_deadline), has_draft=has_draft, link=link,
+        earlier=earlier,
     ))  # fmt: skip
 
 

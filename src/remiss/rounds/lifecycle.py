@@ -125,6 +125,7 @@ def extend(
             link=link(settings, issue_token(session, invitation.id, "extended")),
             has_draft=invitation.draft_saved_at is not None,
             calendar=calendar_attachment(settings, round_, invitation),
+            earlier=new_deadline < previous,
         )
         outbox.queue(
             session,

@@ -10,17 +10,19 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from remiss.app import App, deliver_outbox
 from remiss.core.clock import now
-from remiss.core.errors import InputError
+from remiss.core.errors import InputError, NotFound, RoundNotFound
+from remiss.core.models import Invitation, Round
 from remiss.core.settings import Settings
-from remiss.core.states import RoundState
+from remiss.core.states import RoundState, RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.directory import kinds
 from remiss.directory.sync import organisation
 from remiss.mail import outbox
-from remiss.rounds import lifecycle, overview, progress, stage, steering, timeline
+from remiss.rounds import invitations, lifecycle, overview, progress, stage, steering, timeline
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, text
 from remiss.web.pages import flash, message_page, redirect, render
 from remiss.yttrande.closing import close_round
@@ -118,8 +120,23 @@ def _act(
     action: Callable[[Session], str],
     *,
     sends_mail: bool,
+    form: FormData | None = None,
+    question: Callable[[Session], tuple[str, str]] | None = None,
 ) -> Response:
-    """Run one action in its own transaction and come back to the round with a message."""
+    """Run one action in its own transaction and come back to the round with a message.
+
+    With ``question`` the first POST only asks: a page says what will happen (who gets
+    mail, that collecting ends) and posts the same form again with ``confirm=1``.
+    """
+    if question is not None and form is not None and text(form, "confirm") != "1":
+        with app.sessions() as session:
+            if session.get(Round, round_id) is None:
+                raise RoundNotFound(round_id)
+            title, body = question(session)
+        fields = {k: text(form, k) for k in form if k not in ("csrf_token", "confirm")}
+        context = {"title": title, "body": body, "fields": fields, "round_id": round_id,
+                   "action": request.url.path, "coordinator": True}  # fmt: skip
+        return render(request, "confirm.html", context)
     try:
         with app.transaction() as session:
             message = action(session)
@@ -147,14 +164,38 @@ def extend(
         told = lifecycle.extend(session, app.settings, round_id, new_deadline, coordinator)
         return f"Ny intern svarsdag {date_sv(new_deadline)}. {told} personer har fått besked."
 
-    return _act(request, app, round_id, background, action, sends_mail=True)
+    def question(session: Session) -> tuple[str, str]:
+        round_ = session.get(Round, round_id)
+        assert round_ is not None
+        pending = len(invitations.pending_invitations(session, round_id))
+        people = "person" if pending == 1 else "personer"
+        told = f"{pending} {people} som inte har svarat får ett mejl"
+        if round_.status == RoundStatus.CLOSED:
+            return ("Öppna remissen igen?", f"Remissen är stängd. Den öppnas igen med intern "
+                    f"svarsdag {date_sv(new_deadline)}, och {told} med sin länk.")  # fmt: skip
+        if new_deadline < round_.internal_deadline:
+            return ("Flytta svarsdagen tidigare?", f"Den interna svarsdagen flyttas tidigare, från "
+                    f"{date_sv(round_.internal_deadline)} till {date_sv(new_deadline)}. {told} "
+                    "om det.")  # fmt: skip
+        return ("Förläng svarstiden?", f"Den interna svarsdagen flyttas från "
+                f"{date_sv(round_.internal_deadline)} till {date_sv(new_deadline)}. {told} "
+                "om det.")  # fmt: skip
+
+    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+                question=question)  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/close")
 def close(
-    request: Request, round_id: IdPath, app: AppDep,
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
+    def question(session: Session) -> tuple[str, str]:
+        pending = len(invitations.pending_invitations(session, round_id))
+        return ("Stäng remissen nu?", f"Inga fler svar tas emot; {pending} av de tillfrågade "
+                "har inte svarat. Sammanställningen görs och ansvarig grupps handläggare får "
+                "en länk för att bereda yttrandet.")  # fmt: skip
+
     def action(session: Session) -> str:
         closed = close_round(session, app.settings, round_id, coordinator)
         if closed.no_answers:
@@ -171,38 +212,62 @@ def close(
             "och ansvarig grupp har fått en länk för att bereda yttrandet."
         )
 
-    return _act(request, app, round_id, background, action, sends_mail=True)
+    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+                question=question)  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/remind")
 def remind(
-    request: Request, round_id: IdPath, app: AppDep,
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
         told = steering.remind_now(session, app.settings, round_id, coordinator)
         return f"Påminnelse skickas till {told} personer som inte har svarat."
 
-    return _act(request, app, round_id, background, action, sends_mail=True)
+    def question(session: Session) -> tuple[str, str]:
+        pending = len(invitations.pending_invitations(session, round_id))
+        return ("Skicka påminnelse nu?", f"{pending} {'person' if pending == 1 else 'personer'} "
+                "som inte har svarat får en påminnelse med en ny länk.")  # fmt: skip
+
+    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+                question=question)  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/resend")
 def resend(
-    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep,
+    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep, form: FormDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
         invitation = steering.resend(session, app.settings, round_id, invitation_id, coordinator)
         return f"Inbjudan skickas igen till {invitation.person.name}."
 
-    return _act(request, app, round_id, background, action, sends_mail=True)
+    def question(session: Session) -> tuple[str, str]:
+        person = _person(session, round_id, invitation_id)
+        return ("Skicka inbjudan igen?", f"{person} får inbjudan igen, med en ny länk.")
+
+    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+                question=question)  # fmt: skip
+
+
+def _person(session: Session, round_id: int, invitation_id: int) -> str:
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.round_id != round_id:
+        raise NotFound("Inbjudan finns inte i den här remissen.")
+    return f"{invitation.person.name} ({invitation.person.email})"
 
 
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/late")
 def allow_late(
-    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep,
+    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep, form: FormDep,
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
+    def question(session: Session) -> tuple[str, str]:
+        person = _person(session, round_id, invitation_id)
+        return ("Tillåt ett sent svar?", f"{person} får skicka in ett svar efter svarsdagen och "
+                "får ett mejl med sin länk.")  # fmt: skip
+
     def action(session: Session) -> str:
         invitation = steering.allow_late(
             session, app.settings, round_id, invitation_id, coordinator
@@ -212,4 +277,5 @@ def allow_late(
             f"ett mejl med sin länk ({invitation.person.email})."
         )
 
-    return _act(request, app, round_id, background, action, sends_mail=True)
+    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+                question=question)  # fmt: skip
