@@ -252,3 +252,34 @@ def test_a_posted_text_is_escaped_when_shown_again(client: TestClient, opened: O
     page = client.get(f"/r/{token}")
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_text_typed_while_the_coordinator_closed_the_round_is_kept_on_the_page(
+    client: TestClient, opened: Opened, app: App
+) -> None:
+    from remiss.yttrande.closing import close_round
+
+    token = opened.token_for(REVIEWER)
+    form = client.get(f"/r/{token}")
+    with app.transaction() as session:  # the coordinator closes early, while they write
+        close_round(session, app.settings, opened.round_id, "kansli@sosr.example.org")
+    typed = "Ett långt svar som tog en timme att skriva.\n\nAndra stycket <b>med</b> markup."
+    refused = client.post(
+        f"/r/{token}",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "action": "submit",
+            POSITION: "Avstyrker",
+            CONTENT: typed,
+        },
+    )
+    assert refused.status_code == 409
+    text = refused.text
+    assert "samordnaren stängde den 16 februari 2026" in text
+    assert "före den interna svarsdagen 20 mars 2026" in text
+    assert text.count("Remissen är stängd för svar") == 1  # said once, not twice
+    assert "har passerat" not in text
+    assert "Det du skrev" in text and "readonly" in text
+    assert "Ett långt svar som tog en timme att skriva." in text
+    assert "&lt;b&gt;med&lt;/b&gt;" in text and "<b>med</b>" not in text
+    assert invitation_state(app, REVIEWER).versions == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from remiss.core.errors import InputError, NotFound, Refused
 from remiss.core.models import AnswerVersion, Group, Invitation, Question, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
-from remiss.core.swedish import datetime_sv
+from remiss.core.swedish import date_sv, datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
@@ -27,7 +28,25 @@ from remiss.rounds.invitations import by_token, issue_token, link
 from remiss.rounds.questions import NO_COMMENTS
 from remiss.yttrande import disagreement
 
-CLOSED = "Remissen är stängd för svar. Den interna svarsdagen har passerat."
+# Deadlines are Swedish days; a page without settings at hand shows them in Swedish time.
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def closed_reason(round_: Round, tz: ZoneInfo = SWEDEN) -> str:
+    """Why the round takes no more answers: its deadline passed, or the coordinator closed it."""
+    closed = round_.closed_at
+    if closed is not None and closed < round_.internal_deadline_at:
+        day = closed.astimezone(tz).date()
+        return (
+            f"Remissen är stängd för svar: samordnaren stängde den {date_sv(day)}, "
+            f"före den interna svarsdagen {date_sv(round_.internal_deadline)}."
+        )
+    return (
+        f"Remissen är stängd för svar. Den interna svarsdagen "
+        f"{date_sv(round_.internal_deadline)} har passerat."
+    )
+
+
 FORWARDED = (
     "Du har vidarebefordrat remissen. Den här länken kan inte längre användas för att svara."
 )
@@ -159,7 +178,7 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
         .execution_options(populate_existing=True)
     ).one()
     if not is_editable(invitation, round_):
-        raise Refused(CLOSED)
+        raise Refused(closed_reason(round_))
     if invitation.opened_at is None:
         invitation.opened_at = now()
     return invitation

@@ -13,7 +13,7 @@ from remiss.core.models import AnswerVersion, Invitation, Person
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, VersionKind
 from remiss.core.text import printable
-from remiss.reviewers.answers import CLOSED, FORWARDED, find, is_editable, latest
+from remiss.reviewers.answers import FORWARDED, closed_reason, find, is_editable, latest
 from remiss.rounds import invitations
 
 
@@ -46,7 +46,7 @@ def forward(
         raise Refused(FORWARDED)
     round_ = old.round
     if not is_editable(old, round_):
-        raise Refused(CLOSED)
+        raise Refused(closed_reason(round_))
     if old.submitted_at is not None:
         raise Refused(
             "Du har redan skickat in ett svar, så remissen kan inte vidarebefordras. "

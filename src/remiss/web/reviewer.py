@@ -53,6 +53,8 @@ def _page(
             "forward_errors": {},
             "forward_values": {},
             "flash": None,
+            "typed": {},
+            "closed_reason": answers.closed_reason(page.round, app.settings.tz),
         }
         context.update(extra)
         return render(request, "reviewer.html", context, status_code=status_code)
@@ -85,7 +87,10 @@ def answer(
     except answers.MissingAnswers as exc:
         return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
     except Refused as exc:
-        return _page(request, app, token, status_code=409, values=values, refused=str(exc))
+        typed = {key: value for key, value in values.items() if value.strip()}
+        return _page(
+            request, app, token, status_code=409, values=values, refused=str(exc), typed=typed
+        )
     if action != "draft":
         background.add_task(deliver_outbox, app)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
