@@ -145,6 +145,14 @@ def test_triage_register_decision_and_sending_pages_are_accessible(
         lambda: mails(live, "registrator@rcc.example.org", "BROWSER-3"), "the yttrande"
     )
     assert len(sent) == 1
+    # The round page shows what went, to whom, and how it went.
+    shown = browser.new_context(locale="sv-SE").new_page()
+    log_in(live, shown)
+    shown.goto(f"{live.url}/rounds/{opened.round_id}")
+    expect(
+        shown.get_by_text("till registrator@rcc.example.org, PDF och Word bifogade").first
+    ).to_be_visible()
+    shown.context.close()
 
 
 def log_in(live: Live, page: Page) -> None:

@@ -91,3 +91,14 @@ def waiting(session: Session, round_id: int | None = None) -> Waiting | None:
         query = query.where(Message.round_id == round_id)
     count, since = session.execute(query).one()
     return Waiting(count=count, since=since) if count else None
+
+
+def of_kind(session: Session, round_id: int, kind: str) -> list[Message]:
+    """The round's messages of one kind, oldest first (what was sent, to whom, and how it went)."""
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.round_id == round_id, Message.kind == kind)
+            .order_by(Message.id)
+        )
+    )

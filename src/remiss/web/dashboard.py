@@ -97,6 +97,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "state": stage.state(summary.round, summary.progress.answered),
         "today": now().astimezone(settings.tz).date(),
         "timeline": timeline.timeline(session, round_id),
+        "sent_yttrande": outbox.of_kind(session, round_id, "yttrande_sent"),
     }
 
 
