@@ -344,3 +344,44 @@ def test_every_action_that_mails_or_ends_collecting_asks_first(
     deliver_outbox(app)
     [moved] = received(opened.catcher, ANOTHER_REVIEWER, "Ny svarsdag 13 mars 2026")
     assert "har kortats" in moved.text() and "förlängts" not in moved.text()
+
+
+def test_the_new_round_form_speaks_the_coordinators_language(
+    coordinator: TestClient, sample_directory: App
+) -> None:
+    page = coordinator.get("/rounds/new").text
+    assert (
+        "<span>Sällsynta sjukdomar</span>" in page
+        and "<span>sallsynta-sjukdomar</span>" not in page
+    )
+    assert ">Nationell högspecialiserad vård (NHV)</option>" in page
+    assert 'for="f-our_reference">Vår referens' in page
+
+    # Errors name their field, at the top.
+    empty = coordinator.post("/rounds/new", data={"csrf_token": csrf_of(page)})
+    assert empty.status_code == 422
+    summary = empty.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Titel: Fältet behöver fyllas i." in summary
+    assert "Avsändare: Fältet behöver fyllas i." in summary
+
+    # A preview says which groups and how many people, and sends nothing.
+    data = {
+        "csrf_token": csrf_of(page), "reference": "P-1", "title": "Förhandsvisning",
+        "issuer": "Socialstyrelsen", "areas": ["sallsynta-sjukdomar", "cancersjukdomar"],
+        "deadline": "2026-04-14", "coordinator": "kansli@sosr.example.org", "preview": "1",
+    }  # fmt: skip
+    shown = coordinator.post("/rounds/new", data=data)
+    assert shown.status_code == 200 and "Så här går inbjudan ut" in shown.text
+    assert (
+        "10 personer får inbjudan att svara, och 3 i kunskapsråd får den för kännedom" in shown.text
+    )
+    assert 'RPO Sällsynta sjukdomar <span class="muted">(ansvarig grupp)</span>' in shown.text
+    assert "Kunskapsråd kirurgi och cancer – för kännedom" in shown.text
+    with sample_directory.sessions() as session:
+        assert session.query(Round).count() == 0
+
+    # An upload error is said at the top of the page, above the form.
+    files = {"file": ("fel.yaml", b"reference: [", "application/x-yaml")}
+    bad = coordinator.post("/rounds/upload", data={"csrf_token": csrf_of(page)}, files=files)
+    assert bad.status_code == 422
+    assert bad.text.index("Filen är inte uppladdad") < bad.text.index('action="/rounds/new"')

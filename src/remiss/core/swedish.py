@@ -55,3 +55,12 @@ def datetime_sv(moment: datetime, tz: ZoneInfo) -> str:
 
 def number_sv(n: int) -> str:
     return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
+
+
+# Swedish sorts å, ä, ö after z, in that order; plain code points would put ä before å.
+_SWEDISH_ORDER = str.maketrans({"å": "z{", "ä": "z|", "ö": "z}", "é": "e", "ü": "y"})
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts Swedish names the way a Swedish reader expects."""
+    return text.casefold().translate(_SWEDISH_ORDER)

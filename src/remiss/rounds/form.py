@@ -8,17 +8,29 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from remiss.core.errors import InputError
+from remiss.core.models import Group
 from remiss.core.settings import Settings
-from remiss.directory.routing import active_groups, known_areas
+from remiss.core.swedish import sort_key
+from remiss.directory.routing import active_groups, known_areas, route
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
-from remiss.rounds.questions import available
+from remiss.rounds.questions import titled
 from remiss.rounds.spec import ParsedRound, RoundSpec
 
 FIELDS = (
-    "reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens", "deadline",
-    "internal_deadline", "questions", "coordinator", "documents", "period",
+    "reference", "our_reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens",
+    "deadline", "internal_deadline", "questions", "coordinator", "recipient", "documents",
+    "period",
 )  # fmt: skip
+# Each field as the form names it, so that an error summary says which field is wrong.
+LABELS = {
+    "reference": "Er referens (diarienummer)", "our_reference": "Vår referens", "title": "Titel",
+    "kind": "Typ av remiss", "issuer": "Avsändare", "areas": "Områden", "groups": "Fler grupper",
+    "lead": "Ansvarig grupp", "opens": "Remissen öppnar", "deadline": "Nationell sista svarsdag",
+    "internal_deadline": "Intern svarsdag", "questions": "Frågemall",
+    "coordinator": "Samordnarens e-postadress", "recipient": "Mottagare av yttrandet",
+    "documents": "Remisshandlingar", "period": "Remissperiod",
+}  # fmt: skip
 
 _MESSAGES = {
     "missing": "Fältet behöver fyllas i.",
@@ -41,17 +53,27 @@ class FormErrors(InputError):
 
 @dataclass
 class FormChoices:
-    areas: list[str]
+    areas: list[tuple[str, str]]  # (slug, the name a coordinator reads)
     groups: list[tuple[str, str]]  # (key, name)
-    question_sets: list[str] = field(default_factory=available)
+    question_sets: list[tuple[str, str]] = field(default_factory=titled)
 
 
 def choices(session: Session) -> FormChoices:
     groups = active_groups(session)
+    named = {area: area_name(area, groups) for area in known_areas(groups)}
     return FormChoices(
-        areas=sorted(known_areas(groups)),
-        groups=sorted(((g.key, g.name) for g in groups), key=lambda pair: pair[1]),
+        areas=sorted(named.items(), key=lambda pair: sort_key(pair[1])),
+        groups=sorted(((g.key, g.name) for g in groups), key=lambda pair: sort_key(pair[1])),
     )
+
+
+def area_name(area: str, groups: list[Group]) -> str:
+    """An area by the name of the RPO or RSG that covers only it ("Cancersjukdomar"); else the
+    slug with spaces."""
+    for group in groups:
+        if group.areas == [area] and group.kind.upper() in ("RPO", "RSG"):
+            return group.name.split(" ", 1)[1] if " " in group.name else group.name
+    return area.replace("-", " ").capitalize()
 
 
 def _documents(text: str) -> list[dict[str, str]]:
@@ -106,6 +128,8 @@ def parse(form: dict[str, str | list[str]]) -> ParsedRound:
         "questions": text("questions") or "default",
         "coordinator": text("coordinator"),
         "period": text("period") or None,
+        "our_reference": text("our_reference") or None,
+        "recipient": text("recipient") or None,
         "documents": _documents(text("documents")),
     }
     try:
@@ -142,3 +166,30 @@ def open_from_file(
     """Open (or register) every round of an uploaded round or batch file; errors name the line."""
     parsed = roundspec.loads(text, source)
     return rounds.open_rounds(session, settings, parsed, actor, triage=triage)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Who an invitation would reach, before anything is sent."""
+
+    groups: list[tuple[str, str]]  # (group name, why it is routed)
+    people: int
+    informed: int
+
+
+REASONS = {"area": "område", "named": "vald", "lead": "ansvarig grupp"}
+
+
+def preview(session: Session, form: dict[str, str | list[str]]) -> Preview:
+    """Route the form's round without opening it: which groups, how many people."""
+    spec = parse(form).spec
+    try:
+        routed = route(session, spec.areas, spec.groups, spec.lead)
+    except InputError as exc:
+        raise FormErrors({exc.field or "areas": exc.message}) from exc
+    groups = []
+    for group, why in routed.groups:
+        lead = group.id == routed.lead.id
+        told = " – för kännedom" if group.informed and not lead else ""
+        groups.append((group.name + told, "ansvarig grupp" if lead else REASONS.get(why, why)))
+    return Preview(groups=groups, people=len(routed.people), informed=len(routed.informed))

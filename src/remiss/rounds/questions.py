@@ -38,6 +38,8 @@ class QuestionSetSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = "inline"
+    # What a coordinator reads in the form ("Kunskapsstöd, svarsmall"); the name when absent.
+    title: str | None = None
     questions: list[QuestionSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -51,6 +53,11 @@ class QuestionSetSpec(BaseModel):
 
 def available() -> list[str]:
     return sorted(p.stem for p in SETS_DIR.glob("*.yaml"))
+
+
+def titled() -> list[tuple[str, str]]:
+    """Every shipped set as (name, the title a coordinator reads)."""
+    return [(name, named(name).title or name) for name in available()]
 
 
 @lru_cache(maxsize=16)

@@ -38,6 +38,8 @@ def _show(
         "values": {"coordinator": coordinator, "questions": "default", "areas": [], "groups": []},
         "errors": {},
         "upload_error": None,
+        "labels": roundform.LABELS,
+        "preview": None,
     }
     context.update(extra)
     return render(request, "round_new.html", context, status_code=status_code)
@@ -54,6 +56,13 @@ def open_round(
     coordinator: CoordinatorDep, background: BackgroundTasks,
 ) -> Response:  # fmt: skip
     values = _form_values(form)
+    if text(form, "preview") == "1":
+        try:
+            with app.sessions() as session:
+                preview = roundform.preview(session, values)
+        except roundform.FormErrors as exc:
+            return _show(request, app, coordinator, 422, values=values, errors=exc.fields)
+        return _show(request, app, coordinator, values=values, preview=preview)
     triage = text(form, "triage") == "1"
     try:
         with app.transaction() as session:

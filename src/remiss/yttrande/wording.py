@@ -5,18 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from remiss.core.swedish import number_sv
+from remiss.core.swedish import number_sv, sort_key
 from remiss.yttrande.model import NO_COMMENTS
 
 SPLIT = "olika ställningstaganden"
-
-# Swedish sorts å, ä, ö after z, in that order; plain code points would put ä before å.
-_SWEDISH_ORDER = str.maketrans({"å": "z{", "ä": "z|", "ö": "z}", "é": "e", "ü": "y"})
-
-
-def sort_key(text: str) -> str:
-    """Return a key that sorts Swedish names the way a Swedish reader expects."""
-    return text.casefold().translate(_SWEDISH_ORDER)
 
 
 def join_sv(items: Sequence[str]) -> str:
