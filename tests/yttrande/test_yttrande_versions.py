@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import docx
 import pypdf
@@ -202,7 +203,7 @@ def test_unknown_round_is_not_found_everywhere(sessions, round_id, settings, ses
     for call in (
         lambda: versions.latest(session, missing),
         lambda: versions.update_summary(session, missing, "x", None, COORDINATOR),
-        lambda: export.answers_csv(session, missing),
+        lambda: export.answers_csv(session, missing, STOCKHOLM),
     ):
         with pytest.raises(NotFound):
             call()
@@ -217,28 +218,34 @@ def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=";"))
 
 
-def test_csv_has_one_row_per_respondent_and_question(session, round_id) -> None:
-    rows = csv_rows(export.answers_csv(session, round_id))
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+CONTENT = "Synpunkter på kunskapsstödets innehåll"
+SECTIONS = "Synpunkter på specifika avsnitt (ange avsnitt och sida)"
+STANCE = "Ställer ni er bakom kunskapsstödet?"
 
-    people = sorted({r["namn"] for r in rows})
-    assert people == ["Anna Ek", "Karin Kvist", "Kristina Fransson", "Maria Lind", "Per Wallin"]
-    assert len(rows) == 5 * 6
-    per = {r["fråga"]: r for r in rows if r["namn"] == "Per Wallin"}
-    assert per["innehall"]["svar"] == PER_TEXT
-    assert per["innehall"]["grupper"] == "RPO Cancersjukdomar, RPO Kirurgi och plastikkirurgi"
-    assert per["innehall"]["region"] == "Region Jönköpings län"
-    assert per["innehall"]["roll"] == "ordförande"
-    assert per["innehall"]["inskickat"] == "2026-03-02T09:30:00+00:00"
-    assert per[POSITION]["svar"] == "Tillstyrker"
-    anna = [r for r in rows if r["namn"] == "Anna Ek"]
-    assert {r["inga synpunkter"] for r in anna} == {"ja"}
+
+def test_csv_has_one_row_per_person_with_a_column_per_question(session, round_id) -> None:
+    rows = csv_rows(export.answers_csv(session, round_id, STOCKHOLM))
+
+    assert [r["namn"] for r in rows] == [
+        "Anna Ek", "Karin Kvist", "Kristina Fransson", "Maria Lind", "Per Wallin",
+    ]  # fmt: skip
+    per = next(r for r in rows if r["namn"] == "Per Wallin")
+    assert per[CONTENT] == PER_TEXT
+    assert per["grupper"] == "RPO Cancersjukdomar, RPO Kirurgi och plastikkirurgi"
+    assert per["region"] == "Region Jönköpings län"
+    assert per["roll"] == "ordförande"
+    assert per["inskickat"] == "2026-03-02 10:30"  # Swedish time, to the minute
+    assert per[STANCE] == "Tillstyrker"
+    anna = next(r for r in rows if r["namn"] == "Anna Ek")
+    assert anna["inga synpunkter"] == "ja"
 
 
 def test_csv_round_trips_commas_quotes_and_newlines(session, round_id) -> None:
-    rows = csv_rows(export.answers_csv(session, round_id))
+    rows = csv_rows(export.answers_csv(session, round_id, STOCKHOLM))
 
-    karin = next(r for r in rows if r["namn"] == "Karin Kvist" and r["fråga"] == "avsnitt")
-    assert karin["svar"] == KARIN_TEXT
+    karin = next(r for r in rows if r["namn"] == "Karin Kvist")
+    assert karin[SECTIONS] == KARIN_TEXT
     assert karin["referens"] == "KS-2026-003"
 
 
@@ -252,6 +259,6 @@ def test_csv_never_hands_excel_a_formula(seed: Seed, session) -> None:
         )
         return round_.id
 
-    rows = csv_rows(export.answers_csv(session, seed(fill)))
+    rows = csv_rows(export.answers_csv(session, seed(fill), STOCKHOLM))
 
-    assert next(r for r in rows if r["fråga"] == "ovrigt")["svar"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["Övriga synpunkter"] == '\'=HYPERLINK("http://x")'

@@ -143,12 +143,13 @@ def yttrande(
 
 @router.get("/rounds/{round_id}/answers.csv")
 def answers(
-    request: Request, round_id: IdPath, session: SessionDep, coordinator: CoordinatorDep
-) -> Response:
+    request: Request, round_id: IdPath, app: AppDep, session: SessionDep,
+    coordinator: CoordinatorDep,
+) -> Response:  # fmt: skip
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise RoundNotFound(round_id)
-    csv_text = answers_csv(session, round_id)
+    csv_text = answers_csv(session, round_id, app.settings.tz)
     return Response(
         csv_text.encode("utf-8"),
         media_type="text/csv; charset=utf-8",

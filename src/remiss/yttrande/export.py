@@ -1,4 +1,4 @@
-"""The round's submitted answers as CSV, one row per person and question.
+"""The round's submitted answers as CSV, one row per person with a column per question.
 
 Semicolon-separated with a byte-order mark, because that is what Excel with Swedish
 settings opens straight into columns; the csv module quotes commas, semicolons,
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -18,47 +19,42 @@ from remiss.yttrande.compile import invitees, load_round
 
 BOM = "\ufeff"
 DELIMITER = ";"
-COLUMNS = (
+PERSON_COLUMNS = (
     "referens",
     "grupper",
     "region",
     "namn",
     "e-post",
     "roll",
-    "fråga",
-    "frågetext",
-    "svar",
-    "inga synpunkter",
     "inskickat",
+    "inga synpunkter",
 )
 
 
-def answers_csv(session: Session, round_id: int) -> str:
-    """Return every submitted answer of the round as CSV text (drafts are left out)."""
+def answers_csv(session: Session, round_id: int, tz: ZoneInfo) -> str:
+    """Every submitted answer of the round as CSV: one row per person, a column per question.
+
+    Times are Swedish local time to the minute ("2026-03-02 10:30"); drafts are left out.
+    """
     round_ = load_round(session, round_id)
+    questions = list(round_.questions)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=DELIMITER)
-    writer.writerow(COLUMNS)
+    writer.writerow([*PERSON_COLUMNS, *(q.text for q in questions)])
     for person in invitees(session, round_id):
         if person.answer is None:
             continue
-        for question in round_.questions:
-            row = (
-                round_.reference,
-                person.group_names,
-                person.region,
-                person.name,
-                person.email,
-                person.role,
-                question.key,
-                question.text,
-                person.value(question.key),
-                "ja" if person.answer.no_comments else "nej",
-                person.answer.created_at.isoformat(),
-            )
-            writer.writerow([_cell(value) for value in row])
+        submitted = person.answer.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        row = (
+            round_.reference,
+            person.group_names,
+            person.region,
+            person.name,
+            person.email,
+            person.role,
+            submitted,
+            "ja" if person.answer.no_comments else "nej",
+            *(person.value(q.key) for q in questions),
+        )
+        writer.writerow([spreadsheet_cell(value) for value in row])
     return BOM + out.getvalue()
-
-
-def _cell(value: str) -> str:
-    return spreadsheet_cell(value)
