@@ -8,8 +8,10 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +98,15 @@ class StoredMessage:
     def date(self) -> str:
         return str(self.message["Date"] or "")
 
+    @property
+    def sent_at(self) -> datetime | None:
+        """When it was sent, from its Date header (None when missing or unreadable)."""
+        try:
+            moment = parsedate_to_datetime(self.date)
+        except (TypeError, ValueError, IndexError):
+            return None
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
     def text(self) -> str:
         part = self.message.get_body(preferencelist=("plain",))
         return str(part.get_content()) if part is not None else ""
@@ -118,6 +129,17 @@ def read_all(directory: Path) -> list[StoredMessage]:
         items.append(StoredMessage(key=key, message=parsed))
     items.sort(key=lambda m: m.key)
     return items
+
+
+def search(directory: Path, query: str = "") -> list[StoredMessage]:
+    """The stored messages newest first, those whose recipient or subject holds ``query``."""
+    wanted = query.strip().casefold()
+    found = [
+        m for m in read_all(directory)
+        if not wanted or wanted in m.to.casefold() or wanted in m.subject.casefold()
+    ]  # fmt: skip
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(found, key=lambda m: (m.sent_at or oldest, m.key), reverse=True)
 
 
 def read_one(directory: Path, key: str) -> StoredMessage | None:

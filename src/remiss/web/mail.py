@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from remiss.core.text import printable
 from remiss.mail import sink
 from remiss.web.deps import AppDep, CoordinatorDep
 from remiss.web.pages import not_found, render
@@ -12,15 +15,26 @@ from remiss.web.pages import not_found, render
 router = APIRouter()
 
 
+PER_PAGE = 50
+
+
 @router.get("/mail")
-def inbox(request: Request, app: AppDep, coordinator: CoordinatorDep) -> Response:
+def inbox(
+    request: Request, app: AppDep, coordinator: CoordinatorDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    sida: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:  # fmt: skip
+    """Newest first, 50 a page, searchable by recipient or subject."""
     settings = app.settings
-    messages = list(reversed(sink.read_all(settings.sink_dir))) if settings.uses_sink else []
-    return render(
-        request,
-        "mail.html",
-        {"coordinator": coordinator, "messages": messages, "uses_sink": settings.uses_sink},
-    )
+    found = sink.search(settings.sink_dir, printable(q)) if settings.uses_sink else []
+    pages = max(1, (len(found) + PER_PAGE - 1) // PER_PAGE)
+    page = min(sida, pages)
+    context = {
+        "coordinator": coordinator, "uses_sink": settings.uses_sink, "q": q,
+        "messages": found[(page - 1) * PER_PAGE : page * PER_PAGE], "total": len(found),
+        "page": page, "pages": pages,
+    }  # fmt: skip
+    return render(request, "mail.html", context)
 
 
 @router.get("/mail/{key}")
