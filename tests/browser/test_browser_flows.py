@@ -97,7 +97,7 @@ def test_a_coordinator_logs_in_opens_a_round_and_follows_the_answers(
     page.get_by_label("Er referens").fill("BROWSER-2")
     page.get_by_label("Titel").fill("Astma, personcentrerat och sammanhållet vårdförlopp")
     page.get_by_label("Avsändare").fill("Nationellt system för kunskapsstyrning")
-    page.get_by_label("sallsynta-sjukdomar").check()
+    page.get_by_label("Sällsynta sjukdomar", exact=True).check()
     page.get_by_label("Nationell sista svarsdag").fill("2026-04-14")
     page.get_by_label("Intern svarsdag").fill("2026-03-20")
     shoot(page, "dashboard-new-round")

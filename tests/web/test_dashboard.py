@@ -385,3 +385,27 @@ def test_the_new_round_form_speaks_the_coordinators_language(
     bad = coordinator.post("/rounds/upload", data={"csrf_token": csrf_of(page)}, files=files)
     assert bad.status_code == 422
     assert bad.text.index("Filen är inte uppladdad") < bad.text.index('action="/rounds/new"')
+
+
+def test_the_dashboard_shows_progress_filters_and_a_round_past_its_deadline_as_closing(
+    coordinator: TestClient, opened: Opened, app: App
+) -> None:
+    token = opened.token_for(REVIEWER)
+    page = coordinator.get(f"/r/{token}")
+    coordinator.post(f"/r/{token}", data={"csrf_token": csrf_of(page.text), "action": "submit",
+                                          "q-stallningstagande": "Tillstyrker"})  # fmt: skip
+    other = opened.token_for(ANOTHER_REVIEWER)
+    page = coordinator.get(f"/r/{other}")
+    coordinator.post(f"/r/{other}", data={"csrf_token": csrf_of(page.text), "action": "draft",
+                                          "q-innehall": "Utkast"})  # fmt: skip
+    home = coordinator.get("/").text
+    assert 'aria-label="1 svar, 1 utkast, 0 öppnade, 4 ej öppnade"' in home
+    assert '<td class="reference">NHV-TEST-1</td>' in home
+    assert coordinator.get("/?visa=avslutade").text.count('<td class="reference">') == 0
+    assert coordinator.get("/?visa=pagaende").text.count('<td class="reference">') == 1
+    round_page = coordinator.get(f"/rounds/{opened.round_id}").text
+    assert "1 av 6" in round_page and "<meter" in round_page
+
+    clock.set_now(deadline_at(app, opened.round_id) + timedelta(minutes=5))
+    login(coordinator, opened.catcher)  # the clock moved past the session's idle limit
+    assert "stängs vid nästa körning" in coordinator.get("/").text

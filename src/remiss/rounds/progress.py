@@ -6,9 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from remiss.core.clock import now
 from remiss.core.models import Group, Invitation, InvitationGroup, Message, Person, Round
 from remiss.core.states import InvitationStatus, MessageStatus
 from remiss.rounds import stage
@@ -34,6 +35,7 @@ STATE_LABELS = {
     "revoked": "Återkallad",
 }
 ANSWERED = {"submitted", "no_comments"}
+GONE = {"forwarded", "revoked"}
 MESSAGE_STATUS_LABELS = {
     "pending": "väntar",
     "sending": "skickas",
@@ -91,6 +93,11 @@ class RoundProgress:
 
     def counts(self) -> Counter[str]:
         return Counter(p.state for p in self.people)
+
+    def group_counts(self, group: str) -> tuple[int, int]:
+        """(answered, asked) among the people asked through ``group``."""
+        people = [p for p in self.people if group in p.groups and p.state not in GONE]
+        return sum(1 for p in people if p.state in ANSWERED), len(people)
 
 
 def failed_invitations(session: Session, round_id: int) -> set[int]:
@@ -163,6 +170,13 @@ class RoundSummary:
     decided_on: date | None = None
     sent_at: datetime | None = None
     decided_by: str | None = None
+    drafts: int = 0  # not answered, a draft saved
+    opened: int = 0  # not answered, opened, no draft
+    closing: bool = False  # still open, its internal deadline passed: the next sweep closes it
+
+    @property
+    def not_opened(self) -> int:
+        return max(0, self.invited - self.answered - self.drafts - self.opened)
 
 
 def list_rounds(session: Session) -> list[RoundSummary]:
@@ -182,6 +196,12 @@ def list_rounds(session: Session) -> list[RoundSummary]:
             .group_by(Invitation.round_id)
         )
     }
+    unanswered = live & Invitation.submitted_at.is_(None)
+    drafts = _count_by_round(session, unanswered & Invitation.draft_saved_at.is_not(None))
+    opened = _count_by_round(
+        session,
+        unanswered & Invitation.draft_saved_at.is_(None) & Invitation.opened_at.is_not(None),
+    )
     rounds = session.scalars(
         select(Round)
         .options(selectinload(Round.lead_group))
@@ -207,6 +227,16 @@ def list_rounds(session: Session) -> list[RoundSummary]:
             decided_on=r.decided_on,
             sent_at=r.sent_at,
             decided_by=r.decided_by,
+            drafts=drafts.get(r.id, 0),
+            opened=opened.get(r.id, 0),
+            closing=r.status == "open" and r.internal_deadline_at <= now(),
         )
         for r in rounds
     ]
+
+
+def _count_by_round(session: Session, condition: ColumnElement[bool]) -> dict[int, int]:
+    rows = session.execute(
+        select(Invitation.round_id, func.count()).where(condition).group_by(Invitation.round_id)
+    )
+    return {round_id: n for round_id, n in rows}

@@ -37,16 +37,24 @@ SORTS: dict[str, tuple[Callable[[progress.RoundSummary], Any], bool]] = {
     "-nationell": (lambda r: (r.national_deadline, r.reference), True),
 }
 NO_BATCH = "Övriga remisser"
+ENDED = {RoundState.SKICKAD, RoundState.AVSTAR, RoundState.PER_REGION, RoundState.INGA_SVAR}
+SHOWN: dict[str, Callable[[str], bool]] = {
+    "alla": lambda state: True,
+    "pagaende": lambda state: state not in ENDED,
+    "avslutade": lambda state: state in ENDED,
+}
 
 
 @router.get("/")
 def rounds_list(
-    request: Request, session: SessionDep, coordinator: CoordinatorDep, sort: str = "intern"
-) -> Response:
+    request: Request, session: SessionDep, coordinator: CoordinatorDep, sort: str = "intern",
+    visa: str = "alla",
+) -> Response:  # fmt: skip
     key, reverse = SORTS.get(sort, SORTS["intern"])
     everything = sorted(progress.list_rounds(session), key=key, reverse=reverse)
     registered = [r for r in everything if r.state == RoundState.INKOMMEN]
-    rounds = [r for r in everything if r.state != RoundState.INKOMMEN]
+    shown = visa if visa in SHOWN else "alla"
+    rounds = [r for r in everything if r.state != RoundState.INKOMMEN and SHOWN[shown](r.state)]
     return render(
         request,
         "rounds.html",
@@ -56,6 +64,7 @@ def rounds_list(
             "registered": _by_batch(registered),
             "suggested": _suggested(session, registered),
             "sort": sort if sort in SORTS else "intern",
+            "shown": shown,
             "waiting": outbox.waiting(session),
         },
     )
