@@ -49,6 +49,11 @@ def every_email() -> dict[str, Email]:
         "reminder_now": catalogue.reminder_now(
             round_=ROUND, person=PERSON, org=ORG, link=LINK, has_draft=False
         ),
+        "forwarded": catalogue.forwarded(
+            round_=ROUND, person=PERSON, org=ORG,
+            colleague=Person(name="Maria Lind", email="maria.lind@rkl.example.org"),
+            moved_draft=True,
+        ),
         "late_answer": catalogue.late_answer(
             round_=ROUND, person=PERSON, org=ORG, link=LINK, has_draft=True
         ),

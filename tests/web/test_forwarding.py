@@ -50,6 +50,12 @@ def test_forwarding_invites_the_colleague_and_retires_the_old_link(
 
     [mail] = opened.catcher.to(COLLEAGUE)
     assert "Fredrik Jönsson har vidarebefordrat en remiss till dig." in mail.text()
+    assert "Du svarar i stället för Fredrik Jönsson (RPO Sällsynta sjukdomar)." in mail.text()
+    assert "som medlem i" not in mail.text()
+    # The one who forwarded is told to whom it went.
+    [note] = [m for m in opened.catcher.to(REVIEWER) if m.subject.startswith("Vidarebefordrad:")]
+    assert "till Maria Lind (maria.lind@rjl.example.org)" in note.text()
+    assert note.tokens() == []
     new_token = mail.tokens()[0]
     colleague_page = client.get(f"/r/{new_token}")
     assert colleague_page.status_code == 200

@@ -95,6 +95,18 @@ def parse_now(value: str | None, tz: Any) -> datetime | None:
     return moment
 
 
+def delivery_line(report: dict[str, Any]) -> str:
+    """What delivery came to, saying only what happened: "e-post: 4 skickade, 1 misslyckades"."""
+    parts = [f"{report['sent']} skickade"]
+    if report.get("retrying"):
+        parts.append(f"{report['retrying']} försöks igen")
+    if report.get("failed"):
+        parts.append(f"{report['failed']} misslyckades")
+    if report.get("waiting"):
+        parts.append(f"{report['waiting']} väntar på e-postservern")
+    return "e-post: " + ", ".join(parts)
+
+
 def parse_date(text: str, option: str) -> date:
     """A date option, or one line naming the option and exit 1."""
     try:

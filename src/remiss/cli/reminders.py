@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from remiss.cli import NowOption, reminders_app, set_clock, settings, shell
+from remiss.cli import NowOption, delivery_line, reminders_app, set_clock, settings, shell
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -26,16 +26,21 @@ def reminders_send(now: NowOption = None) -> None:
     closed = result["closed_round_ids"]
     r = result["reminders"]
     d = result["delivery"]
+    now_closed = [c for c in result["compiled"] if c["closed_now"]]
+    empty = sum(1 for c in now_closed if c["no_answers"])
+    compiled = sum(1 for c in now_closed if c["version"] is not None)
+    how = [f"{compiled} sammanställda" if compiled else "", f"{empty} utan svar" if empty else ""]
+    said = "; ".join(part for part in how if part)
     typer.echo(
         f"Stängde {_plural(len(closed), 'remiss', 'remisser')}"
-        + (f" (id {', '.join(str(i) for i in closed)})" if closed else "")
-        + (", yttrandet sammanställt och samordnaren meddelad" if len(closed) == 1 else "")
-        + (", yttrandena sammanställda och samordnarna meddelade" if len(closed) > 1 else "")
+        + (
+            f" (id {', '.join(str(i) for i in closed)}: {said}; samordnaren meddelad)"
+            if closed
+            else ""
+        )
         + f"; köade {_plural(r['reminders'], 'påminnelse', 'påminnelser')} i "
         + f"{_plural(r['digests'], 'e-postmeddelande', 'e-postmeddelanden')}; "
-        + f"e-post: {d['sent']} skickade, {d['retrying']} försöks igen, "
-        + f"{d['failed']} misslyckade"
-        + (f", {d['waiting']} väntar på e-postservern" if d["waiting"] else "")
+        + delivery_line(d)
     )
     for failed in (c for c in result["compiled"] if c["error"] is not None):
         typer.echo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from remiss.cli import (
     NowOption,
     application,
+    delivery_line,
     fail,
     parse_date,
     round_app,
@@ -35,6 +37,7 @@ def round_open(
     from flows._run import run_flow
     from flows.open_round import open_round
 
+    from remiss.core.swedish import date_sv
     from remiss.rounds import spec as roundspec
 
     s = settings()
@@ -51,15 +54,12 @@ def round_open(
                 f"Öppnade {r['reference']} (id {r['round_id']}): {r['title']} — "
                 f"{r['invitations']} inbjudningar"
                 + (f", {r['informed']} för kännedom" if r.get("informed") else "")
-                + f", intern svarsdag {r['internal_deadline']}"
+                + f", intern svarsdag {date_sv(date.fromisoformat(r['internal_deadline']))}"
             )
         else:
             typer.echo(f"Redan öppnad {r['reference']} (id {r['round_id']}): inget nytt skickat")
     d = result["delivery"]
-    typer.echo(
-        f"E-post: {d['sent']} skickade, {d['retrying']} försöks igen, {d['failed']} misslyckade"
-        + (f", {d['waiting']} väntar på e-postservern" if d["waiting"] else "")
-    )
+    typer.echo(delivery_line(d).capitalize())
     for error in d["errors"]:
         typer.echo(f"  fel: {error}", err=True)
 

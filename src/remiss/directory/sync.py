@@ -88,7 +88,11 @@ class ImportResult:
             f"{self.memberships} medlemskap"
         ]
         if self.added:
-            parts.append(f"nya: {len(self.added)}")
+            people = sum(1 for a in self.added if a.startswith("person "))
+            groups = sum(1 for a in self.added if a.startswith("group "))
+            new = [f"{people} {'person' if people == 1 else 'personer'}" if people else "",
+                   f"{groups} {'grupp' if groups == 1 else 'grupper'}" if groups else ""]  # fmt: skip
+            parts.append("nya: " + " och ".join(n for n in new if n))
         if self.reactivated:
             parts.append(f"återaktiverade: {len(self.reactivated)}")
         if self.deactivated:

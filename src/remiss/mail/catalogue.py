@@ -104,6 +104,17 @@ def late_answer(
     )  # fmt: skip
 
 
+def forwarded(
+    *, round_: Round, person: Person, org: Organisation, colleague: Person, moved_draft: bool
+) -> Email:
+    """To the one who forwarded: who answers now, and that their own link no longer does."""
+    return _email(
+        "forwarded", person.email, person.name, round_.coordinator, (),
+        round=round_, person=person, org=org, colleague=colleague, moved_draft=moved_draft,
+        internal_deadline=date_sv(round_.internal_deadline),
+    )  # fmt: skip
+
+
 def receipt(
     *, round_: Round, person: Person, org: Organisation, answers: Sequence[tuple[str, str]],
     submitted_at: str, version: int, link: str,

@@ -13,6 +13,8 @@ from remiss.core.models import AnswerVersion, Invitation, Person
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, VersionKind
 from remiss.core.text import printable
+from remiss.directory.sync import organisation
+from remiss.mail import catalogue, outbox
 from remiss.reviewers.answers import FORWARDED, closed_reason, find, is_editable, latest
 from remiss.rounds import invitations
 
@@ -101,6 +103,15 @@ def forward(
         key=f"invitation:{new.id}",
         forwarded_by=forwarder,
     )
+    # The one who forwarded gets a note of it: to whom, and that their link no longer answers.
+    note = catalogue.forwarded(
+        round_=round_, person=forwarder, org=organisation(session), colleague=colleague,
+        moved_draft=bool(move_draft and draft is not None),
+    )  # fmt: skip
+    outbox.queue(
+        session, settings, key=f"forwarded:{old.id}", email=note, round_id=round_.id,
+        invitation_id=old.id,
+    )  # fmt: skip
     audit.record(
         session, forwarder.email, "invitation.forward",
         round_id=round_.id, invitation_id=old.id, to_invitation=new.id, to=address,
