@@ -400,9 +400,12 @@ def test_the_dashboard_shows_progress_filters_and_a_round_past_its_deadline_as_c
                                           "q-innehall": "Utkast"})  # fmt: skip
     home = coordinator.get("/").text
     assert 'aria-label="1 svar, 1 utkast, 0 öppnade, 4 ej öppnade"' in home
-    assert '<td class="reference">NHV-TEST-1</td>' in home
-    assert coordinator.get("/?visa=avslutade").text.count('<td class="reference">') == 0
-    assert coordinator.get("/?visa=pagaende").text.count('<td class="reference">') == 1
+    # The period's answers over time, up to its internal deadline.
+    assert "Svar över tid: 1 av 6, 16 februari 2026 – 20 mars 2026" in home
+    assert "<polyline" in home
+    assert 'class="reference">NHV-TEST-1</td>' in home
+    assert coordinator.get("/?visa=avslutade").text.count('class="reference">') == 0
+    assert coordinator.get("/?visa=pagaende").text.count('class="reference">') == 1
     round_page = coordinator.get(f"/rounds/{opened.round_id}").text
     assert "1 av 6" in round_page and "<meter" in round_page
 

@@ -22,9 +22,18 @@ from remiss.core.swedish import date_sv
 from remiss.directory import kinds
 from remiss.directory.sync import organisation
 from remiss.mail import outbox
-from remiss.rounds import invitations, lifecycle, overview, progress, stage, steering, timeline
+from remiss.rounds import (
+    curve,
+    invitations,
+    lifecycle,
+    overview,
+    progress,
+    stage,
+    steering,
+    timeline,
+)
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, text
-from remiss.web.pages import flash, message_page, redirect, render
+from remiss.web.pages import flash, message_page, redirect, remiss_app, render
 from remiss.yttrande.closing import close_round
 from remiss.yttrande.panel import panel
 
@@ -55,12 +64,18 @@ def rounds_list(
     registered = [r for r in everything if r.state == RoundState.INKOMMEN]
     shown = visa if visa in SHOWN else "alla"
     rounds = [r for r in everything if r.state != RoundState.INKOMMEN and SHOWN[shown](r.state)]
+    settings = remiss_app(request).settings
+    today = now().astimezone(settings.tz).date()
     return render(
         request,
         "rounds.html",
         {
             "coordinator": coordinator,
             "batches": _by_batch(rounds),
+            "curves": {
+                name: curve.curve(session, [r.id for r in items], settings.tz, today)
+                for name, items in _by_batch(rounds)
+            },
             "registered": _by_batch(registered),
             "suggested": _suggested(session, registered),
             "sort": sort if sort in SORTS else "intern",
