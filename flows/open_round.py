@@ -19,10 +19,14 @@ from remiss.rounds.opening import open_rounds
 
 @task(name="open-rounds")
 def open_rounds_task(
-    path: str, now: str | None = None, actor: str = "cli", triage: bool = False
-) -> list[dict[str, Any]]:
-    """Validate the file and open (or, for triage, register) every round not there yet."""
-    parsed = roundspec.load(path)
+    path: str, now: str | None = None, actor: str = "cli", triage: bool = False,
+    shift_days: int = 0,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Validate the file and open (or, for triage, register) every round not there yet.
+
+    ``shift_days`` moves every date of the file that many days (a sample made current).
+    """
+    parsed = roundspec.shift(roundspec.load(path), shift_days)
     with running(now) as application, application.transaction() as session:
         opened = open_rounds(session, application.settings, parsed, actor=actor, triage=triage)
     return [
@@ -41,13 +45,14 @@ def open_rounds_task(
 
 @flow(name="open-round")
 def open_round(
-    path: str, now: str | None = None, actor: str = "cli", triage: bool = False
-) -> dict[str, Any]:
+    path: str, now: str | None = None, actor: str = "cli", triage: bool = False,
+    shift_days: int = 0,
+) -> dict[str, Any]:  # fmt: skip
     """Open the round(s) in ``path`` and deliver their invitations, as of ``now`` if given.
 
     With ``triage`` the rounds are registered (inkommen) and nobody is asked yet.
     """
     with at(now):
-        opened = call(open_rounds_task, path, now, actor, triage)
+        opened = call(open_rounds_task, path, now, actor, triage, shift_days)
         delivery = call(deliver_task)
     return {"rounds": opened, "delivery": delivery}

@@ -192,3 +192,28 @@ def test_compile_writes_the_yttrande_and_the_sammanstallning(
     assert "Sydöstra sjukvårdsregionen avstyrker." in sent and "Elin Blom" not in sent
     assert "Elins synpunkt" in sent  # the proposal carries the comment, without the name
     assert "Elin Blom" in internal and "Elins synpunkt" in internal
+
+
+def test_a_sample_opened_in_the_past_is_refused_and_shifted_to_today(
+    remiss: CliRunner, smtp: RunningCatcher
+) -> None:
+    from datetime import UTC, datetime
+
+    from remiss.core import clock
+
+    run(remiss, "db", "upgrade")
+    run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
+    clock.set_now(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # "today", for real
+    code, out, err = run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
+    assert code == 1 and err.count("\n") == 1
+    assert "har redan passerat" in err and "--shift-to-today" in err
+    assert smtp.catcher.received == []
+
+    clock.set_now(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    code, out, err = run(remiss, "round", "open", BATCH, "--shift-to-today")
+    assert code == 0, err
+    assert out.count("Öppnade") == 22
+    # Opened today; every internal deadline lies ahead, in Swedish words.
+    # 16 February + 288 days is 1 December; 14 April moves to 27 January, ten working days
+    # before it (holidays counted) is 13 January.
+    assert out.count("intern svarsdag 13 januari 2027") == 22

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,7 @@ from remiss.cli import (
     settings,
     shell,
 )
+from remiss.core import clock
 
 
 @round_app.command(
@@ -32,6 +33,20 @@ def round_open(
         bool,
         typer.Option("--triage", help="Registrera som inkomna utan att fråga någon (triage)."),
     ] = False,
+    shift_to_today: Annotated[
+        bool,
+        typer.Option(
+            "--shift-to-today",
+            help="Flytta filens alla datum så att den första remissen öppnar i dag (exempel).",
+        ),
+    ] = False,
+    allow_past: Annotated[
+        bool,
+        typer.Option(
+            "--allow-past",
+            help="Öppna ändå fast den interna svarsdagen redan har passerat i verkligheten.",
+        ),
+    ] = False,
 ) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
     from flows._run import run_flow
@@ -41,9 +56,16 @@ def round_open(
     from remiss.rounds import spec as roundspec
 
     s = settings()
+    real = clock.now()  # the time it really is, before --now moves the clock
     moment = set_clock(now, s.tz)
-    roundspec.load(file)  # refuse a bad file before any flow machinery starts
-    result = run_flow(open_round, str(file), moment, "cli", triage)
+    parsed = roundspec.load(file)  # refuse a bad file before any flow machinery starts
+    shift_days = (
+        roundspec.days_to_today(parsed, real.astimezone(s.tz).date()) if shift_to_today else 0
+    )
+    parsed = roundspec.shift(parsed, shift_days)
+    if not allow_past and not triage:
+        _refuse_rounds_closed_at_once(parsed, real)
+    result = run_flow(open_round, str(file), moment, "cli", triage, shift_days)
     for r in result["rounds"]:
         if r["created"] and triage:
             typer.echo(
@@ -62,6 +84,25 @@ def round_open(
     typer.echo(delivery_line(d).capitalize())
     for error in d["errors"]:
         typer.echo(f"  fel: {error}", err=True)
+
+
+def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
+    """With ``--now`` in the past, a round whose internal deadline has really passed would be
+    closed by the running schedule within minutes: refuse it, saying how to go on."""
+    from remiss.core.swedish import date_sv
+    from remiss.rounds.opening import plan
+
+    a = application()
+    with a.sessions() as session:
+        for item in parsed:
+            deadlines = plan(session, item, a.settings).deadlines
+            if deadlines.internal_at <= real:
+                fail(
+                    f"{item.spec.reference}: den interna svarsdagen {date_sv(deadlines.internal)} har "
+                    "redan passerat, så schemat skulle stänga remissen genast; använd "
+                    "--shift-to-today för att flytta exemplets datum till i dag, eller "
+                    "--allow-past om det är meningen"
+                )
 
 
 @round_app.command("list", help="Visa remisserna med status, svarsdagar och antal svar.")

@@ -6,8 +6,8 @@ checks that need the database live in ``rounds.plan``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +191,26 @@ def load(path: str | Path) -> list[ParsedRound]:
 
 def loads(text: str, source: str = "<round>") -> list[ParsedRound]:
     return parse(load_text(text, source))
+
+
+def shift(parsed: list[ParsedRound], days: int) -> list[ParsedRound]:
+    """The same rounds with every date moved ``days`` days (a sample made to start today)."""
+    if days == 0:
+        return parsed
+    step = timedelta(days=days)
+    moved = []
+    for item in parsed:
+        spec = item.spec
+        update = {
+            name: value + step
+            for name in ("opens", "deadline", "internal_deadline")
+            if (value := getattr(spec, name)) is not None
+        }
+        moved.append(replace(item, spec=spec.model_copy(update=update)))
+    return moved
+
+
+def days_to_today(parsed: list[ParsedRound], today: date) -> int:
+    """How far the file's first opening day lies before ``today``, in days."""
+    starts = [p.spec.opens for p in parsed if p.spec.opens is not None]
+    return (today - min(starts)).days if starts else 0
