@@ -95,10 +95,12 @@ def due_reminders(session: Session, settings: Settings) -> list[DueReminder]:
     ).all()
     # A reminder moment that had passed when the deadline moved is not due again:
     # the extension notice just told everyone.
+    # Rounds share deadlines (a remiss period has one): work each deadline's offsets out once.
+    offsets = {deadline: due_offsets(deadline, settings, moment) for _, deadline, _, _ in rounds}
     rows = [
         (round_id, offset, version, at)
         for round_id, deadline, version, changed in rounds
-        for offset, at in due_offsets(deadline, settings, moment)
+        for offset, at in offsets[deadline]
         if changed is None or at > changed
     ]
     if not rows:
@@ -125,6 +127,9 @@ def due_reminders(session: Session, settings: Settings) -> list[DueReminder]:
         .join(Round, Round.id == Invitation.round_id)
         .join(Person, Person.id == Invitation.person_id)
         .where(
+            # Named outright, so that the planner reads only these rounds' invitations by
+            # their index instead of joining every invitation to the VALUES list.
+            Invitation.round_id.in_(sorted({row[0] for row in rows})),
             Round.status == RoundStatus.OPEN,
             Round.internal_deadline_at > moment,
             Round.deadline_version == due.c.deadline_version,
