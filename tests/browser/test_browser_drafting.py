@@ -40,6 +40,18 @@ def mails(live: Live, email: str, subject: str) -> list[Any]:
     return [m for m in live.catcher.to(email) if subject in m.subject]
 
 
+def answer_and_close(live: Live, round_id: int) -> None:
+    """Deliver the invitations, let ANSWERS be submitted, and close the round."""
+    deliver(live.app)
+    for email, values in ANSWERS.items():
+        [invitation] = mails(live, email, "Bröstcancer")
+        with live.app.transaction() as session:
+            answers.submit(session, live.app.settings, invitation.tokens()[-1], values,
+                           no_comments=False)  # fmt: skip
+    with live.app.transaction() as session:
+        close_round(session, live.app.settings, round_id, COORDINATOR)
+
+
 def test_the_processtod_drafts_and_hands_over_in_the_browser(
     live: Live, browser: Browser, shoot: Callable[[Page, str], None]
 ) -> None:
@@ -49,14 +61,7 @@ def test_the_processtod_drafts_and_hands_over_in_the_browser(
     with live.app.transaction() as session:
         directory.apply(session, directory.loads(text))
         [opened] = rounds.open_rounds(session, live.app.settings, roundspec.loads(ROUND), "test")
-    deliver(live.app)
-    for email, values in ANSWERS.items():
-        [invitation] = mails(live, email, "Bröstcancer")
-        with live.app.transaction() as session:
-            answers.submit(session, live.app.settings, invitation.tokens()[-1], values,
-                           no_comments=False)  # fmt: skip
-    with live.app.transaction() as session:
-        close_round(session, live.app.settings, opened.round_id, COORDINATOR)
+    answer_and_close(live, opened.round_id)
     deliver(live.app)
     [drafting] = mails(live, PROCESSTOD, "Bered yttrandet")
     match = LOGIN_LINK.search(drafting.text())
@@ -100,14 +105,8 @@ def test_triage_register_decision_and_sending_pages_are_accessible(
             session, live.app.settings, roundspec.load(batch), "test", triage=True
         )
         [opened] = rounds.open_rounds(session, live.app.settings, roundspec.loads(ROUND), "test")
-    deliver(live.app)
-    for email, values in ANSWERS.items():
-        [invitation] = mails(live, email, "Bröstcancer")
-        with live.app.transaction() as session:
-            answers.submit(session, live.app.settings, invitation.tokens()[-1], values,
-                           no_comments=False)  # fmt: skip
+    answer_and_close(live, opened.round_id)
     with live.app.transaction() as session:
-        close_round(session, live.app.settings, opened.round_id, COORDINATOR)
         round_ = session.get(Round, opened.round_id)
         assert round_ is not None and round_.drafter is not None
         drafts.save(session, live.app.settings, round_.id, round_.drafter.email,
