@@ -135,7 +135,12 @@ def test_bad_settings_and_unreadable_files_give_one_line(
     assert code == 1
     assert err.strip() == f"remiss: {tmp_path}: filen kan inte läsas (Is a directory)"
 
-    for short in ("", "too-short-for-a-signing-key"):
+    # An empty key is no key: one is generated into the data folder, never "" used to sign.
+    monkeypatch.setenv("REMISS_SECRET_KEY", "")
+    assert run(remiss, "round", "list")[0] == 0
+    assert runtime.current().settings.secret_key is None
+    assert len(runtime.current().settings.signing_key()) >= 32
+    for short in ("x", "too-short-for-a-signing-key"):
         monkeypatch.setenv("REMISS_SECRET_KEY", short)
         for command in (("round", "list"), ("serve", "--web-only")):
             code, out, err = run(remiss, *command)

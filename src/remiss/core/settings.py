@@ -94,6 +94,15 @@ class Settings(BaseSettings):
     def _base_url(cls, value: str) -> str:
         return value.rstrip("/")
 
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _empty_secret_key(cls, value: object) -> object:
+        # REMISS_SECRET_KEY= (empty, as a copied .env file may say) is no key at all: one is
+        # generated into the data folder, never the empty string used to sign.
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("secret_key")
     @classmethod
     def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
