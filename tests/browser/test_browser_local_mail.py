@@ -1,0 +1,124 @@
+"""With no SMTP server set, a whole morning on a phone: the form's words, its preview and
+errors, the mail view, a forward and its note, and tables that fit the screen."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect
+
+from remiss.app import App
+from remiss.core.settings import Settings
+from remiss.directory import sync as directory
+from remiss.mail import sink
+from remiss.web import create_app
+from remiss.web.security import RateLimiter
+from tests.browser.conftest import COORDINATOR, assert_accessible, deliver
+from tests.conftest import EXAMPLES
+
+PHONE = {"width": 390, "height": 844}
+LINK = re.compile(r"^(https?://\S+/(?:login|r)/[A-Za-z0-9_-]{43})\r?$", re.MULTILINE)
+
+
+@pytest.fixture
+def local(settings: Settings) -> Iterator[tuple[App, str]]:
+    """The web app with no SMTP server: mail lands in the data folder's sink."""
+    port = sink.free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = App.create(
+        settings.model_copy(
+            update={
+                "smtp_host": None,
+                "smtp_port": None,
+                "sink_port": sink.free_port(),
+                "coordinators": [COORDINATOR],
+                "base_url": url,
+            }
+        )
+    )
+    with app.transaction() as session:
+        directory.apply(session, directory.load(EXAMPLES / "directory.yaml"))
+    web = create_app(app, limiter=RateLimiter(capacity=1000, per_second=10))
+    server = uvicorn.Server(
+        uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    listening = socket.create_server(("127.0.0.1", port))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    try:
+        yield app, url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listening.close()
+        app.close()
+
+
+def link_to(app: App, email: str, subject: str) -> str:
+    """The link in the newest mail to ``email`` about ``subject``, delivering what waits."""
+    for _ in range(50):
+        for message in reversed(sink.read_all(app.settings.sink_dir)):
+            if email in message.to and subject in message.subject:
+                found = LINK.search(message.text())
+                return found.group(1) if found else ""
+        deliver(app)  # what the page's own background delivery has not finished yet
+    raise AssertionError(f"no mail to {email} about {subject!r}")
+
+
+def test_a_morning_on_a_phone_with_the_local_mailbox(
+    local: tuple[App, str], browser: Browser, shoot: Callable[[Page, str], None]
+) -> None:
+    app, url = local
+    page = browser.new_context(viewport=PHONE, locale="sv-SE").new_page()
+    page.goto(f"{url}/login")
+    page.get_by_label("E-postadress").fill(COORDINATOR)
+    page.get_by_role("button", name="Skicka inloggningslänk").click()
+    expect(page.get_by_text("Om adressen är behörig")).to_be_visible()
+    page.goto(link_to(app, COORDINATOR, "inloggningslänk"))
+    page.get_by_role("button", name="Logga in").click()
+
+    # 4 and 5: the form in Swedish, errors named at the top, a preview before sending.
+    page.goto(f"{url}/rounds/new")
+    page.get_by_role("button", name="Öppna remissen och skicka inbjudningar").click()
+    summary = page.locator(".error-summary").first
+    expect(summary).to_contain_text("Titel: Fältet behöver fyllas i.")
+    page.get_by_label("Er referens (diarienummer)").fill("MORGON-1")
+    page.get_by_label("Titel (obligatorisk)").fill("Astma, vårdförlopp")
+    page.get_by_label("Avsändare").fill("Nationellt system för kunskapsstyrning")
+    page.get_by_label("Sällsynta sjukdomar", exact=True).check()
+    page.get_by_label("Nationell sista svarsdag").fill("2026-04-14")
+    page.get_by_role("button", name="Visa vilka som får inbjudan").click()
+    expect(page.get_by_text("6 personer får inbjudan att svara")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Öppna remissen och skicka inbjudningar").click()
+    expect(page.get_by_role("status").first).to_contain_text("Remissen är öppnad.")
+    # 9: on a phone nothing runs off the side of the screen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.goto(f"{url}/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shoot(page, "dashboard-local-phone")
+
+    # 10: a reviewer forwards; the colleague and the forwarder are each told, in their words.
+    reviewer = browser.new_context(viewport=PHONE, locale="sv-SE").new_page()
+    reviewer.goto(link_to(app, "fredrik.jonsson@rjl.example.org", "Astma"))
+    reviewer.get_by_text("Vidarebefordra till en kollega").click()
+    reviewer.get_by_label("Kollegans namn").fill("Maria Lind")
+    reviewer.get_by_label("Kollegans e-postadress").fill("maria.lind@rjl.example.org")
+    reviewer.get_by_role("button", name="Vidarebefordra").click()
+    expect(reviewer.get_by_text("Du har vidarebefordrat remissen")).to_be_visible()
+
+    # 7: the mail view, newest first, searchable, in Swedish time.
+    link_to(app, "fredrik.jonsson@rjl.example.org", "Vidarebefordrad")
+    page.goto(f"{url}/mail")
+    page.get_by_label("Sök på mottagare eller ämne").fill("Vidarebefordrad")
+    page.get_by_role("button", name="Sök").click()
+    expect(page.get_by_text("1 meddelande som matchar")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"\d+ februari 2026 kl\. \d\d\.\d\d"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Vidarebefordrad: Astma, vårdförlopp").click()
+    expect(page.get_by_text("till Maria Lind (maria.lind@rjl.example.org)").first).to_be_visible()
