@@ -6,7 +6,6 @@ With REMISS_SCREENSHOTS set, each page is also saved as a picture at both sizes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
 from remiss.yttrande.closing import close_round
 from tests.browser.conftest import COORDINATOR, Live, assert_accessible, deliver
+from tests.browser.test_browser_drafting import log_in as log_in_by_link
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 OPEN_ROUND = """
@@ -45,7 +45,6 @@ FRESH, DRAFTING, SUBMITTED = (
     "ylva.forsberg@rjl.example.org",
     "goran.oberg@rog.example.org",
 )
-LOGIN_LINK = re.compile(r"^(https?://\S+/login/[A-Za-z0-9_-]{43})\r?$", re.MULTILINE)
 
 
 def link_of(live: Live, email: str, title: str) -> str:
@@ -83,18 +82,7 @@ def setting(live: Live) -> dict[str, Any]:
 
 
 def log_in(live: Live, page: Page) -> None:
-    page.goto(f"{live.url}/login")
-    page.get_by_label("E-postadress").fill(COORDINATOR)
-    page.get_by_role("button", name="Skicka inloggningslänk").click()
-    expect(page.get_by_text("Om adressen är behörig")).to_be_visible()
-    mail = live.catcher.wait_for(
-        lambda: [m for m in live.catcher.to(COORDINATOR) if "inloggningslänk" in m.subject],
-        "the login link",
-    )
-    match = LOGIN_LINK.search(mail[-1].text())
-    assert match
-    page.goto(match.group(1))
-    page.get_by_role("button", name="Logga in").click()
+    log_in_by_link(live, page)
     expect(page.get_by_role("heading", name="Remisser", exact=True)).to_be_visible()
 
 

@@ -80,7 +80,9 @@ def requests(draw: st.DrawFn, routes: list[APIRoute], known: Known) -> dict[str,
     for name in re.findall(r"{(\w+)}", path):
         value = draw(path_value(name, known))
         path = path.replace("{" + name + "}", quote(value, safe=""), 1)
-    query = draw(st.dictionaries(st.sampled_from(FIELDS), hostile_text, max_size=3))
+    # A query string is kept to what a client can send at all (httpx refuses a URL over 64 KiB).
+    query = draw(st.dictionaries(st.sampled_from(FIELDS), hostile_text.map(lambda v: v[:500]),
+                                 max_size=3))  # fmt: skip
     form: dict[str, Any] = draw(
         st.dictionaries(
             st.sampled_from(FIELDS),
