@@ -7,6 +7,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,21 +48,12 @@ class Live:
     catcher: MailCatcher
 
 
-@pytest.fixture
-def live(settings: Settings, smtp: RunningCatcher) -> Iterator[Live]:
-    """The whole web app served over HTTP on a free port, mail going to the catcher."""
+@contextmanager
+def served(settings: Settings) -> Iterator[tuple[App, str]]:
+    """The whole web app over ``settings`` (the directory loaded), on a free port."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    app = App.create(
-        settings.model_copy(
-            update={
-                "smtp_host": "127.0.0.1",
-                "smtp_port": smtp.port,
-                "coordinators": [COORDINATOR],
-                "base_url": url,
-            }
-        )
-    )
+    app = App.create(settings.model_copy(update={"coordinators": [COORDINATOR], "base_url": url}))
     with app.transaction() as session:
         directory.apply(session, directory.load(EXAMPLES / "directory.yaml"))
     web = create_app(app, limiter=RateLimiter(capacity=1000, per_second=10))
@@ -74,12 +66,22 @@ def live(settings: Settings, smtp: RunningCatcher) -> Iterator[Live]:
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
     try:
-        yield Live(app=app, url=url, catcher=smtp.catcher)
+        yield app, url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         listening.close()
         app.close()
+
+
+@pytest.fixture
+def live(settings: Settings, smtp: RunningCatcher) -> Iterator[Live]:
+    """The whole web app served over HTTP on a free port, mail going to the catcher."""
+    with served(settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port})) as (
+        app,
+        url,
+    ):
+        yield Live(app=app, url=url, catcher=smtp.catcher)
 
 
 @pytest.fixture(scope="module")

@@ -4,22 +4,15 @@ errors, the mail view, a forward and its note, and tables that fit the screen.""
 from __future__ import annotations
 
 import re
-import socket
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
 from remiss.app import App
 from remiss.core.settings import Settings
-from remiss.directory import sync as directory
 from remiss.mail import sink
-from remiss.web import create_app
-from remiss.web.security import RateLimiter
-from tests.browser.conftest import COORDINATOR, assert_accessible, deliver
-from tests.conftest import EXAMPLES
+from tests.browser.conftest import COORDINATOR, assert_accessible, deliver, served
 
 PHONE = {"width": 390, "height": 844}
 LINK = re.compile(r"^(https?://\S+/(?:login|r)/[A-Za-z0-9_-]{43})\r?$", re.MULTILINE)
@@ -28,35 +21,9 @@ LINK = re.compile(r"^(https?://\S+/(?:login|r)/[A-Za-z0-9_-]{43})\r?$", re.MULTI
 @pytest.fixture
 def local(settings: Settings) -> Iterator[tuple[App, str]]:
     """The web app with no SMTP server: mail lands in the data folder's sink."""
-    port = sink.free_port()
-    url = f"http://127.0.0.1:{port}"
-    app = App.create(
-        settings.model_copy(
-            update={
-                "smtp_host": None,
-                "smtp_port": None,
-                "sink_port": sink.free_port(),
-                "coordinators": [COORDINATOR],
-                "base_url": url,
-            }
-        )
-    )
-    with app.transaction() as session:
-        directory.apply(session, directory.load(EXAMPLES / "directory.yaml"))
-    web = create_app(app, limiter=RateLimiter(capacity=1000, per_second=10))
-    server = uvicorn.Server(
-        uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    listening = socket.create_server(("127.0.0.1", port))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
-    thread.start()
-    try:
-        yield app, url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listening.close()
-        app.close()
+    no_smtp = {"smtp_host": None, "smtp_port": None, "sink_port": sink.free_port()}
+    with served(settings.model_copy(update=no_smtp)) as running:
+        yield running
 
 
 def link_to(app: App, email: str, subject: str) -> str:
