@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from remiss.core.clock import now
 from remiss.core.models import Group, Invitation, InvitationGroup, Message, Person, Round
-from remiss.core.states import InvitationStatus, MessageStatus
+from remiss.core.states import InvitationStatus, MessageStatus, RoundStatus
 from remiss.rounds import stage
 
 # State names, in the order a coordinator reads them.
@@ -181,62 +181,58 @@ class RoundSummary:
 
 def list_rounds(session: Session) -> list[RoundSummary]:
     """Every round with its answered/invited counts, by internal deadline."""
-    live = Invitation.status.in_(("active",))
-    counts: dict[int, int] = {
-        round_id: n
-        for round_id, n in session.execute(
-            select(Invitation.round_id, func.count()).where(live).group_by(Invitation.round_id)
-        )
-    }
-    answered: dict[int, int] = {
-        round_id: n
-        for round_id, n in session.execute(
-            select(Invitation.round_id, func.count())
-            .where(live, Invitation.submitted_at.is_not(None))
+    # One pass over the invitations: asked, answered, with a draft, opened (per round).
+    unanswered = Invitation.submitted_at.is_(None)
+    drafted = unanswered & Invitation.draft_saved_at.is_not(None)
+    opened_only = (
+        unanswered & Invitation.draft_saved_at.is_(None) & Invitation.opened_at.is_not(None)
+    )
+    tallies = {
+        round_id: (asked, answered, drafts, opened)
+        for round_id, asked, answered, drafts, opened in session.execute(
+            select(
+                Invitation.round_id,
+                func.count(),
+                func.count(Invitation.submitted_at),
+                func.count(case((drafted, 1))),
+                func.count(case((opened_only, 1))),
+            )
+            .where(Invitation.status == InvitationStatus.ACTIVE)
             .group_by(Invitation.round_id)
         )
     }
-    unanswered = live & Invitation.submitted_at.is_(None)
-    drafts = _count_by_round(session, unanswered & Invitation.draft_saved_at.is_not(None))
-    opened = _count_by_round(
-        session,
-        unanswered & Invitation.draft_saved_at.is_(None) & Invitation.opened_at.is_not(None),
-    )
     rounds = session.scalars(
         select(Round)
         .options(selectinload(Round.lead_group))
         .order_by(Round.internal_deadline, Round.reference)
     )
-    return [
-        RoundSummary(
-            id=r.id,
-            reference=r.reference,
-            title=r.title,
-            issuer=r.issuer,
-            status=r.status,
-            batch=r.batch,
-            national_deadline=r.national_deadline,
-            internal_deadline=r.internal_deadline,
-            invited=counts.get(r.id, 0),
-            answered=answered.get(r.id, 0),
-            state=stage.state(r, answered.get(r.id, 0)),
-            kind=r.kind,
-            lead=r.lead_group.name if r.lead_group is not None else None,
-            created_at=r.created_at,
-            opens=r.opens,
-            decided_on=r.decided_on,
-            sent_at=r.sent_at,
-            decided_by=r.decided_by,
-            drafts=drafts.get(r.id, 0),
-            opened=opened.get(r.id, 0),
-            closing=r.status == "open" and r.internal_deadline_at <= now(),
+    moment = now()
+    summaries = []
+    for r in rounds:
+        asked, answered, drafts, opened = tallies.get(r.id, (0, 0, 0, 0))
+        summaries.append(
+            RoundSummary(
+                id=r.id,
+                reference=r.reference,
+                title=r.title,
+                issuer=r.issuer,
+                status=r.status,
+                batch=r.batch,
+                national_deadline=r.national_deadline,
+                internal_deadline=r.internal_deadline,
+                invited=asked,
+                answered=answered,
+                state=stage.state(r, answered),
+                kind=r.kind,
+                lead=r.lead_group.name if r.lead_group is not None else None,
+                created_at=r.created_at,
+                opens=r.opens,
+                decided_on=r.decided_on,
+                sent_at=r.sent_at,
+                decided_by=r.decided_by,
+                drafts=drafts,
+                opened=opened,
+                closing=r.status == RoundStatus.OPEN and r.internal_deadline_at <= moment,
+            )
         )
-        for r in rounds
-    ]
-
-
-def _count_by_round(session: Session, condition: ColumnElement[bool]) -> dict[int, int]:
-    rows = session.execute(
-        select(Invitation.round_id, func.count()).where(condition).group_by(Invitation.round_id)
-    )
-    return {round_id: n for round_id, n in rows}
+    return summaries

@@ -22,7 +22,8 @@ def _round(session: Session, round_id: int) -> Round:
     return round_
 
 
-def _invitation_in(session: Session, round_id: int, invitation_id: int) -> Invitation:
+def invitation_in(session: Session, round_id: int, invitation_id: int) -> Invitation:
+    """The invitation, if it belongs to this round; NotFound otherwise."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.round_id != round_id:
         raise NotFound("Inbjudan finns inte i den här remissen.")
@@ -33,7 +34,7 @@ def resend(
     session: Session, settings: Settings, round_id: int, invitation_id: int, actor: str
 ) -> Invitation:
     """Send one invitation of this round again, with a fresh link."""
-    _invitation_in(session, round_id, invitation_id)
+    invitation_in(session, round_id, invitation_id)
     return invitations.resend(session, settings, invitation_id, actor)
 
 
@@ -41,7 +42,7 @@ def allow_late(
     session: Session, settings: Settings, round_id: int, invitation_id: int, actor: str
 ) -> Invitation:
     """Let one person submit once more after the internal deadline, and mail them their link."""
-    invitation = _invitation_in(session, round_id, invitation_id)
+    invitation = invitation_in(session, round_id, invitation_id)
     if invitation.status != InvitationStatus.ACTIVE:
         raise Refused("Inbjudan är inte aktiv (vidarebefordrad eller återkallad).")
     invitation.late_allowed = True

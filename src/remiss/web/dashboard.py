@@ -14,8 +14,8 @@ from starlette.datastructures import FormData
 
 from remiss.app import App, deliver_outbox
 from remiss.core.clock import now
-from remiss.core.errors import InputError, NotFound, RoundNotFound
-from remiss.core.models import Invitation, Round
+from remiss.core.errors import InputError, RoundNotFound
+from remiss.core.models import Round
 from remiss.core.settings import Settings
 from remiss.core.states import RoundState, RoundStatus
 from remiss.core.swedish import date_sv
@@ -66,15 +66,16 @@ def rounds_list(
     rounds = [r for r in everything if r.state != RoundState.INKOMMEN and SHOWN[shown](r.state)]
     settings = remiss_app(request).settings
     today = now().astimezone(settings.tz).date()
+    batches = _by_batch(rounds)
     return render(
         request,
         "rounds.html",
         {
             "coordinator": coordinator,
-            "batches": _by_batch(rounds),
+            "batches": batches,
             "curves": {
                 name: curve.curve(session, [r.id for r in items], settings.tz, today)
-                for name, items in _by_batch(rounds)
+                for name, items in batches
             },
             "registered": _by_batch(registered),
             "suggested": _suggested(session, registered),
@@ -277,9 +278,7 @@ def resend(
 
 
 def _person(session: Session, round_id: int, invitation_id: int) -> str:
-    invitation = session.get(Invitation, invitation_id)
-    if invitation is None or invitation.round_id != round_id:
-        raise NotFound("Inbjudan finns inte i den här remissen.")
+    invitation = steering.invitation_in(session, round_id, invitation_id)
     return f"{invitation.person.name} ({invitation.person.email})"
 
 

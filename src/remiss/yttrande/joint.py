@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from remiss.core.models import Membership, Region, Round
 from remiss.core.settings import Settings
+from remiss.core.states import QuestionKind
 from remiss.core.swedish import date_sv
 from remiss.directory import kinds
 from remiss.directory.sync import organisation
@@ -77,22 +78,23 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
     round_ = load_round(session, round_id)
     org = organisation(session)
     draft = drafts.current(session, round_id)
-    proposed = {q.key: q for q in proposal.propose(session, round_id)}
+    # The proposal reads every answer: only needed before the lead has saved a draft.
+    proposed = {q.key: q for q in proposal.propose(session, round_id)} if draft is None else {}
     regions = sorted(
         session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
     )
     stands, comments = [], []
     for question in round_.questions:
-        q = proposed[question.key]
         if draft is not None:
-            position = draft.positions.get(q.key) or None
-            text = str(draft.texts.get(q.key, "")).strip()
+            position = draft.positions.get(question.key) or None
+            text = str(draft.texts.get(question.key, "")).strip()
         else:
-            position, text = q.position, q.proposed_text.strip()
-        if q.is_position:
-            stands.append(Stand(q.text, sentence(org.name, position), text))
+            proposed_question = proposed[question.key]
+            position, text = proposed_question.position, proposed_question.proposed_text.strip()
+        if question.kind == QuestionKind.POSITION:
+            stands.append(Stand(question.text, sentence(org.name, position), text))
         else:
-            comments.append(Comments(q.text, text or no_comments(org.name)))
+            comments.append(Comments(question.text, text or no_comments(org.name)))
     day = document_date(round_, settings)
     return JointAnswer(
         header=header(round_, org, day),
