@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench prod-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,18 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src flows tests bench
-	$(BIN)/ruff format --check src flows tests bench
+	$(BIN)/ruff check src flows tests bench deploy
+	$(BIN)/ruff format --check src flows tests bench deploy
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format src flows tests bench
-	$(BIN)/ruff check --fix src flows tests bench
+	$(BIN)/ruff format src flows tests bench deploy
+	$(BIN)/ruff check --fix src flows tests bench deploy
+
+# Production's topology as processes (Prefect server on PostgreSQL, two workers, two web
+# processes), a round driven through it and every message counted (README, Production).
+prod-check: $(STAMP)
+	$(BIN)/python -m deploy.prodcheck $(PROD_CHECK_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/delivery.py

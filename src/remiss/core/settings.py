@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -198,7 +199,15 @@ class Settings(BaseSettings):
         if path.exists():
             return path.read_text().strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+        # Several processes may start on one data folder at once: the first to create the
+        # file (atomically, complete) wins and every other reads its key.
+        staged = path.with_name(f".secret_key.{secrets.token_hex(8)}")
+        staged.write_text(secrets.token_urlsafe(48))
+        staged.chmod(0o600)
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            pass
+        finally:
+            staged.unlink()
+        return path.read_text().strip()

@@ -1,0 +1,97 @@
+"""``make prod-check``: run production's topology here and drive a round through it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="make prod-check", description=__doc__)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("REMISS_TEST_POSTGRES_URL") or DEFAULT_POSTGRES,
+        help="a PostgreSQL server to create the check's databases on (any database on it)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the logs and files")
+    args = parser.parse_args()
+
+    from deploy.prodcheck.databases import Server
+
+    server = Server(args.postgres)
+    if not server.answers():
+        print(f"prod-check: PostgreSQL svarar inte på {server.admin.render_as_string()}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="remiss-prod-check-"))
+    started = time.monotonic()
+    try:
+        return run(server, work)
+    finally:
+        print(f"tid: {time.monotonic() - started:.0f} s; loggar: {work / 'logs'}"
+              + ("" if args.keep else " (borttagna)"))  # fmt: skip
+        if not args.keep:
+            import shutil
+
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run(server: object, work: Path) -> int:
+    from deploy.prodcheck.topology import Topology, free_port
+
+    smtp_port = free_port()
+    topology = Topology(repo=REPO, work=work, server=server, smtp_port=smtp_port)  # type: ignore[arg-type]
+    # Prefect reads its settings once, at import: point this process at the server first.
+    os.environ["PREFECT_API_URL"] = topology.api_url
+    os.environ["PREFECT_HOME"] = str(work / "prefect-home")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+    from deploy.prodcheck import verify
+    from deploy.prodcheck.mailbox import MailServer
+    from deploy.prodcheck.processes import CheckFailed
+    from deploy.prodcheck.scenario import Drive
+
+    def say(line: str) -> None:
+        print(f"  {line}", flush=True)
+
+    counts = verify.Counts()
+    with MailServer(smtp_port) as smtp:
+        drive = Drive(topology, smtp.mailbox, secrets.token_hex(2).upper(), say)
+        try:
+            topology.start(say)
+            drive.run()
+            verify.messages(topology, smtp.mailbox, counts)
+            verify.prefect(topology, counts)
+            verify.backup_and_restore(topology, counts)
+            say(
+                f"pg_dump och pg_restore till en ny databas: {counts.restored_rounds} remisser läses lika"
+            )
+        except CheckFailed as failure:
+            print(f"prod-check MISSLYCKADES: {failure}", file=sys.stderr)
+            return 1
+        finally:
+            drive.close()
+            topology.stop()
+    by_flow = ", ".join(
+        f"{name} {n}" for name, n in sorted((counts.flow_runs_by_flow or {}).items())
+    )
+    print(f"flow runs completed: {counts.flow_runs_completed}/{counts.flow_runs} ({by_flow})")
+    print(f"messages sent: {counts.messages_sent} (received {counts.messages_received})")
+    print(f"duplicates: {counts.duplicates}")
+    print(f"web processes: {counts.web_processes}")
+    print(f"workers: {counts.workers}")
+    print(f"sweep schedule: {counts.schedule}")
+    print("prod-check: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
