@@ -81,3 +81,25 @@ def stop(child: subprocess.Popen[bytes] | None) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait(timeout=5)
+
+
+def _marker(data_dir: Path) -> Path:
+    return data_dir / "prefect" / "api-url"
+
+
+def announce(data_dir: Path, api_url: str) -> None:
+    """Say, in the data folder, where the Prefect server ``remiss serve`` runs listens."""
+    _marker(data_dir).write_text(api_url, encoding="utf-8")
+
+
+def withdraw(data_dir: Path) -> None:
+    _marker(data_dir).unlink(missing_ok=True)
+
+
+def running(data_dir: Path) -> str | None:
+    """The API of the Prefect server ``remiss serve`` runs for this data folder, if it answers."""
+    try:
+        api_url = _marker(data_dir).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return api_url if api_url and healthy(api_url) else None

@@ -31,14 +31,24 @@ def deployments(timezone: str) -> list[Any]:
 
 
 def serve_forever(timezone: str, web: Any) -> None:
-    """Serve the deployments in this (main) thread and the web app in another."""
-    from prefect import serve
+    """Register the deployments, then run the web app in another thread and serve them here.
 
+    Registered first, so that once the web app says it runs, the deployments can be run.
+    """
+    import asyncio
+
+    from prefect.runner import Runner
+
+    # Deployments stay active between restarts; nothing to pause on the way down.
+    runner = Runner(pause_on_shutdown=False)
+    for deployment in deployments(timezone):
+        runner.add_deployment(deployment)
     web_thread = threading.Thread(target=web.run, name="web", daemon=True)
     web_thread.start()
     try:
-        # Deployments stay active between restarts; nothing to call on the way down.
-        serve(*deployments(timezone), print_starting_message=False, pause_on_shutdown=False)
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        pass
     finally:
         web.should_exit = True
         web_thread.join(timeout=10)

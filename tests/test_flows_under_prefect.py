@@ -67,3 +67,70 @@ def test_opening_sweeping_and_compiling_as_tracked_flow_runs(
 
     again = compile_response(closed[0], "test", False, return_state=True)
     assert again.result()["version"] == 1
+
+
+def test_the_webs_actions_are_flow_runs_when_prefect_answers(
+    prefect_api: None, sample_directory: App, smtp: RunningCatcher
+) -> None:
+    from fastapi.testclient import TestClient
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.settings import PREFECT_API_URL
+
+    from remiss.web import create_app
+    from remiss.web.security import RateLimiter
+    from tests.web.conftest import login, open_round
+    from tests.web.test_yttrande_pages import post
+
+    round_id = open_round(sample_directory)
+    web = create_app(
+        sample_directory, limiter=RateLimiter(capacity=1000, per_second=1),
+        prefect_api=str(PREFECT_API_URL.value()),
+    )  # fmt: skip
+    with TestClient(web, base_url="http://remiss.test") as client:
+        login(client, smtp.catcher)
+        assert post(client, f"/rounds/{round_id}/close").status_code == 303
+        # Refused (already closed): the page says why, and the flow run is Failed with it.
+        assert post(client, f"/rounds/{round_id}/remind").status_code == 409
+
+    with get_client(sync_client=True) as prefect:
+
+        def runs(name: str) -> list[tuple[str, dict[str, object], str]]:
+            found = prefect.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])))
+            return [(r.name, r.parameters, r.state_type.value if r.state_type else "")
+                    for r in found]  # fmt: skip
+
+        assert runs("close-round") == [
+            ("close-round (webben)",
+             {"action": "close-round",
+              "parameters": {"round_id": round_id, "actor": "kansli@sosr.example.org"}},
+             "COMPLETED"),
+        ]  # fmt: skip
+        assert [state for _, _, state in runs("remind")] == ["FAILED"]
+        delivered = runs("deliver-outbox")
+        assert delivered and all(state == "COMPLETED" for _, _, state in delivered)
+
+
+def test_an_unanswering_prefect_never_stops_a_coordinator(
+    sample_directory: App, smtp: RunningCatcher
+) -> None:
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from remiss.core.models import Round
+    from remiss.mail.sink import free_port
+    from remiss.web import create_app
+    from remiss.web.security import RateLimiter
+    from tests.web.conftest import login, open_round
+    from tests.web.test_yttrande_pages import post
+
+    round_id = open_round(sample_directory)
+    nobody = f"http://127.0.0.1:{free_port()}/api"  # nothing listens there
+    web = create_app(
+        sample_directory, limiter=RateLimiter(capacity=1000, per_second=1), prefect_api=nobody
+    )
+    with TestClient(web, base_url="http://remiss.test") as client:
+        login(client, smtp.catcher)
+        assert post(client, f"/rounds/{round_id}/close").status_code == 303
+    with sample_directory.sessions() as session:
+        assert session.scalar(select(Round.status).where(Round.id == round_id)) == "closed"

@@ -97,6 +97,15 @@ print(run.state.type.value)
 """
 
 
+FLOW_RUNS = """
+from prefect.client.orchestration import get_client
+with get_client(sync_client=True) as client:
+    flows = {f.id: f.name for f in client.read_flows()}
+    for run in client.read_flow_runs():
+        print(flows[run.flow_id], run.state_type.value)
+"""
+
+
 def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
     tmp_path: Path, smtp: RunningCatcher
 ) -> None:
@@ -158,6 +167,19 @@ def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
         )
         links = [link for m in invitations for link, _ in LINK.findall(m.text())]
         assert links and all(link.startswith(f"http://127.0.0.1:{web}/r/") for link in links)
+
+        # A command run beside it finds its Prefect server, and its flow run shows there.
+        closed = subprocess.run(
+            [str(bin_dir / "remiss"), "round", "close", "PORT-1"],
+            env=env, capture_output=True, text=True, timeout=240,
+        )  # fmt: skip
+        assert closed.returncode == 0, closed.stdout + closed.stderr
+        assert f"Körs som flödeskörning i Prefect (http://127.0.0.1:{prefect})" in closed.stderr
+        ran = subprocess.run(
+            [sys.executable, "-c", FLOW_RUNS], env=run_env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert "close-round COMPLETED" in ran.stdout.splitlines(), ran.stdout + ran.stderr
     finally:
         child.send_signal(signal.SIGTERM)
         child.wait(timeout=60)

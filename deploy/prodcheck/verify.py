@@ -18,6 +18,9 @@ from deploy.prodcheck.topology import POOL, Topology
 
 SWEEP = "reminder-sweep/reminder-sweep"
 SWEEP_CRON = "*/15 * * * *"
+# The deployments run by workers, and the web's own actions recorded as flow runs.
+EXPECTED_FLOWS = {"open-round", "reminder-sweep", "compile-response", "close-round",
+                  "send-yttrande", "deliver-outbox"}  # fmt: skip
 
 
 @dataclass
@@ -79,6 +82,9 @@ def prefect(topology: Topology, counts: Counts) -> None:
             failed = [(flows.get(r.flow_id), r.name, r.state_type) for r in runs
                       if r.state_type != StateType.COMPLETED]  # fmt: skip
             raise CheckFailed(f"flödeskörningar som inte blev klara: {failed}")
+        missing = EXPECTED_FLOWS - set(counts.flow_runs_by_flow)
+        if missing:
+            raise CheckFailed(f"inga flödeskörningar av {sorted(missing)}")
         sweep = client.read_deployment_by_name(SWEEP)
         schedules = [(s.schedule.cron, s.schedule.timezone, s.active)  # type: ignore[union-attr]
                      for s in sweep.schedules]  # fmt: skip

@@ -124,6 +124,28 @@ def set_clock(value: str | None, tz: Any) -> str | None:
     return None
 
 
+def use_running_prefect() -> None:
+    """With no PREFECT_API_URL, run flows on the Prefect server that ``remiss serve`` runs for
+    this data folder, if it runs: what a command does then shows in its Prefect UI too.
+
+    Before Prefect is first imported (it reads its settings then)."""
+    import os
+    import sys
+
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        return
+    from flows.prefect_server import prefect_env, running
+
+    data_dir = application().settings.data_dir
+    api_url = running(data_dir)
+    if api_url is None:
+        return
+    port = int(api_url.rsplit(":", 1)[1].split("/", 1)[0])
+    os.environ.update(prefect_env(data_dir, port))
+    os.environ["PREFECT_API_URL"] = api_url
+    typer.echo(f"Körs som flödeskörning i Prefect ({api_url.removesuffix('/api')}).", err=True)
+
+
 def application() -> App:
     """This process's runtime (settings read from the environment once)."""
     from remiss.app import current

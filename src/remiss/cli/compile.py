@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import application, fail, round_app, shell
+from remiss.cli import application, fail, round_app, shell, use_running_prefect
 
 
 @round_app.command(
@@ -23,6 +23,7 @@ def round_compile(
     out: Annotated[Path, typer.Option("--out", help="Katalog att skriva filerna i.")] = Path("."),
 ) -> None:
     """Write the yttrande and the sammanställning as DOCX, HTML and/or PDF."""
+    use_running_prefect()
     from flows._run import run_flow
     from flows.compile_response import compile_response
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from remiss.cli import NowOption, delivery_line, reminders_app, set_clock, settings, shell
+from remiss.cli import (
+    NowOption,
+    delivery_line,
+    reminders_app,
+    set_clock,
+    settings,
+    shell,
+    use_running_prefect,
+)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -17,6 +25,7 @@ def _plural(n: int, one: str, many: str) -> str:
 @shell
 def reminders_send(now: NowOption = None) -> None:
     """Close rounds past their internal deadline and send the reminders due now."""
+    use_running_prefect()
     from flows._run import run_flow
     from flows.reminders import reminder_sweep
 

@@ -18,6 +18,7 @@ from remiss.cli import (
     set_clock,
     settings,
     shell,
+    use_running_prefect,
 )
 from remiss.core import clock
 
@@ -49,6 +50,7 @@ def round_open(
     ] = False,
 ) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
+    use_running_prefect()
     from flows._run import run_flow
     from flows.open_round import open_round
 
@@ -223,6 +225,7 @@ def round_close(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")], now: NowOption = None
 ) -> None:
     """Stop collecting answers now, compile the yttrande and tell the coordinator."""
+    use_running_prefect()
     from flows._run import run_flow
     from flows.close_round import close_round
 

@@ -40,7 +40,7 @@ def serve(
 ) -> None:
     """Serve the web app and the flows' deployments (the reminder sweep on its schedule)."""
     import uvicorn
-    from flows.prefect_server import prefect_env, start_prefect_server, stop
+    from flows.prefect_server import announce, prefect_env, start_prefect_server, stop, withdraw
 
     from remiss.access import logins
     from remiss.core.db import upgrade
@@ -79,13 +79,15 @@ def serve(
         child = start_prefect_server(s.data_dir, s.prefect_port)
         os.environ.update(prefect_env(s.data_dir, s.prefect_port))
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{s.prefect_port}/api"
+        # Commands run beside it (remiss round open, …) find it here and run their flows on it.
+        announce(s.data_dir, os.environ["PREFECT_API_URL"])
         typer.echo(f"Prefect: http://127.0.0.1:{s.prefect_port}")
     try:
         # Prefect is imported only once it points at its server (it reads its settings at
         # import), and before uvicorn sets up logging (Prefect's logging setup would mute it).
         from flows.serving import serve_forever
 
-        web = uvicorn.Server(config(a, host, s.port))
+        web = uvicorn.Server(config(a, host, s.port, os.environ.get("PREFECT_API_URL")))
         web.config.load()
         install_log_filter()  # after uvicorn configured its loggers
         typer.echo(f"remiss: http://{host}:{s.port}")
@@ -101,6 +103,8 @@ def serve(
         else:
             serve_forever(s.timezone, web)
     finally:
+        if child is not None:
+            withdraw(s.data_dir)
         stop(child)
         if running_sink is not None:
             running_sink.stop()

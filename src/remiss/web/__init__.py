@@ -31,6 +31,7 @@ from remiss.web import (
     yttrande,
 )
 from remiss.web.deps import LoginRequired, NotCoordinator
+from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import STATIC, message_page, not_found, rate_limited_page, redirect
 from remiss.web.security import (
     SESSION_COOKIE,
@@ -105,8 +106,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(app: App, *, limiter: RateLimiter | None = None) -> FastAPI:
-    """The FastAPI application over ``app``; ``limiter`` overrides the default rate limits."""
+def create_app(
+    app: App, *, limiter: RateLimiter | None = None, prefect_api: str | None = None
+) -> FastAPI:
+    """The FastAPI application over ``app``; ``limiter`` overrides the default rate limits;
+    with ``prefect_api`` the orchestrating actions are flow runs there too."""
     key = app.settings.signing_key()
     web = FastAPI(
         title="remiss",
@@ -116,6 +120,7 @@ def create_app(app: App, *, limiter: RateLimiter | None = None) -> FastAPI:
         dependencies=[Depends(verify_csrf)],
     )
     web.state.remiss = app
+    web.state.orchestrator = Orchestrator(app, prefect_api)
     web.state.csrf = Csrf(key)
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in ROUTERS:

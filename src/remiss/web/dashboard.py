@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from remiss.app import App, deliver_outbox
+from remiss.app import App
 from remiss.core.clock import now
 from remiss.core.errors import InputError, RoundNotFound
 from remiss.core.models import Round
@@ -32,7 +32,16 @@ from remiss.rounds import (
     steering,
     timeline,
 )
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, SessionDep, text
+from remiss.web.deps import (
+    AppDep,
+    CoordinatorDep,
+    FormDep,
+    IdPath,
+    OrchestratorDep,
+    SessionDep,
+    text,
+)
+from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, redirect, remiss_app, render
 from remiss.yttrande.closing import close_round
 from remiss.yttrande.panel import panel
@@ -146,11 +155,13 @@ def _act(
     action: Callable[[Session], str],
     *,
     sends_mail: bool,
+    run_as: tuple[Orchestrator, str, str],
     form: FormData | None = None,
     question: Callable[[Session], tuple[str, str]] | None = None,
 ) -> Response:
     """Run one action in its own transaction and come back to the round with a message.
 
+    ``run_as`` is who runs it (as a flow run named what, for whom).
     With ``question`` the first POST only asks: a page says what will happen (who gets
     mail, that collecting ends) and posts the same form again with ``confirm=1``.
     """
@@ -163,13 +174,18 @@ def _act(
         context = {"title": title, "body": body, "fields": fields, "round_id": round_id,
                    "action": request.url.path, "coordinator": True}  # fmt: skip
         return render(request, "confirm.html", context)
-    try:
+    orchestrator, name, actor = run_as
+
+    def act() -> str:
         with app.transaction() as session:
-            message = action(session)
+            return action(session)
+
+    try:
+        message = orchestrator.run(name, {"round_id": round_id, "actor": actor}, act)
     except InputError as exc:
         return message_page(request, "Det gick inte", exc.message, status_code=409)
     if sends_mail:
-        background.add_task(deliver_outbox, app)
+        orchestrator.deliver_later(background, actor)
     flash(request, message)
     return redirect(f"/rounds/{round_id}")
 
@@ -177,7 +193,7 @@ def _act(
 @router.post("/rounds/{round_id}/extend")
 def extend(
     request: Request, round_id: IdPath, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, background: BackgroundTasks,
+    coordinator: CoordinatorDep, background: BackgroundTasks, orchestrator: OrchestratorDep,
 ) -> Response:  # fmt: skip
     try:
         new_deadline = date.fromisoformat(text(form, "deadline"))
@@ -207,14 +223,15 @@ def extend(
                 f"{date_sv(round_.internal_deadline)} till {date_sv(new_deadline)}. {told} "
                 "om det.")  # fmt: skip
 
-    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+    return _act(request, app, round_id, background, action, sends_mail=True,
+                run_as=(orchestrator, "extend-deadline", coordinator), form=form,
                 question=question)  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/close")
 def close(
     request: Request, round_id: IdPath, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, background: BackgroundTasks,
+    coordinator: CoordinatorDep, background: BackgroundTasks, orchestrator: OrchestratorDep,
 ) -> Response:  # fmt: skip
     def question(session: Session) -> tuple[str, str]:
         pending = len(invitations.pending_invitations(session, round_id))
@@ -238,14 +255,15 @@ def close(
             "och ansvarig grupp har fått en länk för att bereda yttrandet."
         )
 
-    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+    return _act(request, app, round_id, background, action, sends_mail=True,
+                run_as=(orchestrator, "close-round", coordinator), form=form,
                 question=question)  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/remind")
 def remind(
     request: Request, round_id: IdPath, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, background: BackgroundTasks,
+    coordinator: CoordinatorDep, background: BackgroundTasks, orchestrator: OrchestratorDep,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
         told = steering.remind_now(session, app.settings, round_id, coordinator)
@@ -256,14 +274,15 @@ def remind(
         return ("Skicka påminnelse nu?", f"{pending} {'person' if pending == 1 else 'personer'} "
                 "som inte har svarat får en påminnelse med en ny länk.")  # fmt: skip
 
-    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+    return _act(request, app, round_id, background, action, sends_mail=True,
+                run_as=(orchestrator, "remind", coordinator), form=form,
                 question=question)  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/resend")
 def resend(
     request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, background: BackgroundTasks,
+    coordinator: CoordinatorDep, background: BackgroundTasks, orchestrator: OrchestratorDep,
 ) -> Response:  # fmt: skip
     def action(session: Session) -> str:
         invitation = steering.resend(session, app.settings, round_id, invitation_id, coordinator)
@@ -273,7 +292,8 @@ def resend(
         person = _person(session, round_id, invitation_id)
         return ("Skicka inbjudan igen?", f"{person} får inbjudan igen, med en ny länk.")
 
-    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+    return _act(request, app, round_id, background, action, sends_mail=True,
+                run_as=(orchestrator, "resend-invitation", coordinator), form=form,
                 question=question)  # fmt: skip
 
 
@@ -285,7 +305,7 @@ def _person(session: Session, round_id: int, invitation_id: int) -> str:
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/late")
 def allow_late(
     request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, background: BackgroundTasks,
+    coordinator: CoordinatorDep, background: BackgroundTasks, orchestrator: OrchestratorDep,
 ) -> Response:  # fmt: skip
     def question(session: Session) -> tuple[str, str]:
         person = _person(session, round_id, invitation_id)
@@ -301,5 +321,6 @@ def allow_late(
             f"ett mejl med sin länk ({invitation.person.email})."
         )
 
-    return _act(request, app, round_id, background, action, sends_mail=True, form=form,
+    return _act(request, app, round_id, background, action, sends_mail=True,
+                run_as=(orchestrator, "allow-late", coordinator), form=form,
                 question=question)  # fmt: skip

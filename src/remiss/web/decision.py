@@ -7,10 +7,9 @@ from datetime import date
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
-from remiss.app import deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.models import Round
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, text
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, OrchestratorDep, text
 from remiss.web.pages import flash, redirect, render
 from remiss.yttrande import sending
 
@@ -43,7 +42,7 @@ def decide(
 @router.post("/rounds/{round_id}/send")
 def send(
     request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
-    background: BackgroundTasks,
+    background: BackgroundTasks, orchestrator: OrchestratorDep,
 ) -> Response:  # fmt: skip
     to = text(form, "to")
     again = text(form, "again") == "1"
@@ -58,14 +57,19 @@ def send(
                 "coordinator": coordinator,
             }  # fmt: skip
             return render(request, "send_confirm.html", context)
-    try:
+
+    def body() -> sending.Sent:
         with app.transaction() as session:
-            sent = sending.send(
+            return sending.send(
                 session, app.settings, round_id, to=to or None, again=again, actor=coordinator
             )
+
+    parameters = {"round_id": round_id, "to": to, "again": again, "actor": coordinator}
+    try:
+        sent = orchestrator.run("send-yttrande", parameters, body)
     except InputError as exc:
         flash(request, f"Yttrandet är inte skickat: {exc.message}.")
         return redirect(f"/rounds/{round_id}#yttrande")
-    background.add_task(deliver_outbox, app)
+    orchestrator.deliver_later(background, coordinator)
     flash(request, f"Yttrandet skickas till {sent.to}, med en kopia till dig.")
     return redirect(f"/rounds/{round_id}#yttrande")

@@ -14,6 +14,7 @@ from remiss.app import App
 from remiss.core.errors import RoundNotFound
 from remiss.core.models import Round
 from remiss.core.text import printable
+from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import remiss_app
 
 
@@ -26,6 +27,14 @@ class NotCoordinator(Exception):
 
 
 AppDep = Annotated[App, Depends(remiss_app)]
+
+
+def orchestrator(request: Request) -> Orchestrator:
+    found: Orchestrator = request.app.state.orchestrator
+    return found
+
+
+OrchestratorDep = Annotated[Orchestrator, Depends(orchestrator)]
 
 # Ids as the database holds them (32-bit); any other number in a path names no page.
 ID_MAX = 2**31 - 1

@@ -42,6 +42,11 @@ def install_log_filter() -> None:
             logger.addFilter(RedactTokens())
 
 
-def config(app: App, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> uvicorn.Config:
-    """The uvicorn configuration for the web app over ``app``."""
-    return uvicorn.Config(create_app(app), host=host, port=port, proxy_headers=False, **options)
+def config(
+    app: App, host: str = "127.0.0.1", port: int = 8000, prefect_api: str | None = None,
+    **options: Any,
+) -> uvicorn.Config:  # fmt: skip
+    """The uvicorn configuration for the web app over ``app`` (recording its actions as flow
+    runs in ``prefect_api`` if given)."""
+    web = create_app(app, prefect_api=prefect_api)
+    return uvicorn.Config(web, host=host, port=port, proxy_headers=False, **options)
