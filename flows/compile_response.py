@@ -14,6 +14,7 @@ from prefect import flow, task
 
 from flows._run import call, running
 from flows.delivery import deliver_task
+from flows.printing import print_task
 from remiss.yttrande.closing import compile_and_notify
 
 
@@ -30,4 +31,5 @@ def compile_response(round_id: int, actor: str = "schedule", notify: bool = True
     """Compile the yttrande of ``round_id`` and, if asked, tell the coordinator."""
     result = call(compile_task, round_id, actor, notify)
     result["delivery"] = call(deliver_task) if result["notified"] else None
+    result["printed"] = call(print_task, [round_id] if result["version"] else [])
     return result

@@ -69,6 +69,7 @@ def run(server: object, work: Path) -> int:
             topology.start(say)
             drive.run()
             verify.messages(topology, smtp.mailbox, counts)
+            verify.printed(topology)
             verify.prefect(topology, counts)
             verify.backup_and_restore(topology, counts)
             say(

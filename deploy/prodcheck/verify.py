@@ -20,7 +20,7 @@ SWEEP = "reminder-sweep/reminder-sweep"
 SWEEP_CRON = "*/15 * * * *"
 # The deployments run by workers, and the web's own actions recorded as flow runs.
 EXPECTED_FLOWS = {"open-round", "reminder-sweep", "compile-response", "close-round",
-                  "send-yttrande", "deliver-outbox"}  # fmt: skip
+                  "send-yttrande", "deliver-outbox", "print-pdf"}  # fmt: skip
 
 
 @dataclass
@@ -57,6 +57,22 @@ def messages(topology: Topology, mailbox: Mailbox, counts: Counts) -> None:
         missing = expected - received
         extra = received - expected
         raise CheckFailed(f"SMTP-servern och utkorgen skiljer sig: saknas {missing}, extra {extra}")
+
+
+def printed(topology: Topology) -> None:
+    """Every round's newest sammanställning was printed to PDF by what compiled it, with no
+    download asking for it."""
+    engine = sa.create_engine(topology.app_url)
+    try:
+        with engine.connect() as connection:
+            unprinted = connection.execute(sa.text(
+                "select count(*) from yttrande_versions v where v.pdf is null and v.number = "
+                "(select max(w.number) from yttrande_versions w where w.round_id = v.round_id)"
+            )).scalar_one()  # fmt: skip
+    finally:
+        engine.dispose()
+    if unprinted:
+        raise CheckFailed(f"{unprinted} sammanställningar saknar PDF efter sammanställningen")
 
 
 def prefect(topology: Topology, counts: Counts) -> None:

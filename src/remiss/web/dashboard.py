@@ -255,9 +255,12 @@ def close(
             "och ansvarig grupp har fått en länk för att bereda yttrandet."
         )
 
-    return _act(request, app, round_id, background, action, sends_mail=True,
-                run_as=(orchestrator, "close-round", coordinator), form=form,
-                question=question)  # fmt: skip
+    response = _act(request, app, round_id, background, action, sends_mail=True,
+                    run_as=(orchestrator, "close-round", coordinator), form=form,
+                    question=question)  # fmt: skip
+    if text(form, "confirm") == "1":
+        orchestrator.print_later(background, [round_id])
+    return response
 
 
 @router.post("/rounds/{round_id}/remind")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from fastapi import BackgroundTasks
 
 from remiss.app import App, deliver_outbox
+from remiss.yttrande.printing import print_pending
 
 T = TypeVar("T")
 log = logging.getLogger("remiss.web")
@@ -40,6 +41,13 @@ class Orchestrator:
     def deliver_later(self, background: BackgroundTasks, actor: str) -> None:
         """Send what the action queued once the response has gone."""
         background.add_task(self.run, "deliver-outbox", {"actor": actor}, self._deliver)
+
+    def print_later(self, background: BackgroundTasks, round_ids: list[int]) -> None:
+        """Print the PDF of what was just compiled once the response has gone."""
+        background.add_task(self.run, "print-pdf", {"round_ids": round_ids}, self._print(round_ids))
+
+    def _print(self, round_ids: list[int]) -> Callable[[], int]:
+        return lambda: print_pending(self.app.sessions, round_ids)
 
     def _deliver(self) -> dict[str, int]:
         report = deliver_outbox(self.app)

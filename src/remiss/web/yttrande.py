@@ -11,7 +11,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from remiss.web.deps import (
     CoordinatorDep,
     FormDep,
     IdPath,
+    OrchestratorDep,
     RoundUserDep,
     SessionDep,
     VersionQuery,
@@ -31,7 +32,7 @@ from remiss.web.deps import (
 )
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import documents, joint, joint_render
-from remiss.yttrande.closing import compile_and_notify
+from remiss.yttrande.closing import Compiled, compile_and_notify
 from remiss.yttrande.export import answers_csv
 from remiss.yttrande.panel import form_errors, panel, version
 from remiss.yttrande.versions import update_summary
@@ -196,15 +197,22 @@ def _save_and_compile(
 
 @router.post("/rounds/{round_id}/yttrande")
 def save_and_compile(
-    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep
-) -> Response:
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
+    background: BackgroundTasks, orchestrator: OrchestratorDep,
+) -> Response:  # fmt: skip
     summary, signatory = text(form, "summary"), text(form, "signatory")
     errors = form_errors(summary, signatory)
     if errors:
         return _form_again(request, app, round_id, coordinator, summary, signatory, errors, 422)
-    try:
+
+    def act() -> int | None:
         with app.transaction() as session:
-            number = _save_and_compile(session, app, round_id, summary, signatory, coordinator)
+            return _save_and_compile(session, app, round_id, summary, signatory, coordinator)
+
+    try:
+        number = orchestrator.run(
+            "compile-response", {"round_id": round_id, "actor": coordinator}, act
+        )
     except InputError as exc:
         name = exc.field if exc.field in ("summary", "signatory") else "summary"
         message = exc.message[:1].upper() + exc.message[1:] + "."
@@ -215,21 +223,27 @@ def save_and_compile(
         return _form_again(
             request, app, round_id, coordinator, summary, signatory, {"summary": REFUSED}, 409
         )
+    orchestrator.print_later(background, [round_id])
     flash(request, f"Sammanställningen är klar (version {number}).")
     return redirect(f"/rounds/{round_id}#yttrande")
 
 
 @router.post("/rounds/{round_id}/yttrande/compile")
 def compile_again(
-    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep
-) -> Response:
-    try:
+    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
+    background: BackgroundTasks, orchestrator: OrchestratorDep,
+) -> Response:  # fmt: skip
+    def act() -> Compiled:
         with app.transaction() as session:
-            compiled = compile_and_notify(
-                session, app.settings, round_id, coordinator, notify=False
-            )
+            return compile_and_notify(session, app.settings, round_id, coordinator, notify=False)
+
+    try:
+        compiled = orchestrator.run(
+            "compile-response", {"round_id": round_id, "actor": coordinator}, act
+        )
     except Refused:
         return message_page(request, "Det gick inte", REFUSED, status_code=409)
+    orchestrator.print_later(background, [round_id])
     if compiled.new_version:
         flash(request, f"Sammanställningen är klar (version {compiled.version}).")
     else:
