@@ -90,7 +90,7 @@ def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
     """With ``--now`` in the past, a round whose internal deadline has really passed would be
     closed by the running schedule within minutes: refuse it, saying how to go on."""
     from remiss.core.swedish import date_sv
-    from remiss.rounds.opening import plan
+    from remiss.rounds.planning import plan
 
     a = application()
     with a.sessions() as session:

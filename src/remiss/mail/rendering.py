@@ -79,7 +79,7 @@ def render(kind: str, **context: Any) -> tuple[str, str, str]:
     return subject, text, html
 
 
-_WIRE = compat32.clone(linesep="\r\n")
+WIRE = compat32.clone(linesep="\r\n")
 
 
 def _header(value: str, name: str) -> str | Header:
@@ -87,7 +87,8 @@ def _header(value: str, name: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8", header_name=name)
 
 
-def _address(name: str | None, address: str) -> str:
+def address(name: str | None, address: str) -> str:
+    """A header's name and address, the name encoded when it is not ASCII."""
     if name and not name.isascii():
         return f"{Header(name, 'utf-8').encode()} <{address}>"
     return formataddr((name or "", address))
@@ -96,10 +97,12 @@ def _address(name: str | None, address: str) -> str:
 def _text_part(content: str, subtype: str) -> MIMEText:
     part = MIMEText("", subtype, "utf-8")
     part.replace_header("Content-Transfer-Encoding", "quoted-printable")
-    part.set_payload(
-        quopri.encodestring(content.replace("\r\n", "\n").encode("utf-8")).decode("ascii")
-    )
+    part.set_payload(quoted_printable(content))
     return part
+
+
+def quoted_printable(content: str) -> str:
+    return quopri.encodestring(content.replace("\r\n", "\n").encode("utf-8")).decode("ascii")
 
 
 def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
@@ -108,8 +111,21 @@ def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
     Uses the compat32 MIME classes: several times faster than ``EmailMessage``'s
     header registry, which matters when a round queues hundreds of invitations.
     """
-    domain = settings.mail_from.rsplit("@", 1)[-1] or "localhost"
-    message_id = make_msgid(domain=domain)
+    message_id = make_msgid(domain=mail_domain(settings))
+    message = build(
+        email, settings, message_id, format_datetime(now()), address(email.to_name, email.to)
+    )
+    return message_id, message.as_bytes(policy=WIRE)
+
+
+def mail_domain(settings: Settings) -> str:
+    return settings.mail_from.rsplit("@", 1)[-1] or "localhost"
+
+
+def build(
+    email: OutgoingEmail, settings: Settings, message_id: str, date: str, to: str
+) -> MIMEMultipart:
+    """The message as compat32 MIME objects, its headers given (``frame`` fills them in)."""
     body = MIMEMultipart("alternative")
     body.attach(_text_part(email.text, "plain"))
     body.attach(_text_part(email.html, "html"))
@@ -127,11 +143,11 @@ def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
     else:
         message = body
     message["Message-ID"] = message_id
-    message["Date"] = format_datetime(now())
-    message["From"] = _address("remiss", settings.mail_from)
-    message["To"] = _address(email.to_name, email.to)
+    message["Date"] = date
+    message["From"] = address("remiss", settings.mail_from)
+    message["To"] = to
     message["Subject"] = _header(email.subject, "Subject")  # type: ignore[assignment]
     if email.reply_to:
         message["Reply-To"] = email.reply_to
     message["Auto-Submitted"] = "auto-generated"
-    return message_id, message.as_bytes(policy=_WIRE)
+    return message
