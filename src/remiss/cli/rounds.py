@@ -78,6 +78,11 @@ def round_open(
                 + (f", {r['informed']} för kännedom" if r.get("informed") else "")
                 + f", intern svarsdag {date_sv(date.fromisoformat(r['internal_deadline']))}"
             )
+        elif r.get("resumed"):
+            typer.echo(
+                f"Slutförde öppnandet av {r['reference']} (id {r['round_id']}), som avbröts: "
+                f"{r['invitations']} inbjudningar till"
+            )
         else:
             typer.echo(f"Redan öppnad {r['reference']} (id {r['round_id']}): inget nytt skickat")
     d = result["delivery"]
