@@ -28,43 +28,48 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from common import counting_server, database_url, drop_created, result
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
+from remiss.core.models import Group, Membership, Person, Region
 from remiss.mail.sink import free_port
 
 CONNECTIONS = 16
 FIRST_MAIL_GOAL = 1.5  # seconds
 
 
-def directory_yaml(n: int) -> str:
-    """N people in groups of 500 covering one area; every 20th also sits in a second group."""
+def seed_directory(session: Session, n: int) -> None:
+    """N people in groups of 500 covering one area; every 20th also sits in a second group.
+
+    Written directly: the directory file's reader refuses files this large.
+    """
     groups = max(1, n // 500)
-    lines = [
-        "regions:",
-        "  - {code: RJL, name: Region Jönköpings län}",
-        "  - {code: RKL, name: Region Kalmar län}",
-        "groups:",
-    ]
-    for g in range(groups):
-        lines += [
-            f"  - key: bench-{g}",
-            f"    name: RPO Bänkgrupp {g}",
-            "    kind: RPO",
-            "    areas: [bench]",
-            "    members:",
-        ]
-        for i in range(g, n, groups):
-            region = "RJL" if i % 2 else "RKL"
-            lines.append(
-                f"      - {{name: Person Åkesson {i}, email: p{i}@bench.example.org, "
-                f"region: {region}, role: ledamot}}"
-            )
-        if groups > 1:
-            for i in range((g + 1) % groups, n, groups * 20):
-                lines.append(
-                    f"      - {{name: Person Åkesson {i}, email: p{i}@bench.example.org, "
-                    f"region: {'RJL' if i % 2 else 'RKL'}, role: adjungerad}}"
-                )
-    return "\n".join(lines) + "\n"
+    session.execute(
+        insert(Region),
+        [{"code": "RJL", "name": "Region Jönköpings län"},
+         {"code": "RKL", "name": "Region Kalmar län"}],
+    )  # fmt: skip
+    regions = list(session.scalars(select(Region.id).order_by(Region.id)))
+    session.execute(
+        insert(Group),
+        [{"key": f"bench-{g}", "name": f"RPO Bänkgrupp {g}", "kind": "RPO", "areas": ["bench"]}
+         for g in range(groups)],
+    )  # fmt: skip
+    group_ids = list(session.scalars(select(Group.id).order_by(Group.id)))
+    session.execute(
+        insert(Person),
+        [{"email": f"p{i}@bench.example.org", "name": f"Person Åkesson {i}",
+          "region_id": regions[i % 2]} for i in range(n)],
+    )  # fmt: skip
+    people = list(session.scalars(select(Person.id).order_by(Person.id)))
+    memberships = [{"group_id": group_ids[i % groups], "person_id": p, "role": "ledamot"}
+                   for i, p in enumerate(people)]  # fmt: skip
+    if groups > 1:
+        memberships += [
+            {"group_id": group_ids[(i + 1) % groups], "person_id": p, "role": "adjungerad"}
+            for i, p in enumerate(people) if i % 20 == 0
+        ]  # fmt: skip
+    session.execute(insert(Membership), memberships)
 
 
 def round_yaml() -> str:
@@ -97,21 +102,20 @@ def remiss_run(folder: Path, n: int, url: str, port: int) -> tuple[float, int]:
     )
     os.environ.pop("PREFECT_API_URL", None)
     import flows.open_round  # noqa: F401  (imported before the clock starts, as a warm command)
+
     from remiss import app as runtime
     from remiss.cli import app, load_commands
     from remiss.core.db import make_engine, upgrade
-    from remiss.directory import sync
 
     load_commands()
     runtime.use(None)
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    (folder / "directory.yaml").write_text(directory_yaml(n))
     (folder / "round.yaml").write_text(round_yaml())
     application = runtime.current()
     with application.transaction() as session:
-        sync.apply(session, sync.load(folder / "directory.yaml"))
+        seed_directory(session, n)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.time()
     app(["round", "open", str(folder / "round.yaml")], standalone_mode=False)

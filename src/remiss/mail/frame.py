@@ -29,6 +29,9 @@ _MARK = "REMISSFRAME"
 _BOUNDARIES = ("=" * 15 + "1" * 19 + "==", "=" * 15 + "2" * 19 + "==")
 _SLOT = re.compile(f"({_MARK}[A-Z0-9]+|{'|'.join(map(re.escape, _BOUNDARIES))})")
 _LINES = re.compile(r"\r\n|\r|\n")
+# Printable ASCII, single spaces between words, none at either end.
+_FITS = re.compile(r"[!-~]+(?: [!-~]+)*\Z")
+_LINE = WIRE.max_line_length or 78
 
 
 def _wire_lines(payload: str) -> str:
@@ -51,6 +54,8 @@ def _boundary() -> str:
 
 def _folded(name: str, value: str) -> str:
     """A header's value as the generator writes it (folded), without the name and line end."""
+    if _FITS.match(value) and len(name) + 2 + len(value) <= _LINE:
+        return value  # what folding leaves of a short one-line value, without the work
     return WIRE.fold(name, value)[len(name) + 2 : -2]
 
 

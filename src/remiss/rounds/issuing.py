@@ -90,16 +90,18 @@ def issue(session: Session, mail: InvitationMail, invitees: Sequence[Invitee]) -
         return 0
     moment = now()
     round_id = mail.round.id
-    ids = list(
-        session.scalars(
-            insert(Invitation).returning(Invitation.id, sort_by_parameter_order=True),
-            [
-                {"round_id": round_id, "person_id": person.id,
-                 "status": InvitationStatus.ACTIVE, "created_at": moment}
-                for person, _groups in invitees
-            ],
-        )
+    # Matched back by person (one invitation per person per round): RETURNING in the
+    # order of the parameters would make SQLite insert one row per statement.
+    returned = session.execute(
+        insert(Invitation).returning(Invitation.person_id, Invitation.id),
+        [
+            {"round_id": round_id, "person_id": person.id,
+             "status": InvitationStatus.ACTIVE, "created_at": moment}
+            for person, _groups in invitees
+        ],
     )  # fmt: skip
+    by_person = {person_id: invitation_id for person_id, invitation_id in returned.tuples()}
+    ids = [by_person[person.id] for person, _groups in invitees]
     tokens = [new_token() for _ in invitees]
     session.execute(
         insert(InvitationToken),
