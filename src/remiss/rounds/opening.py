@@ -145,6 +145,7 @@ def _create(
 def _resume(session: Session, round_: Round, spec: RoundSpec) -> Opening:
     """A round whose opening was cut short: the people routed to it not yet invited."""
     routed = route(session, spec.areas, spec.groups, spec.lead)
+    session.refresh(round_, ["lead_group"])  # the invitation names it, after this session
     invited = set(
         session.scalars(select(Invitation.person_id).where(Invitation.round_id == round_.id))
     )
