@@ -35,9 +35,9 @@ format: $(STAMP)
 	$(BIN)/ruff format src flows tests bench
 	$(BIN)/ruff check --fix src flows tests bench
 
+# Every benchmark on SQLite, and on PostgreSQL when it answers; ends with a table.
 bench: $(STAMP)
-	$(BIN)/python bench/delivery.py
-	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

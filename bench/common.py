@@ -78,7 +78,9 @@ class Counted:
 def counting_server(port: int, folder: Path) -> Iterator[Counted]:
     """A ``smtp_counter.py`` process on ``port``; its counts fill the yielded object at exit."""
     stats = folder / f"smtp-{port}.json"
-    process = subprocess.Popen([sys.executable, str(HERE / "smtp_counter.py"), str(port), str(stats)])
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "smtp_counter.py"), str(port), str(stats)]
+    )
     counted = Counted()
     try:
         wait_for(port)

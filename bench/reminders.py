@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from common import database_url, drop_created
+from common import database_url, drop_created, result
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -252,6 +252,7 @@ def run_all(folder: Path, args: argparse.Namespace) -> None:
     base = timed(hand_written(big), args.repeat)
     query = timed(due_query(big), args.repeat)
     print(f"\ndue-set query / hand-written SELECT at the big store: {query / base:.2f}\n")
+    result("reminders-due-query", query, base, query / base, "ms")
     claim_everything(small)
     claim_everything(big)
     a = timed(sweep_rolled_back(small), args.repeat)
