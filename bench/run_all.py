@@ -19,7 +19,8 @@ from sqlalchemy import create_engine, text
 
 HERE = Path(__file__).resolve().parent
 BENCHES = ["delivery.py", "reminders.py", "launch.py"]
-LINE = re.compile(r"^([\w.-]+): (\S+) (\S+) (\S+)(?: (.*))?$")
+NUMBER = r"(-?\d+(?:\.\d+)?)"
+LINE = re.compile(rf"^([\w.-]+): {NUMBER} {NUMBER} {NUMBER}(?: (\S+))?$")
 POSTGRES = os.environ.get(
     "REMISS_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
