@@ -40,9 +40,9 @@ format: $(STAMP)
 prod-check: $(STAMP)
 	$(BIN)/python -m deploy.prodcheck $(PROD_CHECK_ARGS)
 
+# Every benchmark on SQLite, and on PostgreSQL when it answers; ends with a table.
 bench: $(STAMP)
-	$(BIN)/python bench/delivery.py
-	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,18 +1,23 @@
 """Delivery throughput: remiss's deliverer against plain smtplib, same sink, same process.
 
 Prints messages per second and ratios against the baseline (one smtplib connection
-reused for every message). No assertions: run it with `make bench`.
+reused for every message), and ``delivery-16: rate baseline ratio`` for 16 connections.
+No assertions: run it with `make bench`.
+
+    .venv/bin/python bench/delivery.py [N] [--postgres URL]
 """
 
 from __future__ import annotations
 
+import argparse
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import database_url, drop_created, result, wait_for
 
 from remiss.app import App
 from remiss.core.db import upgrade
@@ -22,19 +27,6 @@ from remiss.mail import rendering as emails
 from remiss.mail.catalogue import Email
 from remiss.mail.delivery import SmtpTarget, deliver
 from remiss.mail.sink import free_port
-
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-
-
-def wait_for(port: int) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the SMTP server did not start")
 
 
 def queue(app: App, n: int, tag: str) -> list[bytes]:
@@ -65,8 +57,20 @@ def queue(app: App, n: int, tag: str) -> list[bytes]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", default=2000)
+    parser.add_argument("--postgres", metavar="URL", help="queue on PostgreSQL (else SQLite)")
+    args = parser.parse_args()
+    try:
+        run(args.n, args.postgres)
+    finally:
+        drop_created()
+
+
+def run(n: int, postgres: str | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="remiss-bench-"))
-    settings = Settings(_env_file=None, data_dir=folder)  # type: ignore[call-arg]
+    url = database_url(folder, "delivery", postgres)
+    settings = Settings(_env_file=None, data_dir=folder, database_url=url)  # type: ignore[call-arg]
     app = App.create(settings)
     upgrade(app.engine)
     port = free_port()
@@ -78,12 +82,12 @@ def main() -> None:
     )  # fmt: skip
     wait_for(port)
     try:
-        raws = queue(app, N, "baseline")
+        raws = queue(app, n, "baseline")
         start = time.perf_counter()
         with smtplib.SMTP("127.0.0.1", port) as client:
             for i, raw in enumerate(raws):
                 client.sendmail(settings.mail_from, [f"person{i}@example.org"], raw)
-        baseline = N / (time.perf_counter() - start)
+        baseline = n / (time.perf_counter() - start)
         print(f"baseline  smtplib, one reused connection: {baseline:8.0f} msg/s")
 
         from sqlalchemy import update
@@ -101,10 +105,11 @@ def main() -> None:
                 f"remiss    {connections:2d} connections, claim+send+record: {rate:8.0f} msg/s "
                 f"({rate / baseline:.2f}× baseline)"
             )
+        result("delivery-16", rate, baseline, rate / baseline, "msg/s")
 
         start = time.perf_counter()
-        queue(app, N, "queue")
-        rate = N / (time.perf_counter() - start)
+        queue(app, n, "queue")
+        rate = n / (time.perf_counter() - start)
         print(f"queueing  render MIME + insert into the outbox:  {rate:8.0f} msg/s "
               f"({rate / baseline:.2f}× baseline)")  # fmt: skip
     finally:

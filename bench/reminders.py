@@ -25,13 +25,13 @@ import argparse
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from common import database_url, drop_created, result
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core import clock
@@ -53,30 +53,6 @@ class Store:
     invitations: int
     sessions: sessionmaker[Session]
     settings: Settings
-
-
-def database_url(folder: Path, label: str, postgres: str | None) -> str:
-    """A fresh database: a SQLite file in ``folder``, or a new database on ``postgres``."""
-    if postgres is None:
-        return f"sqlite:///{folder / f'{label}.db'}"
-    name = f"remiss_bench_{label}_{uuid.uuid4().hex[:8]}"
-    server = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    server.dispose()
-    CREATED.append((postgres, name))
-    return postgres.rsplit("/", 1)[0] + f"/{name}"
-
-
-CREATED: list[tuple[str, str]] = []
-
-
-def drop_created() -> None:
-    for server_url, name in CREATED:
-        server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def build(folder: Path, label: str, rounds: int, people: int, postgres: str | None = None) -> Store:
@@ -276,6 +252,7 @@ def run_all(folder: Path, args: argparse.Namespace) -> None:
     base = timed(hand_written(big), args.repeat)
     query = timed(due_query(big), args.repeat)
     print(f"\ndue-set query / hand-written SELECT at the big store: {query / base:.2f}\n")
+    result("reminders-due-query", query, base, query / base, "ms")
     claim_everything(small)
     claim_everything(big)
     a = timed(sweep_rolled_back(small), args.repeat)

@@ -1,8 +1,9 @@
-"""Open one round or a batch from a YAML file, then deliver every invitation.
+"""Open one round or a batch from a YAML file, and deliver every invitation.
 
-Two coarse tasks: opening (validation, routing, invitations and their emails
-queued in one transaction) and delivery (the whole outbox, in batches over a few
-SMTP connections). A re-run opens nothing twice and sends no message twice.
+Two coarse tasks: launching (validation, routing, then the invitations issued in
+batches, each committed on its own, while a deliverer sends what is committed) and a
+last delivery of whatever else the outbox holds. A re-run opens nothing twice, finishes
+a round whose opening was cut short, and sends no message twice.
 """
 
 from __future__ import annotations
@@ -12,35 +13,41 @@ from typing import Any
 from prefect import flow, task
 
 from flows._run import at, call, running
-from flows.delivery import deliver_task
+from flows.delivery import deliver_task, report_fields
+from remiss.app import mail_target
 from remiss.rounds import spec as roundspec
-from remiss.rounds.opening import open_rounds
+from remiss.rounds.launch import launch
 
 
 @task(name="open-rounds")
 def open_rounds_task(
     path: str, now: str | None = None, actor: str = "cli", triage: bool = False,
     shift_days: int = 0,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """Validate the file and open (or, for triage, register) every round not there yet.
+) -> dict[str, Any]:  # fmt: skip
+    """Validate the file, open (or, for triage, register) every round not there yet, and
+    deliver the invitations while they are issued.
 
     ``shift_days`` moves every date of the file that many days (a sample made current).
     """
     parsed = roundspec.shift(roundspec.load(path), shift_days)
-    with running(now) as application, application.transaction() as session:
-        opened = open_rounds(session, application.settings, parsed, actor=actor, triage=triage)
-    return [
+    with running(now) as application, mail_target(application.settings) as target:
+        launched = launch(
+            application.sessions, application.settings, parsed, target, actor, triage=triage
+        )
+    rounds = [
         {
             "round_id": o.round_id,
             "reference": o.reference,
             "title": o.title,
             "created": o.created,
+            "resumed": o.resumed,
             "invitations": o.invitations,
             "informed": o.informed,
             "internal_deadline": o.internal_deadline.isoformat(),
         }
-        for o in opened
+        for o in launched.opened
     ]
+    return {"rounds": rounds, "delivery": report_fields(launched.delivery)}
 
 
 @flow(name="open-round")
@@ -54,5 +61,7 @@ def open_round(
     """
     with at(now):
         opened = call(open_rounds_task, path, now, actor, triage, shift_days)
-        delivery = call(deliver_task)
-    return {"rounds": opened, "delivery": delivery}
+        rest = call(deliver_task)
+    # Both deliveries' counts add up, and so do their lists of errors.
+    delivery = {key: value + rest[key] for key, value in opened["delivery"].items()}
+    return {"rounds": opened["rounds"], "delivery": delivery}

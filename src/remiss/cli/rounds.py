@@ -80,6 +80,11 @@ def round_open(
                 + (f", {r['informed']} för kännedom" if r.get("informed") else "")
                 + f", intern svarsdag {date_sv(date.fromisoformat(r['internal_deadline']))}"
             )
+        elif r.get("resumed"):
+            typer.echo(
+                f"Slutförde öppnandet av {r['reference']} (id {r['round_id']}), som avbröts: "
+                f"{r['invitations']} inbjudningar till"
+            )
         else:
             typer.echo(f"Redan öppnad {r['reference']} (id {r['round_id']}): inget nytt skickat")
     d = result["delivery"]
@@ -92,7 +97,7 @@ def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
     """With ``--now`` in the past, a round whose internal deadline has really passed would be
     closed by the running schedule within minutes: refuse it, saying how to go on."""
     from remiss.core.swedish import date_sv
-    from remiss.rounds.opening import plan
+    from remiss.rounds.planning import plan
 
     a = application()
     with a.sessions() as session:

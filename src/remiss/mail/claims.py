@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from remiss.core.clock import now
 from remiss.core.models import Message
@@ -71,11 +71,21 @@ def _due() -> ColumnElement[bool]:
 
 def claim(session: Session, limit: int, token: str | None = None) -> list[Message]:
     """Claim up to ``limit`` due messages under ``token`` (a new one if None)."""
+    moment = now()
+    # One query per way of being due, each served by the status index in id order: an OR
+    # of the two would walk every message ever sent to find the pending ones.
+    ids: list[int] = []
+    for condition in (
+        (Message.status == MessageStatus.PENDING) & (Message.next_attempt_at <= moment),
+        (Message.status == MessageStatus.SENDING) & (Message.claimed_at < moment - LEASE),
+    ):
+        ids_query = select(Message.id).where(condition).order_by(Message.id).limit(limit - len(ids))
+        if session.get_bind().dialect.name == "postgresql":
+            ids_query = ids_query.with_for_update(skip_locked=True)
+        ids += session.scalars(ids_query)
+        if len(ids) >= limit:
+            break
     due = _due()
-    ids_query = select(Message.id).where(due).order_by(Message.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        ids_query = ids_query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(ids_query))
     if not ids:
         return []
     token = token or uuid.uuid4().hex
@@ -104,6 +114,7 @@ def record(session: Session, outcomes: list[Outcome], token: str) -> DeliveryRep
         for message in session.scalars(
             select(Message)
             .where(Message.id.in_([o.message_id for o in outcomes]), Message.claim == token)
+            .options(defer(Message.raw))  # only ever emptied here: not read back
             .with_for_update()
         )
     }

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.settings import Settings
 from remiss.mail.claims import DeliveryReport, Outcome, claim, record
+from remiss.mail.feed import Feed
 
 Item = tuple[int, int, str, bytes]  # message id, attempts so far, recipient, raw bytes
 
@@ -114,8 +115,11 @@ class _Connection:
 class _Run:
     """One pass over the outbox: claim a window, send, record as outcomes arrive."""
 
-    def __init__(self, factory: sessionmaker[Session], sender: str, connections: int) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], sender: str, connections: int, feed: Feed | None
+    ) -> None:
         self.factory = factory
+        self.feed = feed
         self.sender = sender
         self.window = 2 * connections
         self.token = uuid.uuid4().hex
@@ -146,13 +150,21 @@ class _Run:
 
     async def next_item(self) -> Item | None:
         async with self.lock:
-            if self.queue.empty() and not self.exhausted and not self.server_down:
+            while self.queue.empty() and not self.exhausted and not self.server_down:
+                # What the feed said before the claim: a batch committed after it is not missed.
+                batches, closed = self.feed.state() if self.feed else (0, True)
                 want = self.window - self.in_flight
                 items = await self._in_db(self._claim, want) if want > 0 else []
-                if len(items) < want:
-                    self.exhausted = True
                 for item in items:
                     self.queue.put_nowait(item)
+                if len(items) < want and closed:
+                    self.exhausted = True
+                elif items:
+                    break
+                elif self.feed is not None:
+                    await asyncio.get_running_loop().run_in_executor(
+                        None, self.feed.wait_beyond, batches
+                    )
             if self.server_down or self.queue.empty():
                 return None
             self.in_flight += 1
@@ -161,6 +173,8 @@ class _Run:
     def done(self, outcome: Outcome) -> None:
         self.in_flight -= 1
         self.handled += 1
+        if self.feed is not None:
+            self.feed.handled()
         self.unrecorded.append(outcome)
         self.arrived.set()
 
@@ -199,14 +213,18 @@ class _Run:
 
 
 async def deliver_async(
-    factory: sessionmaker[Session], target: SmtpTarget, sender: str, *, connections: int = 8
-) -> DeliveryReport:
-    """Send every due message over ``connections`` reused connections; return what happened."""
+    factory: sessionmaker[Session], target: SmtpTarget, sender: str, *, connections: int = 8,
+    feed: Feed | None = None,
+) -> DeliveryReport:  # fmt: skip
+    """Send every due message over ``connections`` reused connections; return what happened.
+
+    With a ``feed`` it also waits for the batches still to be queued, until the feed closes.
+    """
     report = DeliveryReport()
     pool = [_Connection(target) for _ in range(max(1, connections))]
     try:
         while True:
-            run = _Run(factory, sender, len(pool))
+            run = _Run(factory, sender, len(pool), feed)
             recorder = asyncio.create_task(run.recorder())
             try:
                 await asyncio.gather(*(run.worker(c) for c in pool))
@@ -221,6 +239,8 @@ async def deliver_async(
             if run.server_down or run.handled == 0:
                 return report
     finally:
+        if feed is not None:
+            feed.stopped()
         for connection in pool:
             await connection.close()
 

@@ -19,6 +19,21 @@ from remiss.mail.catalogue import Email
 from remiss.mail.rendering import to_mime
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready for the outbox: its key, its kind, its MIME bytes and what it is for."""
+
+    key: str
+    kind: str
+    recipient: str
+    subject: str
+    message_id: str
+    raw: bytes
+    round_id: int | None = None
+    invitation_id: int | None = None
+    expires_at: datetime | None = None
+
+
 def queue(
     session: Session,
     settings: Settings,
@@ -30,40 +45,48 @@ def queue(
 ) -> bool:
     """Queue ``email`` under the idempotency ``key``; return False if the key was taken."""
     message_id, raw = to_mime(email.message, settings)
-    moment = now()
-    values = {
-        "idempotency_key": key,
-        "kind": email.kind,
-        "recipient": email.message.to,
-        "subject": email.message.subject,
-        "message_id": message_id,
-        "raw": raw,
+    rendered = Rendered(
+        key=key, kind=email.kind, recipient=email.message.to, subject=email.message.subject,
+        message_id=message_id, raw=raw, round_id=round_id, invitation_id=invitation_id,
+        expires_at=email.expires_at,
+    )  # fmt: skip
+    result = session.execute(_insert(session).values(_row(rendered, now())))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def queue_rendered(session: Session, messages: list[Rendered]) -> None:
+    """Queue rendered messages in one statement; a key already taken inserts nothing."""
+    if messages:
+        moment = now()
+        session.connection().execute(_insert(session), [_row(m, moment) for m in messages])
+
+
+def _row(m: Rendered, moment: datetime) -> dict[str, Any]:
+    return {
+        "idempotency_key": m.key,
+        "kind": m.kind,
+        "recipient": m.recipient,
+        "subject": m.subject,
+        "message_id": m.message_id,
+        "raw": m.raw,
         "status": MessageStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": moment,
         "created_at": moment,
-        "round_id": round_id,
-        "invitation_id": invitation_id,
-        "expires_at": email.expires_at,
+        "round_id": m.round_id,
+        "invitation_id": m.invitation_id,
+        "expires_at": m.expires_at,
     }
+
+
+def _insert(session: Session) -> Any:
+    """An INSERT into the outbox that skips a message whose key is taken."""
     dialect = session.get_bind().dialect.name
-    statement: Any
     if dialect == "postgresql":
-        statement = (
-            pg_insert(Message)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        )
-    elif dialect == "sqlite":
-        statement = (
-            sqlite_insert(Message)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        )
-    else:  # pragma: no cover - other databases rely on the unique key alone
-        statement = insert(Message).values(values)
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+        return pg_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    if dialect == "sqlite":
+        return sqlite_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return insert(Message)  # pragma: no cover - other databases rely on the unique key alone
 
 
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:

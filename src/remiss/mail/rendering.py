@@ -9,6 +9,7 @@ from __future__ import annotations
 import quopri
 from dataclasses import dataclass, field
 from email import encoders
+from email.charset import Charset
 from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
@@ -79,7 +80,9 @@ def render(kind: str, **context: Any) -> tuple[str, str, str]:
     return subject, text, html
 
 
-_WIRE = compat32.clone(linesep="\r\n")
+WIRE = compat32.clone(linesep="\r\n")
+_UTF8 = Charset("utf-8")
+_ENCODED_WORD = 75  # RFC 2047's longest encoded word
 
 
 def _header(value: str, name: str) -> str | Header:
@@ -87,19 +90,26 @@ def _header(value: str, name: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8", header_name=name)
 
 
-def _address(name: str | None, address: str) -> str:
+def address(name: str | None, address: str) -> str:
+    """A header's name and address, the name encoded when it is not ASCII."""
     if name and not name.isascii():
-        return f"{Header(name, 'utf-8').encode()} <{address}>"
+        # One encoded word when it fits in one (what ``Header`` makes of it then, faster).
+        word = _UTF8.header_encode(name)
+        if len(word) > _ENCODED_WORD:
+            word = Header(name, "utf-8").encode()
+        return f"{word} <{address}>"
     return formataddr((name or "", address))
 
 
 def _text_part(content: str, subtype: str) -> MIMEText:
     part = MIMEText("", subtype, "utf-8")
     part.replace_header("Content-Transfer-Encoding", "quoted-printable")
-    part.set_payload(
-        quopri.encodestring(content.replace("\r\n", "\n").encode("utf-8")).decode("ascii")
-    )
+    part.set_payload(quoted_printable(content))
     return part
+
+
+def quoted_printable(content: str) -> str:
+    return quopri.encodestring(content.replace("\r\n", "\n").encode("utf-8")).decode("ascii")
 
 
 def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
@@ -108,8 +118,21 @@ def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
     Uses the compat32 MIME classes: several times faster than ``EmailMessage``'s
     header registry, which matters when a round queues hundreds of invitations.
     """
-    domain = settings.mail_from.rsplit("@", 1)[-1] or "localhost"
-    message_id = make_msgid(domain=domain)
+    message_id = make_msgid(domain=mail_domain(settings))
+    message = build(
+        email, settings, message_id, format_datetime(now()), address(email.to_name, email.to)
+    )
+    return message_id, message.as_bytes(policy=WIRE)
+
+
+def mail_domain(settings: Settings) -> str:
+    return settings.mail_from.rsplit("@", 1)[-1] or "localhost"
+
+
+def build(
+    email: OutgoingEmail, settings: Settings, message_id: str, date: str, to: str
+) -> MIMEMultipart:
+    """The message as compat32 MIME objects, its headers given (``frame`` fills them in)."""
     body = MIMEMultipart("alternative")
     body.attach(_text_part(email.text, "plain"))
     body.attach(_text_part(email.html, "html"))
@@ -127,11 +150,11 @@ def to_mime(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
     else:
         message = body
     message["Message-ID"] = message_id
-    message["Date"] = format_datetime(now())
-    message["From"] = _address("remiss", settings.mail_from)
-    message["To"] = _address(email.to_name, email.to)
+    message["Date"] = date
+    message["From"] = address("remiss", settings.mail_from)
+    message["To"] = to
     message["Subject"] = _header(email.subject, "Subject")  # type: ignore[assignment]
     if email.reply_to:
         message["Reply-To"] = email.reply_to
     message["Auto-Submitted"] = "auto-generated"
-    return message_id, message.as_bytes(policy=_WIRE)
+    return message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,14 +24,20 @@ def link(settings: Settings, token: str) -> str:
     return f"{settings.base_url}/r/{token}"
 
 
-def calendar_uid(settings: Settings, invitation: Invitation) -> str:
+def calendar_uid(settings: Settings, round_id: int, invitation_id: int) -> str:
     domain = settings.mail_from.rsplit("@", 1)[-1] or "localhost"
-    return f"remiss-round-{invitation.round_id}-invitation-{invitation.id}@{domain}"
+    return f"remiss-round-{round_id}-invitation-{invitation_id}@{domain}"
 
 
 def calendar_attachment(settings: Settings, round_: Round, invitation: Invitation) -> Attachment:
+    uid = calendar_uid(settings, invitation.round_id, invitation.id)
+    return deadline_calendar(settings, round_, uid, now())
+
+
+def deadline_calendar(settings: Settings, round_: Round, uid: str, stamp: datetime) -> Attachment:
+    """The round's internal deadline as a calendar entry with ``uid``, stamped ``stamp``."""
     content = deadline_event(
-        uid=calendar_uid(settings, invitation),
+        uid=uid,
         sequence=round_.deadline_version,
         day=round_.internal_deadline,
         summary=f"Sista dag att svara på remiss: {round_.title}",
@@ -38,7 +46,7 @@ def calendar_attachment(settings: Settings, round_: Round, invitation: Invitatio
             f"Svara via den personliga länken i inbjudan."
         ),
         url=None,
-        stamp=now(),
+        stamp=stamp,
         organizer=settings.mail_from,
     )
     return Attachment(

@@ -6,45 +6,30 @@ file and nothing changes. Opening a reference that exists sends nothing new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from remiss.core import audit
 from remiss.core.clock import now
-from remiss.core.errors import InputError, RoundNotFound
-from remiss.core.models import Question, Round, RoundGroup
+from remiss.core.errors import RoundNotFound
+from remiss.core.models import AuditEvent, Invitation, Question, Round, RoundGroup
 from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
-from remiss.core.swedish import date_sv
-from remiss.core.workdays import end_of_day, on_or_before_working_day, working_days_before
-from remiss.directory import kinds
-from remiss.directory.kinds import KindSpec
-from remiss.directory.routing import Route, RoutingError, route
+from remiss.directory.routing import Route, route
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.rounds import invitations
-from remiss.rounds.questions import QuestionSetSpec
+from remiss.rounds import issuing
+from remiss.rounds.issuing import InvitationMail, Invitee
+from remiss.rounds.planning import RoundPlan, differences, plan
 from remiss.rounds.spec import ParsedRound, RoundSpec
 
-
-@dataclass
-class Deadlines:
-    opens: date
-    national: date
-    internal: date
-    internal_at: datetime
-
-
-@dataclass
-class RoundPlan:
-    parsed: ParsedRound
-    deadlines: Deadlines
-    route: Route
-    questions: QuestionSetSpec
-    kind: KindSpec | None = None
+# Invitations issued per statement, and per transaction when opening in batches.
+BATCH = 200
+# Recorded when a round's invitations are to follow in transactions of their own.
+OPENING = "round.opening"
 
 
 @dataclass
@@ -57,73 +42,8 @@ class OpenedRound:
     internal_deadline: date
     # Members of informed groups (a kunskapsråd) told of the round, not asked.
     informed: int = 0
-
-
-def resolve_deadlines(
-    parsed: ParsedRound, settings: Settings, margin_days: int | None = None
-) -> Deadlines:
-    """Work out the window in local time; refuse a window that is inverted or past.
-
-    Without an internal deadline in the file it lies ``margin_days`` working days (the
-    kind's, else the setting's) before the national one.
-    """
-    spec = parsed.spec
-    today = now().astimezone(settings.tz).date()
-    opens = spec.opens or today
-    # A national end date on a holiday moves back to the working day before.
-    national = on_or_before_working_day(spec.deadline)
-    if opens > spec.deadline:
-        raise parsed.error(
-            f"svarstiden är omvänd: start {opens} ligger efter sista svarsdag {spec.deadline}",
-            "opens",
-        )
-    if spec.internal_deadline is not None:
-        internal = spec.internal_deadline
-        # Against the national date as moved off a holiday, not the date as written.
-        if internal > national:
-            raise parsed.error(
-                f"den interna svarsdagen {internal} ligger efter den nationella "
-                f"svarsdagen {national}",
-                "internal_deadline",
-            )
-        field = "internal_deadline"
-    else:
-        margin = settings.internal_margin_days if margin_days is None else margin_days
-        internal = working_days_before(national, margin)
-        field = "deadline"
-    if internal < opens:
-        raise parsed.error(
-            f"den interna svarsdagen {internal} ligger före remissens start ({opens}); "
-            "ange internal_deadline",
-            field,
-        )
-    internal_at = end_of_day(internal, settings.tz)
-    if internal_at <= now():
-        raise parsed.error(
-            f"den interna svarsdagen {date_sv(internal)} har redan passerat",
-            field,
-        )
-    return Deadlines(opens=opens, national=national, internal=internal, internal_at=internal_at)
-
-
-def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan:
-    """Check one round against the clock and the directory, without writing."""
-    kind = kinds.find(organisation(session).kinds, parsed.spec.kind)
-    if kind is not None and kind.questions and "questions" not in parsed.spec.model_fields_set:
-        parsed = replace(parsed, spec=parsed.spec.model_copy(update={"questions": kind.questions}))
-    spec = parsed.spec
-    deadlines = resolve_deadlines(parsed, settings, kind.margin_days if kind else None)
-    try:
-        questions = spec.question_set()
-    except InputError as exc:
-        raise parsed.error(exc.message, "questions") from exc
-    try:
-        routed = route(session, spec.areas, spec.groups, spec.lead)
-    except RoutingError as exc:
-        raise parsed.error(exc.message, exc.field or "areas") from exc
-    return RoundPlan(
-        parsed=parsed, deadlines=deadlines, route=routed, questions=questions, kind=kind
-    )
+    # Opened before, but cut short: this run invited the rest.
+    resumed: bool = False
 
 
 def find(session: Session, ref: str | int) -> Round:
@@ -147,44 +67,24 @@ def _by_id(session: Session, round_id: int) -> Round | None:
     return session.get(Round, round_id) if 0 < round_id < 2**31 else None
 
 
-def differences(round_: Round, spec: RoundSpec) -> list[str]:
-    """What a round file says that the round opened under the same reference does not."""
-    found = []
+@dataclass
+class Opening:
+    """A round written and routed, with the people it still has to invite."""
 
-    def differ(label: str, in_file: object, stored: object) -> None:
-        if in_file != stored:
-            found.append(f"{label} ({_shown(in_file)} i filen, {_shown(stored)} i remiss)")
+    round: Round
+    route: Route | None
+    result: OpenedRound
+    invitees: list[Invitee] = field(default_factory=list)
 
-    differ("title", spec.title, round_.title)
-    differ("kind", spec.kind, round_.kind)
-    differ("issuer", spec.issuer, round_.issuer)
-    differ("areas", sorted(spec.areas), sorted(round_.areas))
-    differ("deadline", on_or_before_working_day(spec.deadline), round_.national_deadline)
-    if spec.opens is not None:
-        differ("opens", spec.opens, round_.opens)
-    differ("questions", spec.question_set_name, round_.question_set)
-    differ("coordinator", spec.coordinator, round_.coordinator)
-    differ("our_reference", spec.our_reference, round_.our_reference)
-    differ("period", spec.period, round_.batch)
-    differ("documents", [d.model_dump() for d in spec.documents], list(round_.documents))
-    if spec.lead is not None and round_.lead_group is not None:
-        differ("lead", spec.lead, round_.lead_group.key)
-    return found
-
-
-def _shown(value: object) -> str:
-    if value is None or value == "" or value == []:
-        return "tomt"
-    if isinstance(value, date):
-        return date_sv(value)
-    if isinstance(value, list):
-        return ", ".join(_shown(v) if not isinstance(v, dict) else str(v.get("url")) for v in value)
-    return f"'{value}'"
+    @property
+    def inviting(self) -> bool:
+        """Whether invitations are to be issued (and the opening then finished)."""
+        return self.route is not None
 
 
 def _create(
-    session: Session, settings: Settings, plan_: RoundPlan, actor: str, *, triage: bool
-) -> OpenedRound:
+    session: Session, plan_: RoundPlan, actor: str, *, triage: bool, resumable: bool
+) -> Opening:
     spec = plan_.parsed.spec
     d = plan_.deadlines
     round_ = Round(
@@ -226,37 +126,59 @@ def _create(
         session.add(RoundGroup(round_id=round_.id, group_id=group.id, reason=reason))
     session.flush()
     session.refresh(round_, ["lead_group"])
+    result = OpenedRound(
+        round_id=round_.id, reference=round_.reference, title=round_.title, created=True,
+        invitations=0, internal_deadline=round_.internal_deadline,
+    )  # fmt: skip
     if triage:
         audit.record(
             session, actor, "round.register", round_id=round_.id, reference=round_.reference
         )
-        return OpenedRound(
-            round_id=round_.id, reference=round_.reference, title=round_.title, created=True,
-            invitations=0, internal_deadline=round_.internal_deadline,
-        )  # fmt: skip
-    count = invite(session, settings, round_, plan_.route)
-    audit.record(
-        session, actor, "round.open", round_id=round_.id, reference=round_.reference,
-        invitations=count, informed=len(plan_.route.informed),
+        return Opening(round_, None, result)
+    if resumable:
+        # Invitations follow in transactions of their own: until "round.open" is recorded
+        # with the last of them, opening the same file again resumes the round (``_resume``).
+        audit.record(session, actor, OPENING, round_id=round_.id, reference=round_.reference)
+    return Opening(round_, plan_.route, result, list(plan_.route.people.values()))
+
+
+def _resume(session: Session, round_: Round, spec: RoundSpec) -> Opening:
+    """A round whose opening was cut short: the people routed to it not yet invited."""
+    routed = route(session, spec.areas, spec.groups, spec.lead)
+    session.refresh(round_, ["lead_group"])  # the invitation names it, after this session
+    invited = set(
+        session.scalars(select(Invitation.person_id).where(Invitation.round_id == round_.id))
+    )
+    result = OpenedRound(
+        round_id=round_.id, reference=round_.reference, title=round_.title, created=False,
+        invitations=0, internal_deadline=round_.internal_deadline, resumed=True,
     )  # fmt: skip
-    return OpenedRound(
-        round_id=round_.id,
-        reference=round_.reference,
-        title=round_.title,
-        created=True,
-        invitations=count,
-        internal_deadline=round_.internal_deadline,
-        informed=len(plan_.route.informed),
+    invitees = [entry for person_id, entry in routed.people.items() if person_id not in invited]
+    return Opening(round_, routed, result, invitees)
+
+
+def _cut_short(session: Session, round_ids: list[int]) -> set[int]:
+    """Of these rounds, those whose opening began in batches and never finished."""
+    events = session.execute(
+        select(AuditEvent.round_id, AuditEvent.action).where(
+            AuditEvent.round_id.in_(round_ids), AuditEvent.action.in_([OPENING, "round.open"])
+        )
+    ).all()
+    began = {round_id for round_id, action in events if action == OPENING}
+    return began - {round_id for round_id, action in events if action == "round.open"}
+
+
+def issue_all(session: Session, settings: Settings, round_: Round, invitees: list[Invitee]) -> int:
+    """Invite everyone in ``invitees`` in this transaction (in statements of a few hundred)."""
+    mail = InvitationMail(session, settings, round_)
+    return sum(
+        issuing.issue(session, mail, invitees[i : i + BATCH])
+        for i in range(0, len(invitees), BATCH)
     )
 
 
-def invite(session: Session, settings: Settings, round_: Round, route_: Route) -> int:
-    """Ask everyone the route reaches; tell the informed groups. Returns how many were asked."""
-    count = 0
-    for person, memberships in route_.people.values():
-        invitation, token = invitations.create(session, round_, person, memberships)
-        invitations.queue_email(session, settings, round_, invitation, token)
-        count += 1
+def inform(session: Session, settings: Settings, round_: Round, route_: Route) -> int:
+    """Tell the informed groups' members of the round (not asked); return how many."""
     org = organisation(session)
     for person, memberships in route_.informed.values():
         email = catalogue.information(
@@ -266,17 +188,42 @@ def invite(session: Session, settings: Settings, round_: Round, route_: Route) -
             session, settings, key=f"information:{round_.id}:{person.id}", email=email,
             round_id=round_.id,
         )  # fmt: skip
+    return len(route_.informed)
+
+
+def invite(session: Session, settings: Settings, round_: Round, route_: Route) -> int:
+    """Ask everyone the route reaches; tell the informed groups. Returns how many were asked."""
+    count = issue_all(session, settings, round_, list(route_.people.values()))
+    inform(session, settings, round_, route_)
     return count
 
 
-def open_rounds(
-    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system",
-    *, triage: bool = False,
-) -> list[OpenedRound]:  # fmt: skip
-    """Open every round not yet open; all are checked before any is written.
+def finish(
+    session: Session, settings: Settings, opening: Opening, actor: str, invited: int
+) -> OpenedRound:
+    """Tell the informed and record the opening, once its invitations are issued."""
+    assert opening.route is not None
+    round_ = opening.round
+    informed = inform(session, settings, round_, opening.route)
+    total = session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.round_id == round_.id)
+    )
+    audit.record(
+        session, actor, "round.open", round_id=round_.id, reference=round_.reference,
+        invitations=total, informed=informed,
+    )  # fmt: skip
+    return replace(opening.result, invitations=invited, informed=informed)
 
-    With ``triage`` the rounds are only registered (``inkommen``): routed, but nobody is
-    asked until the triage decides that the remiss is answered jointly.
+
+def prepare(
+    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system",
+    *, triage: bool = False, resumable: bool = False,
+) -> list[Opening]:  # fmt: skip
+    """Check every round, then write those not yet there (without their invitations).
+
+    Nothing is written unless every round passes. With ``resumable`` the invitations
+    are to be issued in transactions of their own (``rounds.launch``): a round whose
+    opening was cut short is then picked up where it stopped.
     """
     existing = {
         r.reference: r
@@ -299,19 +246,36 @@ def open_rounds(
                 "reference",
             )
         plans.append(found)
-    results = []
-    for entry in plans:
-        if isinstance(entry, Round):
-            results.append(
-                OpenedRound(
-                    round_id=entry.id,
-                    reference=entry.reference,
-                    title=entry.title,
-                    created=False,
-                    invitations=0,
-                    internal_deadline=entry.internal_deadline,
-                )
-            )
+    cut_short = _cut_short(session, [r.id for r in existing.values()]) if existing else set()
+    openings = []
+    for item, entry in zip(parsed, plans, strict=True):
+        if isinstance(entry, Round) and entry.id in cut_short:
+            openings.append(_resume(session, entry, item.spec))
+        elif isinstance(entry, Round):
+            result = OpenedRound(
+                round_id=entry.id, reference=entry.reference, title=entry.title, created=False,
+                invitations=0, internal_deadline=entry.internal_deadline,
+            )  # fmt: skip
+            openings.append(Opening(entry, None, result))
         else:
-            results.append(_create(session, settings, entry, actor, triage=triage))
+            openings.append(_create(session, entry, actor, triage=triage, resumable=resumable))
+    return openings
+
+
+def open_rounds(
+    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system",
+    *, triage: bool = False,
+) -> list[OpenedRound]:  # fmt: skip
+    """Open every round not yet open, in the caller's transaction; all are checked first.
+
+    With ``triage`` the rounds are only registered (``inkommen``): routed, but nobody is
+    asked until the triage decides that the remiss is answered jointly.
+    """
+    results = []
+    for opening in prepare(session, settings, parsed, actor, triage=triage):
+        if opening.inviting:
+            invited = issue_all(session, settings, opening.round, opening.invitees)
+            results.append(finish(session, settings, opening, actor, invited))
+        else:
+            results.append(opening.result)
     return results
