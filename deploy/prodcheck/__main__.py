@@ -45,7 +45,8 @@ def main() -> int:
 
 
 def run(server: object, work: Path) -> int:
-    from deploy.prodcheck.topology import Topology, free_port
+    from deploy.prodcheck.topology import Topology
+    from remiss.mail.sink import free_port
 
     smtp_port = free_port()
     topology = Topology(repo=REPO, work=work, server=server, smtp_port=smtp_port)  # type: ignore[arg-type]

@@ -73,6 +73,11 @@ class Supervisor:
     def stop_all(self) -> None:
         for process in reversed(self.started):
             _signal(process, signal.SIGTERM)
+        # A Prefect worker stops on the second signal (the first lets its runs finish).
+        time.sleep(1)
+        for process in reversed(self.started):
+            if process.popen.poll() is None:
+                _signal(process, signal.SIGTERM)
         deadline = time.monotonic() + 30
         for process in reversed(self.started):
             try:

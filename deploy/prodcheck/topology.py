@@ -14,17 +14,10 @@ from sqlalchemy.engine import URL
 
 from deploy.prodcheck.databases import Server
 from deploy.prodcheck.processes import Supervisor, answers
+from remiss.mail.sink import free_port
 
 POOL = "remiss"
 COORDINATOR = "kansli@sosr.example.org"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
