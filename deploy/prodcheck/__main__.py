@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from deploy.prodcheck.databases import Server
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -23,8 +25,6 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the logs and files")
     args = parser.parse_args()
-
-    from deploy.prodcheck.databases import Server
 
     server = Server(args.postgres)
     if not server.answers():
@@ -44,12 +44,12 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(server: object, work: Path) -> int:
+def run(server: Server, work: Path) -> int:
     from deploy.prodcheck.topology import Topology
     from remiss.mail.sink import free_port
 
     smtp_port = free_port()
-    topology = Topology(repo=REPO, work=work, server=server, smtp_port=smtp_port)  # type: ignore[arg-type]
+    topology = Topology(repo=REPO, work=work, server=server, smtp_port=smtp_port)
     # Prefect reads its settings once, at import: point this process at the server first.
     os.environ["PREFECT_API_URL"] = topology.api_url
     os.environ["PREFECT_HOME"] = str(work / "prefect-home")
@@ -80,7 +80,6 @@ def run(server: object, work: Path) -> int:
             print(f"prod-check MISSLYCKADES: {failure}", file=sys.stderr)
             return 1
         finally:
-            drive.close()
             topology.stop()
     by_flow = ", ".join(
         f"{name} {n}" for name, n in sorted((counts.flow_runs_by_flow or {}).items())

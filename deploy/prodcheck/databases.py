@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import subprocess
 from pathlib import Path
@@ -78,6 +79,4 @@ def restore(server: Server, path: Path, into: URL) -> None:
 
 
 def _env(server: Server, url: URL) -> dict[str, str]:
-    import os
-
     return {**os.environ, **server.environment(url)}

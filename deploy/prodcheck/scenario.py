@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import sqlalchemy as sa
 
 from deploy.prodcheck.forms import defaults
 from deploy.prodcheck.mailbox import Mailbox, Received
@@ -63,7 +62,6 @@ class Drive:
     # (person, round title) asked, and answered.
     asked: set[tuple[str, str]] = field(default_factory=set)
     answered: set[tuple[str, str]] = field(default_factory=set)
-    _engine: sa.Engine | None = None
 
     @property
     def asked_about(self) -> set[str]:
@@ -75,7 +73,9 @@ class Drive:
         today = datetime.now(TZ).date()
         path = self._round_file(today)
         self._deployment("open-round/open-round", {"path": str(path), "actor": "prod-check"})
-        self.round_ids = {ref: id_ for ref, id_ in self._query("select reference, id from rounds")}
+        self.round_ids = {
+            ref: id_ for ref, id_ in self.topology.read("select reference, id from rounds")
+        }
         invitations = self._wait_for_outbox()
         self.say(f"öppnad av deployment open-round: {len(self.round_ids)} remisser, "
                  f"{invitations} meddelanden")  # fmt: skip
@@ -144,7 +144,7 @@ class Drive:
 
     def _answer_half(self) -> int:
         """Every other person asked answers: the page from one process, the POST to the other."""
-        titles = [title for (title,) in self._query("select title from rounds")]
+        titles = [title for (title,) in self.topology.read("select title from rounds")]
         invitations = sorted(
             {(r.to[0], title, m.group(1))
              for r in self.mailbox.snapshot() for m in REVIEWER_LINK.finditer(r.text())
@@ -171,10 +171,11 @@ class Drive:
         """Ask for a login link on one process and use it on the other, as a person would."""
         client = httpx.Client(timeout=60)
         page = client.get(self.topology.web(0) + "/login")
+        before = len(self._holding(address, LOGIN_LINK))
         asked = client.post(self.topology.web(0) + "/login",
                             data={"csrf_token": _csrf(page), "email": address})  # fmt: skip
         _expect(asked, 200, "inloggningsbegäran")
-        mail = self._wait_for_mail(address, LOGIN_LINK, "inloggningslänken")
+        mail = self._wait_for_mail(address, LOGIN_LINK, "inloggningslänken", before)
         return self._use_login_link(client, mail)
 
     def _use_login_link(self, client: httpx.Client, mail: Received) -> httpx.Client:
@@ -188,7 +189,7 @@ class Drive:
         return client
 
     def _hand_over(self, round_id: int) -> None:
-        [(title,)] = self._query("select title from rounds where id = :id", id=round_id)
+        [(title,)] = self.topology.read("select title from rounds where id = :id", id=round_id)
         drafting = [r for r in self.mailbox.snapshot() if r.subject == f"Bered yttrandet: {title}"]
         if len(drafting) != 1:
             raise CheckFailed(f"{len(drafting)} beredningsmejl för {title}")
@@ -224,7 +225,7 @@ class Drive:
         deadline = time.monotonic() + timeout
         counts: dict[str, int] = {}
         while time.monotonic() < deadline:
-            counts = {status: n for status, n in self._query(
+            counts = {status: n for status, n in self.topology.read(
                 "select status, count(*) from messages group by status")}  # fmt: skip
             sent = counts.pop("sent", 0)
             if not counts and len(self.mailbox.snapshot()) >= sent:
@@ -234,40 +235,37 @@ class Drive:
             time.sleep(0.25)
         raise CheckFailed(f"utkorgen tömdes inte inom {timeout:.0f} s: {counts}")
 
-    def _wait_for_mail(self, address: str, pattern: re.Pattern[str], what: str) -> Received:
-        seen = len(self.mailbox.to(address))
+    def _wait_for_mail(
+        self, address: str, pattern: re.Pattern[str], what: str, before: int
+    ) -> Received:
+        """The first mail to ``address`` holding ``pattern`` after the ``before`` it had."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            for mail in self.mailbox.to(address)[seen - 1 if seen else 0 :][::-1]:
-                if pattern.search(mail.text()):
-                    return mail
+            found = self._holding(address, pattern)
+            if len(found) > before:
+                return found[before]
             time.sleep(0.25)
         raise CheckFailed(f"{what} kom aldrig till {address}")
+
+    def _holding(self, address: str, pattern: re.Pattern[str]) -> list[Received]:
+        return [mail for mail in self.mailbox.to(address) if pattern.search(mail.text())]
 
     def _wait_for_state(self, round_id: int, status: str) -> None:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            if self._query("select status from rounds where id = :id", id=round_id)[0][0] == status:
+            if (
+                self.topology.read("select status from rounds where id = :id", id=round_id)[0][0]
+                == status
+            ):
                 return
             time.sleep(0.25)
         raise CheckFailed(f"remiss {round_id} blev aldrig {status}")
 
     def _internal_deadline_at(self) -> datetime:
-        [(value,)] = self._query("select min(internal_deadline_at) from rounds")
+        [(value,)] = self.topology.read("select min(internal_deadline_at) from rounds")
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=value.tzinfo or ZoneInfo("UTC")).astimezone(TZ)
-
-    def _query(self, sql: str, **params: Any) -> list[Any]:
-        """Rows of one read of the app database, as it stands now."""
-        if self._engine is None:
-            self._engine = sa.create_engine(self.topology.app_url, isolation_level="AUTOCOMMIT")
-        with self._engine.connect() as connection:
-            return list(connection.execute(sa.text(sql), params).all())
-
-    def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
 
 
 def _csrf(page: httpx.Response) -> str:

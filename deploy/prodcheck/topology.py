@@ -9,7 +9,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from deploy.prodcheck.databases import Server
@@ -34,6 +36,7 @@ class Topology:
     prefect_port: int = field(default_factory=free_port)
     web_ports: list[int] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    _engine: sa.Engine | None = None
 
     def __post_init__(self) -> None:
         (self.work / "logs").mkdir(parents=True, exist_ok=True)
@@ -98,7 +101,16 @@ class Topology:
             )  # fmt: skip
         progress(f"{self.web_count} webbprocesser och {self.worker_count} workers startade")
 
+    def read(self, sql: str, **params: Any) -> list[Any]:
+        """The rows of one read of the app database, as it stands now."""
+        if self._engine is None:
+            self._engine = sa.create_engine(self.app_url, isolation_level="AUTOCOMMIT")
+        with self._engine.connect() as connection:
+            return list(connection.execute(sa.text(sql), params).all())
+
     def stop(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
         self.supervisor.stop_all()
         self.server.drop_all()
 

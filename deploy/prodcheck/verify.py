@@ -39,12 +39,7 @@ class Counts:
 
 def messages(topology: Topology, mailbox: Mailbox, counts: Counts) -> None:
     """Every message of the outbox arrived exactly once, and nothing else arrived."""
-    engine = sa.create_engine(topology.app_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.text("select message_id, status from messages")).all()
-    finally:
-        engine.dispose()
+    rows = topology.read("select message_id, status from messages")
     unsent = [status for _, status in rows if status != "sent"]
     if unsent:
         raise CheckFailed(f"{len(unsent)} meddelanden är inte skickade: {Counter(unsent)}")
@@ -62,15 +57,10 @@ def messages(topology: Topology, mailbox: Mailbox, counts: Counts) -> None:
 def printed(topology: Topology) -> None:
     """Every round's newest sammanställning was printed to PDF by what compiled it, with no
     download asking for it."""
-    engine = sa.create_engine(topology.app_url)
-    try:
-        with engine.connect() as connection:
-            unprinted = connection.execute(sa.text(
-                "select count(*) from yttrande_versions v where v.pdf is null and v.number = "
-                "(select max(w.number) from yttrande_versions w where w.round_id = v.round_id)"
-            )).scalar_one()  # fmt: skip
-    finally:
-        engine.dispose()
+    [(unprinted,)] = topology.read(
+        "select count(*) from yttrande_versions v where v.pdf is null and v.number = "
+        "(select max(w.number) from yttrande_versions w where w.round_id = v.round_id)"
+    )
     if unprinted:
         raise CheckFailed(f"{unprinted} sammanställningar saknar PDF efter sammanställningen")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, defer
@@ -60,10 +60,9 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _due() -> ColumnElement[bool]:
+def _ways_due(moment: datetime) -> tuple[ColumnElement[bool], ...]:
     """Pending and due, or claimed by a deliverer whose lease has run out."""
-    moment = now()
-    return or_(
+    return (
         (Message.status == MessageStatus.PENDING) & (Message.next_attempt_at <= moment),
         (Message.status == MessageStatus.SENDING) & (Message.claimed_at < moment - LEASE),
     )
@@ -71,27 +70,23 @@ def _due() -> ColumnElement[bool]:
 
 def claim(session: Session, limit: int, token: str | None = None) -> list[Message]:
     """Claim up to ``limit`` due messages under ``token`` (a new one if None)."""
-    moment = now()
+    ways = _ways_due(now())
     # One query per way of being due, each served by the status index in id order: an OR
     # of the two would walk every message ever sent to find the pending ones.
     ids: list[int] = []
-    for condition in (
-        (Message.status == MessageStatus.PENDING) & (Message.next_attempt_at <= moment),
-        (Message.status == MessageStatus.SENDING) & (Message.claimed_at < moment - LEASE),
-    ):
+    for condition in ways:
         ids_query = select(Message.id).where(condition).order_by(Message.id).limit(limit - len(ids))
         if session.get_bind().dialect.name == "postgresql":
             ids_query = ids_query.with_for_update(skip_locked=True)
         ids += session.scalars(ids_query)
         if len(ids) >= limit:
             break
-    due = _due()
     if not ids:
         return []
     token = token or uuid.uuid4().hex
     session.execute(
         update(Message)
-        .where(Message.id.in_(ids), due)
+        .where(Message.id.in_(ids), or_(*ways))
         .values(status=MessageStatus.SENDING, claim=token, claimed_at=now())
         .execution_options(synchronize_session=False)
     )

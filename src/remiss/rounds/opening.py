@@ -82,6 +82,14 @@ class Opening:
         return self.route is not None
 
 
+def _outcome(round_: Round, *, created: bool, resumed: bool = False) -> OpenedRound:
+    """What opening ``round_`` came to, before any invitation is counted."""
+    return OpenedRound(
+        round_id=round_.id, reference=round_.reference, title=round_.title, created=created,
+        invitations=0, internal_deadline=round_.internal_deadline, resumed=resumed,
+    )  # fmt: skip
+
+
 def _create(
     session: Session, plan_: RoundPlan, actor: str, *, triage: bool, resumable: bool
 ) -> Opening:
@@ -126,10 +134,7 @@ def _create(
         session.add(RoundGroup(round_id=round_.id, group_id=group.id, reason=reason))
     session.flush()
     session.refresh(round_, ["lead_group"])
-    result = OpenedRound(
-        round_id=round_.id, reference=round_.reference, title=round_.title, created=True,
-        invitations=0, internal_deadline=round_.internal_deadline,
-    )  # fmt: skip
+    result = _outcome(round_, created=True)
     if triage:
         audit.record(
             session, actor, "round.register", round_id=round_.id, reference=round_.reference
@@ -149,10 +154,7 @@ def _resume(session: Session, round_: Round, spec: RoundSpec) -> Opening:
     invited = set(
         session.scalars(select(Invitation.person_id).where(Invitation.round_id == round_.id))
     )
-    result = OpenedRound(
-        round_id=round_.id, reference=round_.reference, title=round_.title, created=False,
-        invitations=0, internal_deadline=round_.internal_deadline, resumed=True,
-    )  # fmt: skip
+    result = _outcome(round_, created=False, resumed=True)
     invitees = [entry for person_id, entry in routed.people.items() if person_id not in invited]
     return Opening(round_, routed, result, invitees)
 
@@ -252,11 +254,7 @@ def prepare(
         if isinstance(entry, Round) and entry.id in cut_short:
             openings.append(_resume(session, entry, item.spec))
         elif isinstance(entry, Round):
-            result = OpenedRound(
-                round_id=entry.id, reference=entry.reference, title=entry.title, created=False,
-                invitations=0, internal_deadline=entry.internal_deadline,
-            )  # fmt: skip
-            openings.append(Opening(entry, None, result))
+            openings.append(Opening(entry, None, _outcome(entry, created=False)))
         else:
             openings.append(_create(session, entry, actor, triage=triage, resumable=resumable))
     return openings

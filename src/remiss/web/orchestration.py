@@ -12,6 +12,7 @@ import logging
 import time
 import urllib.request
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import BackgroundTasks
@@ -44,10 +45,8 @@ class Orchestrator:
 
     def print_later(self, background: BackgroundTasks, round_ids: list[int]) -> None:
         """Print the PDF of what was just compiled once the response has gone."""
-        background.add_task(self.run, "print-pdf", {"round_ids": round_ids}, self._print(round_ids))
-
-    def _print(self, round_ids: list[int]) -> Callable[[], int]:
-        return lambda: print_pending(self.app.sessions, round_ids)
+        printing = partial(print_pending, self.app.sessions, round_ids)
+        background.add_task(self.run, "print-pdf", {"round_ids": round_ids}, printing)
 
     def _deliver(self) -> dict[str, int]:
         report = deliver_outbox(self.app)
