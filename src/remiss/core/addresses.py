@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _ADDRESS = re.compile(
     r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -16,3 +17,12 @@ def normalise_email(value: str) -> str:
     if not _ADDRESS.match(address):
         raise ValueError(f"'{value}' är ingen giltig e-postadress")
     return address
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """A person as far as mail to them needs: who, and where (not the directory's row)."""
+
+    id: int
+    name: str
+    email: str

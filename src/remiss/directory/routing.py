@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from remiss.core.addresses import Addressee
 from remiss.core.errors import InputError
 from remiss.core.models import Group, Membership, Person
+
+# A person routed, and the (group, role) pairs through which they are reached.
+Routed = tuple[Addressee, list[tuple[Group, str]]]
 
 
 @dataclass
@@ -18,9 +22,9 @@ class Route:
     groups: list[tuple[Group, str]]
     lead: Group
     # person id → (person, [(group, role), …]): those asked to answer
-    people: dict[int, tuple[Person, list[tuple[Group, str]]]] = field(default_factory=dict)
+    people: dict[int, Routed] = field(default_factory=dict)
     # The same for members of informed groups only (a kunskapsråd): told, not asked.
-    informed: dict[int, tuple[Person, list[tuple[Group, str]]]] = field(default_factory=dict)
+    informed: dict[int, Routed] = field(default_factory=dict)
 
 
 class RoutingError(InputError):
@@ -81,20 +85,20 @@ def route(session: Session, areas: list[str], named: list[str], lead_key: str | 
 
     result = Route(groups=list(chosen.values()), lead=lead)
     ids = list(chosen)
+    # Columns, not rows: a round may reach thousands, and only these are needed.
     rows = session.execute(
-        select(Membership, Person)
+        select(Membership.group_id, Membership.role, Person.id, Person.name, Person.email)
         .join(Person, Person.id == Membership.person_id)
         .where(Membership.group_id.in_(ids), Membership.active, Person.active)
         .order_by(Person.id)
-    ).all()
+    ).tuples()
     order = {gid: i for i, gid in enumerate(ids)}
-    for membership, person in rows:
-        group = chosen[membership.group_id][0]
-        if group.informed and group.id != lead.id:
-            entry = result.informed.setdefault(person.id, (person, []))
-        else:
-            entry = result.people.setdefault(person.id, (person, []))
-        entry[1].append((group, membership.role))
+    for group_id, role, person_id, name, email in rows:
+        group = chosen[group_id][0]
+        routed = result.informed if group.informed and group.id != lead.id else result.people
+        if person_id not in routed:
+            routed[person_id] = (Addressee(person_id, name, email), [])
+        routed[person_id][1].append((group, role))
     for person_id in list(result.informed):
         if person_id in result.people:  # asked through another group: asked, not told
             del result.informed[person_id]

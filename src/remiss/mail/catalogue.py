@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from remiss.core.addresses import Addressee
 from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
 from remiss.core.swedish import date_sv, number_sv
 from remiss.mail.rendering import Attachment, OutgoingEmail, render
@@ -142,7 +143,7 @@ def yttrande_ready(
 
 
 def information(
-    *, round_: Round, person: Person, org: Organisation, groups: Sequence[Group]
+    *, round_: Round, person: Person | Addressee, org: Organisation, groups: Sequence[Group]
 ) -> Email:
     """For an informed group's member (a kunskapsråd): the round, for their knowledge only."""
     return _until(round_.internal_deadline_at, _email(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import NamedTuple, cast
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import BindParameter, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, defer
 
 from remiss.core.clock import now
@@ -55,77 +56,106 @@ class Outcome:
     error: str | None = None
 
 
+class Claimed(NamedTuple):
+    """A message claimed for sending: what the deliverer needs, not the whole row."""
+
+    id: int
+    attempts: int
+    recipient: str
+    raw: bytes
+    claim: str
+
+
 def backoff(attempts: int) -> timedelta:
     """After the server answered "try later": 30 s, 1 min, 2 min … capped at one hour."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _ways_due(moment: datetime) -> tuple[ColumnElement[bool], ...]:
-    """Pending and due, or claimed by a deliverer whose lease has run out."""
-    return (
-        (Message.status == MessageStatus.PENDING) & (Message.next_attempt_at <= moment),
-        (Message.status == MessageStatus.SENDING) & (Message.claimed_at < moment - LEASE),
-    )
+_messages = cast(Table, Message.__table__)
+_m = _messages.c
+# The statements of the hot path built once, their values bound at each call: a
+# deliverer runs them every few dozen messages, and building them cost more than
+# running them.
+# Pending and due, or claimed by a deliverer whose lease has run out (``stale``).
+_WAYS_DUE = (
+    (_m.status == MessageStatus.PENDING) & (_m.next_attempt_at <= bindparam("moment")),
+    (_m.status == MessageStatus.SENDING) & (_m.claimed_at < bindparam("stale")),
+)
+# One query per way of being due, each served by the status index in id order: an OR
+# of the two would walk every message ever sent to find the pending ones.
+_DUE_IDS = tuple(
+    select(_m.id).where(way).order_by(_m.id).limit(bindparam("limit")) for way in _WAYS_DUE
+)
+_DUE_IDS_LOCKING = tuple(query.with_for_update(skip_locked=True) for query in _DUE_IDS)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_TAKE = (
+    update(_messages)
+    .where(_m.id.in_(_IDS), or_(*_WAYS_DUE))
+    .values(status=MessageStatus.SENDING, claim=bindparam("token"), claimed_at=bindparam("moment"))
+)
+_TAKEN = (
+    select(_m.id, _m.attempts, _m.recipient, _m.raw)
+    .where(_m.id.in_(_IDS), _m.claim == bindparam("token"))
+    .order_by(_m.id)
+)
+# Accepted: the attempt just made is the one after those the claim saw, as nobody
+# else touches a message held; the body held a personal link and is not kept.
+_SENT = (
+    update(_messages)
+    .where(_m.id.in_(_IDS), _m.claim == bindparam("token"))
+    .values(status=MessageStatus.SENT, sent_at=bindparam("moment"), raw=b"", claim=None)
+    .values(last_error=None, waiting_since=None, attempts=_m.attempts + 1)
+)
+_RENEW = (
+    update(_messages)
+    .where(_m.claim == bindparam("token"), _m.status == MessageStatus.SENDING)
+    .values(claimed_at=bindparam("moment"))
+)
 
 
-def claim(session: Session, limit: int, token: str | None = None) -> list[Message]:
+def claim(session: Session, limit: int, token: str | None = None) -> list[Claimed]:
     """Claim up to ``limit`` due messages under ``token`` (a new one if None)."""
-    ways = _ways_due(now())
-    # One query per way of being due, each served by the status index in id order: an OR
-    # of the two would walk every message ever sent to find the pending ones.
+    moment = now()
+    times = {"moment": moment, "stale": moment - LEASE}
+    locking = session.get_bind().dialect.name == "postgresql"
     ids: list[int] = []
-    for condition in ways:
-        ids_query = select(Message.id).where(condition).order_by(Message.id).limit(limit - len(ids))
-        if session.get_bind().dialect.name == "postgresql":
-            ids_query = ids_query.with_for_update(skip_locked=True)
-        ids += session.scalars(ids_query)
+    for query in _DUE_IDS_LOCKING if locking else _DUE_IDS:
+        ids += session.scalars(query, {**times, "limit": limit - len(ids)})
         if len(ids) >= limit:
             break
     if not ids:
         return []
     token = token or uuid.uuid4().hex
-    session.execute(
-        update(Message)
-        .where(Message.id.in_(ids), or_(*ways))
-        .values(status=MessageStatus.SENDING, claim=token, claimed_at=now())
-        .execution_options(synchronize_session=False)
-    )
-    return list(
-        session.scalars(
-            select(Message)
-            .where(Message.id.in_(ids), Message.claim == token)
-            .order_by(Message.id)
-            .execution_options(populate_existing=True)
-        )
-    )
+    session.execute(_TAKE, {**times, "ids": ids, "token": token})
+    held = session.execute(_TAKEN, {"ids": ids, "token": token})
+    return [Claimed(i, attempts, to, raw, token) for i, attempts, to, raw in held.tuples()]
 
 
 def record(session: Session, outcomes: list[Outcome], token: str) -> DeliveryReport:
     """Write each outcome while ``token`` still holds its message; renew the rest's lease."""
     report = DeliveryReport()
     moment = now()
+    accepted = [o.message_id for o in outcomes if o.ok]
+    if accepted:
+        sent = session.execute(_SENT, {"ids": accepted, "token": token, "moment": moment})
+        report.sent = sent.rowcount  # type: ignore[attr-defined]  # a CursorResult's
+    others = [o for o in outcomes if not o.ok]
     held = {
         message.id: message
         for message in session.scalars(
             select(Message)
-            .where(Message.id.in_([o.message_id for o in outcomes]), Message.claim == token)
+            .where(Message.id.in_([o.message_id for o in others]), Message.claim == token)
             .options(defer(Message.raw))  # only ever emptied here: not read back
             .with_for_update()
         )
-    }
-    for o in outcomes:
+    } if others else {}  # fmt: skip
+    for o in others:
         message = held.get(o.message_id)
         if message is None:
             continue  # taken over after our lease ran out: the new holder records it
         message.claim = None
         message.last_error = o.error
-        if o.ok:
-            # The body held a personal link; once delivered it is not kept.
-            message.status, message.sent_at, message.raw = MessageStatus.SENT, moment, b""
-            message.waiting_since = None
-            message.attempts = o.attempts
-            report.sent += 1
-        elif o.unreachable:
+        if o.unreachable:
             _wait(message, o, report)
         elif o.permanent or o.attempts >= MAX_ATTEMPTS:
             message.status, message.raw, message.attempts = MessageStatus.FAILED, b"", o.attempts
@@ -136,13 +166,8 @@ def record(session: Session, outcomes: list[Outcome], token: str) -> DeliveryRep
             message.next_attempt_at = moment + backoff(o.attempts)
             report.retrying += 1
     # Whatever this deliverer still holds is being worked on: its lease starts again.
-    session.execute(
-        update(Message)
-        .where(Message.claim == token, Message.status == MessageStatus.SENDING)
-        .values(claimed_at=moment)
-        .execution_options(synchronize_session=False)
-    )
     session.flush()
+    session.execute(_RENEW, {"token": token, "moment": moment})
     return report
 
 

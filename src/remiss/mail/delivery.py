@@ -22,10 +22,12 @@ import aiosmtplib
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.settings import Settings
-from remiss.mail.claims import DeliveryReport, Outcome, claim, record
+from remiss.mail.claims import Claimed, DeliveryReport, Outcome, claim, record
 from remiss.mail.feed import Feed
 
-Item = tuple[int, int, str, bytes]  # message id, attempts so far, recipient, raw bytes
+Item = Claimed
+# How long outcomes may wait to be written together (a crash may re-send what waits).
+GATHER = 0.05
 
 # No answer from a server at all, or it said it is closing (421): the server, not the message.
 UNREACHABLE = (
@@ -141,8 +143,7 @@ class _Run:
 
     def _claim(self, limit: int) -> list[Item]:
         with self.factory() as session, session.begin():
-            claimed = claim(session, limit, self.token)
-            return [(m.id, m.attempts, m.recipient, m.raw) for m in claimed]
+            return claim(session, limit, self.token)
 
     def _record(self, outcomes: list[Outcome]) -> DeliveryReport:
         with self.factory() as session, session.begin():
@@ -195,6 +196,10 @@ class _Run:
     async def recorder(self) -> None:
         while True:
             await self.arrived.wait()
+            # A moment for more outcomes to join this write, unless half a window's worth is in:
+            # one write per few dozen messages, not one per message.
+            if len(self.unrecorded) < self.window // 2 and not self.finished:
+                await asyncio.sleep(GATHER)
             self.arrived.clear()
             # Whatever arrived while the last write ran goes in the next one: small groups.
             while self.unrecorded:

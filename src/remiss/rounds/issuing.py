@@ -16,18 +16,20 @@ from markupsafe import escape
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from remiss.core.addresses import Addressee
 from remiss.core.clock import now
 from remiss.core.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus
 from remiss.core.tokens import hash_token, new_token
+from remiss.directory.routing import Routed
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.mail.frame import Frame
 from remiss.mail.rendering import address
 from remiss.rounds.invitations import calendar_uid, deadline_calendar, link
 
-Invitee = tuple[Person, list[tuple[Group, str]]]  # a person and the (group, role) asking them
+Invitee = Routed  # a person and the (group, role) pairs asking them
 
 _NAME, _LINK, _UID = "REMISSPERSONNAME", "REMISSPERSONLINK", "REMISSCALENDARUID"
 # A longer line would be folded differently from the placeholder's (RFC 5545: 75 octets).
@@ -66,7 +68,7 @@ class InvitationMail:
         return self.calendar.content.replace(_UID.encode(), uid.encode())
 
     def render(
-        self, person: Person, groups: Sequence[Group], token: str, invitation_id: int
+        self, person: Addressee, groups: Sequence[Group], token: str, invitation_id: int
     ) -> outbox.Rendered:
         subject, text, html = self._body(groups)
         url = link(self.settings, token)
