@@ -19,6 +19,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def is_frozen() -> bool:
+    """Whether the clock is set (a test, or a command run with ``--now``)."""
+    return _frozen is not None
+
+
 def set_now(moment: datetime | None) -> None:
     """Freeze the clock at ``moment`` (aware), or let it run again with ``None``."""
     global _frozen

@@ -1,0 +1,229 @@
+"""A deliverer in a process of its own, fed by the process issuing the mail.
+
+Opening a large round is two kinds of work: issuing invitations (rendering, inserting)
+and sending them (SMTP, recording each outcome). In one process both share one
+interpreter lock, so one core; here the sending runs in a child process (the
+courier) and each has a core. They speak over the child's standard streams, a line
+at a time:
+
+- to the courier: its configuration (one JSON line), then ``committed N`` for each
+  batch committed to the outbox, then ``close`` when nothing more will be queued;
+- from the courier: ``handled N`` as messages are dealt with, then ``report {…}``
+  (what became of them) or ``error …``.
+
+If the issuing process dies, the courier reads the end of its input, sends what was
+committed and stops; if the courier dies, the issuing process stops waiting for it
+and the messages it did not send wait in the outbox like any others. Nothing here
+decides what is sent: the outbox's claims do, as for every deliverer.
+
+    python -m remiss.mail.courier        (started by ``Courier.start``, not by hand)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import datetime
+from typing import IO, Any, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from remiss.core import clock
+from remiss.mail.claims import DeliveryReport
+from remiss.mail.delivery import SmtpTarget, deliver_async
+from remiss.mail.feed import Feed
+
+
+class CourierFailed(RuntimeError):
+    """The courier stopped without saying what it delivered."""
+
+
+class Delivering(Protocol):
+    """A deliverer running beside the producer, seen from the producer's side."""
+
+    def wait_for_room(self) -> None: ...
+    def committed(self, messages: int) -> None: ...
+    def close(self) -> None: ...
+    def result(self) -> DeliveryReport: ...
+
+
+def start(
+    factory: sessionmaker[Session], target: SmtpTarget, sender: str, connections: int,
+    feed: Feed,
+) -> Delivering:  # fmt: skip
+    """A deliverer fed by ``feed``: a courier process, or a thread for an in-memory database."""
+    url = factory.kw["bind"].url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return InThread(factory, target, sender, connections, feed)
+    return Courier.start(factory, target, sender, connections, feed)
+
+
+class InThread:
+    """The deliverer in a thread of this process (another process cannot see the database)."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], target: SmtpTarget, sender: str, connections: int,
+        feed: Feed,
+    ) -> None:  # fmt: skip
+        self.feed = feed
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deliver")
+        job = deliver_async(factory, target, sender, connections=connections, feed=feed)
+        self._future = self._pool.submit(asyncio.run, job)
+
+    def wait_for_room(self) -> None:
+        self.feed.wait_for_room()
+
+    def committed(self, messages: int) -> None:
+        self.feed.committed(messages)
+
+    def close(self) -> None:
+        self.feed.close()
+
+    def result(self) -> DeliveryReport:
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+
+class Courier:
+    """The issuing side of a courier process: the feed's batches to it, its progress back."""
+
+    def __init__(self, process: subprocess.Popen[str], feed: Feed) -> None:
+        self.process = process
+        self.feed = feed
+        self.report: DeliveryReport | None = None
+        self.error: str | None = None
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, name="courier", daemon=True)
+        self._reader.start()
+
+    @classmethod
+    def start(
+        cls, factory: sessionmaker[Session], target: SmtpTarget, sender: str, connections: int,
+        feed: Feed,
+    ) -> Courier:  # fmt: skip
+        """Start a courier delivering from ``factory``'s database as ``feed`` says."""
+        frozen = clock.now() if clock.is_frozen() else None
+        config = {
+            "database_url": factory.kw["bind"].url.render_as_string(hide_password=False),
+            "target": asdict(target),
+            "sender": sender,
+            "connections": connections,
+            "now": frozen.isoformat() if frozen else None,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "remiss.mail.courier"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )  # fmt: skip
+        courier = cls(process, feed)
+        courier._say(json.dumps(config))
+        return courier
+
+    # The producer's side, as on a Feed.
+
+    def wait_for_room(self) -> None:
+        self.feed.wait_for_room()
+
+    def committed(self, messages: int) -> None:
+        self.feed.committed(messages)
+        self._say(f"committed {messages}")
+
+    def close(self) -> None:
+        self.feed.close()
+        self._say("close")
+
+    def result(self) -> DeliveryReport:
+        """Wait for the courier to finish; what it delivered."""
+        self.process.wait()
+        self._reader.join()
+        if self.report is None:
+            raise CourierFailed(
+                self.error or f"the deliverer stopped with exit code {self.process.returncode}"
+            )
+        return self.report
+
+    def _say(self, line: str) -> None:
+        assert self.process.stdin is not None
+        with self._lock:
+            try:
+                self.process.stdin.write(line + "\n")
+                self.process.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass  # the courier has stopped: the reader has told the feed
+            if line == "close":
+                self.process.stdin.close()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        try:
+            for line in self.process.stdout:
+                word, _, rest = line.rstrip("\n").partition(" ")
+                if word == "handled":
+                    self.feed.handled(int(rest))
+                elif word == "report":
+                    self.report = DeliveryReport(**json.loads(rest))
+                elif word == "error":
+                    self.error = rest
+        finally:
+            self.feed.stopped()
+
+
+class _RelayingFeed(Feed):
+    """The courier's feed: fed from its input, its progress told on its output."""
+
+    def __init__(self, out: IO[str]) -> None:
+        super().__init__()
+        self.out = out
+
+    def handled(self, messages: int = 1) -> None:
+        super().handled(messages)
+        self.out.write(f"handled {messages}\n")
+        self.out.flush()
+
+    def listen(self, source: IO[str]) -> None:
+        """Take the producer's batches from ``source`` until it closes or ends."""
+        for line in source:
+            word, _, rest = line.strip().partition(" ")
+            if word == "committed":
+                self.committed(int(rest))
+            elif word == "close":
+                break
+        self.close()
+
+
+def main() -> None:
+    config: dict[str, Any] = json.loads(sys.stdin.readline())
+    if config["now"]:
+        clock.set_now(datetime.fromisoformat(config["now"]))
+    out = sys.stdout
+    feed = _RelayingFeed(out)
+    threading.Thread(target=feed.listen, args=(sys.stdin,), daemon=True).start()
+
+    from remiss.core.db import make_engine, session_factory
+
+    engine = make_engine(config["database_url"])
+    target = SmtpTarget(**config["target"])
+    job = deliver_async(
+        session_factory(engine), target, config["sender"], connections=config["connections"],
+        feed=feed,
+    )  # fmt: skip
+    try:
+        report = asyncio.run(job)
+    except Exception as exc:  # told to the issuing process, which raises it there
+        out.write(f"error {type(exc).__name__}: {exc}\n")
+        out.flush()
+        raise SystemExit(1) from exc
+    finally:
+        engine.dispose()
+    out.write(f"report {json.dumps(asdict(report))}\n")
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()
