@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import threading
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
@@ -34,13 +36,21 @@ from typing import IO, Any, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core import clock
+from remiss.core.errors import RemissError
 from remiss.mail.claims import DeliveryReport
 from remiss.mail.delivery import SmtpTarget, deliver_async
 from remiss.mail.feed import Feed
 
 
-class CourierFailed(RuntimeError):
-    """The courier stopped without saying what it delivered."""
+class CourierFailed(RemissError):
+    """The courier stopped without saying what it delivered: what was not sent waits."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            f"utskicket avbröts ({why}); det som inte hann skickas ligger kvar i utkorgen "
+            "och går med nästa utskick (var 15:e minut med remiss serve, eller "
+            "remiss reminders send)"
+        )
 
 
 class Delivering(Protocol):
@@ -144,7 +154,7 @@ class Courier:
         self._reader.join()
         if self.report is None:
             raise CourierFailed(
-                self.error or f"the deliverer stopped with exit code {self.process.returncode}"
+                self.error or f"avsändaren avslutades med kod {self.process.returncode}"
             )
         return self.report
 
@@ -179,12 +189,23 @@ class _RelayingFeed(Feed):
 
     def __init__(self, out: IO[str]) -> None:
         super().__init__()
-        self.out = out
+        self.out: IO[str] | None = out
 
     def handled(self, messages: int = 1) -> None:
         super().handled(messages)
-        self.out.write(f"handled {messages}\n")
-        self.out.flush()
+        self.tell(f"handled {messages}")
+
+    def tell(self, line: str) -> None:
+        """A line to the issuing process, unless it has gone (then nobody listens)."""
+        if self.out is None:
+            return
+        try:
+            self.out.write(line + "\n")
+            self.out.flush()
+        except (BrokenPipeError, ValueError):
+            # Also what the interpreter flushes at exit goes nowhere, not to an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.out.fileno())
+            self.out = None
 
     def listen(self, source: IO[str]) -> None:
         """Take the producer's batches from ``source`` until it closes or ends."""
@@ -201,8 +222,7 @@ def main() -> None:
     config: dict[str, Any] = json.loads(sys.stdin.readline())
     if config["now"]:
         clock.set_now(datetime.fromisoformat(config["now"]))
-    out = sys.stdout
-    feed = _RelayingFeed(out)
+    feed = _RelayingFeed(sys.stdout)
     threading.Thread(target=feed.listen, args=(sys.stdin,), daemon=True).start()
 
     from remiss.core.db import make_engine, session_factory
@@ -216,13 +236,12 @@ def main() -> None:
     try:
         report = asyncio.run(job)
     except Exception as exc:  # told to the issuing process, which raises it there
-        out.write(f"error {type(exc).__name__}: {exc}\n")
-        out.flush()
+        traceback.print_exc()  # and the whole of it to the log
+        feed.tell(f"error {type(exc).__name__}: {exc}")
         raise SystemExit(1) from exc
     finally:
         engine.dispose()
-    out.write(f"report {json.dumps(asdict(report))}\n")
-    out.flush()
+    feed.tell(f"report {json.dumps(asdict(report))}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@ soon as the server has accepted it.
 
 A deliverer claims only a small window of messages ahead of its connections (twice as
 many as it has), so what it holds is always about to be sent, well within its lease.
-Outcomes are written by one recorder in small groups as they arrive, each renewing the
-lease on what is still held; a crash therefore re-sends at most the messages that were
-on the wire, or accepted but not yet written (a handful). A server that cannot be
+Outcomes are written by one recorder in small groups as they arrive (it waits up to
+50 ms for half as many as there are connections), each write renewing the lease on
+what is still held; a crash therefore re-sends at most the messages that were on the
+wire, or accepted but not yet written (a handful). A server that cannot be
 reached fails nobody: the messages wait (see ``claims``). Only the server's own
 permanent refusal of a recipient fails a message.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +130,10 @@ class _Run:
         self.queue: asyncio.Queue[Item] = asyncio.Queue()
         self.unrecorded: list[Outcome] = []
         self.arrived = asyncio.Event()
+        # Outcomes written together: enough to make a write worth it, few enough that a
+        # crash re-sends only a handful.
+        self.gathered = asyncio.Event()
+        self.gather = max(1, connections // 2)
         self.lock = asyncio.Lock()
         self.in_flight = 0
         self.exhausted = False
@@ -178,6 +184,8 @@ class _Run:
             self.feed.handled()
         self.unrecorded.append(outcome)
         self.arrived.set()
+        if len(self.unrecorded) >= self.gather:
+            self.gathered.set()
 
     async def worker(self, connection: _Connection) -> None:
         while (item := await self.next_item()) is not None:
@@ -196,11 +204,13 @@ class _Run:
     async def recorder(self) -> None:
         while True:
             await self.arrived.wait()
-            # A moment for more outcomes to join this write, unless half a window's worth is in:
-            # one write per few dozen messages, not one per message.
-            if len(self.unrecorded) < self.window // 2 and not self.finished:
-                await asyncio.sleep(GATHER)
+            # A moment for more outcomes to join this write, until half as many as there are
+            # connections are in: a write per several messages, not one per message.
+            if not self.finished:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self.gathered.wait(), GATHER)
             self.arrived.clear()
+            self.gathered.clear()
             # Whatever arrived while the last write ran goes in the next one: small groups.
             while self.unrecorded:
                 batch, self.unrecorded = self.unrecorded, []
@@ -237,6 +247,7 @@ async def deliver_async(
             finally:
                 run.finished = True
                 run.arrived.set()
+                run.gathered.set()
                 await recorder
                 run.db.shutdown(wait=True)
             report.add(run.report)
