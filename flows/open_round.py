@@ -13,7 +13,7 @@ from typing import Any
 from prefect import flow, task
 
 from flows._run import at, call, running
-from flows.delivery import deliver_task, report_fields
+from flows.delivery import deliver_task
 from remiss.app import mail_target
 from remiss.rounds import spec as roundspec
 from remiss.rounds.launch import launch
@@ -34,20 +34,7 @@ def open_rounds_task(
         launched = launch(
             application.sessions, application.settings, parsed, target, actor, triage=triage
         )
-    rounds = [
-        {
-            "round_id": o.round_id,
-            "reference": o.reference,
-            "title": o.title,
-            "created": o.created,
-            "resumed": o.resumed,
-            "invitations": o.invitations,
-            "informed": o.informed,
-            "internal_deadline": o.internal_deadline.isoformat(),
-        }
-        for o in launched.opened
-    ]
-    return {"rounds": rounds, "delivery": report_fields(launched.delivery)}
+    return {"rounds": launched.rounds(), "delivery": launched.delivery.fields()}
 
 
 @flow(name="open-round")

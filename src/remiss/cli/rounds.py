@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,9 +52,6 @@ def round_open(
 ) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
     use_running_prefect()
-    from flows._run import run_flow
-    from flows.open_round import open_round
-
     from remiss.core.swedish import date_sv
     from remiss.rounds import spec as roundspec
 
@@ -67,7 +65,13 @@ def round_open(
     parsed = roundspec.shift(parsed, shift_days)
     if not allow_past and not triage:
         _refuse_rounds_closed_at_once(parsed, real)
-    result = run_flow(open_round, str(file), moment, "cli", triage, shift_days)
+    if os.environ.get("PREFECT_API_URL"):
+        from flows._run import run_flow
+        from flows.open_round import open_round
+
+        result = run_flow(open_round, str(file), moment, "cli", triage, shift_days)
+    else:
+        result = _open_here(parsed, triage)
     for r in result["rounds"]:
         if r["created"] and triage:
             typer.echo(
@@ -91,6 +95,20 @@ def round_open(
     typer.echo(delivery_line(d).capitalize())
     for error in d["errors"]:
         typer.echo(f"  fel: {error}", err=True)
+
+
+def _open_here(parsed: list[Any], triage: bool) -> dict[str, Any]:
+    """The open-round flow's work done in this process, when no Prefect API is there to
+    track it: without loading Prefect, which alone takes longer than the first
+    invitation needs to leave."""
+    from remiss.app import deliver_outbox, mail_target
+    from remiss.rounds.launch import launch
+
+    app = application()
+    with mail_target(app.settings) as target:
+        launched = launch(app.sessions, app.settings, parsed, target, "cli", triage=triage)
+        launched.delivery.add(deliver_outbox(app, target))  # whatever else the outbox held
+    return {"rounds": launched.rounds(), "delivery": launched.delivery.fields()}
 
 
 def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:

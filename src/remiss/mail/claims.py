@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import BindParameter, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, defer
@@ -42,6 +42,13 @@ class DeliveryReport:
         self.failed += other.failed
         self.waiting += other.waiting
         self.errors.extend(other.errors)
+
+    def fields(self) -> dict[str, Any]:
+        """As a flow's task returns it (at most 20 errors)."""
+        return {
+            "sent": self.sent, "retrying": self.retrying, "failed": self.failed,
+            "waiting": self.waiting, "errors": self.errors[:20],
+        }  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +40,17 @@ AHEAD = 5
 class Launched:
     opened: list[OpenedRound]
     delivery: DeliveryReport
+
+    def rounds(self) -> list[dict[str, Any]]:
+        """What each round came to, as the open-round flow returns it."""
+        return [
+            {
+                "round_id": o.round_id, "reference": o.reference, "title": o.title,
+                "created": o.created, "resumed": o.resumed, "invitations": o.invitations,
+                "informed": o.informed, "internal_deadline": o.internal_deadline.isoformat(),
+            }
+            for o in self.opened
+        ]  # fmt: skip
 
 
 def launch(
