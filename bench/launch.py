@@ -1,16 +1,19 @@
 """Launch speed: open a round for N people and deliver every invitation.
 
 Generates a directory of N people and a round that reaches all of them, then runs
-``remiss round open`` (in this process, its modules already imported) against an
-SMTP server in a process of its own that counts what it accepts. The baseline, in
-the same run and to a fresh server of the same kind: raw aiosmtplib sending N
-messages of the same average size over 16 connections from a process of its own.
+``remiss round open`` as a command of its own, started cold as a coordinator starts
+it, against an SMTP server in a process of its own that counts what it accepts. The
+baseline, in the same run and to a fresh server of the same kind: raw aiosmtplib
+sending N messages of the same average size over 16 connections from a process of
+its own.
 
     .venv/bin/python bench/launch.py [N] [--postgres URL]
 
 Prints ``launch-N: rate baseline ratio`` (messages per second, from the command's
-start to the last message accepted) and ``first-mail-N: seconds limit ratio`` (the
-first invitation accepted after the command started, against the 1.5 s goal).
+start to the last message accepted), ``first-mail-N: seconds limit ratio`` (the
+first invitation accepted after the command started, against the 1.5 s goal) and
+``launch-memory-N: MB MB ratio`` (the command's peak memory, its courier's included,
+against the same command for a tenth as many people: near 1 is flat in N).
 No assertions; not part of the test suite.
 """
 
@@ -19,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,10 +29,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import counting_server, database_url, drop_created, result
+from common import Counted, counting_server, database_url, drop_created, result
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from remiss.core.db import make_engine, session_factory, upgrade
 from remiss.core.models import Group, Membership, Person, Region
 from remiss.mail.sink import free_port
 
@@ -87,41 +90,54 @@ def round_yaml() -> str:
     )
 
 
-def remiss_run(folder: Path, n: int, url: str, port: int) -> tuple[float, int]:
-    """Run ``remiss round open`` in this process; return its start time and peak RSS growth (kB)."""
-    os.environ.update(
-        {
-            "REMISS_DATABASE_URL": url,
-            "REMISS_DATA_DIR": str(folder / "data"),
-            "REMISS_SMTP_HOST": "127.0.0.1",
-            "REMISS_SMTP_PORT": str(port),
-            "REMISS_SMTP_CONNECTIONS": str(CONNECTIONS),
-            "REMISS_MAIL_FROM": "remiss@bench.example.org",
-            "REMISS_BASE_URL": "https://remiss.bench.example.org",
-        }
-    )
-    os.environ.pop("PREFECT_API_URL", None)
-    import flows.open_round  # noqa: F401  (imported before the clock starts, as a warm command)
-
-    from remiss import app as runtime
-    from remiss.cli import app, load_commands
-    from remiss.core.db import make_engine, upgrade
-
-    load_commands()
-    runtime.use(None)
+def seed(folder: Path, n: int, url: str) -> None:
+    """A fresh database at ``url`` with N people and the round file beside it."""
     engine = make_engine(url)
     upgrade(engine)
+    with session_factory(engine).begin() as session:
+        seed_directory(session, n)
     engine.dispose()
     (folder / "round.yaml").write_text(round_yaml())
-    application = runtime.current()
-    with application.transaction() as session:
-        seed_directory(session, n)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def remiss_run(folder: Path, url: str, port: int) -> tuple[float, int]:
+    """Run ``remiss round open`` as a coordinator does, a command of its own from cold.
+
+    Returns its start time and its peak memory in kB (its courier's included).
+    """
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))},
+        "REMISS_DATABASE_URL": url,
+        "REMISS_DATA_DIR": str(folder / "data"),
+        "REMISS_SMTP_HOST": "127.0.0.1",
+        "REMISS_SMTP_PORT": str(port),
+        "REMISS_SMTP_CONNECTIONS": str(CONNECTIONS),
+        "REMISS_MAIL_FROM": "remiss@bench.example.org",
+        "REMISS_BASE_URL": "https://remiss.bench.example.org",
+    }
+    remiss = Path(sys.executable).with_name("remiss")
     start = time.time()
-    app(["round", "open", str(folder / "round.yaml")], standalone_mode=False)
-    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    runtime.use(None)
-    return start, grown
+    command = subprocess.Popen([str(remiss), "round", "open", str(folder / "round.yaml")], env=env)
+    _, status, usage = os.wait4(command.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"remiss round open failed: {os.waitstatus_to_exitcode(status)}")
+    return start, usage.ru_maxrss
+
+
+def launched(folder: Path, n: int, postgres: str | None) -> tuple[Counted, float, int]:
+    """What the SMTP server saw of opening a round for N people, its start and peak memory."""
+    folder.mkdir(parents=True)
+    try:
+        url = database_url(folder, f"launch{n}", postgres)
+        seed(folder, n, url)
+        port = free_port()
+        with counting_server(port, folder) as counted:
+            start, peak = remiss_run(folder, url, port)
+    finally:
+        drop_created()
+    if counted.count < n:
+        raise SystemExit(f"only {counted.count} of {n} invitations accepted")
+    return counted, start, peak
 
 
 def baseline_message(size: int, i: int) -> bytes:
@@ -177,24 +193,20 @@ def main() -> None:
         asyncio.run(send_raw(port, n, size))
         return
     n = args.n
+    small = max(1, n // 10)
     with tempfile.TemporaryDirectory(prefix="remiss-launch-") as tmp:
         folder = Path(tmp)
-        try:
-            url = database_url(folder, "launch", args.postgres)
-            port = free_port()
-            with counting_server(port, folder) as counted:
-                start, grown = remiss_run(folder, n, url, port)
-        finally:
-            drop_created()
-        if counted.count < n:
-            raise SystemExit(f"only {counted.count} of {n} invitations accepted")
+        counted, start, peak = launched(folder / "big", n, args.postgres)
+        _, _, small_peak = launched(folder / "small", small, args.postgres)
         rate = counted.count / (counted.last - start)
         first = counted.first - start
         raw = baseline(folder, n, counted.bytes // counted.count)
     print(f"# {n} invitations, {counted.bytes // counted.count} bytes each on average; "
-          f"peak memory grew {grown / 1024:.0f} MB", flush=True)  # fmt: skip
+          f"peak memory {peak / 1024:.0f} MB, {small_peak / 1024:.0f} MB for {small}",
+          flush=True)  # fmt: skip
     result(f"launch-{n}", rate, raw, rate / raw, "msg/s")
     result(f"first-mail-{n}", first, FIRST_MAIL_GOAL, first / FIRST_MAIL_GOAL, "s")
+    result(f"launch-memory-{n}", peak / 1024, small_peak / 1024, peak / small_peak, "MB")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Like ``mail.delivery``, this takes a session factory and owns its transactions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ from remiss.rounds.issuing import InvitationMail
 from remiss.rounds.opening import BATCH, OpenedRound, Opening, finish, prepare
 from remiss.rounds.spec import ParsedRound
 
+# The first batch: a few, so that the first invitations are out at once.
+FIRST = 20
 # How many batches the opening may run ahead of what the deliverer has handled.
 AHEAD = 5
 
@@ -87,13 +90,22 @@ def _invite(
         mail = InvitationMail(session, settings, opening.round)
     invited = 0
     invitees = opening.invitees
-    for start in range(0, len(invitees), batch):
+    for start, end in _batches(len(invitees), batch):
         delivering.wait_for_room()
         with factory.begin() as session:
-            issued = issuing.issue(session, mail, invitees[start : start + batch])
+            issued = issuing.issue(session, mail, invitees[start:end])
         invited += issued
         delivering.committed(issued)
     with factory.begin() as session:
         result = finish(session, settings, opening, actor, invited)
     delivering.committed(result.informed)
     return result
+
+
+def _batches(count: int, size: int) -> Iterator[tuple[int, int]]:
+    """Slices of ``count`` in batches of ``size``, the first one small: its mail leaves
+    while the next batch is written."""
+    start, step = 0, min(FIRST, size)
+    while start < count:
+        yield start, min(start + step, count)
+        start, step = start + step, size
