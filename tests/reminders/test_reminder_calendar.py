@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from remiss.core.settings import Settings
-from remiss.rounds.reminders import reminder_at
+from remiss.rounds.reminder_calendar import last_due_deadline, reminder_at
 from tests.reminders.conftest import HALSODATA, LAKEMEDEL, Rounds, utc
 
 
@@ -36,6 +36,28 @@ def test_reminder_moment_follows_the_swedish_calendar(
     settings: Settings, deadline: date, offset: int, due: datetime
 ) -> None:
     assert reminder_at(deadline, offset, settings) == due
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        utc(2026, 3, 16, 6, 59),  # a Monday, a minute before 08:00
+        utc(2026, 3, 16, 7, 0),
+        utc(2026, 3, 20, 16, 0),  # a Friday afternoon, the weekend ahead
+        utc(2026, 4, 2, 6, 0),  # Skärtorsdagen: Easter ahead
+        utc(2026, 6, 18, 12, 0),  # the day before midsommarafton
+        utc(2026, 12, 23, 7, 0),  # before julafton and the days between
+    ],
+)
+def test_the_last_due_deadline_divides_deadlines_with_a_reminder_behind_them(
+    settings: Settings, moment: datetime
+) -> None:
+    for offset in (0, 1, 2, 4, 7, 14):
+        last = last_due_deadline(offset, settings, moment)
+        for days in range(-3, 40):
+            deadline = moment.date() + timedelta(days=days)
+            come = reminder_at(deadline, offset, settings) <= moment
+            assert come == (deadline <= last), (offset, deadline)
 
 
 def test_offset_on_a_saturday_goes_on_the_friday_before(rounds: Rounds) -> None:

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from remiss.core.models import Message, ReminderClaim
-from remiss.rounds.reminders import ReminderReport, due_reminders, queue_reminders
+from remiss.rounds.due_set import due_reminders
+from remiss.rounds.reminders import ReminderReport, queue_reminders
 from tests.reminders.conftest import Rounds, utc
 from tests.reminders.workers import sweep_in_process
 

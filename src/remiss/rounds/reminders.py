@@ -1,10 +1,4 @@
-"""Reminders: who is due one as of now, claimed once, sent as one digest per person.
-
-A reminder goes at ``settings.reminder_hour`` local time on the day ``offset`` calendar
-days before the internal deadline, moved back to the working day before when that day
-is a weekend, a public holiday or an eve. It is due from that moment until the
-internal deadline, to everyone invited who has not submitted (a draft is not an
-answer), whose invitation is still theirs and who is still active.
+"""Reminders: the due set (``due_set``) claimed once, sent as one digest per person.
 
 Each (invitation, offset, deadline version) is claimed by inserting a
 ``ReminderClaim`` row in the transaction that queues the email; the unique key
@@ -18,131 +12,25 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, column, exists, insert, select, update, values
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from remiss.core.clock import now
-from remiss.core.models import Invitation, Person, ReminderClaim, Round, UTCDateTime
+from remiss.core.models import Invitation, Person, ReminderClaim, Round
 from remiss.core.settings import Settings
-from remiss.core.states import InvitationStatus, RoundStatus
 from remiss.core.swedish import date_sv, number_sv
-from remiss.core.workdays import local_moment, on_or_before_working_day
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
+from remiss.rounds.due_set import DueReminder, due_reminders
 from remiss.rounds.invitations import issue_token, link
 
-# No run of days off in Sweden is this long, so a round whose deadline lies further
-# ahead than the largest offset plus this cannot have a reminder due yet.
-_LONGEST_BREAK = timedelta(days=14)
 # Rows per claim statement: well under SQLite's limit on bound parameters.
 _CLAIM_CHUNK = 500
-
-
-def reminder_at(deadline: date, offset: int, settings: Settings) -> datetime:
-    """The instant (UTC) the reminder ``offset`` days before ``deadline`` falls due."""
-    day = on_or_before_working_day(deadline - timedelta(days=offset))
-    # Built from the local date and hour, so 08:00 stays 08:00 across a DST change.
-    return local_moment(day, settings.reminder_hour, settings.tz).astimezone(UTC)
-
-
-def due_offsets(deadline: date, settings: Settings, moment: datetime) -> list[tuple[int, datetime]]:
-    """The offsets whose reminder moment has come, with that moment."""
-    due = []
-    for offset in settings.reminder_days:
-        at = reminder_at(deadline, offset, settings)
-        if at <= moment:
-            due.append((offset, at))
-    return due
-
-
-@dataclass(frozen=True, order=True)
-class DueReminder:
-    """One invitation's reminder at one offset, not yet claimed."""
-
-    invitation_id: int
-    offset_days: int
-    deadline_version: int
-    person_id: int
-
-
-def due_reminders(session: Session, settings: Settings) -> list[DueReminder]:
-    """Every (invitation, offset) due as of now and not yet claimed.
-
-    Found in SQL so that a sweep costs what is due, not what is stored: first the
-    few open rounds near their deadline, whose due offsets are worked out here
-    (working days and DST are calendar rules, not SQL); then, in one query, their
-    unanswered invitations that lack a claim for a due offset. Answered and already
-    reminded invitations never reach Python.
-    """
-    moment = now()
-    today = moment.astimezone(settings.tz).date()
-    if not settings.reminder_days:
-        return []
-    horizon = today + timedelta(days=max(settings.reminder_days)) + _LONGEST_BREAK
-    rounds = session.execute(
-        select(
-            Round.id, Round.internal_deadline, Round.deadline_version, Round.deadline_changed_at
-        ).where(
-            Round.status == RoundStatus.OPEN,
-            Round.internal_deadline_at > moment,
-            Round.internal_deadline <= horizon,
-        )
-    ).all()
-    # A reminder moment that had passed when the deadline moved is not due again:
-    # the extension notice just told everyone.
-    # Rounds share deadlines (a remiss period has one): work each deadline's offsets out once.
-    offsets = {deadline: due_offsets(deadline, settings, moment) for _, deadline, _, _ in rounds}
-    rows = [
-        (round_id, offset, version, at)
-        for round_id, deadline, version, changed in rounds
-        for offset, at in offsets[deadline]
-        if changed is None or at > changed
-    ]
-    if not rows:
-        return []
-    due = (
-        values(
-            column("round_id", Integer),
-            column("offset_days", Integer),
-            column("deadline_version", Integer),
-            column("due_at", UTCDateTime()),
-            name="due",
-        )
-        .data(rows)
-        .cte("due")
-    )
-    claimed = exists().where(
-        ReminderClaim.invitation_id == Invitation.id,
-        ReminderClaim.offset_days == due.c.offset_days,
-        ReminderClaim.deadline_version == due.c.deadline_version,
-    )
-    query = (
-        select(Invitation.id, due.c.offset_days, due.c.deadline_version, Invitation.person_id)
-        .join(due, due.c.round_id == Invitation.round_id)
-        .join(Round, Round.id == Invitation.round_id)
-        .join(Person, Person.id == Invitation.person_id)
-        .where(
-            # Named outright, so that the planner reads only these rounds' invitations by
-            # their index instead of joining every invitation to the VALUES list.
-            Invitation.round_id.in_(sorted({row[0] for row in rows})),
-            Round.status == RoundStatus.OPEN,
-            Round.internal_deadline_at > moment,
-            Round.deadline_version == due.c.deadline_version,
-            Invitation.status == InvitationStatus.ACTIVE,
-            Invitation.submitted_at.is_(None),
-            Person.active,
-            # Someone invited after a reminder's moment was just told; that offset
-            # is not theirs (a late round, a forwarded invitation).
-            Invitation.created_at < due.c.due_at,
-            ~claimed,
-        )
-    )
-    return sorted(DueReminder(*row) for row in session.execute(query).all())
 
 
 def claim(session: Session, due: Sequence[DueReminder]) -> list[tuple[DueReminder, int]]:

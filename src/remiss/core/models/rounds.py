@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -29,6 +30,13 @@ class Round(Base):
     """One remiss: a document out for comments with its response window."""
 
     __tablename__ = "rounds"
+    # What the sweep selects: open rounds on the deadlines a reminder can be due for
+    # (``due_set``), closed rounds to compile again. Not (status, internal_deadline_at):
+    # without statistics SQLite would read the due set's rounds by its range instead.
+    __table_args__ = (
+        Index("ix_rounds_status_internal_deadline", "status", "internal_deadline"),
+        Index("ix_rounds_status_compile_pending", "status", "compile_pending"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(100), unique=True)
@@ -51,7 +59,7 @@ class Round(Base):
     question_set: Mapped[str] = mapped_column(String(100), default="default")
     coordinator: Mapped[str] = mapped_column(String(320))
     our_reference: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
     summary: Mapped[str | None] = mapped_column(Text)
     signatory: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column()
@@ -128,7 +136,11 @@ class Invitation(Base):
     """One person's place in one round, reached through personal links (``InvitationToken``)."""
 
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("round_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_id"),
+        # A round's unanswered (or answered) invitations, without reading the rest.
+        Index("ix_invitations_round_id_submitted_at", "round_id", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
@@ -138,7 +150,7 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column()
     opened_at: Mapped[datetime | None] = mapped_column()
     draft_saved_at: Mapped[datetime | None] = mapped_column()
-    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column()
     no_comments: Mapped[bool] = mapped_column(Boolean, default=False)
     late_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     forwarded_from_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
