@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 import pypdf
@@ -15,10 +17,10 @@ from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
 from remiss.yttrande import docx as docx_render
 from remiss.yttrande import html as html_render
-from remiss.yttrande import html_pdf
+from remiss.yttrande import html_pdf, typeset
 from remiss.yttrande import pdf as pdf_render
 from remiss.yttrande.compile import build
-from remiss.yttrande.model import Yttrande
+from remiss.yttrande.model import Answer, Yttrande
 from remiss.yttrande.rendering import render_pending
 from remiss.yttrande.versions import compile_round, latest
 from tests.yttrande.seed import (
@@ -223,6 +225,36 @@ def test_pdf_prints_heading_and_answers(yttrande: Yttrande) -> None:
 
 def test_pdf_is_the_same_bytes_for_the_same_model(yttrande: Yttrande) -> None:
     assert pdf_render.render(yttrande) == pdf_render.render(yttrande)
+
+
+def test_pdf_prints_any_letters_and_a_word_wider_than_the_page(yttrande: Yttrande) -> None:
+    # Names and text beyond Latin-1, more distinct characters than one font subset holds
+    # (so a second subset is used), and an address with no space to break at.
+    cyrillic = "".join(chr(code) for code in range(0x410, 0x450))
+    greek = "".join(chr(code) for code in range(0x3B1, 0x3CA) if code != 0x3C2)
+    symbols = "≥ ≤ ± → – — … ‰ € “ ” Ł ł Ś ś Ż ż Ğ ğ Ş ş İ ı Ő ő Ű ű Ą ą Ę ę Ć ć Ń ń Ź ź"
+    url = "https://example.org/" + "abcdefghij" * 20
+    text = f"Łukasz Wójcik, ≥ 65 år.\n{cyrillic}\n{greek}\n{symbols}\n{url}"
+    person = dataclasses.replace(yttrande.appendix[0], name="Łukasz Wójcik")
+    answer = Answer(attribution="Grupp — Region", text=text)
+    section = dataclasses.replace(yttrande.texts[0], answers=(answer,))
+    changed = dataclasses.replace(
+        yttrande, texts=(section, *yttrande.texts[1:]), appendix=(person,)
+    )
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_render.render(changed)))
+    printed = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+    for expected in ("Łukasz Wójcik, ≥ 65 år.", cyrillic, greek, symbols.replace(" ", "")):
+        assert expected.replace(" ", "") in printed.replace(" ", "")
+    assert url in printed
+
+
+def test_pdf_falls_back_to_the_font_reportlab_ships(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = (Path("/nonexistent"), ("Regular.ttf", "Bold.ttf"))
+    monkeypatch.setattr(typeset, "FONT_CHOICES", (missing, typeset.FONT_CHOICES[-1]))
+    regular, bold = typeset.font_files()
+    assert (regular.name, bold.name) == ("Vera.ttf", "VeraBd.ttf") and regular.is_file()
 
 
 def test_missing_weasyprint_is_a_clear_error_naming_the_libraries(

@@ -10,9 +10,11 @@ hundred pages) to about the time their Word file takes.
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +41,19 @@ GRID = colors.HexColor("#999999")
 HEAD_FILL = colors.HexColor("#eeeeee")
 # The HTML's fonts (Liberation Sans has Arial's widths; DejaVu Sans is nearly everywhere),
 # then the Vera that ReportLab ships, so a machine without them still prints.
-_SYSTEM_FONTS = (
-    Path("/usr/share/fonts/truetype/liberation"), ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
-    Path("/usr/share/fonts/liberation-sans"), ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
-    Path("/usr/share/fonts/truetype/dejavu"), ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    Path("/usr/share/fonts/dejavu"), ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    Path("/Library/Fonts"), ("Arial.ttf", "Arial Bold.ttf"),
-    Path("/System/Library/Fonts/Supplemental"), ("Arial.ttf", "Arial Bold.ttf"),
-)  # fmt: skip
-_BUNDLED = (Path(reportlab.__file__).parent / "fonts", ("Vera.ttf", "VeraBd.ttf"))
+_LIBERATION = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
+_DEJAVU = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+_ARIAL = ("Arial.ttf", "Arial Bold.ttf")
+FONT_CHOICES: tuple[tuple[Path, tuple[str, str]], ...] = (
+    (Path("/usr/share/fonts/truetype/liberation"), _LIBERATION),
+    (Path("/usr/share/fonts/truetype/liberation2"), _LIBERATION),
+    (Path("/usr/share/fonts/liberation-sans"), _LIBERATION),
+    (Path("/usr/share/fonts/truetype/dejavu"), _DEJAVU),
+    (Path("/usr/share/fonts/dejavu"), _DEJAVU),
+    (Path("/Library/Fonts"), _ARIAL),
+    (Path("/System/Library/Fonts/Supplemental"), _ARIAL),
+    (Path(reportlab.__file__).parent / "fonts", ("Vera.ttf", "VeraBd.ttf")),
+)
 
 Run = tuple[str, bool]  # text, bold
 Line = list[Run]
@@ -70,12 +76,12 @@ TABLE_CELL = Style(size=10, leading=12.5, after=0)
 
 
 def font_files() -> tuple[Path, Path]:
-    """The regular and bold TrueType files the PDF is set in (the first pair found)."""
-    pairs = list(zip(_SYSTEM_FONTS[::2], _SYSTEM_FONTS[1::2], strict=True))
-    for folder, (regular, bold) in [*pairs, _BUNDLED]:
+    """The regular and bold TrueType files the PDF is set in: the first pair found."""
+    for folder, (regular, bold) in FONT_CHOICES:
         if (folder / regular).is_file() and (folder / bold).is_file():
             return folder / regular, folder / bold
-    raise FileNotFoundError(_BUNDLED[0] / _BUNDLED[1][0])
+    folder, (regular, _) = FONT_CHOICES[-1]
+    raise FileNotFoundError(folder / regular)
 
 
 @functools.cache
@@ -90,15 +96,23 @@ class Measure:
     """Word widths, each measured once per document."""
 
     def __init__(self) -> None:
-        self._widths: dict[tuple[str, bool, float], float] = {}
+        self._fonts: dict[tuple[bool, float], dict[str, float]] = {}
 
     def width(self, word: str, bold: bool, size: float) -> float:
-        key = (word, bold, size)
-        found = self._widths.get(key)
-        if found is None:
-            found = pdfmetrics.stringWidth(word, BOLD if bold else REGULAR, size)
-            self._widths[key] = found
-        return found
+        known = self._fonts.setdefault((bold, size), {})
+        if word not in known:
+            known[word] = pdfmetrics.stringWidth(word, BOLD if bold else REGULAR, size)
+        return known[word]
+
+    def widths(self, words: Sequence[str], bold: bool, size: float) -> list[float]:
+        known = self._fonts.setdefault((bold, size), {})
+        found = [known.get(word) for word in words]
+        if None in found:
+            font = BOLD if bold else REGULAR
+            for index, word in enumerate(words):
+                if found[index] is None:
+                    known[word] = found[index] = pdfmetrics.stringWidth(word, font, size)
+        return found  # type: ignore[return-value]
 
 
 def break_lines(runs: Sequence[Run], width: float, size: float, measure: Measure) -> list[Line]:
@@ -106,6 +120,32 @@ def break_lines(runs: Sequence[Run], width: float, size: float, measure: Measure
 
     A word wider than the line (a long address) is broken where it must be.
     """
+    if len(runs) == 1:
+        return _break_run(*runs[0], width, size, measure)
+    return _break_runs(runs, width, size, measure)
+
+
+def _break_run(text: str, bold: bool, width: float, size: float, measure: Measure) -> list[Line]:
+    """One run (most lines): the break points found by bisection over the running widths."""
+    words = text.split()
+    if not words:
+        return [[]]
+    space = measure.width(" ", bold, size)
+    ends = list(accumulate((w + space for w in measure.widths(words, bold, size)), initial=0.0))
+    lines: list[Line] = []
+    start = 0
+    while start < len(words):
+        # words[start:end] is as wide as ends[end] - ends[start] - space
+        end = bisect_right(ends, ends[start] + width + space, lo=start + 1) - 1
+        if end <= start:  # a word wider than the line: set it by itself, broken
+            return lines + _break_runs([(" ".join(words[start:]), bold)], width, size, measure)
+        lines.append([(" ".join(words[start:end]), bold)])
+        start = end
+    return lines
+
+
+def _break_runs(runs: Sequence[Run], width: float, size: float, measure: Measure) -> list[Line]:
+    """Any runs, a word at a time."""
     lines: list[Line] = []
     line: Line = []
     used = 0.0
