@@ -11,6 +11,7 @@ from remiss import app as runtime
 from remiss.cli import app as cli_app
 from remiss.reviewers import answers
 from remiss.rounds.opening import find
+from remiss.yttrande.versions import latest
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
 
@@ -174,6 +175,10 @@ def test_compile_writes_the_yttrande_and_the_sammanstallning(
             {"stallningstagande": "Avstyrker", "ovrigt": "Elins synpunkt"}, no_comments=False,
         )  # fmt: skip
     assert run(remiss, "round", "close", "KS-2026-022")[0] == 0
+    # The close flow rendered the new version in every format, after the close.
+    with application.sessions() as session:
+        version = latest(session, find(session, "KS-2026-022").id)
+        assert version is not None and version.docx and version.html and version.pdf
 
     blocked = tmp_path / "blocked"
     blocked.write_text("a file, not a folder")
@@ -203,8 +208,6 @@ def test_compile_writes_the_yttrande_and_the_sammanstallning(
 def test_compile_renders_only_the_formats_it_writes_and_shows_its_steps(
     remiss: CliRunner, smtp: RunningCatcher, tmp_path: Path
 ) -> None:
-    from remiss.yttrande.versions import latest
-
     run(remiss, "db", "upgrade")
     run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
     run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
