@@ -9,7 +9,7 @@ from prefect import flow, task
 
 from flows._run import at, call, running
 from flows.delivery import deliver_task
-from flows.printing import print_task
+from flows.rendering import render_task
 from remiss.yttrande.closing import close_round as close_round_service
 
 
@@ -27,6 +27,6 @@ def close_round(round_id: int, actor: str = "cli", now: str | None = None) -> di
     with at(now):
         result = call(close_round_task, round_id, actor, now)
         result["delivery"] = call(deliver_task)
-        # After the mail: the coordinator is told at once, the PDF is ready soon after.
-        result["printed"] = call(print_task, [round_id] if result["version"] else [])
+        # After the mail: the coordinator is told at once, the files are ready soon after.
+        result["rendered"] = call(render_task, [round_id] if result["version"] else [])
     return result

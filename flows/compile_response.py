@@ -14,7 +14,7 @@ from prefect import flow, task
 
 from flows._run import call, running
 from flows.delivery import deliver_task
-from flows.printing import print_task
+from flows.rendering import render_task
 from remiss.yttrande.closing import compile_and_notify
 
 
@@ -27,9 +27,12 @@ def compile_task(round_id: int, actor: str, notify: bool) -> dict[str, Any]:
 
 
 @flow(name="compile-response")
-def compile_response(round_id: int, actor: str = "schedule", notify: bool = True) -> dict[str, Any]:
-    """Compile the yttrande of ``round_id`` and, if asked, tell the coordinator."""
+def compile_response(
+    round_id: int, actor: str = "schedule", notify: bool = True, formats: list[str] | None = None
+) -> dict[str, Any]:
+    """Compile the yttrande of ``round_id``, render its files in ``formats`` (all by default)
+    and, if asked, tell the coordinator."""
     result = call(compile_task, round_id, actor, notify)
     result["delivery"] = call(deliver_task) if result["notified"] else None
-    result["printed"] = call(print_task, [round_id] if result["version"] else [])
+    result["rendered"] = call(render_task, [round_id] if result["version"] else [], formats)
     return result

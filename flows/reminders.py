@@ -18,7 +18,7 @@ from prefect.exceptions import MissingContextError
 
 from flows._run import at, call, running
 from flows.delivery import deliver_task
-from flows.printing import print_task
+from flows.rendering import render_task
 from remiss.rounds.reminders import queue_reminders
 from remiss.yttrande.closing import close_due
 
@@ -54,9 +54,9 @@ def reminder_sweep(now: str | None = None) -> dict[str, Any]:
         compiled = call(close_due_rounds_task, now)
         reminders = call(queue_reminders_task, now)
         delivery = call(deliver_task)
-        printed = call(print_task, [c["round_id"] for c in compiled if c["version"]])
+        rendered = call(render_task, [c["round_id"] for c in compiled if c["version"]])
     return {
-        "printed": printed,
+        "rendered": rendered,
         "closed_round_ids": [c["round_id"] for c in compiled if c["closed_now"]],
         "compiled": compiled,
         "reminders": reminders,

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from remiss import app as runtime
 from remiss.cli import app as cli_app
 from remiss.reviewers import answers
+from remiss.rounds.opening import find
+from remiss.yttrande.versions import latest
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
 
@@ -173,6 +175,10 @@ def test_compile_writes_the_yttrande_and_the_sammanstallning(
             {"stallningstagande": "Avstyrker", "ovrigt": "Elins synpunkt"}, no_comments=False,
         )  # fmt: skip
     assert run(remiss, "round", "close", "KS-2026-022")[0] == 0
+    # The close flow rendered the new version in every format, after the close.
+    with application.sessions() as session:
+        version = latest(session, find(session, "KS-2026-022").id)
+        assert version is not None and version.docx and version.html and version.pdf
 
     blocked = tmp_path / "blocked"
     blocked.write_text("a file, not a folder")
@@ -197,6 +203,50 @@ def test_compile_writes_the_yttrande_and_the_sammanstallning(
     assert "Sydöstra sjukvårdsregionen avstyrker." in sent and "Elin Blom" not in sent
     assert "Elins synpunkt" in sent  # the proposal carries the comment, without the name
     assert "Elin Blom" in internal and "Elins synpunkt" in internal
+
+
+def test_compile_renders_only_the_formats_it_writes_and_shows_its_steps(
+    remiss: CliRunner, smtp: RunningCatcher, tmp_path: Path
+) -> None:
+    run(remiss, "db", "upgrade")
+    run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
+    run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
+    [invitation] = [r for r in smtp.catcher.to("elin.blom@rkl.example.org") if "3D" in r.subject]
+    application = runtime.current()
+    with application.transaction() as session:
+        answers.submit(
+            session, application.settings, invitation.tokens()[-1],
+            {"stallningstagande": "Tillstyrker"}, no_comments=False,
+        )  # fmt: skip
+
+    def stored() -> tuple[bool, bool, bool]:
+        with application.sessions() as session:
+            round_id = find(session, "KS-2026-022").id
+            version = latest(session, round_id)
+            assert version is not None and version.number == 1
+            return bool(version.docx), bool(version.html), version.pdf is not None
+
+    # The round is still open: compiling makes version 1, rendered in Word only.
+    code, out, err = run(remiss, "round", "compile", "KS-2026-022", "--format", "docx",
+                         "--out", str(tmp_path))  # fmt: skip
+    assert code == 0, err
+    assert sorted(Path(line).name for line in out.splitlines()) == [
+        "KS-2026-022-sammanstallning.docx", "KS-2026-022-yttrande.docx",
+    ]  # fmt: skip
+    assert stored() == (True, False, False)
+    # Not a terminal: one plain line per step on standard error.
+    assert err.splitlines()[:3] == [
+        "KS-2026-022: sammanställer svaren (1/3)",
+        "KS-2026-022: skapar Word-filen (2/3)",
+        "KS-2026-022: skriver filerna (3/3)",
+    ]
+
+    # The same version in PDF: only the PDF is rendered, and kept.
+    code, out, err = run(remiss, "round", "compile", "KS-2026-022", "--format", "pdf",
+                         "--out", str(tmp_path))  # fmt: skip
+    assert code == 0, err
+    assert stored() == (True, False, True)
+    assert (tmp_path / "KS-2026-022-sammanstallning.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_a_sample_opened_in_the_past_is_refused_and_shifted_to_today(

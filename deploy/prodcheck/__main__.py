@@ -70,7 +70,7 @@ def run(server: Server, work: Path) -> int:
             topology.start(say)
             drive.run()
             verify.messages(topology, smtp.mailbox, counts)
-            verify.printed(topology)
+            verify.rendered(topology)
             verify.prefect(topology, counts)
             verify.backup_and_restore(topology, counts)
             say(

@@ -20,7 +20,7 @@ SWEEP = "reminder-sweep/reminder-sweep"
 SWEEP_CRON = "*/15 * * * *"
 # The deployments run by workers, and the web's own actions recorded as flow runs.
 EXPECTED_FLOWS = {"open-round", "reminder-sweep", "compile-response", "close-round",
-                  "send-yttrande", "deliver-outbox", "print-pdf"}  # fmt: skip
+                  "send-yttrande", "deliver-outbox", "render-documents"}  # fmt: skip
 
 
 @dataclass
@@ -54,15 +54,16 @@ def messages(topology: Topology, mailbox: Mailbox, counts: Counts) -> None:
         raise CheckFailed(f"SMTP-servern och utkorgen skiljer sig: saknas {missing}, extra {extra}")
 
 
-def printed(topology: Topology) -> None:
-    """Every round's newest sammanställning was printed to PDF by what compiled it, with no
-    download asking for it."""
-    [(unprinted,)] = topology.read(
-        "select count(*) from yttrande_versions v where v.pdf is null and v.number = "
+def rendered(topology: Topology) -> None:
+    """Every round's newest sammanställning was rendered in every format by what compiled it,
+    with no download asking for it."""
+    [(unrendered,)] = topology.read(
+        "select count(*) from yttrande_versions v where (v.pdf is null or length(v.docx) = 0 "
+        "or length(v.html) = 0) and v.number = "
         "(select max(w.number) from yttrande_versions w where w.round_id = v.round_id)"
     )
-    if unprinted:
-        raise CheckFailed(f"{unprinted} sammanställningar saknar PDF efter sammanställningen")
+    if unrendered:
+        raise CheckFailed(f"{unrendered} sammanställningar saknar filer efter sammanställningen")
 
 
 def prefect(topology: Topology, counts: Counts) -> None:

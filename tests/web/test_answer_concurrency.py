@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 
@@ -131,4 +132,4 @@ def test_a_round_closing_while_an_answer_is_submitted_compiles_that_answer(
     assert outcome == [None]
     with app.sessions() as session:
         version = latest(session, opened.round_id)
-        assert version is not None and "Bra." in version.html
+        assert version is not None and "Bra." in json.dumps(version.content, ensure_ascii=False)

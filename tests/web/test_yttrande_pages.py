@@ -153,8 +153,8 @@ def test_the_coordinator_downloads_the_draft_as_word_pdf_and_html(
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fetstil&lt;/b&gt;" in page.text
     assert "<script>" not in page.text
 
-    # Downloads serve the compiled version; the PDF, printed from its stored HTML the first
-    # time, is kept on that version and served as it is from then on.
+    # Downloads serve the compiled version's files, rendered once after the compile and
+    # kept on that version.
     assert stored_versions(app, answered.round_id) == [1]
     with app.sessions() as session:
         assert session.scalars(select(YttrandeVersion.pdf)).one() == printed.content

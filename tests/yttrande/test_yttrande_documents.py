@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 import pypdf
@@ -15,10 +17,12 @@ from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
 from remiss.yttrande import docx as docx_render
 from remiss.yttrande import html as html_render
+from remiss.yttrande import html_pdf, typeset
 from remiss.yttrande import pdf as pdf_render
 from remiss.yttrande.compile import build
-from remiss.yttrande.model import Yttrande
-from remiss.yttrande.versions import compile_round
+from remiss.yttrande.model import Answer, Yttrande
+from remiss.yttrande.rendering import render_pending
+from remiss.yttrande.versions import compile_round, latest
 from tests.yttrande.seed import (
     DRAFT_TEXT,
     KARIN_TEXT,
@@ -197,15 +201,60 @@ def test_html_is_self_contained_with_a4_print_css(yttrande: Yttrande) -> None:
 
 
 def test_pdf_prints_heading_and_answers(yttrande: Yttrande) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(pdf_render.from_html(html_render.render(yttrande))))
-    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    reader = pypdf.PdfReader(io.BytesIO(pdf_render.render(yttrande)))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    text = " ".join(pages)
 
     assert HEADING in text
     assert "Vårdprogrammet är väl genomarbetat." in text
     assert "Kräver fler operationssalar, minst två, vilket saknar finansiering." in text
     assert "<script>alert(1)</script>" in text
-    assert "Sida 1 av" in text
+    assert "{ MERGEFIELD Name }" in text
     assert DRAFT_TEXT not in text
+    assert LATE_DRAFT_TEXT not in text
+    # Every page numbered "Sida X av Y"; the bilaga starts a page of its own.
+    assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert any(page.startswith("Bilaga: Inkomna synpunkter per person") for page in pages)
+    for heading in ("Sammanfattning", "Ställningstagande", "Synpunkter", "Underlag"):
+        assert heading in pages[0] + pages[1 % len(pages)]
+    # Who said what: the attribution before the text, and the person in the bilaga.
+    assert "RPO Cancersjukdomar, RPO Kirurgi och plastikkirurgi — Region Jönköpings län:" in text
+    assert "Per Wallin Roll: ordförande" in text
+    assert reader.metadata is not None and reader.metadata.title == HEADING
+
+
+def test_pdf_is_the_same_bytes_for_the_same_model(yttrande: Yttrande) -> None:
+    assert pdf_render.render(yttrande) == pdf_render.render(yttrande)
+
+
+def test_pdf_prints_any_letters_and_a_word_wider_than_the_page(yttrande: Yttrande) -> None:
+    # Names and text beyond Latin-1, more distinct characters than one font subset holds
+    # (so a second subset is used), and an address with no space to break at.
+    cyrillic = "".join(chr(code) for code in range(0x410, 0x450))
+    greek = "".join(chr(code) for code in range(0x3B1, 0x3CA) if code != 0x3C2)
+    symbols = "≥ ≤ ± → – — … ‰ € “ ” Ł ł Ś ś Ż ż Ğ ğ Ş ş İ ı Ő ő Ű ű Ą ą Ę ę Ć ć Ń ń Ź ź"
+    url = "https://example.org/" + "abcdefghij" * 20
+    text = f"Łukasz Wójcik, ≥ 65 år.\n{cyrillic}\n{greek}\n{symbols}\n{url}"
+    person = dataclasses.replace(yttrande.appendix[0], name="Łukasz Wójcik")
+    answer = Answer(attribution="Grupp — Region", text=text)
+    section = dataclasses.replace(yttrande.texts[0], answers=(answer,))
+    changed = dataclasses.replace(
+        yttrande, texts=(section, *yttrande.texts[1:]), appendix=(person,)
+    )
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_render.render(changed)))
+    printed = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+    for expected in ("Łukasz Wójcik, ≥ 65 år.", cyrillic, greek, symbols.replace(" ", "")):
+        assert expected.replace(" ", "") in printed.replace(" ", "")
+    assert url in printed
+
+
+def test_pdf_falls_back_to_the_font_reportlab_ships(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = (Path("/nonexistent"), ("Regular.ttf", "Bold.ttf"))
+    monkeypatch.setattr(typeset, "FONT_CHOICES", (missing, typeset.FONT_CHOICES[-1]))
+    regular, bold = typeset.font_files()
+    assert (regular.name, bold.name) == ("Vera.ttf", "VeraBd.ttf") and regular.is_file()
 
 
 def test_missing_weasyprint_is_a_clear_error_naming_the_libraries(
@@ -215,7 +264,7 @@ def test_missing_weasyprint_is_a_clear_error_naming_the_libraries(
     monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)
 
     with pytest.raises(RemissError) as raised:
-        pdf_render.from_html(html_render.render(yttrande))
+        html_pdf.from_html(html_render.render(yttrande))
 
     assert "libpango-1.0-0" in str(raised.value)
     assert "libpangoft2-1.0-0" in str(raised.value)
@@ -227,15 +276,18 @@ def test_round_without_any_answers_compiles_in_every_format(
     round_id = round_where(None, None, None)
 
     with sessions.begin() as session:
-        version = compile_round(session, round_id, settings, "kansli@sosr.example.org")
+        compile_round(session, round_id, settings, "kansli@sosr.example.org")
+    assert render_pending(sessions, [round_id]) == 3
+    with sessions() as session:
+        version = latest(session, round_id)
+    assert version is not None and version.pdf is not None
 
     word = word_text_of(version.docx)
     assert word.count("Inga synpunkter har inkommit.") >= 5  # every text question, and the bilaga
     assert "Ingen grupp har tagit ställning." in word
     assert "Har inte inkommit med svar: Grupp 1, Grupp 2, Grupp 3." in word
     assert "Inga synpunkter har inkommit." in version.html
-    printed = pdf_render.from_html(version.html)
-    assert "Inga synpunkter har inkommit." in pypdf.PdfReader(io.BytesIO(printed)).pages[
+    assert "Inga synpunkter har inkommit." in pypdf.PdfReader(io.BytesIO(version.pdf)).pages[
         0
     ].extract_text().replace("\n", " ")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,7 @@ from remiss.core import clock
 from remiss.core.errors import InputError, NotFound
 from remiss.core.models import AuditEvent, Invitation, Person, YttrandeVersion
 from remiss.core.settings import Settings
-from remiss.yttrande import documents, export, versions
+from remiss.yttrande import documents, export, rendering, versions
 from tests.yttrande.seed import KARIN_TEXT, PER_TEXT, POSITION, Builder
 
 COORDINATOR = "kansli@sosr.example.org"
@@ -58,19 +59,72 @@ def late_answer_from_olof(seed: Seed, round_id: int) -> None:
     seed(submit)
 
 
-def test_first_compile_stores_version_one_as_word_and_html(
-    sessions, round_id, settings, session
+def rendered(sessions: sessionmaker[Session], round_id: int) -> YttrandeVersion:
+    """The round's newest version after its files are rendered (all formats)."""
+    rendering.render_pending(sessions, [round_id])
+    with sessions() as s:
+        version = versions.latest(s, round_id)
+    assert version is not None
+    return version
+
+
+def test_first_compile_stores_version_one_as_its_content_and_renders_nothing(
+    sessions, round_id, settings, session, monkeypatch
 ) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("compiling rendered a file")
+
+    for module in ("docx", "html", "pdf"):
+        monkeypatch.setattr(f"remiss.yttrande.{module}.render", refuse)
     version = compile_now(sessions, round_id, settings)
 
     assert version.number == 1
     assert version.created_at == clock.now()
     assert len(version.checksum) == 64
     assert version.content["header"]["title"] == "Bröstcancer, nationellt vårdprogram"
-    assert version.docx.startswith(b"PK")
-    assert version.pdf is None  # printed from the stored HTML when first asked for
-    assert "<h1>Sammanställning" in version.html
+    assert (version.docx, version.html, version.pdf) == (b"", "", None)
+    assert [documents.content(version, fmt) for fmt in documents.FORMATS] == [None] * 3
     assert stored_versions(session, round_id) == 1
+
+
+def test_rendering_keeps_each_file_once_from_the_stored_content(
+    sessions, round_id, settings
+) -> None:
+    first = compile_now(sessions, round_id, settings)
+    version = rendered(sessions, round_id)
+
+    assert version.docx.startswith(b"PK")
+    assert "<h1>Sammanställning" in version.html
+    assert version.pdf is not None and version.pdf.startswith(b"%PDF")
+    # Rendered once: nothing is left to render, and compiling again changes no file.
+    assert rendering.render_pending(sessions, [round_id]) == 0
+    again = compile_now(sessions, round_id, settings)
+    assert again.id == first.id
+    assert (again.docx, again.html, again.pdf) == (version.docx, version.html, version.pdf)
+
+
+def test_only_the_formats_asked_for_are_rendered(sessions, round_id, settings, monkeypatch) -> None:
+    compile_now(sessions, round_id, settings)
+    made: list[str] = []
+    original = rendering.render
+
+    def counting(yttrande: Any, fmt: str) -> bytes | str:
+        made.append(fmt)
+        return original(yttrande, fmt)
+
+    monkeypatch.setattr(rendering, "render", counting)
+
+    assert rendering.render_pending(sessions, [round_id], ["docx"]) == 1
+    with sessions() as s:
+        version = versions.latest(s, round_id)
+        assert version is not None
+        assert version.docx.startswith(b"PK") and (version.html, version.pdf) == ("", None)
+    assert made == ["docx"]
+
+    assert rendering.render_pending(sessions, [round_id], ["pdf", "docx"]) == 1
+    assert made == ["docx", "pdf"]
+    with sessions() as s:
+        assert rendering.pending(s, [round_id]) == [(version.id, ["html"])]
 
 
 def test_compiling_again_with_nothing_new_returns_the_same_version(
@@ -95,7 +149,8 @@ def test_a_new_submitted_answer_gives_version_two(
 
     assert second.number == 2
     assert second.checksum != first.checksum
-    assert "Sent men väl." in second.html
+    assert "Sent men väl." in json.dumps(second.content, ensure_ascii=False)
+    assert "Sent men väl." in rendered(sessions, round_id).html
     assert stored_versions(session, round_id) == 2
     latest = versions.latest(session, round_id)
     assert latest is not None and latest.number == 2
@@ -129,23 +184,6 @@ def test_compile_audits_a_new_version(sessions, round_id, settings, session) -> 
     ]
 
 
-def test_the_pdf_is_printed_from_the_stored_html_once_and_kept(
-    sessions, round_id, settings
-) -> None:
-    first = compile_now(sessions, round_id, settings)
-    assert first.pdf is None
-
-    with sessions.begin() as s:
-        stored = versions.latest(s, round_id)
-        assert stored is not None
-        printed = documents.content(stored, "pdf")
-    assert printed is not None and printed.startswith(b"%PDF")
-
-    again = compile_now(sessions, round_id, settings)
-    assert again.id == first.id
-    assert again.pdf == printed
-
-
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(InputError, match="okänt format: odt"):
         documents.parse_formats("docx, odt")
@@ -165,9 +203,9 @@ def test_summary_edit_appears_in_word_html_and_pdf(sessions, round_id, settings,
             COORDINATOR,
         )
 
-    version = compile_now(sessions, round_id, settings)
+    assert compile_now(sessions, round_id, settings).number == 2
+    version = rendered(sessions, round_id)
 
-    assert version.number == 2
     word = [p.text for p in docx.Document(io.BytesIO(version.docx)).paragraphs]
     assert "SÖSR tillstyrker vårdprogrammet." in word
     assert "Uppföljningen behöver förtydligas." in word

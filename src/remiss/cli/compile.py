@@ -27,6 +27,7 @@ def round_compile(
     from flows._run import run_flow
     from flows.compile_response import compile_response
 
+    from remiss.cli.progress import shown
     from remiss.rounds.opening import find
     from remiss.yttrande import documents, drafts, files
 
@@ -36,11 +37,16 @@ def round_compile(
         round_ = find(session, round_ref)
         round_id, reference = round_.id, round_.reference
     _check_writable(out)  # before compiling: a folder we cannot write to must change nothing
-    result = run_flow(compile_response, round_id, "cli", False)
-    with a.transaction() as session:  # a PDF printed now is kept on its version
-        for path in files.write(session, a.settings, round_id, wanted, out):
-            typer.echo(str(path))
-        draft = drafts.current(session, round_id)
+    # Steps: compiling, each file rendered (named by the rendering), writing.
+    with shown(reference, total=len(wanted) + 2) as step:
+        step("sammanställer svaren")
+        result = run_flow(compile_response, round_id, "cli", False, wanted)
+        step("skriver filerna")
+        with a.sessions() as session:
+            written = files.write(session, a.settings, round_id, wanted, out)
+            draft = drafts.current(session, round_id)
+    for path in written:
+        typer.echo(str(path))
     source = f"utkast version {draft.number}" if draft is not None else "förslaget (inget utkast)"
     typer.echo(
         f"{reference}: sammanställning version {result['version']}; yttrandet från {source}",

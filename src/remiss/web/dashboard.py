@@ -259,7 +259,7 @@ def close(
                     run_as=(orchestrator, "close-round", coordinator), form=form,
                     question=question)  # fmt: skip
     if text(form, "confirm") == "1":
-        orchestrator.print_later(background, [round_id])
+        orchestrator.render_later(background, [round_id])
     return response
 
 

@@ -9,6 +9,7 @@ warning says it went unrecorded: a Prefect outage never stops a coordinator.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 from fastapi import BackgroundTasks
 
 from remiss.app import App, deliver_outbox
-from remiss.yttrande.printing import print_pending
+from remiss.yttrande.rendering import render_pending, render_version
 
 T = TypeVar("T")
 log = logging.getLogger("remiss.web")
@@ -30,6 +31,9 @@ class Orchestrator:
         self.app = app
         self.prefect_api = prefect_api
         self._healthy_until = 0.0
+        # Files a download asked for that this process is rendering: reloads wait for them.
+        self._asked: set[tuple[int, str]] = set()
+        self._lock = threading.Lock()
 
     def run(self, action: str, parameters: dict[str, Any], body: Callable[[], T]) -> T:
         """Run ``body`` (one action), as a flow run named ``action`` when Prefect answers."""
@@ -43,10 +47,29 @@ class Orchestrator:
         """Send what the action queued once the response has gone."""
         background.add_task(self.run, "deliver-outbox", {"actor": actor}, self._deliver)
 
-    def print_later(self, background: BackgroundTasks, round_ids: list[int]) -> None:
-        """Print the PDF of what was just compiled once the response has gone."""
-        printing = partial(print_pending, self.app.sessions, round_ids)
-        background.add_task(self.run, "print-pdf", {"round_ids": round_ids}, printing)
+    def render_later(self, background: BackgroundTasks, round_ids: list[int]) -> None:
+        """Render the files of what was just compiled once the response has gone."""
+        rendering = partial(render_pending, self.app.sessions, round_ids)
+        background.add_task(self.run, "render-documents", {"round_ids": round_ids}, rendering)
+
+    def render_version_later(self, background: BackgroundTasks, version_id: int, fmt: str) -> None:
+        """Render one version's file in ``fmt`` once the response has gone (a download that
+        found it missing), unless this process is rendering it already."""
+        key = (version_id, fmt)
+        with self._lock:
+            if key in self._asked:
+                return
+            self._asked.add(key)
+
+        def rendering() -> int:
+            try:
+                return render_version(self.app.sessions, version_id, [fmt])
+            finally:
+                with self._lock:
+                    self._asked.discard(key)
+
+        parameters = {"version_id": version_id, "formats": [fmt]}
+        background.add_task(self.run, "render-documents", parameters, rendering)
 
     def _deliver(self) -> dict[str, int]:
         report = deliver_outbox(self.app)

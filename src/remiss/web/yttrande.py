@@ -30,6 +30,7 @@ from remiss.web.deps import (
     VersionQuery,
     text,
 )
+from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import documents, joint, joint_render
 from remiss.yttrande.closing import Compiled, compile_and_notify
@@ -44,6 +45,7 @@ REFUSED = (
     "det du har skrivit finns kvar i formuläret."
 )
 UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+RETRY_AFTER = 10  # seconds: a thousand answers render in a few
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
@@ -74,55 +76,56 @@ def attachment(content: bytes, fmt: str, filename: str) -> Response:
     return Response(content, media_type=documents.CONTENT_TYPES[fmt], headers=headers)
 
 
-def download(request: Request, app: App, round_id: int, fmt: str, number: int | None) -> Response:
-    """The latest version's document, or version ``number``; a GET compiles nothing.
+def download(
+    request: Request, app: App, round_id: int, fmt: str, number: int | None,
+    background: BackgroundTasks, orchestrator: Orchestrator,
+) -> Response:  # fmt: skip
+    """The latest version's document, or version ``number``, as stored; a GET renders nothing.
 
-    Only a PDF printed for the first time is written back (kept on its version).
+    A file not rendered yet (its rendering still running, or a format the CLI left out) is
+    asked for in the background, and the page says to try again in a moment.
     """
-    session_scope = app.transaction() if fmt == "pdf" else app.sessions()
-    try:
-        with session_scope as session:
-            round_ = session.get(Round, round_id)
-            if round_ is None:
-                raise RoundNotFound(round_id)
-            found = version(session, round_id, number)
-            if found is None and number is None:
-                return message_page(
-                    request,
-                    "Ingen sammanställning ännu",
-                    "Sammanställningen görs när remissen stängs. Vill du se den redan nu, "
-                    "välj Sammanställ igen under Sammanställning på remissens sida.",
-                    status_code=404,
-                )
-            if found is None:
-                return not_found(request)
-            content = documents.content(found, fmt)
-            if content is None:
-                return message_page(
-                    request,
-                    "Filen finns inte",
-                    f"Version {found.number} sparades utan {documents.FORMAT_NAMES[fmt]}-fil. "
-                    "Ladda ner den som PDF eller HTML i stället.",
-                    status_code=404,
-                )
-            filename = documents.file_name(round_.reference, fmt, number and found.number)
-    except RoundNotFound:
-        return not_found(request)
-    except RemissError as exc:
-        # WeasyPrint or its system libraries missing: say so rather than fail blankly.
-        return message_page(request, "Det gick inte", str(exc), status_code=503)
+    with app.sessions() as session:
+        round_ = session.get(Round, round_id)
+        if round_ is None:
+            return not_found(request)
+        found = version(session, round_id, number)
+        if found is None and number is None:
+            return message_page(
+                request,
+                "Ingen sammanställning ännu",
+                "Sammanställningen görs när remissen stängs. Vill du se den redan nu, "
+                "välj Sammanställ igen under Sammanställning på remissens sida.",
+                status_code=404,
+            )
+        if found is None:
+            return not_found(request)
+        content = documents.content(found, fmt)
+        version_id, version_number = found.id, found.number
+        filename = documents.file_name(round_.reference, fmt, number and found.number)
+    if content is None:
+        orchestrator.render_version_later(background, version_id, fmt)
+        page = message_page(
+            request,
+            "Filen skapas",
+            f"{documents.FORMAT_NAMES[fmt]}-filen för version {version_number} skapas just nu. "
+            "Ladda om sidan om en stund.",
+            status_code=503,
+        )
+        page.headers["Retry-After"] = str(RETRY_AFTER)
+        return page
     return attachment(content, fmt, filename)
 
 
 @router.get("/rounds/{round_id}/sammanstallning.{fmt}")
 def sammanstallning(
     request: Request, round_id: IdPath, fmt: str, app: AppDep, user: RoundUserDep,
-    version: VersionQuery = None,
+    background: BackgroundTasks, orchestrator: OrchestratorDep, version: VersionQuery = None,
 ) -> Response:  # fmt: skip
     """The internal compilation (who said what), as stored at its last compile."""
     if fmt not in documents.FORMATS:
         return not_found(request)
-    return download(request, app, round_id, fmt, version)
+    return download(request, app, round_id, fmt, version, background, orchestrator)
 
 
 @router.get("/rounds/{round_id}/yttrande.{fmt}")
@@ -223,7 +226,7 @@ def save_and_compile(
         return _form_again(
             request, app, round_id, coordinator, summary, signatory, {"summary": REFUSED}, 409
         )
-    orchestrator.print_later(background, [round_id])
+    orchestrator.render_later(background, [round_id])
     flash(request, f"Sammanställningen är klar (version {number}).")
     return redirect(f"/rounds/{round_id}#yttrande")
 
@@ -243,7 +246,7 @@ def compile_again(
         )
     except Refused:
         return message_page(request, "Det gick inte", REFUSED, status_code=409)
-    orchestrator.print_later(background, [round_id])
+    orchestrator.render_later(background, [round_id])
     if compiled.new_version:
         flash(request, f"Sammanställningen är klar (version {compiled.version}).")
     else:

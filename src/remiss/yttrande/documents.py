@@ -1,9 +1,8 @@
 """The documents' files: which formats exist, which are stored, their bytes and names.
 
-One rule for every shell: each version stores its Word and HTML renderings when it
-is compiled; the PDF is printed from that stored HTML the first time it is asked for
-and then kept on the version, so it is always exactly that version and is printed at
-most once (WeasyPrint takes seconds for a long round, and closing never waits on it).
+One rule for every shell: a version's files are rendered once, from its stored content,
+after the compile that made it (``rendering``), and every download serves the stored
+file; nothing here renders.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import re
 
 from remiss.core.errors import InputError
 from remiss.core.models import YttrandeVersion
-from remiss.yttrande import pdf
 
 FORMATS = ("docx", "html", "pdf")
 CONTENT_TYPES = {
@@ -38,19 +36,16 @@ def parse_formats(text: str) -> list[str]:
 
 
 def content(version: YttrandeVersion, fmt: str) -> bytes | None:
-    """The version's document in ``fmt``; a PDF is printed from the stored HTML and kept.
+    """The version's stored document in ``fmt``, or None while it is not rendered.
 
-    None when the version was stored without that format (early versions had no Word
-    file). Printing a PDF sets it on ``version``: the caller's transaction keeps it.
+    A file not yet rendered is empty in its column (the PDF's is NULL).
     """
     if fmt == "docx":
         return version.docx or None
     if fmt == "html":
-        return version.html.encode("utf-8")
+        return version.html.encode("utf-8") if version.html else None
     if fmt == "pdf":
-        if version.pdf is None:
-            version.pdf = pdf.from_html(version.html)
-        return version.pdf
+        return version.pdf or None
     raise InputError(f"okänt format: {fmt}", field="format")
 
 

@@ -24,41 +24,42 @@ def render(yttrande: Yttrande) -> bytes:
     document = Document()
     word.setup(document, yttrande.header, yttrande.heading)
     _header(document, yttrande)
-    document.add_heading(yttrande.heading, level=1)
-    word.text(document, yttrande.opening)
+    body = word.Body(document)
+    body.add_heading(yttrande.heading, level=1)
+    word.text(body, yttrande.opening)
 
-    document.add_heading("Sammanfattning", level=2)
-    word.text(document, yttrande.summary or layout.NO_SUMMARY)
+    body.add_heading("Sammanfattning", level=2)
+    word.text(body, yttrande.summary or layout.NO_SUMMARY)
 
-    document.add_heading("Ställningstagande", level=2)
+    body.add_heading("Ställningstagande", level=2)
     if not yttrande.positions:
-        document.add_paragraph(layout.NO_POSITIONS)
+        body.add_paragraph(layout.NO_POSITIONS)
     for section in yttrande.positions:
-        document.add_heading(section.question, level=3)
+        body.add_heading(section.question, level=3)
         if section.rows:
             _table(document, layout.POSITION_COLUMNS, layout.position_cells(section))
         else:
-            document.add_paragraph(layout.NO_POSITION_TAKEN)
+            body.add_paragraph(layout.NO_POSITION_TAKEN)
         if section.disagreement:
-            word.labelled(document, layout.DISAGREEMENT, "")
+            word.labelled(body, layout.DISAGREEMENT, "")
             for line in section.disagreement:
-                document.add_paragraph(line, style="List Bullet")
+                body.add_paragraph(word.clean(line), style="List Bullet")
 
-    document.add_heading("Synpunkter", level=2)
+    body.add_heading("Synpunkter", level=2)
     for text_section in yttrande.texts:
-        document.add_heading(text_section.question, level=3)
+        body.add_heading(text_section.question, level=3)
         if not text_section.answers:
-            document.add_paragraph(NO_ANSWERS)
+            body.add_paragraph(NO_ANSWERS)
         for answer in text_section.answers:
-            word.labelled(document, f"{answer.attribution}:", "")
-            word.text(document, answer.text)
+            word.labelled(body, f"{answer.attribution}:", "")
+            word.text(body, answer.text)
 
-    document.add_heading("Underlag", level=2)
+    body.add_heading("Underlag", level=2)
     for line in layout.underlag_lines(yttrande.underlag):
-        document.add_paragraph(line)
+        body.add_paragraph(word.clean(line))
 
-    _signature(document, yttrande)
-    _appendix(document, yttrande)
+    _signature(body, yttrande)
+    _appendix(document, body, yttrande)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -69,31 +70,31 @@ def _header(document: DocumentObject, yttrande: Yttrande) -> None:
     word.header_block(document, yttrande.header, layout.header_fields(yttrande.header))
 
 
-def _signature(document: DocumentObject, yttrande: Yttrande) -> None:
+def _signature(body: word.Body, yttrande: Yttrande) -> None:
     signature = yttrande.signature
-    document.add_paragraph()
-    document.add_paragraph(f"För {signature.organisation}")
-    document.add_paragraph()
-    document.add_paragraph(word.clean(signature.signatory))
-    word.labelled(document, "Handläggare: ", signature.coordinator)
+    body.add_paragraph()
+    body.add_paragraph(word.clean(f"För {signature.organisation}"))
+    body.add_paragraph()
+    body.add_paragraph(word.clean(signature.signatory))
+    word.labelled(body, "Handläggare: ", signature.coordinator)
 
 
-def _appendix(document: DocumentObject, yttrande: Yttrande) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    document.add_heading(layout.APPENDIX, level=2)
+def _appendix(document: DocumentObject, body: word.Body, yttrande: Yttrande) -> None:
+    body.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    body.add_heading(layout.APPENDIX, level=2)
     if not yttrande.appendix:
-        document.add_paragraph(NO_ANSWERS)
+        body.add_paragraph(NO_ANSWERS)
     for person in yttrande.appendix:
-        document.add_heading(person.name, level=3)
+        body.add_heading(person.name, level=3)
         for label, value in layout.person_fields(person):
-            word.labelled(document, f"{label}: ", value)
+            word.labelled(body, f"{label}: ", value)
         if person.no_comments and not person.answers:
-            document.add_paragraph(NO_COMMENTS)
+            body.add_paragraph(NO_COMMENTS)
         for item in person.answers:
-            word.labelled(document, item.question, "")
-            word.text(document, item.text)
+            word.labelled(body, item.question, "")
+            word.text(body, item.text)
     if yttrande.underlag.non_responders:
-        document.add_heading(layout.NON_RESPONDERS, level=3)
+        body.add_heading(layout.NON_RESPONDERS, level=3)
         _table(document, layout.NON_RESPONDER_COLUMNS, layout.non_responder_cells(yttrande))
 
 

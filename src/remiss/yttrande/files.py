@@ -1,8 +1,9 @@
 """Writing a round's two documents to a folder: the yttrande and the sammanställning.
 
-The sammanställning is the latest stored version (compiled if there is none yet); the
-yttrande is rendered from the current draft, or the proposal before any. File names say
-which is which: ``KS-2026-003-yttrande.docx``, ``KS-2026-003-sammanstallning.docx``.
+The sammanställning is the latest version's stored files (rendered after the compile that
+made it); the yttrande is rendered from the current draft, or the proposal before any.
+File names say which is which: ``KS-2026-003-yttrande.docx``,
+``KS-2026-003-sammanstallning.docx``.
 """
 
 from __future__ import annotations
@@ -12,21 +13,27 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
 from remiss.yttrande import documents, joint, joint_render
 from remiss.yttrande.compile import load_round
-from remiss.yttrande.versions import compile_round, latest
+from remiss.yttrande.versions import latest
 
 
 def write(
     session: Session, settings: Settings, round_id: int, formats: Sequence[str], out: Path
 ) -> list[Path]:
-    """Write both documents in every format of ``formats`` into ``out``; the paths written.
-
-    A PDF printed for the sammanställning is kept on its version: the caller commits.
-    """
+    """Write both documents in every format of ``formats`` into ``out``; the paths written."""
     round_ = load_round(session, round_id)
-    version = latest(session, round_id) or compile_round(session, round_id, settings, "system")
+    version = latest(session, round_id)
+    if version is None:
+        raise RemissError(f"{round_.reference}: ingen sammanställning ännu")
+    missing = [documents.FORMAT_NAMES[f] for f in formats if documents.content(version, f) is None]
+    if missing:
+        raise RemissError(
+            f"{round_.reference}: sammanställningen version {version.number} saknar "
+            f"{', '.join(missing)}-fil; sammanställ med --format {','.join(formats)}"
+        )
     answer = joint.build(session, round_id, settings)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

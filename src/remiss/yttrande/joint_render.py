@@ -11,7 +11,7 @@ from datetime import date
 
 from docx import Document
 
-from remiss.yttrande import html, layout, pdf, word
+from remiss.yttrande import html, html_pdf, layout, word
 from remiss.yttrande.joint import JointAnswer
 
 PROPOSAL_NOTE = (
@@ -69,4 +69,4 @@ def render(answer: JointAnswer, fmt: str) -> bytes:
     if fmt == "docx":
         return render_docx(answer)
     document = render_html(answer)
-    return pdf.from_html(document) if fmt == "pdf" else document.encode("utf-8")
+    return html_pdf.from_html(document) if fmt == "pdf" else document.encode("utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from remiss.core.swedish import number_sv
 from remiss.yttrande.model import (
     Header,
@@ -19,6 +21,26 @@ APPENDIX = "Bilaga: Inkomna synpunkter per person"
 NON_RESPONDERS = "Har inte inkommit med svar"
 POSITION_COLUMNS = ("Grupp", "Region", "Ställningstagande", "Antal svar")
 NON_RESPONDER_COLUMNS = ("Namn", "Grupp", "Region")
+TEXT_WIDTH_MM = 160  # A4 less 25 mm margins
+
+
+def column_widths(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], total: float = TEXT_WIDTH_MM
+) -> list[float]:
+    """Share ``total`` mm between the columns so that no header word is split over two lines.
+
+    A column needs room for its longest header word (bold, 11 pt: about 2.3 mm a letter)
+    and gets more for longer cells, up to a limit.
+    """
+    need = []
+    for index, title in enumerate(columns):
+        longest_word = max((len(w) for w in title.split()), default=1)
+        cells = [len(row[index]) for row in rows] or [0]
+        need.append((longest_word * 2.3 + 4, min(max(cells), 40) * 1.6 + 4))
+    floor = sum(minimum for minimum, _ in need)
+    spare = max(0.0, total - floor)
+    wish = sum(max(0.0, want - minimum) for minimum, want in need) or 1.0
+    return [minimum + spare * max(0.0, want - minimum) / wish for minimum, want in need]
 
 
 def header_fields(header: Header) -> list[tuple[str, str]]:

@@ -7,8 +7,10 @@ reader sees is already Swedish text, so the renderers only lay it out.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,12 +138,36 @@ class Yttrande:
         assert isinstance(result, dict)
         return result
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Yttrande:
+        """The model again from what ``to_dict`` gave (a stored version's content)."""
+        result = _typed(cls, data)
+        assert isinstance(result, Yttrande)
+        return result
+
     def checksum(self) -> str:
         """Return the sha256 of the canonical JSON: equal content, equal checksum."""
         canonical = json.dumps(
             self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    """``value`` from JSON as ``hint``: a dataclass from its dict, a tuple from its list."""
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return hint(**{name: _typed(field, value[name]) for name, field in _fields(hint)})
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        return tuple(_typed(item, v) for v in value)
+    return value
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields and their types, its string annotations resolved once."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ from docx import Document
 from remiss.core.models import Organisation
 from remiss.core.swedish import date_sv
 from remiss.rounds.register import Entry
-from remiss.yttrande import html, pdf, word
+from remiss.yttrande import html, html_pdf, word
 from remiss.yttrande.model import Header
 
 TITLE = "Besvarade remisser"
@@ -53,7 +53,7 @@ def render(
 ) -> bytes:  # fmt: skip
     """The report as ``docx`` or ``pdf``."""
     if fmt == "pdf":
-        return pdf.from_html(render_html(org, rows, start, end))
+        return html_pdf.from_html(render_html(org, rows, start, end))
     document = Document()
     header = Header(
         organisation=org.name, organisation_short=org.short, unit=org.unit,

@@ -1,8 +1,10 @@
 """Stored yttrande versions: compile, keep, and the coordinator's own text.
 
 A new version is stored only when the content changed (compared by checksum), so
-compiling again with nothing new hands back the version already kept. Services
-here flush; the caller owns the transaction.
+compiling again with nothing new hands back the version already kept. A version is
+stored as its content; its files are rendered from that afterwards (``rendering``), so
+compiling, and so closing, never waits on a renderer. Services here flush; the caller
+owns the transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from remiss.core.errors import InputError, Refused
 from remiss.core.models import YttrandeVersion
 from remiss.core.settings import Settings
 from remiss.core.text import printable
-from remiss.yttrande import docx, html
 from remiss.yttrande.compile import build, load_round
 
 SIGNATORY_MAX = 200  # the column's length
@@ -27,28 +28,23 @@ def compile_round(
 ) -> YttrandeVersion:
     """Compile the round; return the latest version if nothing changed, else store a new one.
 
-    A version stores its Word and HTML renderings; see ``documents`` for the PDF.
+    The new version holds its content and no file yet: ``rendering`` adds them.
     """
     yttrande = build(session, round_id, settings)
     checksum = yttrande.checksum()
     previous = latest(session, round_id)
     if previous is not None and previous.checksum == checksum:
-        if not previous.docx:
-            # Same content, so the same version: only the Word file it lacked is added.
-            previous.docx = docx.render(yttrande)
-            session.flush()
         return previous
 
     number = previous.number + 1 if previous is not None else 1
-    html_text = html.render(yttrande)
     version = YttrandeVersion(
         round_id=round_id,
         number=number,
         created_at=clock.now(),
         checksum=checksum,
         content=yttrande.to_dict(),
-        docx=docx.render(yttrande),
-        html=html_text,
+        docx=b"",
+        html="",
         pdf=None,
     )
     try:

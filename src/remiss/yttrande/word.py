@@ -13,25 +13,68 @@ import re
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table, _Cell, _Row
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 
+from remiss.yttrande import layout
 from remiss.yttrande.model import Header, paragraphs
 
 FONT = "Calibri"
-TEXT_WIDTH_MM = 160  # A4 less 25 mm margins
 BLACK = RGBColor(0, 0, 0)
 HEADING_SIZES = {"Title": 18, "Heading 1": 16, "Heading 2": 13, "Heading 3": 11}
 # Characters XML 1.0 cannot hold; a pasted answer may carry them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TAB_OR_BREAK = re.compile("[\t\r\n]")
+_P, _PPR, _PSTYLE, _R, _RPR, _B, _BR, _T = (qn(tag) for tag in
+    ("w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:b", "w:br", "w:t"))  # fmt: skip
+_VAL, _SPACE = qn("w:val"), qn("xml:space")
 
-Container = DocumentObject | _Cell
+
+class Container(Protocol):
+    """Where paragraphs go: a document, a table cell, or a ``Body``."""
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph: ...
+
+
+class Body:
+    """Paragraphs and headings appended to the end of a document, each in constant time.
+
+    python-docx's own ``add_paragraph`` searches the body for its section properties before
+    every paragraph, which makes writing a long document quadratic; this inserts straight
+    before them and looks each style up once.
+    """
+
+    def __init__(self, document: DocumentObject) -> None:
+        self.document = document
+        self._parent = document._body
+        self._end = document.element.body.get_or_add_sectPr()
+        self._style_ids: dict[str, str] = {}
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        element = self._end.makeelement(_P)
+        self._end.addprevious(element)
+        if style is not None:
+            SubElement(SubElement(element, _PPR), _PSTYLE).set(_VAL, self._style_id(style))
+        paragraph = Paragraph(element, self._parent)
+        if text:
+            add_run(paragraph, text)
+        return paragraph
+
+    def add_heading(self, text: str, level: int) -> Paragraph:
+        return self.add_paragraph(clean(text), "Title" if level == 0 else f"Heading {level}")
+
+    def _style_id(self, name: str) -> str:
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.styles[name].style_id
+        return self._style_ids[name]
 
 
 def setup(document: DocumentObject, header: Header, title: str) -> None:
@@ -132,27 +175,17 @@ def repeat_as_header(row: _Row) -> None:
 
 def fit_columns(table: Table, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Share the text width so that no header word is split over two lines."""
-    # A column needs room for its longest header word (bold, 11 pt: about 2.3 mm a letter)
-    # and gets more for longer cells, up to a limit.
-    need = []
-    for index, title in enumerate(columns):
-        longest_word = max((len(w) for w in title.split()), default=1)
-        cells = [len(row[index]) for row in rows] or [0]
-        need.append((longest_word * 2.3 + 4, min(max(cells), 40) * 1.6 + 4))
-    floor = sum(minimum for minimum, _ in need)
-    spare = max(0.0, TEXT_WIDTH_MM - floor)
-    wish = sum(max(0.0, want - minimum) for minimum, want in need) or 1.0
-    for index, (minimum, want) in enumerate(need):
-        width = Mm(minimum + spare * max(0.0, want - minimum) / wish)
-        for row in table.rows:
-            row.cells[index].width = width
+    widths = [Mm(width) for width in layout.column_widths(columns, rows)]
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
-def labelled(document: DocumentObject, label: str, value: str) -> Paragraph:
-    paragraph = document.add_paragraph()
-    paragraph.add_run(clean(label)).bold = True
+def labelled(container: Container, label: str, value: str) -> Paragraph:
+    paragraph = container.add_paragraph()
+    add_run(paragraph, clean(label), bold=True)
     if value:
-        paragraph.add_run(clean(value))
+        add_run(paragraph, clean(value))
     return paragraph
 
 
@@ -161,10 +194,33 @@ def text(container: Container, value: str) -> None:
     for lines in paragraphs(value):
         paragraph = container.add_paragraph()
         for index, line in enumerate(lines):
-            run = paragraph.add_run()
-            if index:
-                run.add_break()
-            run.add_text(clean(line))
+            _text_run(paragraph, clean(line), line_break=index > 0)
+
+
+def add_run(paragraph: Paragraph, value: str, *, bold: bool = False) -> None:
+    """Append ``value`` to ``paragraph`` as one run, tabs and line breaks as Word's own."""
+    if _TAB_OR_BREAK.search(value):
+        run = paragraph.add_run(value)
+        if bold:
+            run.bold = True
+    else:
+        _text_run(paragraph, value, bold=bold)
+
+
+def _text_run(
+    paragraph: Paragraph, value: str, *, bold: bool = False, line_break: bool = False
+) -> None:
+    """A run of ``value`` as it is, built directly: python-docx's general-purpose insertion
+    (each child placed by searching its successors) is most of a long document's time."""
+    run = SubElement(paragraph._p, _R)
+    if bold:
+        SubElement(SubElement(run, _RPR), _B)
+    if line_break:
+        SubElement(run, _BR)
+    element = SubElement(run, _T)
+    element.text = value
+    if value != value.strip():
+        element.set(_SPACE, "preserve")
 
 
 def clean(value: str) -> str:

@@ -32,6 +32,7 @@ class YttrandeVersion(Base):
     created_at: Mapped[datetime] = mapped_column()
     checksum: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The files, rendered from ``content`` after the compile: empty (the PDF NULL) until then.
     docx: Mapped[bytes] = mapped_column(LargeBinary)
     html: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)

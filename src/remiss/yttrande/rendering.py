@@ -1,0 +1,103 @@
+"""Rendering each version's files once, from its stored content, in the formats asked for.
+
+Compiling stores a version's content only, so closing never waits on a renderer. The
+flows that compile render the new version's files as their next task, the web after
+its response, the CLI only in the formats it writes; a download then serves the stored
+file. Each file is rendered at most once per version: one written meanwhile by another
+worker is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from remiss.core import progress
+from remiss.core.models import YttrandeVersion
+from remiss.yttrande import docx, html, pdf
+from remiss.yttrande.documents import FORMAT_NAMES, FORMATS
+from remiss.yttrande.model import Yttrande
+
+COLUMNS = {"docx": YttrandeVersion.docx, "html": YttrandeVersion.html, "pdf": YttrandeVersion.pdf}
+
+
+def render(yttrande: Yttrande, fmt: str) -> bytes | str:
+    """The yttrande in ``fmt``: Word or PDF bytes, or the HTML page as text."""
+    if fmt == "docx":
+        return docx.render(yttrande)
+    if fmt == "html":
+        return html.render(yttrande)
+    return pdf.render(yttrande)
+
+
+def unrendered(fmt: str) -> ColumnElement[bool]:
+    """Whether a version's ``fmt`` file is still to be rendered."""
+    if fmt == "pdf":
+        return YttrandeVersion.pdf.is_(None)
+    return func.length(COLUMNS[fmt]) == 0
+
+
+def pending(
+    session: Session, round_ids: Iterable[int], formats: Sequence[str] = FORMATS
+) -> list[tuple[int, list[str]]]:
+    """The given rounds' newest versions that lack a file in ``formats``, with those formats."""
+    wanted = [fmt for fmt in FORMATS if fmt in formats]
+    newest = (
+        select(YttrandeVersion.round_id, func.max(YttrandeVersion.number).label("number"))
+        .where(YttrandeVersion.round_id.in_(list(round_ids)))
+        .group_by(YttrandeVersion.round_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(YttrandeVersion.id, *(unrendered(fmt) for fmt in wanted))
+        .join(
+            newest,
+            (YttrandeVersion.round_id == newest.c.round_id)
+            & (YttrandeVersion.number == newest.c.number),
+        )
+        .order_by(YttrandeVersion.id)
+    ).all()
+    found = [(row[0], [fmt for fmt, lacking in zip(wanted, row[1:], strict=True) if lacking])
+             for row in rows]  # fmt: skip
+    return [(version_id, missing) for version_id, missing in found if missing]
+
+
+def render_pending(
+    sessions: sessionmaker[Session], round_ids: Iterable[int], formats: Sequence[str] = FORMATS
+) -> int:
+    """Render and keep the missing ``formats`` of each given round's newest version; how many.
+
+    One short transaction per file, so no lock is held while a renderer works.
+    """
+    with sessions() as session:
+        todo = pending(session, round_ids, formats)
+    return sum(render_version(sessions, version_id, missing) for version_id, missing in todo)
+
+
+def render_version(sessions: sessionmaker[Session], version_id: int, formats: Sequence[str]) -> int:
+    """Render and keep version ``version_id``'s files in ``formats`` that it lacks; how many."""
+    with sessions() as session:
+        row = session.execute(
+            select(YttrandeVersion.content, *(unrendered(fmt) for fmt in formats)).where(
+                YttrandeVersion.id == version_id
+            )
+        ).first()
+    if row is None:
+        return 0
+    yttrande = Yttrande.from_dict(row[0])
+    rendered = 0
+    for fmt, lacking in zip(formats, row[1:], strict=True):
+        if not lacking:
+            continue
+        progress.step(f"skapar {FORMAT_NAMES[fmt]}-filen")
+        content = render(yttrande, fmt)
+        with sessions() as session, session.begin():
+            done = session.execute(
+                update(YttrandeVersion)
+                .where(YttrandeVersion.id == version_id, unrendered(fmt))
+                .values({COLUMNS[fmt]: content})
+            )
+            rendered += done.rowcount  # type: ignore[attr-defined]
+    return rendered
