@@ -112,7 +112,7 @@ def test_a_download_of_a_file_not_rendered_yet_asks_for_it_and_says_so(
     with monkeypatch.context() as during:
         refuse_rendering(during)
         waiting = coordinator.get(f"/rounds/{opened.round_id}/sammanstallning.pdf")
-    assert waiting.status_code == 503
+    assert waiting.status_code == 202
     assert waiting.headers["retry-after"] == "10"
     assert "PDF-filen för version 1 skapas just nu" in waiting.text
     assert files(sample_directory, opened.round_id) == [(1, False, False, False)]

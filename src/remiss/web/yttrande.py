@@ -110,7 +110,7 @@ def download(
             "Filen skapas",
             f"{documents.FORMAT_NAMES[fmt]}-filen för version {version_number} skapas just nu. "
             "Ladda om sidan om en stund.",
-            status_code=503,
+            status_code=202,  # accepted: it is being made (not a fault of the server)
         )
         page.headers["Retry-After"] = str(RETRY_AFTER)
         return page
