@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["delivery.py", "reminders.py", "launch.py", "compile.py"]
+BENCHES = ["delivery.py", "reminders.py", "launch.py", "compile.py", "reviewer_load.py"]
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 LINE = re.compile(rf"^([\w.-]+): {NUMBER} {NUMBER} {NUMBER}(?: (\S+))?$")
 POSTGRES = os.environ.get(

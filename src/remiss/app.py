@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss.core.db import make_engine, session_factory
+from remiss.core.db import make_engine, reader, session_factory
 from remiss.core.settings import Settings
 from remiss.mail import sink
 from remiss.mail.claims import DeliveryReport
@@ -39,6 +40,16 @@ class App:
     def transaction(self) -> Iterator[Session]:
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads: on SQLite it reads beside a writer, never waiting."""
+        with self.sessions(bind=self._reader) as session:
+            yield session
+
+    @cached_property
+    def _reader(self) -> Engine:
+        return reader(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -10,12 +10,21 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from remiss.app import App
+from remiss.app import App, deliver_outbox
 from remiss.core.errors import Refused
+from remiss.core.models import Round
 from remiss.reviewers import answers
+from remiss.yttrande import disagreement
 from remiss.yttrande.closing import close_round
 from remiss.yttrande.versions import latest
-from tests.web.conftest import REVIEWER, Opened, invitation_state
+from tests.web.conftest import (
+    ANOTHER_REVIEWER,
+    COORDINATOR,
+    REVIEWER,
+    Opened,
+    invitation_state,
+    received,
+)
 
 VALUES = {"stallningstagande": "Tillstyrker", "innehall": "Bra."}
 
@@ -133,3 +142,48 @@ def test_a_round_closing_while_an_answer_is_submitted_compiles_that_answer(
     with app.sessions() as session:
         version = latest(session, opened.round_id)
         assert version is not None and "Bra." in json.dumps(version.content, ensure_ascii=False)
+
+
+def _submitting(app: App, token: str, position: str) -> Callable[[Session], object]:
+    values = {"stallningstagande": position}
+    return lambda session: answers.submit(session, app.settings, token, values, no_comments=False)
+
+
+def test_two_submissions_changing_a_disagreement_at_once_both_go_through(
+    opened: Opened, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE")
+    for email, position in [
+        (REVIEWER, "Tillstyrker"),
+        ("fredrik.holm@rkl.example.org", "Avstyrker"),
+    ]:
+        with app.transaction() as session:
+            _submitting(app, opened.token_for(email), position)(session)
+    # Both hold their lock on the round and have read the picture before either escalates.
+    both_read = threading.Barrier(2, timeout=30)
+    reading = threading.local()
+    picture = disagreement.picture
+
+    def picture_once_both_have_come(session: Session, round_: Round) -> object:
+        if not getattr(reading, "waited", False):
+            reading.waited = True
+            both_read.wait()
+        return picture(session, round_)
+
+    monkeypatch.setattr(disagreement, "picture", picture_once_both_have_come)
+    running = [
+        _in_thread(app, _submitting(app, opened.token_for(email), "Avstyrker"))
+        for email in (ANOTHER_REVIEWER, "goran.oberg@rog.example.org")
+    ]
+    for thread, _pid, _outcome in running:
+        thread.join(timeout=60)
+
+    assert [outcome for _thread, _pid, outcome in running] == [[None], [None]]
+    # The last mail says what both of them answered.
+    deliver_outbox(app)
+    last = received(opened.catcher, COORDINATOR, "Meningsskiljaktighet")[-1]
+    assert (
+        "Avstyrker: RPO Sällsynta sjukdomar (Region Jönköpings län, Region Kalmar län och "
+        "Region Östergötland)" in " ".join(last.text().split())
+    )

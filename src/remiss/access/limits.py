@@ -8,10 +8,10 @@ client address guessing links, a login address.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from remiss.core.clock import now
@@ -30,44 +30,56 @@ class Limit:
         return max(1, round(1 / self.per_second))
 
 
-def _locked(session: Session, key: str, limit: Limit) -> RateBucket:
-    """The bucket ``key``, locked for this transaction; created full when new."""
-    query = select(RateBucket).where(RateBucket.key == key).with_for_update()
-    row = session.scalar(query)
-    if row is not None:
-        moment = now()
-        elapsed = max(0.0, (moment - row.updated_at).total_seconds())
-        row.tokens = min(limit.capacity, row.tokens + elapsed * limit.per_second)
-        row.updated_at = moment
-        return row
-    try:
-        with session.begin_nested():
-            row = RateBucket(key=key, tokens=limit.capacity, updated_at=now())
-            session.add(row)
-        return row
-    except IntegrityError:
-        # Another process made it first: take theirs.
-        found = session.scalar(query)
-        assert found is not None
-        return found
+_BUCKET = select(RateBucket.tokens, RateBucket.updated_at).where(
+    RateBucket.key == bindparam("bucket")
+)
+_LOCKED = _BUCKET.with_for_update()
+_STORE = (
+    update(RateBucket)
+    .where(RateBucket.key == bindparam("bucket"))
+    .values(tokens=bindparam("left"), updated_at=bindparam("moment"))
+)
+
+
+# A new bucket, unless another process made it first (then it inserts nothing).
+_NEW = {
+    name: dialect.insert(RateBucket)
+    .values(key=bindparam("bucket"), tokens=bindparam("left"), updated_at=bindparam("moment"))
+    .on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def _refilled(tokens: float, updated_at: datetime, moment: datetime, limit: Limit) -> float:
+    elapsed = max(0.0, (moment - updated_at).total_seconds())
+    return min(limit.capacity, tokens + elapsed * limit.per_second)
 
 
 def take(session: Session, key: str, limit: Limit) -> bool:
-    """Take one token from ``key``'s bucket; False (nothing taken) when it is empty."""
-    row = _locked(session, key[:120], limit)
-    if row.tokens < 1:
-        return False
-    row.tokens -= 1
-    return True
+    """Take one token from ``key``'s bucket; False (nothing taken) when it is empty.
+
+    The bucket's row stays locked until the caller's transaction ends; a new bucket starts
+    full.
+    """
+    key, moment = key[:120], now()
+    connection = session.connection()
+    row = connection.execute(_LOCKED, {"bucket": key}).first()
+    if row is None:
+        taken = limit.capacity >= 1
+        params = {"bucket": key, "left": limit.capacity - taken, "moment": moment}
+        if connection.execute(_NEW[connection.dialect.name], params).rowcount:
+            return taken
+        row = connection.execute(_LOCKED, {"bucket": key}).one()  # another process made it first
+    tokens = _refilled(row.tokens, row.updated_at, moment, limit)
+    taken = tokens >= 1
+    connection.execute(_STORE, {"bucket": key, "left": tokens - taken, "moment": moment})
+    return taken
 
 
 def has_left(session: Session, key: str, limit: Limit) -> bool:
     """Whether ``key``'s bucket has a token to take (takes none)."""
-    row = session.scalar(select(RateBucket).where(RateBucket.key == key[:120]))
-    if row is None:
-        return True
-    elapsed = max(0.0, (now() - row.updated_at).total_seconds())
-    return min(limit.capacity, row.tokens + elapsed * limit.per_second) >= 1
+    row = session.connection().execute(_BUCKET, {"bucket": key[:120]}).first()
+    return row is None or _refilled(row.tokens, row.updated_at, now(), limit) >= 1
 
 
 def forget_full(session: Session, older_than: timedelta) -> int:

@@ -6,6 +6,8 @@ connection gets WAL mode, a busy timeout and foreign keys.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,35 +17,107 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
+# An execution option: this connection only reads (``reader``).
+READ_ONLY = "remiss_read_only"
+# How long a writer waits for the database (SQLite's busy timeout, and the process's own
+# queue of writers in front of it), seconds.
+WRITE_WAIT = 30
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine, tuned for concurrent use when it is SQLite."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
-        )
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy, not pysqlite, decide when a transaction begins.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            # IMMEDIATE takes the write lock up front, so two writers queue on the busy
-            # timeout instead of failing with "database is locked" mid-transaction.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
+        return _sqlite_engine(url, **kwargs)
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def reader(engine: Engine) -> Engine:
+    """``engine`` for reading only: on SQLite its transactions take no write lock."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+class _SQLiteConnection(sqlite3.Connection):
+    """A connection that lets the process's next writer in as soon as its write ends."""
+
+    writers: threading.Lock
+    writing = False
+
+    def begin_writing(self) -> None:
+        if not self.writers.acquire(timeout=WRITE_WAIT):
+            raise sqlite3.OperationalError("database is locked")
+        self.writing = True
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._done_writing()
+            raise
+
+    def _done_writing(self) -> None:
+        if self.writing:
+            self.writing = False
+            self.writers.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._done_writing()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._done_writing()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._done_writing()
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # One writer at a time in this process, the others queued in order: SQLite's own busy
+    # handler only polls, sleeping longer the longer it waits, so a writer among many
+    # could wait seconds for a lock that was free most of that time. Other processes (the
+    # flows, the CLI) still meet this one at SQLite's busy timeout.
+    writers = threading.Lock()
+    engine = create_engine(
+        url,
+        connect_args={
+            "timeout": WRITE_WAIT,
+            "check_same_thread": False,
+            "factory": _SQLiteConnection,
+        },
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        dbapi_connection.writers = writers
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={WRITE_WAIT * 1000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            # WAL lets a reader see one snapshot beside a writer, holding no lock.
+            conn.exec_driver_sql("BEGIN")
+            return
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of failing
+        # with "database is locked" mid-transaction.
+        conn.connection.dbapi_connection.begin_writing()
+
+    return engine
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -6,7 +6,8 @@ differ. ``Frame`` builds the message once through ``rendering.build`` with
 placeholders, keeps the bytes around them, and fills in each copy: the result is
 byte for byte what ``rendering.to_mime`` makes of the same email (the boundaries and
 the Message-ID are random in both), without building and flattening MIME objects
-for every person.
+for every person. ``framed`` does the same for any message, with one frame kept per
+kind of message (a round's receipts share one).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from email.utils import format_datetime, make_msgid
 
 from remiss.core.clock import now
 from remiss.core.settings import Settings
-from remiss.mail.rendering import WIRE, OutgoingEmail, build, mail_domain, quoted_printable
+from remiss.mail.rendering import (
+    WIRE,
+    OutgoingEmail,
+    address,
+    build,
+    mail_domain,
+    quoted_printable,
+)
 
 _MARK = "REMISSFRAME"
 # Placeholder boundaries as long as real ones, so that headers fold where they would.
@@ -40,11 +48,8 @@ def _wire_lines(payload: str) -> str:
 
 
 def _base64(content: bytes) -> str:
-    """``email.encoders.encode_base64``'s payload for ``content``."""
-    value = base64.encodebytes(content)
-    if content and content[-1] != 0x0A and value.endswith(b"\n"):
-        value = value[:-1]
-    return value.decode("ascii")
+    """``email.encoders.encode_base64``'s payload for ``content`` (with its last newline)."""
+    return base64.encodebytes(content).decode("ascii")
 
 
 def _boundary() -> str:
@@ -107,3 +112,30 @@ class Frame:
         # The split alternates text between slots and the slots' names.
         filled = [slots[piece] if i % 2 else piece for i, piece in enumerate(self.pieces)]
         return message_id, "".join(filled).encode("ascii")
+
+
+# Frames by what a message shares with others of its kind; a few hundred kinds at most.
+_FRAMES: dict[tuple[object, ...], Frame] = {}
+_FRAMES_KEPT = 256
+
+
+def framed(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
+    """What ``rendering.to_mime`` makes of ``email``, filled into a frame of its kind."""
+    shape = (
+        settings.mail_from,
+        email.subject,
+        email.reply_to,
+        tuple((a.filename, a.maintype, a.subtype, tuple(a.params.items()))
+              for a in email.attachments),
+    )  # fmt: skip
+    frame = _FRAMES.get(shape)
+    if frame is None:
+        if len(_FRAMES) >= _FRAMES_KEPT:
+            _FRAMES.clear()
+        frame = _FRAMES[shape] = Frame(email, settings)
+    return frame.fill(
+        to=address(email.to_name, email.to),
+        text=email.text,
+        html=email.html,
+        attachments=[a.content for a in email.attachments],
+    )

@@ -16,7 +16,7 @@ from remiss.core.models import Message
 from remiss.core.settings import Settings
 from remiss.core.states import MessageStatus
 from remiss.mail.catalogue import Email
-from remiss.mail.rendering import to_mime
+from remiss.mail.frame import framed
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,15 @@ def queue(
     invitation_id: int | None = None,
 ) -> bool:
     """Queue ``email`` under the idempotency ``key``; return False if the key was taken."""
-    message_id, raw = to_mime(email.message, settings)
+    message_id, raw = framed(email.message, settings)
     rendered = Rendered(
         key=key, kind=email.kind, recipient=email.message.to, subject=email.message.subject,
         message_id=message_id, raw=raw, round_id=round_id, invitation_id=invitation_id,
         expires_at=email.expires_at,
     )  # fmt: skip
-    result = session.execute(_insert(session).values(_row(rendered, now())))
-    return bool(getattr(result, "rowcount", 0))
+    session.flush()  # what the message refers to (its round, its invitation) is written first
+    result = session.connection().execute(_insert(session), _row(rendered, now()))
+    return bool(result.rowcount)
 
 
 def queue_rendered(session: Session, messages: list[Rendered]) -> None:
@@ -79,14 +80,16 @@ def _row(m: Rendered, moment: datetime) -> dict[str, Any]:
     }
 
 
+# An INSERT into the outbox that skips a message whose key is taken.
+_INSERTS = {
+    "postgresql": pg_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"]),
+    "sqlite": sqlite_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"]),
+}
+
+
 def _insert(session: Session) -> Any:
-    """An INSERT into the outbox that skips a message whose key is taken."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    if dialect == "sqlite":
-        return sqlite_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    return insert(Message)  # pragma: no cover - other databases rely on the unique key alone
+    # Other databases rely on the unique key alone.
+    return _INSERTS.get(session.get_bind().dialect.name, insert(Message))
 
 
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:

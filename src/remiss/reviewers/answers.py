@@ -11,20 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import InputError, NotFound, Refused
-from remiss.core.models import AnswerVersion, Group, Invitation, Question, Round
+from remiss.core.models import AnswerVersion, Group, Invitation, InvitationGroup, Question, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.rounds.invitations import by_token, issue_token, link
+from remiss.rounds.invitations import by_token, issue_token, link, link_query
 from remiss.rounds.questions import NO_COMMENTS
 from remiss.yttrande import disagreement
 
@@ -90,9 +91,37 @@ class AnswerPage:
         )
 
 
-def find(session: Session, token: str, *, lock: bool = False) -> Invitation:
+# Everything the page shows of an invitation, read in one statement (a few rows).
+PAGE = link_query(
+    joinedload(Invitation.person),
+    joinedload(Invitation.round).joinedload(Round.lead_group),
+    joinedload(Invitation.round).joinedload(Round.questions),
+    joinedload(Invitation.versions),
+    joinedload(Invitation.groups).joinedload(InvitationGroup.group),
+)
+# An answer's invitation, locked, with who answers and what they sent before: read once
+# the lock is held (a statement of its own), so that an answer committed while this one
+# waited for it is among them.
+ANSWERING = link_query(joinedload(Invitation.person), selectinload(Invitation.versions), lock=True)
+# The round an answer is given to, under a shared lock (see ``_editable_invitation``).
+ROUND_SHARED = (
+    select(Round)
+    .where(Round.id == bindparam("round_id"))
+    .options(joinedload(Round.questions))
+    .with_for_update(read=True, key_share=True, of=Round)
+    .execution_options(populate_existing=True)
+)
+
+
+def find(
+    session: Session,
+    token: str,
+    *,
+    lock: bool = False,
+    query: Select[tuple[Invitation]] | None = None,
+) -> Invitation:
     """The invitation behind a link; unknown and revoked links look the same."""
-    invitation = by_token(session, token, lock=lock)
+    invitation = by_token(session, token, lock=lock, query=query)
     if invitation is None or invitation.status == InvitationStatus.REVOKED:
         raise NotFound("Sidan finns inte.")
     return invitation
@@ -122,7 +151,7 @@ def answer_lines(questions: list[Question], version: AnswerVersion | None) -> li
 
 def view(session: Session, token: str) -> AnswerPage:
     """The page for a personal link; changes nothing."""
-    invitation = find(session, token)
+    invitation = find(session, token, query=PAGE)
     round_ = invitation.round
     submitted = latest(invitation, "submitted")
     newest = latest(invitation)
@@ -166,17 +195,15 @@ def check_options(questions: list[Question], values: dict[str, str]) -> dict[str
 
 
 def _editable_invitation(session: Session, token: str) -> Invitation:
-    invitation = find(session, token, lock=True)
+    invitation = find(session, token, query=ANSWERING)
     if invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
     # A shared lock on the round until this answer commits: closing waits for it (and then
-    # compiles it), or, if closing came first, this reads the round as closed.
-    round_ = session.scalars(
-        select(Round)
-        .where(Round.id == invitation.round_id)
-        .with_for_update(read=True)
-        .execution_options(populate_existing=True)
-    ).one()
+    # compiles it), or, if closing came first, this reads the round as closed. The weakest
+    # shared lock (KEY SHARE): a submission escalating a disagreement may still update the
+    # round while others hold theirs.
+    round_ = session.scalars(ROUND_SHARED, {"round_id": invitation.round_id}).unique().one()
+    set_committed_value(invitation, "round", round_)  # read as it is locked, not again
     if not is_editable(invitation, round_):
         raise Refused(closed_reason(round_))
     if invitation.opened_at is None:
@@ -234,9 +261,16 @@ def save_draft(session: Session, token: str, raw: dict[str, str]) -> AnswerVersi
 
 
 def submit(
-    session: Session, settings: Settings, token: str, raw: dict[str, str], *, no_comments: bool
-) -> AnswerVersion:
-    """Submit an answer (or "Inga synpunkter"); queue a receipt with a copy of it."""
+    session: Session, settings: Settings, token: str, raw: dict[str, str], *, no_comments: bool,
+    escalate: bool = True,
+) -> AnswerVersion:  # fmt: skip
+    """Submit an answer (or "Inga synpunkter"); queue a receipt with a copy of it.
+
+    With ``escalate`` the round's disagreement is looked at in the same transaction;
+    without, the caller has it looked at once this one has committed
+    (``disagreement.escalate_round``): the web does, so that a submission holds its locks
+    no longer than it must.
+    """
     invitation = _editable_invitation(session, token)
     questions = list(invitation.round.questions)
     values = {} if no_comments else clean(questions, raw)
@@ -261,7 +295,8 @@ def submit(
         no_comments=no_comments, late=late,
     )  # fmt: skip
     queue_receipt(session, settings, invitation, version)
-    disagreement.escalate(session, settings, invitation.round)
+    if escalate:
+        disagreement.escalate(session, settings, invitation.round)
     return version
 
 

@@ -7,6 +7,8 @@ errors that reach a route are mapped to pages here, once: ``NotFound`` is the 40
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -14,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from remiss.app import App
+from remiss.app import App, deliver_outbox
+from remiss.core.background import Coalesced
 from remiss.core.errors import NotFound, Refused
 from remiss.web import (
     dashboard,
@@ -43,6 +46,7 @@ from remiss.web.security import (
     SecurityHeadersMiddleware,
     verify_csrf,
 )
+from remiss.yttrande import disagreement
 
 ROUTERS: list[APIRouter] = [
     reviewer.router,
@@ -122,6 +126,11 @@ def create_app(
     web.state.remiss = app
     web.state.orchestrator = Orchestrator(app, prefect_api)
     web.state.csrf = Csrf(key)
+    # Work a response leaves behind, done by one thread at a time (see Coalesced).
+    web.state.delivery = Coalesced(lambda _: deliver_outbox(app))
+    web.state.escalation = Coalesced(
+        partial(disagreement.escalate_round, app.sessions, app.settings)
+    )
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in ROUTERS:
         web.include_router(router)

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from remiss.access import coordinators, sessions
 from remiss.app import App
+from remiss.core.background import Coalesced
 from remiss.core.errors import RoundNotFound
 from remiss.core.models import Round
 from remiss.core.text import printable
@@ -35,6 +36,22 @@ def orchestrator(request: Request) -> Orchestrator:
 
 
 OrchestratorDep = Annotated[Orchestrator, Depends(orchestrator)]
+
+
+def delivery(request: Request) -> Coalesced:
+    """This process's delivery of the outbox: ``background.add_task(delivery.ask)``."""
+    found: Coalesced = request.app.state.delivery
+    return found
+
+
+def escalation(request: Request) -> Coalesced:
+    """This process's look at a round's disagreement: ``….add_task(escalation.ask, round_id)``."""
+    found: Coalesced = request.app.state.escalation
+    return found
+
+
+DeliveryDep = Annotated[Coalesced, Depends(delivery)]
+EscalationDep = Annotated[Coalesced, Depends(escalation)]
 
 # Ids as the database holds them (32-bit); any other number in a path names no page.
 ID_MAX = 2**31 - 1

@@ -14,12 +14,21 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from remiss.access import coordinators
-from remiss.app import App, deliver_outbox
+from remiss.app import App
 from remiss.core.errors import InputError
 from remiss.core.models import Round
 from remiss.core.settings import Settings
 from remiss.directory.sync import organisation
-from remiss.web.deps import AppDep, FormDep, IdPath, RoundUserDep, SessionDep, UserDep, text
+from remiss.web.deps import (
+    AppDep,
+    DeliveryDep,
+    FormDep,
+    IdPath,
+    RoundUserDep,
+    SessionDep,
+    UserDep,
+    text,
+)
 from remiss.web.pages import flash, redirect, render
 from remiss.yttrande import drafts, proposal
 
@@ -80,7 +89,7 @@ def draft_page(request: Request, round_id: IdPath, user: RoundUserDep, app: AppD
 @router.post("/rounds/{round_id}/utkast")
 def save_draft(
     request: Request, round_id: IdPath, user: RoundUserDep, app: AppDep, form: FormDep,
-    background: BackgroundTasks,
+    background: BackgroundTasks, delivery: DeliveryDep,
 ) -> Response:  # fmt: skip
     action = text(form, "action")
     hand_over = ACTIONS.get(action)
@@ -99,7 +108,7 @@ def save_draft(
         errors = {exc.field or "form": message}
         return _page(request, app, round_id, user, status_code=422, typed=typed, errors=errors)
     if hand_over:
-        background.add_task(deliver_outbox, app)
+        background.add_task(delivery.ask)
         flash(request, f"Utkastet (version {draft.number}) är lämnat till samordnaren.")
     else:
         flash(request, f"Utkastet är sparat (version {draft.number}).")

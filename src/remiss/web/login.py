@@ -7,10 +7,9 @@ from fastapi.responses import Response
 
 from remiss.access import logins, sessions
 from remiss.access.coordinators import may_log_in
-from remiss.app import deliver_outbox
 from remiss.core.errors import InputError
 from remiss.core.tokens import looks_like_token
-from remiss.web.deps import AppDep, FormDep, SessionDep, text
+from remiss.web.deps import AppDep, DeliveryDep, FormDep, SessionDep, text
 from remiss.web.pages import redirect, render
 from remiss.web.security import new_session
 
@@ -29,8 +28,9 @@ def login_form(request: Request, session: SessionDep, utloggad: str = "") -> Res
 
 @router.post("/login")
 def ask_for_link(
-    request: Request, app: AppDep, form: FormDep, background: BackgroundTasks
-) -> Response:
+    request: Request, app: AppDep, form: FormDep, background: BackgroundTasks,
+    delivery: DeliveryDep,
+) -> Response:  # fmt: skip
     email = text(form, "email")
     try:
         with app.transaction() as session:
@@ -39,7 +39,7 @@ def ask_for_link(
         return render(
             request, "login.html", {"email": email, "error": exc.message}, status_code=422
         )
-    background.add_task(deliver_outbox, app)
+    background.add_task(delivery.ask)
     return render(request, "login_sent.html", {"message": message})
 
 

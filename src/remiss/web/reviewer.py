@@ -8,11 +8,11 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from remiss.app import App, deliver_outbox
+from remiss.app import App
 from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
 from remiss.reviewers import answers, forwarding
-from remiss.web.deps import AppDep, FormDep, text
+from remiss.web.deps import AppDep, DeliveryDep, EscalationDep, FormDep, text
 from remiss.web.pages import not_found, redirect, render
 
 router = APIRouter()
@@ -42,7 +42,7 @@ def _page(
     status_code: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    with app.sessions() as session:
+    with app.reading() as session:
         page = answers.view(session, token)
         context: dict[str, Any] = {
             "page": page,
@@ -69,8 +69,9 @@ def show(request: Request, token: str, app: AppDep, klar: str = "") -> Response:
 
 @router.post("/r/{token}")
 def answer(
-    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks
-) -> Response:
+    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks,
+    delivery: DeliveryDep, escalation: EscalationDep,
+) -> Response:  # fmt: skip
     action = text(form, "action")
     values = _posted_values(form)
     if action not in ACTIONS:
@@ -78,12 +79,15 @@ def answer(
                      refused="Välj Spara utkast, Skicka in eller Inga synpunkter.")  # fmt: skip
     try:
         with app.transaction() as session:
+            round_id = None  # of a submission, once it has committed
             if action == "draft":
                 answers.save_draft(session, token, values)
             else:
-                answers.submit(
-                    session, app.settings, token, values, no_comments=action == "no_comments"
-                )
+                version = answers.submit(
+                    session, app.settings, token, values, no_comments=action == "no_comments",
+                    escalate=False,
+                )  # fmt: skip
+                round_id = version.invitation.round_id
     except answers.MissingAnswers as exc:
         return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
     except Refused as exc:
@@ -91,8 +95,10 @@ def answer(
         return _page(
             request, app, token, status_code=409, values=values, refused=str(exc), typed=typed
         )
-    if action != "draft":
-        background.add_task(deliver_outbox, app)
+    if round_id is not None:
+        # Once the answer has committed: the disagreement it may have changed, then the mail.
+        background.add_task(escalation.ask, round_id)
+        background.add_task(delivery.ask)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
 
 
@@ -106,8 +112,9 @@ def opened(request: Request, token: str, app: AppDep) -> Response:
 
 @router.post("/r/{token}/vidarebefordra")
 def forward(
-    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks
-) -> Response:
+    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks,
+    delivery: DeliveryDep,
+) -> Response:  # fmt: skip
     fields = {
         "name": text(form, "name"),
         "email": text(form, "email"),
@@ -130,5 +137,5 @@ def forward(
         )  # fmt: skip
     except Refused as exc:
         return _page(request, app, token, status_code=409, refused=str(exc))
-    background.add_task(deliver_outbox, app)
+    background.add_task(delivery.ask)
     return redirect(f"/r/{token}?klar=vidarebefordrad")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
-from remiss.app import deliver_outbox
 from remiss.core.errors import InputError, NotFound, Refused
 from remiss.rounds import triage
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, text
+from remiss.web.deps import AppDep, CoordinatorDep, DeliveryDep, FormDep, text
 from remiss.web.pages import flash, redirect
 
 router = APIRouter()
@@ -17,7 +16,7 @@ router = APIRouter()
 @router.post("/triage")
 def decide(
     request: Request, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
-    background: BackgroundTasks,
+    background: BackgroundTasks, delivery: DeliveryDep,
 ) -> Response:  # fmt: skip
     """Every row with a decision is decided, each in its own transaction; others stay."""
     chosen: list[tuple[int, str, str]] = []
@@ -42,7 +41,7 @@ def decide(
         except (InputError, Refused, NotFound) as exc:
             problems.append(str(exc))
     if any(r.invitations for r in done):
-        background.add_task(deliver_outbox, app)
+        background.add_task(delivery.ask)
     invited = sum(r.invitations for r in done)
     message = f"{len(done)} beslut sparade; {invited} inbjudningar skickas."
     if not chosen:

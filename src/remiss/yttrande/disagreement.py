@@ -10,18 +10,29 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from remiss.core import audit
-from remiss.core.models import Membership, Person, Round
+from remiss.core.models import (
+    AnswerVersion,
+    Group,
+    Invitation,
+    InvitationGroup,
+    Membership,
+    Person,
+    Region,
+    Round,
+)
 from remiss.core.settings import Settings
-from remiss.core.states import QuestionKind
+from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
+from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.yttrande import drafts, wording
-from remiss.yttrande.compile import invitees
 from remiss.yttrande.model import NO_COMMENTS
 
 SUPPORT, OPPOSE = "Tillstyrker", "Avstyrker"
@@ -39,20 +50,15 @@ class Side:
 
 def picture(session: Session, round_: Round) -> list[catalogue.Disagreement]:
     """Every position question on which the submitted positions point both ways."""
-    people = [p for p in invitees(session, round_.id) if p.answer is not None]
     found = []
     for question in round_.questions:
         if question.kind != QuestionKind.POSITION:
             continue
         options = list(question.options)
         held: dict[str, dict[str, set[str]]] = {}  # direction -> group -> regions
-        for person in people:
-            value = person.value(question.key)
-            if not value or value == NO_COMMENTS:
-                continue
+        for value, group, region in held_positions(session, round_.id, question.key):
             direction = wording.base_option(value, options)
-            for group in person.groups:
-                held.setdefault(direction, {}).setdefault(group.name, set()).add(person.region)
+            held.setdefault(direction, {}).setdefault(group, set()).add(region)
         if SUPPORT not in held or OPPOSE not in held:
             continue
         sides = [
@@ -61,6 +67,90 @@ def picture(session: Session, round_: Round) -> list[catalogue.Disagreement]:
         ]
         found.append(catalogue.Disagreement(question.text, tuple(s.line for s in sides)))
     return found
+
+
+def held_positions(session: Session, round_id: int, key: str) -> set[tuple[str, str, str]]:
+    """(position, group name, region name) for every answer to ``key`` that counts.
+
+    What counts is what the yttrande compiles: the latest submitted version of each active
+    invitation, through the groups it came with (a forwarded colleague's through those of
+    the invitation forwarded, when it has none of its own). Read as distinct rows: the
+    database does the counting, and a submit late in a large round reads a handful of rows.
+    """
+    through_own, without_own = _answers_to(key)
+    held: set[tuple[str, str, str]] = set()
+    for raw, group, region in session.execute(through_own, {"round": round_id}):
+        if position := _position(raw):
+            held.add((position, group, region or ""))
+    for invitation_id, forwarded_from, raw, region in session.execute(
+        without_own, {"round": round_id}
+    ):
+        if position := _position(raw):
+            for group in _inherited_groups(session, invitation_id, forwarded_from):
+                held.add((position, group, region or ""))
+    return held
+
+
+@lru_cache(maxsize=32)
+def _answers_to(key: str) -> tuple[Select[Any], Select[Any]]:
+    """The queries of ``held_positions`` for one question (built once: they run per submit).
+
+    The first gives (position, group, region) through the invitations' own groups; the
+    second (invitation, forwarded from, position, region) for those without groups of their
+    own.
+    """
+    latest = aliased(AnswerVersion)
+    value = AnswerVersion.values[key].as_string()
+    answered = (
+        select(Invitation.id, Invitation.forwarded_from_id, value, Region.name)
+        .join(AnswerVersion, AnswerVersion.invitation_id == Invitation.id)
+        .join(Person, Person.id == Invitation.person_id)
+        .outerjoin(Region, Region.id == Person.region_id)
+        .where(
+            Invitation.round_id == bindparam("round"),
+            Invitation.status == InvitationStatus.ACTIVE,
+            Invitation.submitted_at.is_not(None),  # set by every submission: fewer to look at
+            AnswerVersion.kind == VersionKind.SUBMITTED,
+            AnswerVersion.number
+            == select(func.max(latest.number))
+            .where(latest.invitation_id == Invitation.id, latest.kind == VersionKind.SUBMITTED)
+            .scalar_subquery(),
+        )
+    )
+    through_own = (
+        answered.with_only_columns(value, Group.name, Region.name)
+        .join(InvitationGroup, InvitationGroup.invitation_id == Invitation.id)
+        .join(Group, Group.id == InvitationGroup.group_id)
+        .distinct()
+    )
+    without_own = answered.where(~exists().where(InvitationGroup.invitation_id == Invitation.id))
+    return through_own, without_own
+
+
+def _position(raw: object) -> str:
+    """A stored position as the yttrande reads it; "" for none (or "Inga synpunkter")."""
+    value = printable(raw).strip() if isinstance(raw, str) else ""
+    return "" if value == NO_COMMENTS else value
+
+
+def _inherited_groups(
+    session: Session, invitation_id: int, forwarded_from: int | None
+) -> list[str]:
+    """The groups of the nearest invitation up the forwarding chain that has any."""
+    seen = {invitation_id}
+    while forwarded_from is not None and forwarded_from not in seen:
+        seen.add(forwarded_from)
+        names = session.scalars(
+            select(Group.name)
+            .join(InvitationGroup, InvitationGroup.group_id == Group.id)
+            .where(InvitationGroup.invitation_id == forwarded_from)
+        ).all()
+        if names:
+            return list(names)
+        forwarded_from = session.scalar(
+            select(Invitation.forwarded_from_id).where(Invitation.id == forwarded_from)
+        )
+    return []
 
 
 def _holders(groups: dict[str, set[str]]) -> tuple[str, ...]:
@@ -73,15 +163,27 @@ def _holders(groups: dict[str, set[str]]) -> tuple[str, ...]:
 
 
 def escalate(session: Session, settings: Settings, round_: Round) -> int:
-    """Mail the disagreement when the picture changed since the last mail; returns how many."""
-    items = picture(session, round_)
-    if not items:
-        round_.disagreement_key = None
+    """Mail the disagreement when the picture changed since the last mail; returns how many.
+
+    Only a picture that looks changed locks the round's row (against other writers, not
+    against answers being submitted) and is read again under the lock: submissions at once
+    escalate one after the other, each with every answer committed before it.
+    """
+    if _key(picture(session, round_)) == round_.disagreement_key:
         return 0
-    digest = hashlib.sha256(repr(items).encode("utf-8")).hexdigest()
+    round_ = session.scalars(
+        select(Round)
+        .where(Round.id == round_.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).one()
+    items = picture(session, round_)
+    digest = _key(items)
     if digest == round_.disagreement_key:
         return 0
     round_.disagreement_key = digest
+    if digest is None:
+        return 0
     org = organisation(session)
     sent = 0
     for address in recipients(session, round_):
@@ -91,6 +193,18 @@ def escalate(session: Session, settings: Settings, round_: Round) -> int:
     audit.record(session, "system", "round.disagreement", round_id=round_.id, mailed=sent)
     session.flush()
     return sent
+
+
+def escalate_round(sessions: sessionmaker[Session], settings: Settings, round_id: int) -> int:
+    """``escalate`` in a transaction of its own, with what is committed by now."""
+    with sessions.begin() as session:
+        round_ = session.get(Round, round_id)
+        return escalate(session, settings, round_) if round_ is not None else 0
+
+
+def _key(items: list[catalogue.Disagreement]) -> str | None:
+    """What ``Round.disagreement_key`` holds for a picture: a digest, None for no disagreement."""
+    return hashlib.sha256(repr(items).encode("utf-8")).hexdigest() if items else None
 
 
 def recipients(session: Session, round_: Round) -> list[str]:
