@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
 from remiss.yttrande import docx as docx_render
+from remiss.yttrande import fonts, html_pdf
 from remiss.yttrande import html as html_render
-from remiss.yttrande import html_pdf, typeset
 from remiss.yttrande import pdf as pdf_render
 from remiss.yttrande.compile import build
 from remiss.yttrande.model import Answer, Yttrande
@@ -252,8 +252,8 @@ def test_pdf_prints_any_letters_and_a_word_wider_than_the_page(yttrande: Yttrand
 
 def test_pdf_falls_back_to_the_font_reportlab_ships(monkeypatch: pytest.MonkeyPatch) -> None:
     missing = (Path("/nonexistent"), ("Regular.ttf", "Bold.ttf"))
-    monkeypatch.setattr(typeset, "FONT_CHOICES", (missing, typeset.FONT_CHOICES[-1]))
-    regular, bold = typeset.font_files()
+    monkeypatch.setattr(fonts, "FONT_CHOICES", (missing, fonts.FONT_CHOICES[-1]))
+    regular, bold = fonts.font_files()
     assert (regular.name, bold.name) == ("Vera.ttf", "VeraBd.ttf") and regular.is_file()
 
 

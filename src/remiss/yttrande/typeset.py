@@ -1,4 +1,4 @@
-"""Typesetting plain text on A4 for the sammanställning's PDF: fonts, lines, pages.
+"""Typesetting plain text on A4 for the sammanställning's PDF: lines and pages (fonts: ``fonts``).
 
 ReportLab's canvas draws and embeds the fonts (as subsets); the lines are broken and
 the pages filled here, in one pass with no layout framework between. Reviewer text is
@@ -9,27 +9,23 @@ hundred pages) to about the time their Word file takes.
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from remiss.yttrande.fonts import BOLD, REGULAR, FontCodes, register_fonts
 from remiss.yttrande.model import paragraphs
 
-REGULAR, BOLD = "RemissSans", "RemissSans-Bold"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = RIGHT = 25 * mm
 TOP, BOTTOM = 22 * mm, 25 * mm
@@ -39,22 +35,6 @@ KEEP_ROOM = 38  # points: two lines of body text and a paragraph's space
 CELL_PAD, CELL_PAD_Y = 5, 3
 GRID = colors.HexColor("#999999")
 HEAD_FILL = colors.HexColor("#eeeeee")
-# The HTML's fonts (Liberation Sans has Arial's widths; DejaVu Sans is nearly everywhere),
-# then the Vera that ReportLab ships, so a machine without them still prints.
-_LIBERATION = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
-_DEJAVU = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-_ARIAL = ("Arial.ttf", "Arial Bold.ttf")
-FONT_CHOICES: tuple[tuple[Path, tuple[str, str]], ...] = (
-    (Path("/usr/share/fonts/truetype/liberation"), _LIBERATION),
-    (Path("/usr/share/fonts/truetype/liberation2"), _LIBERATION),
-    (Path("/usr/share/fonts/liberation-sans"), _LIBERATION),
-    (Path("/usr/share/fonts/truetype/dejavu"), _DEJAVU),
-    (Path("/usr/share/fonts/dejavu"), _DEJAVU),
-    (Path("/Library/Fonts"), _ARIAL),
-    (Path("/System/Library/Fonts/Supplemental"), _ARIAL),
-    (Path(reportlab.__file__).parent / "fonts", ("Vera.ttf", "VeraBd.ttf")),
-)
-
 Run = tuple[str, bool]  # text, bold
 Line = list[Run]
 
@@ -73,23 +53,6 @@ class Style:
 
 TABLE_HEAD = Style(size=10, leading=12.5, after=0, bold=True)
 TABLE_CELL = Style(size=10, leading=12.5, after=0)
-
-
-def font_files() -> tuple[Path, Path]:
-    """The regular and bold TrueType files the PDF is set in: the first pair found."""
-    for folder, (regular, bold) in FONT_CHOICES:
-        if (folder / regular).is_file() and (folder / bold).is_file():
-            return folder / regular, folder / bold
-    folder, (regular, _) = FONT_CHOICES[-1]
-    raise FileNotFoundError(folder / regular)
-
-
-@functools.cache
-def register_fonts() -> None:
-    """Register the two fonts with ReportLab once per process (embedded as subsets)."""
-    regular, bold = font_files()
-    pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))
-    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
 
 
 class Measure:
@@ -182,45 +145,6 @@ def _longest_fit(word: str, bold: bool, size: float, width: float) -> str:
     while end < len(word) and pdfmetrics.stringWidth(word[: end + 1], font, size) <= width:
         end += 1
     return word[:end]
-
-
-class FontCodes:
-    """A font's text as the bytes of its embedded subset, a line at a time.
-
-    ReportLab gives each character a code in a subset of the font the first time it is
-    drawn (``TTFont.splitString``). This asks it once per character and then encodes a
-    whole line with ``str.translate``, where ReportLab's text object walks every character
-    of every line in Python, most of the time a long document takes.
-    """
-
-    def __init__(self, name: str, canvas: Canvas) -> None:
-        self.font = pdfmetrics.getFont(name)
-        self.doc = canvas._doc
-        self.known: set[str] = set()
-        self.first: dict[int, str] = {}  # characters in the first subset, and their codes
-        self.beyond: set[str] = set()  # characters in later subsets (past 200 or so)
-        self._names: dict[int, str] = {}
-
-    def encode(self, text: str) -> list[tuple[int, bytes]]:
-        """``text`` as (subset, bytes) pieces; one piece unless it needs a later subset."""
-        chars = set(text)
-        for char in chars - self.known:
-            [(subset, code)] = self.font.splitString(char, self.doc)
-            if subset == 0:
-                self.first[ord(char)] = chr(code[0])
-            else:
-                self.beyond.add(char)
-            self.known.add(char)
-        if self.beyond and not chars.isdisjoint(self.beyond):
-            pieces: list[tuple[int, bytes]] = self.font.splitString(text, self.doc)
-            return pieces
-        return [(0, text.translate(self.first).encode("latin-1"))]
-
-    def name(self, subset: int) -> str:
-        """The PDF resource name of one subset (``/F1+0``)."""
-        if subset not in self._names:
-            self._names[subset] = self.font.getSubsetInternalName(subset, self.doc)
-        return self._names[subset]
 
 
 class Pages:
