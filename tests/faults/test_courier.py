@@ -26,7 +26,7 @@ from remiss.core import clock
 from remiss.core.models import Invitation, Message
 from remiss.core.states import MessageStatus
 from remiss.mail.claims import LEASE
-from remiss.mail.courier import CourierFailed
+from remiss.mail.courier import CourierFailed, warm
 from remiss.rounds import spec as roundspec
 from remiss.rounds.launch import launch
 from tests.launching import ROUND, CountingServer, seed_people
@@ -138,3 +138,29 @@ def test_a_killed_courier_leaves_the_round_opened_and_the_rest_waiting_in_the_ou
     assert len(killing.recipients) == 1000
     # Twice at most for what was on the wire when the courier died.
     assert sum(killing.recipients.values()) - 1000 <= app.settings.smtp_connections
+
+
+def test_a_courier_started_ahead_is_the_one_the_launch_gives_its_work(app: App) -> None:
+    seed_people(app, 50)
+    warm()
+    [ahead] = couriers_of(os.getpid())
+    counting = CountingServer(app)
+    counting.controller.start()
+    try:
+        launched = launch(
+            app.sessions, app.settings, roundspec.loads(ROUND, "r.yaml"), counting.target
+        )
+    finally:
+        counting.controller.stop()
+    assert launched.delivery.sent == 50
+    assert wait_for_exit(ahead, 30), "the courier started ahead was left waiting"
+    assert couriers_of(os.getpid()) == []
+
+
+def test_a_courier_started_ahead_and_never_needed_stops_quietly() -> None:
+    # What a command that started one and then ran the flow elsewhere leaves behind.
+    ended = subprocess.run(
+        [sys.executable, "-m", "remiss.mail.courier"], input="", capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert (ended.returncode, ended.stdout, ended.stderr) == (0, "", "")

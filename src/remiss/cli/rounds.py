@@ -51,6 +51,10 @@ def round_open(
     ] = False,
 ) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
+    if not os.environ.get("PREFECT_API_URL"):
+        from remiss.mail import courier
+
+        courier.warm()  # it loads on the other core while this process reads the file
     use_running_prefect()
     from remiss.core.swedish import date_sv
     from remiss.rounds import spec as roundspec
@@ -115,12 +119,12 @@ def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
     """With ``--now`` in the past, a round whose internal deadline has really passed would be
     closed by the running schedule within minutes: refuse it, saying how to go on."""
     from remiss.core.swedish import date_sv
-    from remiss.rounds.planning import plan
+    from remiss.rounds.planning import deadlines as window
 
     a = application()
     with a.sessions() as session:
         for item in parsed:
-            deadlines = plan(session, item, a.settings).deadlines
+            deadlines = window(session, item, a.settings)
             if deadlines.internal_at <= real:
                 fail(
                     f"{item.spec.reference}: den interna svarsdagen {date_sv(deadlines.internal)} har "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ READ_ONLY = "remiss_read_only"
 # How long a writer waits for the database (SQLite's busy timeout, and the process's own
 # queue of writers in front of it), seconds.
 WRITE_WAIT = 30
+# How often a writer tries again for a database another process is writing, seconds.
+RETRY_FIRST, RETRY_MOST = 0.0005, 0.002
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -43,14 +46,34 @@ class _SQLiteConnection(sqlite3.Connection):
     writing = False
 
     def begin_writing(self) -> None:
+        deadline = time.monotonic() + WRITE_WAIT
         if not self.writers.acquire(timeout=WRITE_WAIT):
             raise sqlite3.OperationalError("database is locked")
         self.writing = True
         try:
-            self.execute("BEGIN IMMEDIATE")
+            self._begin_immediate(deadline)
         except BaseException:
             self._done_writing()
             raise
+
+    def _begin_immediate(self, deadline: float) -> None:
+        """BEGIN IMMEDIATE, tried again every millisecond or so while another process
+        writes: SQLite's own busy handler sleeps ever longer between its tries (up to
+        100 ms at a time), so a writer would wait long after the other's commit."""
+        pause = RETRY_FIRST
+        self.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    self.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, RETRY_MOST)
+        finally:
+            self.execute(f"PRAGMA busy_timeout={WRITE_WAIT * 1000}")
 
     def _done_writing(self) -> None:
         if self.writing:

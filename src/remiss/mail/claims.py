@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, or_, select, update
+from sqlalchemy import BindParameter, Connection, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, defer
 
 from remiss.core.clock import now
@@ -22,6 +22,8 @@ from remiss.core.states import MessageStatus
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)
+# How often a deliverer restarts the lease on what it holds: well within the lease.
+RENEW_EVERY = LEASE / 10
 # While the server cannot be reached, a message is tried again at most this far apart.
 WAIT_CAP = timedelta(minutes=15)
 WAIT_FLOOR = timedelta(seconds=30)
@@ -120,11 +122,15 @@ _RENEW = (
 )
 
 
-def claim(session: Session, limit: int, token: str | None = None) -> list[Claimed]:
-    """Claim up to ``limit`` due messages under ``token`` (a new one if None)."""
+def claim(session: Session | Connection, limit: int, token: str | None = None) -> list[Claimed]:
+    """Claim up to ``limit`` due messages under ``token`` (a new one if None).
+
+    Core statements only: a deliverer calls it on a bare connection, without a Session.
+    """
     moment = now()
     times = {"moment": moment, "stale": moment - LEASE}
-    locking = session.get_bind().dialect.name == "postgresql"
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+    locking = dialect.name == "postgresql"
     ids: list[int] = []
     for query in _DUE_IDS_LOCKING if locking else _DUE_IDS:
         ids += session.scalars(query, {**times, "limit": limit - len(ids)})
@@ -138,15 +144,39 @@ def claim(session: Session, limit: int, token: str | None = None) -> list[Claime
     return [Claimed(i, attempts, to, raw, token) for i, attempts, to, raw in held.tuples()]
 
 
-def record(session: Session, outcomes: list[Outcome], token: str) -> DeliveryReport:
-    """Write each outcome while ``token`` still holds its message; renew the rest's lease."""
+def record(
+    db: Session | Connection, outcomes: list[Outcome], token: str, *, renew: bool = True
+) -> DeliveryReport:
+    """Write each outcome while ``token`` still holds its message; with ``renew``, restart
+    the lease on the rest.
+
+    On a bare connection (a deliverer's), messages accepted by the server take one Core
+    statement; the rest, rare, are written through a Session joined to its transaction.
+    """
     report = DeliveryReport()
     moment = now()
     accepted = [o.message_id for o in outcomes if o.ok]
     if accepted:
-        sent = session.execute(_SENT, {"ids": accepted, "token": token, "moment": moment})
+        sent = db.execute(_SENT, {"ids": accepted, "token": token, "moment": moment})
         report.sent = sent.rowcount  # type: ignore[attr-defined]  # a CursorResult's
     others = [o for o in outcomes if not o.ok]
+    if others:
+        if isinstance(db, Session):
+            _record_others(db, others, token, report, moment)
+        else:
+            with Session(bind=db) as session:
+                _record_others(session, others, token, report, moment)
+    if renew:
+        # Whatever this deliverer still holds is being worked on: its lease starts again.
+        db.execute(_RENEW, {"token": token, "moment": moment})
+    return report
+
+
+def _record_others(
+    session: Session, others: list[Outcome], token: str, report: DeliveryReport,
+    moment: datetime,
+) -> None:  # fmt: skip
+    """The outcomes other than accepted: retry, wait for the server, or fail."""
     held = {
         message.id: message
         for message in session.scalars(
@@ -155,7 +185,7 @@ def record(session: Session, outcomes: list[Outcome], token: str) -> DeliveryRep
             .options(defer(Message.raw))  # only ever emptied here: not read back
             .with_for_update()
         )
-    } if others else {}  # fmt: skip
+    }  # fmt: skip
     for o in others:
         message = held.get(o.message_id)
         if message is None:
@@ -172,10 +202,7 @@ def record(session: Session, outcomes: list[Outcome], token: str) -> DeliveryRep
             message.status, message.attempts = MessageStatus.PENDING, o.attempts
             message.next_attempt_at = moment + backoff(o.attempts)
             report.retrying += 1
-    # Whatever this deliverer still holds is being worked on: its lease starts again.
     session.flush()
-    session.execute(_RENEW, {"token": token, "moment": moment})
-    return report
 
 
 def _wait(message: Message, outcome: Outcome, report: DeliveryReport) -> None:

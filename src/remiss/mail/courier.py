@@ -21,25 +21,30 @@ decides what is sent: the outbox's claims do, as for every deliverer.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
 import sys
 import threading
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
-from typing import IO, Any, Protocol
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from remiss.core import clock
 from remiss.core.errors import RemissError
-from remiss.mail.claims import DeliveryReport
-from remiss.mail.delivery import SmtpTarget, deliver_async
 from remiss.mail.feed import Feed
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from remiss.mail.claims import DeliveryReport
+    from remiss.mail.delivery import SmtpTarget
+
+# Light to import (the database and SMTP modules load where they are used), so that a
+# command can start its courier before it loads them itself: see ``warm``.
+_COMMAND = [sys.executable, "-m", "remiss.mail.courier"]
+_warm: subprocess.Popen[str] | None = None
 
 
 class CourierFailed(RemissError):
@@ -73,6 +78,24 @@ def start(
     return Courier.start(factory, target, sender, connections, feed)
 
 
+def warm() -> None:
+    """Start a courier now, to be given its work by the next ``start`` in this process.
+
+    A command that will launch rounds calls this first thing: the courier's interpreter
+    and imports then load on the other core while the command reads its file. A courier
+    never given work reads the end of its input when this process exits, and stops.
+    """
+    global _warm
+    if _warm is None:
+        _warm = _spawn()
+
+
+def _spawn() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        _COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+    )
+
+
 class InThread:
     """The deliverer in a thread of this process (another process cannot see the database)."""
 
@@ -81,6 +104,11 @@ class InThread:
         feed: Feed,
     ) -> None:  # fmt: skip
         self.feed = feed
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+
+        from remiss.mail.delivery import deliver_async
+
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deliver")
         job = deliver_async(factory, target, sender, connections=connections, feed=feed)
         self._future = self._pool.submit(asyncio.run, job)
@@ -127,10 +155,8 @@ class Courier:
             "connections": connections,
             "now": frozen.isoformat() if frozen else None,
         }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "remiss.mail.courier"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-        )  # fmt: skip
+        global _warm
+        process, _warm = (_warm or _spawn()), None
         courier = cls(process, feed)
         courier._say(json.dumps(config))
         return courier
@@ -164,12 +190,14 @@ class Courier:
             try:
                 self.process.stdin.write(line + "\n")
                 self.process.stdin.flush()
+                if line == "close":
+                    self.process.stdin.close()
             except (BrokenPipeError, ValueError):
                 pass  # the courier has stopped: the reader has told the feed
-            if line == "close":
-                self.process.stdin.close()
 
     def _read(self) -> None:
+        from remiss.mail.claims import DeliveryReport
+
         assert self.process.stdout is not None
         try:
             for line in self.process.stdout:
@@ -219,14 +247,20 @@ class _RelayingFeed(Feed):
 
 
 def main() -> None:
-    config: dict[str, Any] = json.loads(sys.stdin.readline())
+    # Loaded before the configuration is read: a warm courier is ready when it comes.
+    import asyncio
+
+    from remiss.core.db import make_engine, session_factory
+    from remiss.mail.delivery import SmtpTarget, deliver_async
+
+    line = sys.stdin.readline()
+    if not line:
+        return  # started ahead (``warm``) and never needed
+    config: dict[str, Any] = json.loads(line)
     if config["now"]:
         clock.set_now(datetime.fromisoformat(config["now"]))
     feed = _RelayingFeed(sys.stdout)
     threading.Thread(target=feed.listen, args=(sys.stdin,), daemon=True).start()
-
-    from remiss.core.db import make_engine, session_factory
-
     engine = make_engine(config["database_url"])
     target = SmtpTarget(**config["target"])
     job = deliver_async(

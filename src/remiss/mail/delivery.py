@@ -1,14 +1,15 @@
 """Delivering the outbox over SMTP: a few reused connections, each message recorded as
 soon as the server has accepted it.
 
-A deliverer claims only a small window of messages ahead of its connections (twice as
-many as it has), so what it holds is always about to be sent, well within its lease.
-Outcomes are written by one recorder in small groups as they arrive (it waits up to
-50 ms for half as many as there are connections), each write renewing the lease on
-what is still held; a crash therefore re-sends at most the messages that were on the
-wire, or accepted but not yet written (a handful). A server that cannot be
-reached fails nobody: the messages wait (see ``claims``). Only the server's own
-permanent refusal of a recipient fails a message.
+A deliverer claims only a small window of messages ahead of its connections (eight
+times as many as it has, the next claim made while half are still queued, so that no
+connection waits for it), so what it holds is always about to be sent, well within
+its lease. Outcomes are written by one recorder in small groups as they arrive (it
+waits up to 50 ms for half as many as there are connections), a write at least once
+a minute also renewing the lease on what is still held; a crash therefore re-sends
+at most the messages that were on the wire, or accepted but not yet written (a
+handful). A server that cannot be reached fails nobody: the messages wait (see
+``claims``). Only the server's own permanent refusal of a recipient fails a message.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiosmtplib
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from remiss.core.clock import now
 from remiss.core.settings import Settings
-from remiss.mail.claims import Claimed, DeliveryReport, Outcome, claim, record
+from remiss.mail.claims import RENEW_EVERY, Claimed, DeliveryReport, Outcome, claim, record
 from remiss.mail.feed import Feed
 
 Item = Claimed
@@ -85,6 +88,30 @@ def classify(exc: Exception, item: Item) -> Outcome:
     return Outcome(mid, attempts + 1, error=f"{type(exc).__name__}: {exc}")
 
 
+async def send(client: aiosmtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
+    """One message to one recipient: ``SMTP.sendmail``'s envelope without its checks.
+
+    The addresses were checked when the message was queued and its bytes are as the
+    wire carries them (CRLF), so they are not parsed and measured again for every
+    message. A refusal leaves the connection ready for the next one (RSET), as
+    ``sendmail`` does, and a refused recipient is raised as ``sendmail`` raises it.
+    """
+    size = len(raw) + (0 if raw.endswith(b"\r\n") else 2)  # RFC 1870: as transmitted
+    try:
+        await client.mail(
+            sender, options=[f"SIZE={size}"] if client.supports_extension("size") else None
+        )
+        try:
+            await client.rcpt(recipient)
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            raise aiosmtplib.SMTPRecipientsRefused([exc]) from exc
+        await client.data(raw)
+    except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
+        with suppress(ConnectionError, aiosmtplib.SMTPException):
+            await client.rset()
+        raise
+
+
 class _Connection:
     def __init__(self, target: SmtpTarget) -> None:
         self.target = target
@@ -122,11 +149,17 @@ class _Run:
     def __init__(
         self, factory: sessionmaker[Session], sender: str, connections: int, feed: Feed | None
     ) -> None:
-        self.factory = factory
+        # Claims and outcomes are Core statements: a bare connection, no Session.
+        self.engine: Engine = factory.kw["bind"]
         self.feed = feed
         self.sender = sender
-        self.window = 2 * connections
+        # Claimed ahead of the connections: a new claim starts while the queue still
+        # holds what keeps every connection busy.
+        self.window = 8 * connections
+        self.low = 4 * connections
+        self.filling: asyncio.Task[None] | None = None
         self.token = uuid.uuid4().hex
+        self.renewed = now()  # the lease on what this run holds, last restarted
         self.queue: asyncio.Queue[Item] = asyncio.Queue()
         self.unrecorded: list[Outcome] = []
         self.arrived = asyncio.Event()
@@ -134,7 +167,6 @@ class _Run:
         # crash re-sends only a handful.
         self.gathered = asyncio.Event()
         self.gather = max(1, connections // 2)
-        self.lock = asyncio.Lock()
         self.in_flight = 0
         self.exhausted = False
         self.server_down = False
@@ -148,40 +180,63 @@ class _Run:
         return await asyncio.get_running_loop().run_in_executor(self.db, func, *args)
 
     def _claim(self, limit: int) -> list[Item]:
-        with self.factory() as session, session.begin():
-            return claim(session, limit, self.token)
+        with self.engine.begin() as connection:
+            return claim(connection, limit, self.token)
 
     def _record(self, outcomes: list[Outcome]) -> DeliveryReport:
-        with self.factory() as session, session.begin():
-            return record(session, outcomes, self.token)
+        with self.engine.begin() as connection:
+            # Everything held was claimed or renewed less than RENEW_EVERY ago, or is now.
+            moment = now()
+            renew = moment - self.renewed >= RENEW_EVERY
+            if renew:
+                self.renewed = moment
+            return record(connection, outcomes, self.token, renew=renew)
 
     async def next_item(self) -> Item | None:
-        async with self.lock:
-            while self.queue.empty() and not self.exhausted and not self.server_down:
-                # What the feed said before the claim: a batch committed after it is not missed.
-                batches, closed = self.feed.state() if self.feed else (0, True)
-                want = self.window - self.in_flight
-                items = await self._in_db(self._claim, want) if want > 0 else []
-                for item in items:
-                    self.queue.put_nowait(item)
-                if len(items) < want and closed:
-                    self.exhausted = True
-                elif items:
-                    break
-                elif self.feed is not None:
-                    await asyncio.get_running_loop().run_in_executor(
-                        None, self.feed.wait_beyond, batches
-                    )
-            if self.server_down or self.queue.empty():
+        while not self.server_down:
+            if not self.queue.empty():
+                self.in_flight += 1
+                item = self.queue.get_nowait()
+                if self.queue.qsize() < self.low and not self.exhausted:
+                    self._refill()  # the next claim runs while these are sent
+                return item
+            if self.exhausted:
                 return None
-            self.in_flight += 1
-            return self.queue.get_nowait()
+            await self._refill()
+        return None
+
+    def _refill(self) -> asyncio.Task[None]:
+        """The claim under way, or a new one: one at a time, however many workers ask."""
+        if self.filling is not None and self.filling.done():
+            self.filling.result()  # a claim that failed fails the run
+            self.filling = None
+        if self.filling is None:
+            self.filling = asyncio.create_task(self._fill())
+        return self.filling
+
+    async def _fill(self) -> None:
+        """Claim up to the window; with a feed, wait for the next batch if none is due."""
+        while not self.exhausted and not self.server_down:
+            # What the feed said before the claim: a batch committed after it is not missed.
+            batches, closed = self.feed.state() if self.feed else (0, True)
+            want = self.window - self.in_flight - self.queue.qsize()
+            if want <= 0:
+                return
+            items = await self._in_db(self._claim, want)
+            for item in items:
+                self.queue.put_nowait(item)
+            if len(items) < want and closed:
+                self.exhausted = True
+            elif items:
+                return
+            elif self.feed is not None:
+                await asyncio.get_running_loop().run_in_executor(
+                    None, self.feed.wait_beyond, batches
+                )
 
     def done(self, outcome: Outcome) -> None:
         self.in_flight -= 1
         self.handled += 1
-        if self.feed is not None:
-            self.feed.handled()
         self.unrecorded.append(outcome)
         self.arrived.set()
         if len(self.unrecorded) >= self.gather:
@@ -191,7 +246,7 @@ class _Run:
         while (item := await self.next_item()) is not None:
             try:
                 client = await connection.ensure()
-                await client.sendmail(self.sender, [item[2]], item[3])
+                await send(client, self.sender, item[2], item[3])
                 self.done(Outcome(item[0], item[1] + 1, ok=True))
             except Exception as exc:  # every failure is recorded on its message
                 outcome = classify(exc, item)
@@ -215,6 +270,8 @@ class _Run:
             while self.unrecorded:
                 batch, self.unrecorded = self.unrecorded, []
                 self.report.add(await self._in_db(self._record, batch))
+                if self.feed is not None:
+                    self.feed.handled(len(batch))  # told per write, not per message
             if self.finished:
                 return
 
@@ -243,6 +300,8 @@ async def deliver_async(
             recorder = asyncio.create_task(run.recorder())
             try:
                 await asyncio.gather(*(run.worker(c) for c in pool))
+                if run.filling is not None:
+                    await run.filling  # what it claims is released with the rest
                 run.release()
             finally:
                 run.finished = True

@@ -88,6 +88,12 @@ def resolve_deadlines(
     return Deadlines(opens=opens, national=national, internal=internal, internal_at=internal_at)
 
 
+def deadlines(session: Session, parsed: ParsedRound, settings: Settings) -> Deadlines:
+    """One round's window as ``plan`` works it out (its kind's margin), routing nobody."""
+    kind = kinds.find(organisation(session).kinds, parsed.spec.kind)
+    return resolve_deadlines(parsed, settings, kind.margin_days if kind else None)
+
+
 def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan:
     """Check one round against the clock and the directory, without writing."""
     kind = kinds.find(organisation(session).kinds, parsed.spec.kind)
