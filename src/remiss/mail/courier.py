@@ -78,8 +78,9 @@ def start(
     return Courier.start(factory, target, sender, connections, feed)
 
 
-def warm() -> None:
-    """Start a courier now, to be given its work by the next ``start`` in this process.
+def warm() -> int:
+    """Start a courier now, to be given its work by the next ``start`` in this process;
+    its process id.
 
     A command that will launch rounds calls this first thing: the courier's interpreter
     and imports then load on the other core while the command reads its file. A courier
@@ -88,6 +89,7 @@ def warm() -> None:
     global _warm
     if _warm is None:
         _warm = _spawn()
+    return _warm.pid
 
 
 def _spawn() -> subprocess.Popen[str]:
