@@ -1,4 +1,5 @@
-"""Rate limits as token buckets in the database, so every web process sees the same counts.
+"""Rate limits as token buckets: in the database, so every web process sees the same
+counts, or in one process's memory (``LocalBuckets``).
 
 A bucket holds at most ``capacity`` tokens and regains ``per_second`` of them every
 second; a request takes one. Buckets are keyed by what is limited: a personal link, a
@@ -7,6 +8,8 @@ client address guessing links, a login address.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -86,3 +89,32 @@ def forget_full(session: Session, older_than: timedelta) -> int:
     """Drop buckets untouched for ``older_than`` (full again by then); returns how many."""
     result = session.execute(delete(RateBucket).where(RateBucket.updated_at < now() - older_than))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+class LocalBuckets:
+    """Buckets of one limit in this process's memory, the least recently used forgotten
+    beyond ``kept`` (full again by then, as a rule).
+
+    For a personal link's own limit: taking a token is then no write to the database on
+    every page, and a link is one reviewer's, so two web processes counting it apart
+    only let it ask twice as often. What must be counted together (guessing, logins)
+    stays in the database.
+    """
+
+    def __init__(self, limit: Limit, kept: int = 100_000) -> None:
+        self.limit = limit
+        self.kept = kept
+        self._lock = threading.Lock()
+        self._buckets: OrderedDict[str, tuple[float, datetime]] = OrderedDict()
+
+    def take(self, key: str) -> bool:
+        """Take one token from ``key``'s bucket; False (nothing taken) when it is empty."""
+        moment = now()
+        with self._lock:
+            tokens, updated_at = self._buckets.pop(key, (self.limit.capacity, moment))
+            tokens = _refilled(tokens, updated_at, moment, self.limit)
+            taken = tokens >= 1
+            self._buckets[key] = (tokens - taken, moment)
+            if len(self._buckets) > self.kept:
+                self._buckets.popitem(last=False)
+        return taken

@@ -45,7 +45,7 @@ def serve(
     from remiss.access import logins
     from remiss.core.db import upgrade
     from remiss.mail import sink
-    from remiss.web.server import config, install_log_filter
+    from remiss.web.server import config, install_log_filter, settle
 
     a = application()
     # Until Prefect installs its own handler, a SIGTERM must still unwind through the
@@ -98,6 +98,7 @@ def serve(
             typer.echo(f"Logga in som {coordinator} (engångslänk, 30 minuter):\n{link}")
         else:
             typer.echo("Ange REMISS_COORDINATORS för att kunna logga in i översikten.")
+        settle()
         if web_only:
             web.run()
         else:

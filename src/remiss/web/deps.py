@@ -27,10 +27,18 @@ class NotCoordinator(Exception):
     """Logged in to draft a round's answer, not to coordinate: their own page instead."""
 
 
-AppDep = Annotated[App, Depends(remiss_app)]
+# The small dependencies are coroutines: FastAPI runs a plain function in a worker
+# thread, and a hop there and back for every one of them cost more than the page.
 
 
-def orchestrator(request: Request) -> Orchestrator:
+async def the_app(request: Request) -> App:
+    return remiss_app(request)
+
+
+AppDep = Annotated[App, Depends(the_app)]
+
+
+async def orchestrator(request: Request) -> Orchestrator:
     found: Orchestrator = request.app.state.orchestrator
     return found
 
@@ -38,13 +46,13 @@ def orchestrator(request: Request) -> Orchestrator:
 OrchestratorDep = Annotated[Orchestrator, Depends(orchestrator)]
 
 
-def delivery(request: Request) -> Coalesced:
+async def delivery(request: Request) -> Coalesced:
     """This process's delivery of the outbox: ``background.add_task(delivery.ask)``."""
     found: Coalesced = request.app.state.delivery
     return found
 
 
-def escalation(request: Request) -> Coalesced:
+async def escalation(request: Request) -> Coalesced:
     """This process's look at a round's disagreement: ``….add_task(escalation.ask, round_id)``."""
     found: Coalesced = request.app.state.escalation
     return found

@@ -197,8 +197,9 @@ def _is_trusted(address: str, trusted: Sequence[IPv4Network | IPv6Network]) -> b
 class RateLimitMiddleware:
     """Answer 429 with a Swedish page when a link, a guesser or a login asks too often.
 
-    The counts are kept in the database (``access.limits``), so that every web process
-    sees the same ones. The "opened" ping of a reviewer's page counts nothing.
+    Guesses and logins are counted in the database (``access.limits``), so that every web
+    process sees the same counts; a link's own count is kept in this process's memory
+    (``LocalBuckets``). The "opened" ping of a reviewer's page counts nothing.
     """
 
     def __init__(self, app: ASGIApp, limiter: RateLimiter, page: bytes, remiss: App) -> None:
@@ -206,6 +207,7 @@ class RateLimitMiddleware:
         self.limiter = limiter
         self.page = page
         self.remiss = remiss
+        self.links = limits.LocalBuckets(limiter.link)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -236,13 +238,11 @@ class RateLimitMiddleware:
 
     def _admit_link(self, client: str, kind: str, token: str) -> Limit | None:
         """The limit that refuses this link request, or None to serve it."""
-        with self.remiss.transaction() as session:
+        with self.remiss.reading() as session:
             if not limits.has_left(session, "guess:" + client, self.limiter.guesses):
                 return self.limiter.guesses
-            if looks_like_token(token):
-                key = f"{kind}:{hash_token(token)}"
-                if not limits.take(session, key, self.limiter.link):
-                    return self.limiter.link
+        if looks_like_token(token) and not self.links.take(f"{kind}:{hash_token(token)}"):
+            return self.limiter.link
         return None
 
     def _take(self, key: str, limit: Limit) -> bool:
