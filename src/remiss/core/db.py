@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, TextClause, bindparam, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
@@ -141,6 +141,20 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         conn.connection.dbapi_connection.begin_writing()
 
     return engine
+
+
+def insert_unless_taken(table: Table, columns: list[str], key: str) -> TextClause:
+    """``INSERT … ON CONFLICT (key) DO NOTHING`` of ``columns``, for SQLite and PostgreSQL.
+
+    A text statement with each value typed as its column: SQLAlchemy cannot cache the
+    dialects' ON CONFLICT construct, and compiled it anew for every row queued.
+    """
+    names = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    statement = text(
+        f"INSERT INTO {table.name} ({names}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING"
+    )
+    return statement.bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from remiss.core.clock import now
+from remiss.core.db import insert_unless_taken
 from remiss.core.models import Message
 from remiss.core.settings import Settings
 from remiss.core.states import MessageStatus
@@ -81,15 +80,17 @@ def _row(m: Rendered, moment: datetime) -> dict[str, Any]:
 
 
 # An INSERT into the outbox that skips a message whose key is taken.
-_INSERTS = {
-    "postgresql": pg_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"]),
-    "sqlite": sqlite_insert(Message).on_conflict_do_nothing(index_elements=["idempotency_key"]),
-}
+_INSERT = insert_unless_taken(
+    cast(Table, Message.__table__), list(_row(Rendered("", "", "", "", "", b""), now())),
+    "idempotency_key",
+)  # fmt: skip
 
 
 def _insert(session: Session) -> Any:
     # Other databases rely on the unique key alone.
-    return _INSERTS.get(session.get_bind().dialect.name, insert(Message))
+    return (
+        _INSERT if session.get_bind().dialect.name in ("postgresql", "sqlite") else insert(Message)
+    )
 
 
 def counts(session: Session, round_id: int | None = None) -> dict[str, int]:

@@ -17,6 +17,7 @@ from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from remiss.core import audit
+from remiss.core.db import reader
 from remiss.core.models import (
     AnswerVersion,
     Group,
@@ -196,7 +197,16 @@ def escalate(session: Session, settings: Settings, round_: Round) -> int:
 
 
 def escalate_round(sessions: sessionmaker[Session], settings: Settings, round_id: int) -> int:
-    """``escalate`` in a transaction of its own, with what is committed by now."""
+    """``escalate`` in a transaction of its own, with what is committed by now.
+
+    The picture is looked at first without a write lock (most answers change nothing
+    that is mailed); only one that looks changed is looked at again in a transaction
+    that may write.
+    """
+    with sessions(bind=reader(sessions.kw["bind"])) as session:
+        round_ = session.get(Round, round_id)
+        if round_ is None or _key(picture(session, round_)) == round_.disagreement_key:
+            return 0
     with sessions.begin() as session:
         round_ = session.get(Round, round_id)
         return escalate(session, settings, round_) if round_ is not None else 0
