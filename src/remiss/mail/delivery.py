@@ -15,10 +15,12 @@ handful). A server that cannot be reached fails nobody: the messages wait (see
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import aiosmtplib
@@ -112,6 +114,13 @@ async def send(client: aiosmtplib.SMTP, sender: str, recipient: str, raw: bytes)
         raise
 
 
+@cache
+def _local_hostname() -> str:
+    """The name this host greets the server with (EHLO), looked up once per process: the
+    lookup can ask the DNS, and every delivery of a web process connects anew."""
+    return socket.getfqdn()
+
+
 class _Connection:
     def __init__(self, target: SmtpTarget) -> None:
         self.target = target
@@ -127,6 +136,7 @@ class _Connection:
             timeout=t.timeout,
             use_tls=t.security == "tls",
             start_tls=t.security == "starttls",
+            local_hostname=_local_hostname(),
         )
         await client.connect()
         if t.username and t.password:
