@@ -288,7 +288,7 @@ def submit(
     late = invitation.late_allowed and not (invitation.round.accepting_answers(now()))
     if late:
         invitation.late_allowed = False
-    session.flush()
+    # Written with the receipt (its queueing flushes): one unit of work, not two.
     audit.record(
         session, invitation.person.email, "answer.submit",
         round_id=invitation.round_id, invitation_id=invitation.id, version=version.number,
