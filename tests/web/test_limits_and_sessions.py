@@ -1,4 +1,5 @@
-"""Rate limits per link and per guessing address, kept in the database; server-side sessions.
+"""Rate limits per link (in the web process) and per guessing address (in the database);
+server-side sessions.
 
 Reviewers behind one hospital NAT or proxy share an address, never a limit; guessing
 unknown links and asking for login links is limited per client address, and two web
