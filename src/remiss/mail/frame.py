@@ -44,6 +44,8 @@ _LINE = WIRE.max_line_length or 78
 
 def _wire_lines(payload: str) -> str:
     """A payload's lines as the generator writes them: every line ending made CRLF."""
+    if "\r" not in payload:
+        return payload.replace("\n", "\r\n")  # what the encoders make: newlines only
     return "\r\n".join(_LINES.split(payload))
 
 
