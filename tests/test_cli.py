@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from remiss import app as runtime
+from remiss.app import App
 from remiss.cli import app as cli_app
 from remiss.reviewers import answers
 from remiss.rounds.opening import find
@@ -161,9 +162,8 @@ def test_bad_settings_and_unreadable_files_give_one_line(
     assert err.startswith("remiss: REMISS_SMTP_SECURITY: "), err
 
 
-def test_compile_writes_the_yttrande_and_the_sammanstallning(
-    remiss: CliRunner, smtp: RunningCatcher, tmp_path: Path
-) -> None:
+def elin_answers(remiss: CliRunner, smtp: RunningCatcher, values: dict[str, str]) -> App:
+    """February's batch opened from the command line, Elin Blom's answer to KS-2026-022 in."""
     run(remiss, "db", "upgrade")
     run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
     run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
@@ -171,9 +171,17 @@ def test_compile_writes_the_yttrande_and_the_sammanstallning(
     application = runtime.current()
     with application.transaction() as session:
         answers.submit(
-            session, application.settings, invitation.tokens()[-1],
-            {"stallningstagande": "Avstyrker", "ovrigt": "Elins synpunkt"}, no_comments=False,
-        )  # fmt: skip
+            session, application.settings, invitation.tokens()[-1], values, no_comments=False
+        )
+    return application
+
+
+def test_compile_writes_the_yttrande_and_the_sammanstallning(
+    remiss: CliRunner, smtp: RunningCatcher, tmp_path: Path
+) -> None:
+    application = elin_answers(
+        remiss, smtp, {"stallningstagande": "Avstyrker", "ovrigt": "Elins synpunkt"}
+    )
     assert run(remiss, "round", "close", "KS-2026-022")[0] == 0
     # The close flow rendered the new version in every format, after the close.
     with application.sessions() as session:
@@ -208,16 +216,7 @@ def test_compile_writes_the_yttrande_and_the_sammanstallning(
 def test_compile_renders_only_the_formats_it_writes_and_shows_its_steps(
     remiss: CliRunner, smtp: RunningCatcher, tmp_path: Path
 ) -> None:
-    run(remiss, "db", "upgrade")
-    run(remiss, "directory", "import", str(EXAMPLES / "directory.yaml"))
-    run(remiss, "round", "open", BATCH, "--now", "2026-02-16T09:00")
-    [invitation] = [r for r in smtp.catcher.to("elin.blom@rkl.example.org") if "3D" in r.subject]
-    application = runtime.current()
-    with application.transaction() as session:
-        answers.submit(
-            session, application.settings, invitation.tokens()[-1],
-            {"stallningstagande": "Tillstyrker"}, no_comments=False,
-        )  # fmt: skip
+    application = elin_answers(remiss, smtp, {"stallningstagande": "Tillstyrker"})
 
     def stored() -> tuple[bool, bool, bool]:
         with application.sessions() as session:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from remiss.app import App
 from remiss.mail import outbox
 from remiss.mail.catalogue import Email
@@ -26,3 +29,18 @@ def tally(received: list[list[str]], n: int) -> tuple[int, int, int]:
     people = [address for envelope in received for address in envelope]
     unique = set(people)
     return len(unique), n - len(unique), len(people) - len(unique)
+
+
+def remiss_env(app: App, folder: Path, smtp_port: int, **more: str) -> dict[str, str]:
+    """The environment of a remiss process of its own over ``app``'s database, mailing to
+    the server on ``smtp_port``: this one's, without its own REMISS_ and PREFECT_ settings."""
+    s = app.settings
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))},
+        "REMISS_DATABASE_URL": s.resolved_database_url,
+        "REMISS_DATA_DIR": str(folder / "var"),
+        "REMISS_SMTP_HOST": "127.0.0.1",
+        "REMISS_SMTP_PORT": str(smtp_port),
+        "REMISS_MAIL_FROM": s.mail_from,
+        **more,
+    }

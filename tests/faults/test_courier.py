@@ -29,6 +29,7 @@ from remiss.mail.claims import LEASE
 from remiss.mail.courier import CourierFailed, warm
 from remiss.rounds import spec as roundspec
 from remiss.rounds.launch import launch
+from tests.faults.conftest import remiss_env
 from tests.launching import ROUND, CountingServer, seed_people
 from tests.mailcatcher import RunningCatcher
 
@@ -69,15 +70,7 @@ def test_a_killed_launch_leaves_its_courier_to_send_what_was_committed_and_stop(
 ) -> None:
     seed_people(app, PEOPLE)
     (tmp_path / "r.yaml").write_text(ROUND)
-    s = app.settings
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))},
-        "REMISS_DATABASE_URL": s.resolved_database_url,
-        "REMISS_DATA_DIR": str(tmp_path / "var"),
-        "REMISS_SMTP_HOST": "127.0.0.1",
-        "REMISS_SMTP_PORT": str(smtp.port),
-        "REMISS_MAIL_FROM": s.mail_from,
-    }
+    env = remiss_env(app, tmp_path, smtp.port)
     command = [
         str(Path(sys.executable).with_name("remiss")), "round", "open", str(tmp_path / "r.yaml"),
         "--now", clock.now().isoformat(), "--allow-past",

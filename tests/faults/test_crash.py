@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from remiss.app import App, deliver_outbox
 from remiss.core import clock
-from tests.faults.conftest import queue_many, tally
+from tests.faults.conftest import queue_many, remiss_env, tally
 from tests.faults.figures import report
 from tests.mailcatcher import RunningCatcher
 
@@ -23,16 +22,7 @@ def test_a_killed_deliverer_loses_nothing_and_resends_only_what_was_in_flight(
     app: App, smtp: RunningCatcher, tmp_path: Path
 ) -> None:
     queue_many(app, MESSAGES)
-    s = app.settings
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))},
-        "REMISS_DATABASE_URL": s.resolved_database_url,
-        "REMISS_DATA_DIR": str(tmp_path / "var"),
-        "REMISS_SMTP_HOST": "127.0.0.1",
-        "REMISS_SMTP_PORT": str(smtp.port),
-        "REMISS_SMTP_CONNECTIONS": str(CONNECTIONS),
-        "REMISS_MAIL_FROM": s.mail_from,
-    }
+    env = remiss_env(app, tmp_path, smtp.port, REMISS_SMTP_CONNECTIONS=str(CONNECTIONS))
     root = Path(__file__).resolve().parents[2]
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.faults.deliverer", clock.now().isoformat()], env=env, cwd=root,
