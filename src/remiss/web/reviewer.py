@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from remiss.app import App
+from remiss.core.background import Coalesced
 from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
 from remiss.reviewers import answers, forwarding
@@ -96,10 +97,15 @@ def answer(
             request, app, token, status_code=409, values=values, refused=str(exc), typed=typed
         )
     if round_id is not None:
-        # Once the answer has committed: the disagreement it may have changed, then the mail.
-        background.add_task(escalation.ask, round_id)
-        background.add_task(delivery.ask)
+        # Once the answer has committed: the disagreement it may have changed, then the mail
+        # (one task, so one hop to a worker thread).
+        background.add_task(_after_answer, escalation, delivery, round_id)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
+
+
+def _after_answer(escalation: Coalesced, delivery: Coalesced, round_id: int) -> None:
+    escalation.ask(round_id)
+    delivery.ask()
 
 
 @router.post("/r/{token}/oppnad")
