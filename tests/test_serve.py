@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -19,9 +20,12 @@ from tests.mailcatcher import LINK, RunningCatcher
 
 
 def get(url: str) -> int:
+    """The HTTP status of a GET (an error page's too); 0 when nothing answers."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
     except OSError:
         return 0
 
@@ -204,3 +208,63 @@ def test_a_taken_port_gives_one_line_and_exit_1(tmp_path: Path) -> None:
         "(REMISS_PORT) eller stoppa det som lyssnar där"
     )
     assert done.stdout == ""
+
+
+def test_several_web_processes_serve_one_port_and_stop_together(tmp_path: Path) -> None:
+    web, smtp = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
+    env.update(
+        {
+            "REMISS_DATA_DIR": str(tmp_path / "var"),
+            "REMISS_SMTP_HOST": "127.0.0.1",
+            "REMISS_SMTP_PORT": str(smtp),
+            "REMISS_WEB_WORKERS": "2",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    remiss = Path(sys.executable).with_name("remiss")
+    child = subprocess.Popen(
+        [str(remiss), "serve", "--web-only", "--port", str(web)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert child.stdout is not None
+    lines: list[str] = []
+    watchdog = threading.Timer(120, child.kill)
+    watchdog.start()
+    try:
+        for line in child.stdout:
+            lines.append(line)
+            if sum("Application startup complete" in seen for seen in lines) == 2:
+                break
+        workers = {
+            int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", "".join(lines))
+        }
+        assert len(workers) == 2, "".join(lines)
+        unknown = "/r/" + "u" * 43
+        assert [get(f"http://127.0.0.1:{web}/login") for _ in range(4)] == [200] * 4
+        assert get(f"http://127.0.0.1:{web}{unknown}") == 404
+    finally:
+        child.send_signal(signal.SIGTERM)
+        rest, _ = child.communicate(timeout=60)
+        watchdog.cancel()
+    log = "".join(lines) + rest
+    assert child.returncode == 0, log
+    # Every process keeps links out of its log, and every one stopped with the first.
+    assert "/r/[dold]" in log and unknown not in log
+    for pid in workers:
+        assert (
+            not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        )
+
+
+def test_several_web_processes_only_without_the_schedule(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
+    env.update({"REMISS_DATA_DIR": str(tmp_path / "var"), "REMISS_PORT": str(free_port())})
+    remiss = Path(sys.executable).with_name("remiss")
+    done = subprocess.run(
+        [str(remiss), "serve", "--workers", "2"], env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("remiss: flera webbprocesser (--workers, REMISS_WEB_WORKERS)")
+    assert done.stderr.count("\n") == 1

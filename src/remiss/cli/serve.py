@@ -37,6 +37,15 @@ def serve(
             "--web-only", help="Bara webben: flödena körs av en Prefect-worker (produktion)."
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=32,
+            help="Webbprocesser på samma port, med --web-only (annars REMISS_WEB_WORKERS, 1).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web app and the flows' deployments (the reminder sweep on its schedule)."""
     import uvicorn
@@ -45,7 +54,7 @@ def serve(
     from remiss.access import logins
     from remiss.core.db import upgrade
     from remiss.mail import sink
-    from remiss.web.server import config, install_log_filter, settle
+    from remiss.web.server import config, install_log_filter, serve_workers, settle
 
     a = application()
     # Until Prefect installs its own handler, a SIGTERM must still unwind through the
@@ -55,7 +64,14 @@ def serve(
     if "base_url" not in a.settings.model_fields_set and host not in LOOPBACK_OR_ANY:
         # Links must point at where this server listens unless REMISS_BASE_URL says otherwise.
         a.settings = a.settings.model_copy(update={"base_url": f"http://{host}:{a.settings.port}"})
+    if workers is not None:
+        a.settings = a.settings.model_copy(update={"web_workers": workers})
     s = a.settings
+    if s.web_workers > 1 and not web_only:
+        fail(
+            "flera webbprocesser (--workers, REMISS_WEB_WORKERS) bara med --web-only: "
+            "schemat och Prefect-servern körs i en process"
+        )
     embedded_prefect = not web_only and not os.environ.get("PREFECT_API_URL")
     _refuse_taken_port(host, s.port, "webben (REMISS_PORT)")
     if embedded_prefect:
@@ -99,7 +115,9 @@ def serve(
         else:
             typer.echo("Ange REMISS_COORDINATORS för att kunna logga in i översikten.")
         settle()
-        if web_only:
+        if web_only and s.web_workers > 1:
+            serve_workers(host, s.port, s.web_workers)
+        elif web_only:
             web.run()
         else:
             serve_forever(s.timezone, web)

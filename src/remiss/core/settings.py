@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     sink_port: int = 8025
     port: int = Field(default=8000, ge=1, le=65535)
     prefect_port: int = Field(default=4200, ge=1, le=65535)
+    # Web processes serving the one port (``remiss serve --web-only``): one core each.
+    web_workers: int = Field(default=1, ge=1, le=32)
     # Proxies whose X-Forwarded-For names the real client (addresses or networks).
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 
@@ -152,6 +154,7 @@ class Settings(BaseSettings):
             "REMISS_MAIL_FROM": self.mail_from,
             "REMISS_SMTP_SECURITY": self.smtp_security,
             "REMISS_SMTP_CONNECTIONS": str(self.smtp_connections),
+            "REMISS_WEB_WORKERS": str(self.web_workers),
             "REMISS_REMINDER_DAYS": ",".join(str(d) for d in self.reminder_days),
             "REMISS_REMINDER_HOUR": str(self.reminder_hour),
             "REMISS_INTERNAL_MARGIN_DAYS": str(self.internal_margin_days),

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
 from remiss.app import App
 from remiss.web import create_app
@@ -62,3 +63,30 @@ def settle() -> None:
     configure_mappers()
     gc.collect()
     gc.freeze()
+
+
+def worker_app() -> FastAPI:
+    """The web app of one of several web processes (``remiss serve --web-only --workers
+    N``): uvicorn starts each and calls this in it. The settings come from the environment
+    that ``remiss serve`` worked out and exported; each process has its own connections,
+    its own delivery of the outbox (the outbox's claims keep them apart) and its own count
+    of each link's requests."""
+    import os
+
+    from remiss.app import current
+
+    install_log_filter()
+    web = create_app(current(), prefect_api=os.environ.get("PREFECT_API_URL"))
+    settle()
+    return web
+
+
+def serve_workers(host: str, port: int, workers: int) -> None:
+    """``workers`` web processes on one port (``worker_app`` in each), until a signal."""
+    from uvicorn.supervisors import Multiprocess
+
+    workers_config = uvicorn.Config(
+        "remiss.web.server:worker_app", factory=True, host=host, port=port,
+        proxy_headers=False, workers=workers,
+    )  # fmt: skip
+    Multiprocess(workers_config, sockets=[workers_config.bind_socket()]).run()
