@@ -3,17 +3,19 @@
 Builds a database (a SQLite file, or a fresh PostgreSQL database with ``--postgres``)
 with a round open to ``--reviewers`` people, its invitations delivered, and a personal
 link for each. Then starts the web app as production runs it (``remiss serve
---web-only``: uvicorn, the default rate limits, behind a trusted proxy that names each
-client in X-Forwarded-For) in a process of its own, with an SMTP server that counts
-the receipts. ``--clients`` concurrent clients, each on links of its own, open a page
+--web-only --workers 2``: uvicorn in two processes as deploy/.env.example has it, the
+default rate limits, behind a trusted proxy that names each client in X-Forwarded-For),
+with an SMTP server that counts the receipts. ``--clients`` concurrent clients, each on links of its own, open a page
 and submit an answer (the CSRF token and the options read from that page), one
 reviewer after the other, for ``--seconds`` after a warm-up.
 
-The baseline, in the same run: a bare FastAPI app in a uvicorn process with the same
-server settings, one endpoint inserting one row into a fresh database of the same kind
-(through the same engine setup), loaded by the same clients.
+The baseline, in the same run: a bare FastAPI app under uvicorn with the same server
+settings and as many processes (``--workers``), one endpoint inserting one row into a
+fresh database of the same kind (through the same engine setup), loaded by the same
+clients.
 
-    .venv/bin/python bench/reviewer_load.py [--clients 50] [--seconds 15] [--postgres URL]
+    .venv/bin/python bench/reviewer_load.py [--clients 50] [--seconds 15] [--workers 2]
+                                            [--postgres URL]
 
 Prints ``reviewer-load-throughput: rps baseline ratio`` (requests per second),
 ``reviewer-load-p99: ms baseline ratio`` and ``reviewer-load-errors: n baseline ratio``
@@ -39,6 +41,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from common import counting_server, database_url, drop_created, result
@@ -146,10 +149,19 @@ Work = Callable[[httpx.AsyncClient, int, float, Tally], Awaitable[None]]
 
 
 def cpu_seconds(pid: int) -> tuple[float, float]:
-    """The CPU time process ``pid`` has used so far: (user, system)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """The CPU time process ``pid`` and its children (a server's workers) have used so
+    far: (user, system)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0, 0.0
     tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
+    user, system = int(fields[11]) / tick, int(fields[12]) / tick
+    for child in children:
+        more = cpu_seconds(int(child))
+        user, system = user + more[0], system + more[1]
+    return user, system
 
 
 async def load(base: str, clients: int, seconds: float, work: Work, server: int) -> Measured:
@@ -206,22 +218,22 @@ async def bare_work(http: httpx.AsyncClient, n: int, until: float, tally: Tally)
         await tally.request(http.post("/rows", data={"text": ANSWER}), 200)
 
 
-def bare_server(port: int, url: str) -> None:
-    """The baseline: a bare FastAPI app, one endpoint inserting one row (run in a process)."""
-    import uvicorn
+def bare_app() -> Any:
+    """The baseline: a bare FastAPI app, one endpoint inserting one row into the database
+    at ``BENCH_BARE_URL`` (made by uvicorn in each of its processes)."""
     from fastapi import FastAPI, Form
     from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, func, insert
 
     from remiss.core.db import make_engine
 
-    engine = make_engine(url)
+    engine = make_engine(os.environ["BENCH_BARE_URL"])
     rows = Table(
         "rows", MetaData(),
         Column("id", Integer, primary_key=True),
         Column("text", Text, nullable=False),
         Column("created_at", DateTime(timezone=True), server_default=func.now()),
     )  # fmt: skip
-    rows.metadata.create_all(engine)
+    rows.metadata.create_all(engine, checkfirst=True)
     web = FastAPI()
 
     @web.post("/rows")
@@ -230,7 +242,20 @@ def bare_server(port: int, url: str) -> None:
             row = conn.execute(insert(rows).values(text=text).returning(rows.c.id)).one()
         return {"id": row.id}
 
-    uvicorn.run(web, host="127.0.0.1", port=port, proxy_headers=False)
+    return web
+
+
+def bare_server(port: int, url: str, workers: int) -> None:
+    """The baseline's uvicorn, with as many processes as the app gets (run in a process)."""
+    import uvicorn
+
+    os.environ["BENCH_BARE_URL"] = url
+    if workers == 1:
+        uvicorn.run(bare_app(), host="127.0.0.1", port=port, proxy_headers=False)
+    else:
+        bare_app()  # the table, made once before the processes start
+        uvicorn.run("reviewer_load:bare_app", factory=True, host="127.0.0.1", port=port,
+                    proxy_headers=False, workers=workers)  # fmt: skip
 
 
 @contextmanager
@@ -296,21 +321,27 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="measured, after a warm-up")
     parser.add_argument("--reviewers", type=int, help="people in the round (80 per client)")
     parser.add_argument("--postgres", metavar="URL", help="build the databases on PostgreSQL")
+    # What deploy/.env.example runs (REMISS_WEB_WORKERS).
+    parser.add_argument("--workers", type=int, default=2,
+                        help="web processes, for the app and the baseline alike")  # fmt: skip
     parser.add_argument("--bare-server", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_server:
-        bare_server(int(args.bare_server[0]), args.bare_server[1])
+        bare_server(int(args.bare_server[0]), args.bare_server[1], args.workers)
         return
     reviewers = args.reviewers or 80 * args.clients
     with tempfile.TemporaryDirectory(prefix="remiss-reviewers-") as tmp:
         folder = Path(tmp)
         try:
-            run(folder, args.clients, args.seconds, reviewers, args.postgres)
+            run(folder, args.clients, args.seconds, reviewers, args.postgres, args.workers)
         finally:
             drop_created()
 
 
-def run(folder: Path, clients: int, seconds: float, reviewers: int, postgres: str | None) -> None:
+def run(
+    folder: Path, clients: int, seconds: float, reviewers: int, postgres: str | None,
+    workers: int,
+) -> None:  # fmt: skip
     smtp_port = free_port()
     with counting_server(smtp_port, folder) as counted:
         url = database_url(folder, "reviewers", postgres)
@@ -322,7 +353,8 @@ def run(folder: Path, clients: int, seconds: float, reviewers: int, postgres: st
         port = free_port()
         env = server_environment(url, folder, port, smtp_port)
         remiss = str(Path(sys.executable).with_name("remiss"))
-        command = [remiss, "serve", "--web-only", "--host", "127.0.0.1", "--port", str(port)]
+        command = [remiss, "serve", "--web-only", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", str(workers)]  # fmt: skip
         work, used = reviewers_work(tokens, clients)
         with running(command, env, port, folder / "remiss.log") as server:
             measured = asyncio.run(load(f"http://127.0.0.1:{port}", clients, seconds, work, server))
@@ -330,14 +362,16 @@ def run(folder: Path, clients: int, seconds: float, reviewers: int, postgres: st
             print("# some clients ran out of reviewers: give --reviewers more", flush=True)
     print(f"# {sum(used)} reviewers answered; {counted.count} messages mailed in all "
           "(invitations, receipts, disagreement)", flush=True)  # fmt: skip
-    report("reviewer page + submit", measured)
+    report(f"reviewer page + submit ({workers} web process{'es' if workers > 1 else ''})",
+           measured)  # fmt: skip
     log = (folder / "remiss.log").read_text(errors="replace")
     if "Traceback" in log:
         print("# the server logged errors:\n" + log[log.index("Traceback") :][:3000], flush=True)
 
     bare_url = database_url(folder, "bare", postgres)
     port = free_port()
-    command = [sys.executable, __file__, "--bare-server", str(port), bare_url]
+    command = [sys.executable, __file__, "--bare-server", str(port), bare_url,
+               "--workers", str(workers)]  # fmt: skip
     with running(command, server_environment(bare_url, folder, port, smtp_port), port,
                  folder / "bare.log") as server:  # fmt: skip
         baseline = asyncio.run(
