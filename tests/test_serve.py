@@ -19,6 +19,14 @@ from tests.conftest import EXAMPLES
 from tests.mailcatcher import LINK, RunningCatcher
 
 
+def serve_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """This environment without its remiss and Prefect settings, a data folder in
+    ``tmp_path``, output unbuffered, and ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
+    env.update({"REMISS_DATA_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1", **settings})
+    return env
+
+
 def get(url: str) -> int:
     """The HTTP status of a GET (an error page's too); 0 when nothing answers."""
     try:
@@ -32,16 +40,10 @@ def get(url: str) -> int:
 
 def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_path: Path) -> None:
     web, prefect, sink_port = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
-    env.update(
-        {
-            "REMISS_DATA_DIR": str(tmp_path / "var"),
-            "REMISS_COORDINATORS": "kansli@sosr.example.org",
-            "REMISS_SINK_PORT": str(sink_port),
-            "PYTHONUNBUFFERED": "1",
-            "PREFECT_LOGGING_LEVEL": "WARNING",
-        }
-    )
+    env = serve_env(
+        tmp_path, REMISS_COORDINATORS="kansli@sosr.example.org",
+        REMISS_SINK_PORT=str(sink_port), PREFECT_LOGGING_LEVEL="WARNING",
+    )  # fmt: skip
     remiss = Path(sys.executable).with_name("remiss")
     child = subprocess.Popen(
         [str(remiss), "serve", "--port", str(web), "--prefect-port", str(prefect)],
@@ -114,19 +116,11 @@ def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
     tmp_path: Path, smtp: RunningCatcher
 ) -> None:
     web, prefect, sink_port = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
-    env.update(
-        {
-            "REMISS_DATA_DIR": str(tmp_path / "var"),
-            "REMISS_PORT": str(web),
-            "REMISS_PREFECT_PORT": str(prefect),
-            "REMISS_SINK_PORT": str(sink_port),
-            "REMISS_SMTP_HOST": "127.0.0.1",
-            "REMISS_SMTP_PORT": str(smtp.port),
-            "PYTHONUNBUFFERED": "1",
-            "PREFECT_LOGGING_LEVEL": "WARNING",
-        }
-    )
+    env = serve_env(
+        tmp_path, REMISS_PORT=str(web), REMISS_PREFECT_PORT=str(prefect),
+        REMISS_SINK_PORT=str(sink_port), REMISS_SMTP_HOST="127.0.0.1",
+        REMISS_SMTP_PORT=str(smtp.port), PREFECT_LOGGING_LEVEL="WARNING",
+    )  # fmt: skip
     bin_dir = Path(sys.executable).parent
     subprocess.run(
         [str(bin_dir / "remiss"), "db", "upgrade"], env=env, check=True, capture_output=True
@@ -212,15 +206,8 @@ def test_a_taken_port_gives_one_line_and_exit_1(tmp_path: Path) -> None:
 
 def test_several_web_processes_serve_one_port_and_stop_together(tmp_path: Path) -> None:
     web, smtp = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
-    env.update(
-        {
-            "REMISS_DATA_DIR": str(tmp_path / "var"),
-            "REMISS_SMTP_HOST": "127.0.0.1",
-            "REMISS_SMTP_PORT": str(smtp),
-            "REMISS_WEB_WORKERS": "2",
-            "PYTHONUNBUFFERED": "1",
-        }
+    env = serve_env(
+        tmp_path, REMISS_SMTP_HOST="127.0.0.1", REMISS_SMTP_PORT=str(smtp), REMISS_WEB_WORKERS="2"
     )
     remiss = Path(sys.executable).with_name("remiss")
     child = subprocess.Popen(
@@ -258,8 +245,7 @@ def test_several_web_processes_serve_one_port_and_stop_together(tmp_path: Path) 
 
 
 def test_several_web_processes_only_without_the_schedule(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
-    env.update({"REMISS_DATA_DIR": str(tmp_path / "var"), "REMISS_PORT": str(free_port())})
+    env = serve_env(tmp_path, REMISS_PORT=str(free_port()))
     remiss = Path(sys.executable).with_name("remiss")
     done = subprocess.run(
         [str(remiss), "serve", "--workers", "2"], env=env, capture_output=True, text=True,

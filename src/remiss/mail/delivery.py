@@ -262,6 +262,8 @@ class _Run:
                 outcome = classify(exc, item)
                 if outcome.unreachable:
                     self.server_down = True
+                    if self.feed is not None:
+                        self.feed.stopped()  # the producer no longer waits for this run
                 self.done(outcome)
                 if not isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
                     await connection.close()

@@ -63,6 +63,7 @@ class Feed:
             return self._batches, self._closed
 
     def wait_beyond(self, batches: int) -> None:
-        """Until a batch after the first ``batches`` is committed, or the producer is done."""
+        """Until a batch after the first ``batches`` is committed, the producer is done, or
+        the deliverer has stopped."""
         with self._changed:
-            self._changed.wait_for(lambda: self._batches > batches or self._closed)
+            self._changed.wait_for(lambda: self._batches > batches or self._closed or self._stopped)
