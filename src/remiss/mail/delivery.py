@@ -177,6 +177,13 @@ class _Run:
         # crash re-sends only a handful.
         self.gathered = asyncio.Event()
         self.gather = max(1, connections // 2)
+        # On the wire, or accepted but not yet written: at most twice as many as there are
+        # connections. A connection waits for the recorder before a message beyond that,
+        # so what a crash re-sends stays bounded however slow the database is just then.
+        self.unwritten_most = 2 * connections
+        self.writing = 0
+        self.written = asyncio.Event()
+        self.recorder_failed = False
         self.in_flight = 0
         self.exhausted = False
         self.server_down = False
@@ -204,6 +211,12 @@ class _Run:
 
     async def next_item(self) -> Item | None:
         while not self.server_down:
+            if len(self.unrecorded) + self.writing + self.in_flight >= self.unwritten_most:
+                if self.recorder_failed:
+                    return None  # nothing more is sent that could not be written
+                self.written.clear()
+                await self.written.wait()
+                continue
             if not self.queue.empty():
                 self.in_flight += 1
                 item = self.queue.get_nowait()
@@ -269,6 +282,14 @@ class _Run:
                     await connection.close()
 
     async def recorder(self) -> None:
+        try:
+            await self._record_as_they_arrive()
+        except BaseException:
+            self.recorder_failed = True
+            self.written.set()  # no connection waits for a write that will not come
+            raise
+
+    async def _record_as_they_arrive(self) -> None:
         while True:
             await self.arrived.wait()
             # A moment for more outcomes to join this write, until half as many as there are
@@ -281,7 +302,12 @@ class _Run:
             # Whatever arrived while the last write ran goes in the next one: small groups.
             while self.unrecorded:
                 batch, self.unrecorded = self.unrecorded, []
-                self.report.add(await self._in_db(self._record, batch))
+                self.writing = len(batch)
+                try:
+                    self.report.add(await self._in_db(self._record, batch))
+                finally:
+                    self.writing = 0
+                    self.written.set()
                 if self.feed is not None:
                     self.feed.handled(len(batch))  # told per write, not per message
             if self.finished:
