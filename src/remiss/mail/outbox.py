@@ -79,9 +79,10 @@ def _row(m: Rendered, moment: datetime) -> dict[str, Any]:
     }
 
 
-# An INSERT into the outbox that skips a message whose key is taken.
+# An INSERT into the outbox that skips a message whose key is taken: of the columns
+# ``_row`` fills (read off an empty row, so that the two cannot drift apart).
 _INSERT = insert_unless_taken(
-    cast(Table, Message.__table__), list(_row(Rendered("", "", "", "", "", b""), now())),
+    cast(Table, Message.__table__), list(_row(Rendered("", "", "", "", "", b""), datetime.min)),
     "idempotency_key",
 )  # fmt: skip
 

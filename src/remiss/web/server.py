@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import re
 from typing import Any
 
@@ -71,8 +72,6 @@ def worker_app() -> FastAPI:
     that ``remiss serve`` worked out and exported; each process has its own connections,
     its own delivery of the outbox (the outbox's claims keep them apart) and its own count
     of each link's requests."""
-    import os
-
     from remiss.app import current
 
     install_log_filter()
