@@ -58,3 +58,43 @@ def test_a_failed_run_does_not_stop_the_next() -> None:
     work.ask()
 
     assert done == [None, None]
+
+
+def test_with_a_pause_what_is_asked_during_a_run_is_done_together_after_it() -> None:
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+    done: list[tuple[object, threading.Thread]] = []
+
+    def slow(key: object) -> None:
+        done.append((key, threading.current_thread()))
+        if len(done) == 1:
+            started.set()
+            assert release.wait(timeout=30)
+        if len(done) == 3:
+            finished.set()
+
+    work = Coalesced(slow, pause=0.05)
+    first = threading.Thread(target=work.ask, args=(1,))
+    first.start()
+    assert started.wait(timeout=30)
+    for key in (2, 3, 2):
+        work.ask(key)
+    release.set()
+    first.join(timeout=30)
+    assert finished.wait(timeout=30)
+
+    # The first run ended without them: a later run, on a thread of its own, did both.
+    assert [key for key, _ in done] == [1, 2, 3]
+    assert done[0][1] is first
+    assert done[1][1] is done[2][1] is not first
+    work.ask(4)  # nothing runs any more: done at once, by the asker
+    assert done[3] == (4, threading.current_thread())
+
+
+def test_when_nothing_was_asked_during_a_run_the_next_ask_runs_at_once() -> None:
+    done: list[object] = []
+    work = Coalesced(done.append, pause=3600)
+
+    work.ask(1)
+    work.ask(2)
+
+    assert done == [1, 2]

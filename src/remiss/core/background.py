@@ -4,21 +4,28 @@ Every answer asks for its round's disagreement to be looked at and for the outbo
 delivered once its response has gone. Asked while a run is under way, no second run
 starts beside it (they would do the same work side by side, for the same rows): the run
 under way does what was asked for meanwhile, once per key however many asked for it,
-before it ends.
+before it ends. With a ``pause``, what was asked for during a run is done that long
+after it, on a thread of its own, together with whatever else is asked for by then: a
+burst of answers is looked at by a few runs, not one run after the other for as long as
+the burst lasts.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class Coalesced:
     """``work(key)`` for every key asked for, by one thread at a time."""
 
-    def __init__(self, work: Callable[[Any], object]) -> None:
+    def __init__(self, work: Callable[[Any], object], pause: float = 0.0) -> None:
         self._work = work
+        self._pause = pause
         self._lock = threading.Lock()
         self._due: dict[Hashable, None] = {}  # in the order asked
         self._running = False
@@ -30,20 +37,46 @@ class Coalesced:
             if self._running:
                 return
             self._running = True
+        self._run()
+
+    def _run(self) -> None:
         try:
-            while (due := self._next()) is not None:
-                self._work(due[0])
+            while batch := self._take_due():
+                for n, key in enumerate(batch):
+                    try:
+                        self._work(key)
+                    except BaseException:
+                        self._put_back(batch[n + 1 :])
+                        raise
+                if self._pause and self._asked_meanwhile():
+                    later = threading.Timer(self._pause, self._run_later)
+                    later.daemon = True
+                    later.start()
+                    return
         except BaseException:
             with self._lock:
                 self._running = False
             raise
 
-    def _next(self) -> tuple[Hashable] | None:
-        """The next key asked for, or None (and the run ends) when there is none."""
+    def _run_later(self) -> None:
+        try:
+            self._run()
+        except Exception:
+            log.exception("background work failed")
+
+    def _take_due(self) -> list[Hashable]:
+        """Every key asked for, in the order asked; none (and the run ends) when none was."""
         with self._lock:
-            if not self._due:
+            batch = list(self._due)
+            self._due.clear()
+            if not batch:
                 self._running = False
-                return None
-            key = next(iter(self._due))
-            del self._due[key]
-            return (key,)
+            return batch
+
+    def _put_back(self, keys: list[Hashable]) -> None:
+        with self._lock:
+            self._due = dict.fromkeys([*keys, *self._due])
+
+    def _asked_meanwhile(self) -> bool:
+        with self._lock:
+            return bool(self._due)

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     prefect_port: int = Field(default=4200, ge=1, le=65535)
     # Web processes serving the one port (``remiss serve --web-only``): one core each.
     web_workers: int = Field(default=1, ge=1, le=32)
+    # Threads each web process runs its routes in: a few keep a burst's requests from
+    # crowding one another off the core (and, on SQLite, queueing for its one writer).
+    web_threads: int = Field(default=8, ge=1, le=200)
     # Proxies whose X-Forwarded-For names the real client (addresses or networks).
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 
@@ -155,6 +158,7 @@ class Settings(BaseSettings):
             "REMISS_SMTP_SECURITY": self.smtp_security,
             "REMISS_SMTP_CONNECTIONS": str(self.smtp_connections),
             "REMISS_WEB_WORKERS": str(self.web_workers),
+            "REMISS_WEB_THREADS": str(self.web_threads),
             "REMISS_REMINDER_DAYS": ",".join(str(d) for d in self.reminder_days),
             "REMISS_REMINDER_HOUR": str(self.reminder_hour),
             "REMISS_INTERNAL_MARGIN_DAYS": str(self.internal_margin_days),

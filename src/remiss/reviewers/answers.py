@@ -25,7 +25,7 @@ from remiss.core.swedish import date_sv, datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.rounds.invitations import by_token, issue_token, link, link_query
+from remiss.rounds.invitations import by_token, link, link_query
 from remiss.rounds.questions import NO_COMMENTS
 from remiss.yttrande import disagreement
 
@@ -294,15 +294,18 @@ def submit(
         round_id=invitation.round_id, invitation_id=invitation.id, version=version.number,
         no_comments=no_comments, late=late,
     )  # fmt: skip
-    queue_receipt(session, settings, invitation, version)
+    queue_receipt(session, settings, invitation, version, token)
     if escalate:
         disagreement.escalate(session, settings, invitation.round)
     return version
 
 
 def queue_receipt(
-    session: Session, settings: Settings, invitation: Invitation, version: AnswerVersion
-) -> bool:
+    session: Session, settings: Settings, invitation: Invitation, version: AnswerVersion,
+    token: str,
+) -> bool:  # fmt: skip
+    """The receipt of ``version``, with the link it was sent through (``token``): the
+    reviewer's own, mailed to the reviewer before; no new link is made for it."""
     round_ = invitation.round
     person = invitation.person
     # Counted in submissions: drafts saved in between are not versions the reviewer sent.
@@ -318,7 +321,7 @@ def queue_receipt(
         answers=answer_lines(list(round_.questions), version),
         submitted_at=datetime_sv(version.created_at, settings.tz),
         version=submissions,
-        link=link(settings, issue_token(session, invitation.id, "receipt")),
+        link=link(settings, token),
     )
     return outbox.queue(
         session,

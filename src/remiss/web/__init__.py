@@ -7,8 +7,11 @@ errors that reach a route are mapped to pages here, once: ``NotFound`` is the 40
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import partial
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -62,6 +65,9 @@ ROUTERS: list[APIRouter] = [
     decision.router,
     statement.router,
 ]
+# Answers that come while a round's disagreement is being looked at are looked at together
+# this long after (seconds): at most once a second per round and web process under load.
+ESCALATION_PAUSE = 1.0
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -116,8 +122,15 @@ def create_app(
     """The FastAPI application over ``app``; ``limiter`` overrides the default rate limits;
     with ``prefect_api`` the orchestrating actions are flow runs there too."""
     key = app.settings.signing_key()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = app.settings.web_threads
+        yield
+
     web = FastAPI(
         title="remiss",
+        lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -129,7 +142,7 @@ def create_app(
     # Work a response leaves behind, done by one thread at a time (see Coalesced).
     web.state.delivery = Coalesced(lambda _: deliver_outbox(app))
     web.state.escalation = Coalesced(
-        partial(disagreement.escalate_round, app.sessions, app.settings)
+        partial(disagreement.escalate_round, app.sessions, app.settings), pause=ESCALATION_PAUSE
     )
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in ROUTERS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from remiss.access import limits
 from remiss.access.limits import Limit
+from remiss.core.clock import now
 from remiss.core.tokens import hash_token, looks_like_token
 
 if TYPE_CHECKING:
@@ -136,6 +138,10 @@ class SecurityHeadersMiddleware:
 
 # Unknown links an address may try, and login links it may ask for: 20 and 10, then one a minute.
 GUESSES = Limit(capacity=20, per_second=1 / 60)
+# How long a client seen with guesses left is taken as still having some (other web
+# processes may count its guesses meanwhile), and how many such clients are kept.
+GUESSES_KNOWN_FOR = timedelta(seconds=1)
+KNOWN_CLIENTS_MOST = 100_000
 LOGINS = Limit(capacity=10, per_second=1 / 60)
 
 
@@ -208,6 +214,8 @@ class RateLimitMiddleware:
         self.page = page
         self.remiss = remiss
         self.links = limits.LocalBuckets(limiter.link)
+        # Clients seen with guesses left, and until when that is taken as still so.
+        self._may_guess: dict[str, datetime] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -220,12 +228,13 @@ class RateLimitMiddleware:
             if parts[1] == "r" and parts[3:] == ["oppnad"]:
                 await self.app(scope, receive, send)
                 return
-            refused = await to_thread.run_sync(self._admit_link, client, parts[1], parts[2])
+            refused = await self._admit_link(client, parts[1], parts[2])
             if refused is not None:
                 await self._too_many(send, refused)
                 return
             status = await self._serve(scope, receive, send)
             if status == 404:
+                self._may_guess.pop(client, None)
                 await to_thread.run_sync(self._take, "guess:" + client, self.limiter.guesses)
             return
         login = path == "/login" and scope.get("method") == "POST"
@@ -236,14 +245,28 @@ class RateLimitMiddleware:
             return
         await self.app(scope, receive, send)
 
-    def _admit_link(self, client: str, kind: str, token: str) -> Limit | None:
-        """The limit that refuses this link request, or None to serve it."""
-        with self.remiss.reading() as session:
-            if not limits.has_left(session, "guess:" + client, self.limiter.guesses):
+    async def _admit_link(self, client: str, kind: str, token: str) -> Limit | None:
+        """The limit that refuses this link request, or None to serve it.
+
+        Whether the client may still guess is read from the database at most once a
+        second while it may (``GUESSES_KNOWN_FOR``): a reviewer's page and submit do not
+        each wait for that read. A guess this process counts is read anew at once; one
+        counted by another process is seen within the second.
+        """
+        moment = now()
+        if self._may_guess.get(client, moment) <= moment:
+            if not await to_thread.run_sync(self._has_guesses_left, client):
                 return self.limiter.guesses
+            if len(self._may_guess) >= KNOWN_CLIENTS_MOST:
+                self._may_guess.clear()
+            self._may_guess[client] = moment + GUESSES_KNOWN_FOR
         if looks_like_token(token) and not self.links.take(f"{kind}:{hash_token(token)}"):
             return self.limiter.link
         return None
+
+    def _has_guesses_left(self, client: str) -> bool:
+        with self.remiss.reading() as session:
+            return limits.has_left(session, "guess:" + client, self.limiter.guesses)
 
     def _take(self, key: str, limit: Limit) -> bool:
         with self.remiss.transaction() as session:
