@@ -12,7 +12,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from remiss.core import audit
@@ -99,10 +99,15 @@ PAGE = link_query(
     joinedload(Invitation.versions),
     joinedload(Invitation.groups).joinedload(InvitationGroup.group),
 )
-# An answer's invitation, locked, with who answers and what they sent before: read once
-# the lock is held (a statement of its own), so that an answer committed while this one
-# waited for it is among them.
-ANSWERING = link_query(joinedload(Invitation.person), selectinload(Invitation.versions), lock=True)
+# An answer's invitation, locked, with who answers; what they sent before is read once the
+# lock is held (``_VERSIONS``, a statement of its own), so that an answer committed while
+# this one waited for it is among them.
+ANSWERING = link_query(joinedload(Invitation.person), lock=True)
+_VERSIONS = (
+    select(AnswerVersion)
+    .where(AnswerVersion.invitation_id == bindparam("invitation"))
+    .order_by(AnswerVersion.number)
+)
 # The round an answer is given to, under a shared lock (see ``_editable_invitation``).
 ROUND_SHARED = (
     select(Round)
@@ -198,6 +203,8 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     invitation = find(session, token, query=ANSWERING)
     if invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
+    versions = session.scalars(_VERSIONS, {"invitation": invitation.id}).all()
+    set_committed_value(invitation, "versions", list(versions))
     # A shared lock on the round until this answer commits: closing waits for it (and then
     # compiles it), or, if closing came first, this reads the round as closed. The weakest
     # shared lock (KEY SHARE): a submission escalating a disagreement may still update the
