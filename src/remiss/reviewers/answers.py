@@ -91,13 +91,17 @@ class AnswerPage:
         )
 
 
-# Everything the page shows of an invitation, read in one statement (a few rows).
+# What the page shows of an invitation, its round and groups, read in one statement; the
+# round's questions and the answer's versions each by a plain statement of its own
+# (``_QUESTIONS``, ``_VERSIONS``): joined in, every question came once per version and
+# group, with every column of the round again.
 PAGE = link_query(
     joinedload(Invitation.person),
     joinedload(Invitation.round).joinedload(Round.lead_group),
-    joinedload(Invitation.round).joinedload(Round.questions),
-    joinedload(Invitation.versions),
     joinedload(Invitation.groups).joinedload(InvitationGroup.group),
+)
+_QUESTIONS = (
+    select(Question).where(Question.round_id == bindparam("round")).order_by(Question.position)
 )
 # An answer's invitation, locked, with who answers; what they sent before is read once the
 # lock is held (``_VERSIONS``, a statement of its own), so that an answer committed while
@@ -158,6 +162,10 @@ def view(session: Session, token: str) -> AnswerPage:
     """The page for a personal link; changes nothing."""
     invitation = find(session, token, query=PAGE)
     round_ = invitation.round
+    set_committed_value(
+        round_, "questions", session.scalars(_QUESTIONS, {"round": round_.id}).all()
+    )
+    _read_versions(session, invitation)
     submitted = latest(invitation, "submitted")
     newest = latest(invitation)
     page = AnswerPage(
@@ -203,8 +211,7 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     invitation = find(session, token, query=ANSWERING)
     if invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
-    versions = session.scalars(_VERSIONS, {"invitation": invitation.id}).all()
-    set_committed_value(invitation, "versions", list(versions))
+    _read_versions(session, invitation)
     # A shared lock on the round until this answer commits: closing waits for it (and then
     # compiles it), or, if closing came first, this reads the round as closed. The weakest
     # shared lock (KEY SHARE): a submission escalating a disagreement may still update the
@@ -214,6 +221,11 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     if not is_editable(invitation, round_):
         raise Refused(closed_reason(round_))
     return invitation
+
+
+def _read_versions(session: Session, invitation: Invitation) -> None:
+    versions = session.scalars(_VERSIONS, {"invitation": invitation.id}).all()
+    set_committed_value(invitation, "versions", list(versions))
 
 
 def mark_opened(session: Session, token: str) -> bool:
