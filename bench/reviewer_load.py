@@ -14,10 +14,12 @@ settings and as many processes (``--workers``), one endpoint inserting one row i
 fresh database of the same kind (through the same engine setup), loaded by the same
 clients.
 
-    .venv/bin/python bench/reviewer_load.py [--clients 50] [--seconds 15] [--workers 2]
-                                            [--postgres URL]
+    .venv/bin/python bench/reviewer_load.py [--clients 50] [--seconds 10] [--repeat 3]
+                                            [--workers 2] [--postgres URL]
 
-Prints ``reviewer-load-throughput: rps baseline ratio`` (requests per second),
+The app and the baseline take turns, ``--repeat`` times each; the figures are the turns'
+medians, the throughput's ratio the median of each turn's ratio against the baseline
+beside it. Prints ``reviewer-load-throughput: rps baseline ratio`` (requests per second),
 ``reviewer-load-p99: ms baseline ratio`` and ``reviewer-load-errors: n baseline ratio``
 (anything but the page's 200 and the submit's 303, or no answer at all).
 No assertions; not part of the test suite.
@@ -32,6 +34,7 @@ import os
 import random
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -318,8 +321,10 @@ def report(label: str, measured: Measured) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=15.0, help="measured, after a warm-up")
-    parser.add_argument("--reviewers", type=int, help="people in the round (80 per client)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured, after a warm-up")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="app and baseline in turn, this many times each (medians)")  # fmt: skip
+    parser.add_argument("--reviewers", type=int, help="people in the round (80 per client a turn)")
     parser.add_argument("--postgres", metavar="URL", help="build the databases on PostgreSQL")
     # What deploy/.env.example runs (REMISS_WEB_WORKERS).
     parser.add_argument("--workers", type=int, default=2,
@@ -329,62 +334,90 @@ def main() -> None:
     if args.bare_server:
         bare_server(int(args.bare_server[0]), args.bare_server[1], args.workers)
         return
-    reviewers = args.reviewers or 80 * args.clients
+    reviewers = args.reviewers or 80 * args.clients * args.repeat
     with tempfile.TemporaryDirectory(prefix="remiss-reviewers-") as tmp:
         folder = Path(tmp)
         try:
-            run(folder, args.clients, args.seconds, reviewers, args.postgres, args.workers)
+            run(folder, args, reviewers)
         finally:
             drop_created()
 
 
-def run(
-    folder: Path, clients: int, seconds: float, reviewers: int, postgres: str | None,
-    workers: int,
-) -> None:  # fmt: skip
+def run(folder: Path, args: argparse.Namespace, reviewers: int) -> None:
+    """The app and the baseline in turn, ``args.repeat`` times each: the machine's speed
+    drifts over a minute, and each pair of turns meets the same drift."""
+    clients, seconds, workers = args.clients, args.seconds, args.workers
     smtp_port = free_port()
     with counting_server(smtp_port, folder) as counted:
-        url = database_url(folder, "reviewers", postgres)
+        url = database_url(folder, "reviewers", args.postgres)
         started = time.monotonic()
         tokens = build(url, folder, smtp_port, reviewers)
         print(f"# a round open to {len(tokens)} reviewers, built in "
               f"{time.monotonic() - started:.0f} s; {clients} clients, {seconds:.0f} s "
-              f"after {WARMUP:.0f} s of warm-up", flush=True)  # fmt: skip
-        port = free_port()
-        env = server_environment(url, folder, port, smtp_port)
-        remiss = str(Path(sys.executable).with_name("remiss"))
-        command = [remiss, "serve", "--web-only", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(workers)]  # fmt: skip
-        work, used = reviewers_work(tokens, clients)
-        with running(command, env, port, folder / "remiss.log") as server:
-            measured = asyncio.run(load(f"http://127.0.0.1:{port}", clients, seconds, work, server))
-        if max(used) >= len(tokens) // clients:
-            print("# some clients ran out of reviewers: give --reviewers more", flush=True)
-    print(f"# {sum(used)} reviewers answered; {counted.count} messages mailed in all "
-          "(invitations, receipts, disagreement)", flush=True)  # fmt: skip
-    report(f"reviewer page + submit ({workers} web process{'es' if workers > 1 else ''})",
-           measured)  # fmt: skip
-    log = (folder / "remiss.log").read_text(errors="replace")
-    if "Traceback" in log:
-        print("# the server logged errors:\n" + log[log.index("Traceback") :][:3000], flush=True)
+              f"after {WARMUP:.0f} s of warm-up, app and baseline in turn ×{args.repeat}",
+              flush=True)  # fmt: skip
+        bare_url = database_url(folder, "bare", args.postgres)
+        apps: list[Measured] = []
+        bares: list[Measured] = []
+        answered = 0
+        for turn in range(args.repeat):
+            share = tokens[turn :: args.repeat]
+            measured, used = app_turn(folder, url, smtp_port, share, clients, seconds, workers)
+            answered += used
+            apps.append(measured)
+            report(f"reviewer page + submit, turn {turn + 1}", measured)
+            bares.append(bare_turn(folder, bare_url, smtp_port, clients, seconds, workers))
+            report(f"bare FastAPI, one row inserted, turn {turn + 1}", bares[-1])
+    print(f"# {answered} reviewers answered; {counted.count} messages mailed in all "
+          f"(invitations, receipts, disagreement); {workers} web "
+          f"process{'es' if workers > 1 else ''} each", flush=True)  # fmt: skip
 
-    bare_url = database_url(folder, "bare", postgres)
+    def median(values: list[float]) -> float:
+        return statistics.median(values)
+
+    rps = median([m.rps for m in apps]), median([m.rps for m in bares])
+    p99 = median([m.p99 for m in apps]), median([m.p99 for m in bares])
+    p50 = median([m.p50 for m in apps]), median([m.p50 for m in bares])
+    # Each turn's ratio against the baseline beside it; their median.
+    ratio = median([a.rps / b.rps for a, b in zip(apps, bares, strict=True)])
+    errors = sum(m.errors for m in apps), sum(m.errors for m in bares)
+    result("reviewer-load-throughput", rps[0], rps[1], ratio, "req/s")
+    result("reviewer-load-p99", p99[0], p99[1], p99[0] / p99[1], "ms")
+    result("reviewer-load-p50", p50[0], p50[1], p50[0] / p50[1], "ms")
+    result("reviewer-load-errors", errors[0], errors[1], errors[0] / max(errors[1], 1), "errors")
+
+
+def app_turn(
+    folder: Path, url: str, smtp_port: int, tokens: list[str], clients: int, seconds: float,
+    workers: int,
+) -> tuple[Measured, int]:  # fmt: skip
+    """One turn of the app under load, on links no turn used before; (measured, answered)."""
+    port = free_port()
+    env = server_environment(url, folder, port, smtp_port)
+    remiss = str(Path(sys.executable).with_name("remiss"))
+    command = [remiss, "serve", "--web-only", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers)]  # fmt: skip
+    work, used = reviewers_work(tokens, clients)
+    log = folder / "remiss.log"
+    with running(command, env, port, log) as server:
+        measured = asyncio.run(load(f"http://127.0.0.1:{port}", clients, seconds, work, server))
+    if max(used) >= len(tokens) // clients:
+        print("# some clients ran out of reviewers: give --reviewers more", flush=True)
+    text = log.read_text(errors="replace")
+    if "Traceback" in text:
+        print("# the server logged errors:\n" + text[text.index("Traceback") :][:3000], flush=True)
+    return measured, sum(used)
+
+
+def bare_turn(
+    folder: Path, bare_url: str, smtp_port: int, clients: int, seconds: float, workers: int
+) -> Measured:
     port = free_port()
     command = [sys.executable, __file__, "--bare-server", str(port), bare_url,
                "--workers", str(workers)]  # fmt: skip
     with running(command, server_environment(bare_url, folder, port, smtp_port), port,
                  folder / "bare.log") as server:  # fmt: skip
-        baseline = asyncio.run(
-            load(f"http://127.0.0.1:{port}", clients, seconds, bare_work, server)
-        )
-    report("bare FastAPI, one row inserted", baseline)
-
-    result("reviewer-load-throughput", measured.rps, baseline.rps, measured.rps / baseline.rps,
-           "req/s")  # fmt: skip
-    result("reviewer-load-p99", measured.p99, baseline.p99, measured.p99 / baseline.p99, "ms")
-    result("reviewer-load-p50", measured.p50, baseline.p50, measured.p50 / baseline.p50, "ms")
-    result("reviewer-load-errors", measured.errors, baseline.errors,
-           measured.errors / max(baseline.errors, 1), "errors")  # fmt: skip
+        return asyncio.run(load(f"http://127.0.0.1:{port}", clients, seconds, bare_work, server))
 
 
 if __name__ == "__main__":
