@@ -44,6 +44,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates change with a new release, which restarts the process: no file is
+        # looked at again on every render.
+        auto_reload=False,
     )
     env.filters["date_sv"] = date_sv
     env.filters["weekday_date_sv"] = weekday_date_sv

@@ -35,6 +35,9 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change with a new release, which restarts the process: no file is
+        # looked at again on every render.
+        auto_reload=False,
     )
     env.filters["date_sv"] = date_sv
     env.filters["paragraphs"] = paragraphs

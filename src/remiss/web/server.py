@@ -56,12 +56,18 @@ def config(
 
 
 def settle() -> None:
-    """Just before serving: what starting allocated (modules, mappers, templates) is
+    """Just before serving: the pages' templates compiled (not by each of the first
+    requests' threads at once), and what starting allocated (modules, mappers, templates)
     kept out of the garbage collector's way. It lives as long as the process, and the
     collector would otherwise walk all of it again, many times a second under load."""
     from sqlalchemy.orm import configure_mappers
 
+    from remiss.web.pages import environment
+
     configure_mappers()
+    pages = environment()
+    for name in pages.list_templates(extensions=["html"]):
+        pages.get_template(name)
     gc.collect()
     gc.freeze()
 
