@@ -9,6 +9,7 @@ processes over one database count together. Logout and removal end a session at 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from ipaddress import ip_network
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from remiss.access.limits import Limit
 from remiss.app import App, deliver_outbox
+from remiss.core import clock
 from remiss.core.models import CoordinatorSession, Invitation, Person
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
@@ -95,6 +97,26 @@ def test_guessing_is_counted_across_web_processes(sample_directory: App, opened:
     with web_client(two, ("192.0.2.99", 5000)) as someone_else:
         assert someone_else.get(UNKNOWN).status_code == 404
         assert someone_else.get(f"/r/{token}").status_code == 200
+
+
+def test_guesses_counted_by_another_process_are_seen_within_a_second(
+    sample_directory: App, opened: Opened
+) -> None:
+    token = reviewers(sample_directory, opened)[0]
+    one, two = create_app(sample_directory), create_app(sample_directory)
+    with web_client(one) as first, web_client(two) as second:
+        assert first.get(f"/r/{token}").status_code == 200  # read: guesses left
+        assert {second.get(UNKNOWN[:-2] + f"{n:02d}").status_code for n in range(20)} == {404}
+        # The first process read this client's allowance a moment ago, and goes by it ...
+        assert first.get(f"/r/{token}").status_code == 200
+        # ... for a second: then it reads it again, and finds it used up.
+        clock.set_now(clock.now() + timedelta(seconds=1))
+        assert first.get(f"/r/{token}").status_code == 429
+    # A process's own count of a guess is seen at once.
+    with web_client(create_app(sample_directory), ("192.0.2.77", 5000)) as guesser:
+        assert guesser.get(f"/r/{token}").status_code == 200
+        assert {guesser.get(UNKNOWN[:-2] + f"{n:02d}").status_code for n in range(20)} == {404}
+        assert guesser.get(f"/r/{token}").status_code == 429
 
 
 @pytest.fixture

@@ -137,6 +137,7 @@ def test_submit_sends_a_receipt_with_a_copy_of_the_answers(
     for part in (receipt.text(), receipt.html()):
         assert "Tillstyrker med synpunkter" in part
         assert "Synpunkter på kunskapsstödets innehåll" in part
+        assert f"/r/{token}" in part  # the reviewer's own link, no new one made for it
     with app.sessions() as session:
         key = f"receipt:{state.id}:1"
         count = session.scalar(
