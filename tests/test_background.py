@@ -98,3 +98,29 @@ def test_when_nothing_was_asked_during_a_run_the_next_ask_runs_at_once() -> None
     work.ask(2)
 
     assert done == [1, 2]
+
+
+def test_finishing_does_at_once_what_a_pause_put_off() -> None:
+    started, release = threading.Event(), threading.Event()
+    done: list[object] = []
+
+    def slow(key: object) -> None:
+        done.append(key)
+        if len(done) == 1:
+            started.set()
+            assert release.wait(timeout=30)
+
+    work = Coalesced(slow, pause=3600)
+    first = threading.Thread(target=work.ask, args=(1,))
+    first.start()
+    assert started.wait(timeout=30)
+    work.ask(2)
+    release.set()
+    first.join(timeout=30)
+    assert done == [1]  # 2 is put off for an hour
+
+    work.finish()
+
+    assert done == [1, 2]
+    work.ask(3)
+    assert done == [1, 2, 3]

@@ -187,3 +187,21 @@ def test_two_submissions_changing_a_disagreement_at_once_both_go_through(
         "Avstyrker: RPO Sällsynta sjukdomar (Region Jönköpings län, Region Kalmar län och "
         "Region Östergötland)" in " ".join(last.text().split())
     )
+
+
+def test_a_submitted_version_is_written_once_whatever_the_session_does_next(
+    opened: Opened, app: App
+) -> None:
+    token = opened.token_for(REVIEWER)
+    with app.transaction() as session:
+        version = answers.submit(session, app.settings, token, VALUES, no_comments=False)
+        # Written as a statement, known to the session as that row: adding the invitation
+        # again (its versions cascade) and flushing write nothing more.
+        session.add(version.invitation)
+        version.invitation.draft_saved_at = version.created_at
+        session.flush()
+        assert version.id is not None
+        assert [v.number for v in version.invitation.versions] == [1]
+    state = invitation_state(app, REVIEWER)
+    assert [(n, kind) for n, kind, _, _ in state.versions] == [(1, "submitted")]
+    assert state.opened_at == state.submitted_at == state.draft_saved_at

@@ -29,6 +29,8 @@ class Coalesced:
         self._lock = threading.Lock()
         self._due: dict[Hashable, None] = {}  # in the order asked
         self._running = False
+        self._later: threading.Timer | None = None  # the run a pause put off
+        self._later_owed = False  # and it has not started yet
 
     def ask(self, key: Hashable = None) -> None:
         """Do ``work(key)`` now; if a run is under way, leave it to that run and return."""
@@ -48,21 +50,45 @@ class Coalesced:
                     except BaseException:
                         self._put_back(batch[n + 1 :])
                         raise
-                if self._pause and self._asked_meanwhile():
-                    later = threading.Timer(self._pause, self._run_later)
-                    later.daemon = True
-                    later.start()
+                if self._pause and self._put_off():
                     return
         except BaseException:
             with self._lock:
                 self._running = False
             raise
 
+    def _put_off(self) -> bool:
+        """With keys asked for during the run: leave them to a run after the pause."""
+        with self._lock:
+            if not self._due:
+                return False
+            self._later = threading.Timer(self._pause, self._run_later)
+            self._later.daemon = True
+            self._later_owed = True
+            self._later.start()
+            return True
+
     def _run_later(self) -> None:
+        with self._lock:
+            if not self._later_owed:
+                return  # ``finish`` did it
+            self._later_owed = False
         try:
             self._run()
         except Exception:
             log.exception("background work failed")
+
+    def finish(self) -> None:
+        """Do now what a pause put off, and put nothing off any more (the process is
+        about to stop: a timer's thread would not outlive it)."""
+        with self._lock:
+            self._pause = 0.0
+            owed, later = self._later_owed, self._later
+            self._later_owed = False
+        if owed:
+            self._run()
+        elif later is not None:
+            later.join()  # its run is under way: let it end
 
     def _take_due(self) -> list[Hashable]:
         """Every key asked for, in the order asked; none (and the run ends) when none was."""

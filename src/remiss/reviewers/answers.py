@@ -12,7 +12,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from remiss.core import audit
@@ -282,17 +282,24 @@ def _write_submitted(
     if late:
         changes["late_allowed"] = False
     connection = session.connection()
-    connection.execute(_INSERT_VERSION, {c: getattr(version, c) for c in _VERSION_COLUMNS})
+    row = {c: getattr(version, c) for c in _VERSION_COLUMNS}
+    version.id = connection.execute(_INSERT_VERSION, row).scalar_one()
     connection.execute(_UPDATE_INVITATION.values(changes), {"invitation": invitation.id})
     for name, value in changes.items():
         set_committed_value(invitation, name, value)
+    # The session knows the version as the row just written: never written again by a
+    # flush, however it is reached.
+    make_transient_to_detached(version)
+    session.add(version)
     set_committed_value(invitation, "versions", [*invitation.versions, version])
     set_committed_value(version, "invitation", invitation)
     return version
 
 
 _VERSION_COLUMNS = ("invitation_id", "number", "kind", "values", "no_comments", "created_at")
-_INSERT_VERSION = insert(cast(Table, AnswerVersion.__table__))
+_INSERT_VERSION = insert(cast(Table, AnswerVersion.__table__)).returning(
+    AnswerVersion.__table__.c.id
+)
 _UPDATE_INVITATION = update(cast(Table, Invitation.__table__)).where(
     Invitation.__table__.c.id == bindparam("invitation")
 )

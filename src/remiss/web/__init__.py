@@ -124,9 +124,12 @@ def create_app(
     key = app.settings.signing_key()
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(web: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = app.settings.web_threads
         yield
+        # What the last answers left for later is done before the process stops.
+        await to_thread.run_sync(web.state.escalation.finish)
+        await to_thread.run_sync(web.state.delivery.finish)
 
     web = FastAPI(
         title="remiss",
