@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from remiss.core import audit
@@ -78,35 +78,44 @@ def held_positions(session: Session, round_id: int, key: str) -> set[tuple[str, 
     the invitation forwarded, when it has none of its own). Read as distinct rows: the
     database does the counting, and a submit late in a large round reads a handful of rows.
     """
-    through_own, without_own = _answers_to(key)
     held: set[tuple[str, str, str]] = set()
-    for raw, group, region in session.execute(through_own, {"round": round_id}):
-        if position := _position(raw):
-            held.add((position, group, region or ""))
-    for invitation_id, forwarded_from, raw, region in session.execute(
-        without_own, {"round": round_id}
+    for raw, group, region, invitation_id, forwarded_from in session.execute(
+        _answers_to(key), {"round": round_id}
     ):
-        if position := _position(raw):
-            for group in _inherited_groups(session, invitation_id, forwarded_from):
-                held.add((position, group, region or ""))
+        if not (position := _position(raw)):
+            continue
+        if group is not None:
+            held.add((position, group, region or ""))
+            continue
+        for inherited in _inherited_groups(session, invitation_id, forwarded_from):
+            held.add((position, inherited, region or ""))
     return held
 
 
 @lru_cache(maxsize=32)
-def _answers_to(key: str) -> tuple[Select[Any], Select[Any]]:
-    """The queries of ``held_positions`` for one question (built once: they run per submit).
+def _answers_to(key: str) -> Select[Any]:
+    """The query of ``held_positions`` for one question (built once: it runs per look).
 
-    The first gives (position, group, region) through the invitations' own groups; the
-    second (invitation, forwarded from, position, region) for those without groups of their
-    own.
+    One pass over the round's latest submitted answers: (position, group, region) through
+    the invitations' own groups, and for an invitation without groups of its own (a
+    forwarded colleague's) no group but the invitation and the one it was forwarded from.
     """
     latest = aliased(AnswerVersion)
     value = AnswerVersion.values[key].as_string()
-    answered = (
-        select(Invitation.id, Invitation.forwarded_from_id, value, Region.name)
+    own = InvitationGroup.id.is_(None)
+    return (
+        select(
+            value,
+            Group.name,
+            Region.name,
+            case((own, Invitation.id)),
+            case((own, Invitation.forwarded_from_id)),
+        )
         .join(AnswerVersion, AnswerVersion.invitation_id == Invitation.id)
         .join(Person, Person.id == Invitation.person_id)
         .outerjoin(Region, Region.id == Person.region_id)
+        .outerjoin(InvitationGroup, InvitationGroup.invitation_id == Invitation.id)
+        .outerjoin(Group, Group.id == InvitationGroup.group_id)
         .where(
             Invitation.round_id == bindparam("round"),
             Invitation.status == InvitationStatus.ACTIVE,
@@ -117,15 +126,8 @@ def _answers_to(key: str) -> tuple[Select[Any], Select[Any]]:
             .where(latest.invitation_id == Invitation.id, latest.kind == VersionKind.SUBMITTED)
             .scalar_subquery(),
         )
-    )
-    through_own = (
-        answered.with_only_columns(value, Group.name, Region.name)
-        .join(InvitationGroup, InvitationGroup.invitation_id == Invitation.id)
-        .join(Group, Group.id == InvitationGroup.group_id)
         .distinct()
     )
-    without_own = answered.where(~exists().where(InvitationGroup.invitation_id == Invitation.id))
-    return through_own, without_own
 
 
 def _position(raw: object) -> str:
