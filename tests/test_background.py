@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -19,27 +21,48 @@ def test_each_ask_is_done_when_nothing_runs() -> None:
     assert done == [None, 7]
 
 
+class Held:
+    """Work whose first run waits until released, so that what is asked meanwhile shows;
+    it notes each key it did and the thread that did it."""
+
+    def __init__(self, wanted: int = 0) -> None:
+        self.done: list[tuple[object, threading.Thread]] = []
+        self.started, self.release = threading.Event(), threading.Event()
+        self.reached = threading.Event()  # ``wanted`` keys done
+        self.wanted = wanted
+
+    def __call__(self, key: object) -> None:
+        self.done.append((key, threading.current_thread()))
+        if len(self.done) == 1:
+            self.started.set()
+            assert self.release.wait(timeout=30)
+        if len(self.done) == self.wanted:
+            self.reached.set()
+
+    @property
+    def keys(self) -> list[object]:
+        return [key for key, _ in self.done]
+
+    @contextmanager
+    def first_run(self, work: Coalesced, key: object) -> Iterator[threading.Thread]:
+        """``work.ask(key)`` on a thread of its own, held in its run until the block ends."""
+        first = threading.Thread(target=work.ask, args=(key,))
+        first.start()
+        assert self.started.wait(timeout=30)
+        yield first
+        self.release.set()
+        first.join(timeout=30)
+
+
 def test_asking_during_a_run_returns_at_once_and_the_run_does_it_once_per_key() -> None:
-    started, release = threading.Event(), threading.Event()
-    done: list[object] = []
+    held = Held()
+    work = Coalesced(held)
+    with held.first_run(work, 1):
+        for key in (2, 3, 2, 1):
+            work.ask(key)  # each returns while the first run is still under way
+        assert held.keys == [1]
 
-    def slow(key: object) -> None:
-        done.append(key)
-        if len(done) == 1:
-            started.set()
-            assert release.wait(timeout=30)
-
-    work = Coalesced(slow)
-    first = threading.Thread(target=work.ask, args=(1,))
-    first.start()
-    assert started.wait(timeout=30)
-    for key in (2, 3, 2, 1):
-        work.ask(key)  # each returns while the first run is still under way
-    assert done == [1]
-    release.set()
-    first.join(timeout=30)
-
-    assert done == [1, 2, 3, 1]
+    assert held.keys == [1, 2, 3, 1]
 
 
 def test_a_failed_run_does_not_stop_the_next() -> None:
@@ -61,33 +84,19 @@ def test_a_failed_run_does_not_stop_the_next() -> None:
 
 
 def test_with_a_pause_what_is_asked_during_a_run_is_done_together_after_it() -> None:
-    started, release, finished = threading.Event(), threading.Event(), threading.Event()
-    done: list[tuple[object, threading.Thread]] = []
-
-    def slow(key: object) -> None:
-        done.append((key, threading.current_thread()))
-        if len(done) == 1:
-            started.set()
-            assert release.wait(timeout=30)
-        if len(done) == 3:
-            finished.set()
-
-    work = Coalesced(slow, pause=0.05)
-    first = threading.Thread(target=work.ask, args=(1,))
-    first.start()
-    assert started.wait(timeout=30)
-    for key in (2, 3, 2):
-        work.ask(key)
-    release.set()
-    first.join(timeout=30)
-    assert finished.wait(timeout=30)
+    held = Held(wanted=3)
+    work = Coalesced(held, pause=0.05)
+    with held.first_run(work, 1) as first:
+        for key in (2, 3, 2):
+            work.ask(key)
+    assert held.reached.wait(timeout=30)
 
     # The first run ended without them: a later run, on a thread of its own, did both.
-    assert [key for key, _ in done] == [1, 2, 3]
-    assert done[0][1] is first
-    assert done[1][1] is done[2][1] is not first
+    assert held.keys == [1, 2, 3]
+    assert held.done[0][1] is first
+    assert held.done[1][1] is held.done[2][1] is not first
     work.ask(4)  # nothing runs any more: done at once, by the asker
-    assert done[3] == (4, threading.current_thread())
+    assert held.done[3] == (4, threading.current_thread())
 
 
 def test_when_nothing_was_asked_during_a_run_the_next_ask_runs_at_once() -> None:
@@ -101,26 +110,14 @@ def test_when_nothing_was_asked_during_a_run_the_next_ask_runs_at_once() -> None
 
 
 def test_finishing_does_at_once_what_a_pause_put_off() -> None:
-    started, release = threading.Event(), threading.Event()
-    done: list[object] = []
-
-    def slow(key: object) -> None:
-        done.append(key)
-        if len(done) == 1:
-            started.set()
-            assert release.wait(timeout=30)
-
-    work = Coalesced(slow, pause=3600)
-    first = threading.Thread(target=work.ask, args=(1,))
-    first.start()
-    assert started.wait(timeout=30)
-    work.ask(2)
-    release.set()
-    first.join(timeout=30)
-    assert done == [1]  # 2 is put off for an hour
+    held = Held()
+    work = Coalesced(held, pause=3600)
+    with held.first_run(work, 1):
+        work.ask(2)
+    assert held.keys == [1]  # 2 is put off for an hour
 
     work.finish()
 
-    assert done == [1, 2]
+    assert held.keys == [1, 2]
     work.ask(3)
-    assert done == [1, 2, 3]
+    assert held.keys == [1, 2, 3]

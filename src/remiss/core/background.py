@@ -102,7 +102,3 @@ class Coalesced:
     def _put_back(self, keys: list[Hashable]) -> None:
         with self._lock:
             self._due = dict.fromkeys([*keys, *self._due])
-
-    def _asked_meanwhile(self) -> bool:
-        with self._lock:
-            return bool(self._due)

@@ -162,9 +162,7 @@ def view(session: Session, token: str) -> AnswerPage:
     """The page for a personal link; changes nothing."""
     invitation = find(session, token, query=PAGE)
     round_ = invitation.round
-    set_committed_value(
-        round_, "questions", session.scalars(_QUESTIONS, {"round": round_.id}).all()
-    )
+    _read_questions(session, round_)
     _read_versions(session, invitation)
     submitted = latest(invitation, "submitted")
     newest = latest(invitation)
@@ -221,6 +219,11 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     if not is_editable(invitation, round_):
         raise Refused(closed_reason(round_))
     return invitation
+
+
+def _read_questions(session: Session, round_: Round) -> None:
+    questions = session.scalars(_QUESTIONS, {"round": round_.id}).all()
+    set_committed_value(round_, "questions", list(questions))
 
 
 def _read_versions(session: Session, invitation: Invitation) -> None:

@@ -102,14 +102,14 @@ def _answers_to(key: str) -> Select[Any]:
     """
     latest = aliased(AnswerVersion)
     value = AnswerVersion.values[key].as_string()
-    own = InvitationGroup.id.is_(None)
+    groupless = InvitationGroup.id.is_(None)
     return (
         select(
             value,
             Group.name,
             Region.name,
-            case((own, Invitation.id)),
-            case((own, Invitation.forwarded_from_id)),
+            case((groupless, Invitation.id)),
+            case((groupless, Invitation.forwarded_from_id)),
         )
         .join(AnswerVersion, AnswerVersion.invitation_id == Invitation.id)
         .join(Person, Person.id == Invitation.person_id)
