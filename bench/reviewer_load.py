@@ -3,11 +3,12 @@
 Builds a database (a SQLite file, or a fresh PostgreSQL database with ``--postgres``)
 with a round open to ``--reviewers`` people, its invitations delivered, and a personal
 link for each. Then starts the web app as production runs it (``remiss serve
---web-only --workers 2``: uvicorn in two processes as deploy/.env.example has it, the
-default rate limits, behind a trusted proxy that names each client in X-Forwarded-For),
-with an SMTP server that counts the receipts. ``--clients`` concurrent clients, each on links of its own, open a page
-and submit an answer (the CSRF token and the options read from that page), one
-reviewer after the other, for ``--seconds`` after a warm-up.
+--web-only --workers 2``: uvicorn in two processes as deploy/.env.example has it, eight
+route threads each, the default rate limits, behind a trusted proxy that names each
+client in X-Forwarded-For), with an SMTP server that counts the receipts. ``--clients``
+concurrent clients, each on links of its own, open a page and submit an answer (the CSRF
+token and the options read from that page), one reviewer after the other, for
+``--seconds`` after a warm-up.
 
 The baseline, in the same run: a bare FastAPI app under uvicorn with the same server
 settings and as many processes (``--workers``), one endpoint inserting one row into a
