@@ -12,6 +12,9 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from remiss.mail.sink import free_port, is_running
@@ -38,6 +41,53 @@ def get(url: str) -> int:
         return 0
 
 
+@dataclass
+class Served:
+    """A ``remiss serve`` running for a test, and everything it has printed so far."""
+
+    child: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+@contextmanager
+def serving(
+    command: list[str], env: dict[str, str], up: Callable[[list[str]], bool], within: float
+) -> Iterator[Served]:
+    """``command`` started and its output read line by line until ``up`` says it serves
+    (then drained on a thread, so that a full pipe never blocks it); stopped with SIGTERM
+    at the block's end, its last words read. If it is not over ``within`` seconds after
+    it started, it is killed rather than waited for."""
+    child = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert child.stdout is not None
+    served = Served(child)
+    drain = threading.Thread(target=lambda: served.lines.extend(child.stdout or []), daemon=True)
+    watchdog = threading.Timer(within, child.kill)
+    watchdog.start()
+    try:
+        for line in child.stdout:
+            served.lines.append(line)
+            if up(served.lines):
+                break
+        drain.start()
+        yield served
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=60)
+        watchdog.cancel()
+        if drain.ident is not None:
+            drain.join(timeout=60)
+
+
+def listening(lines: list[str]) -> bool:
+    return "Uvicorn running" in lines[-1]
+
+
 def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_path: Path) -> None:
     web, prefect, sink_port = free_port(), free_port(), free_port()
     env = serve_env(
@@ -45,39 +95,18 @@ def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_pat
         REMISS_SINK_PORT=str(sink_port), PREFECT_LOGGING_LEVEL="WARNING",
     )  # fmt: skip
     remiss = Path(sys.executable).with_name("remiss")
-    child = subprocess.Popen(
-        [str(remiss), "serve", "--port", str(web), "--prefect-port", str(prefect)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert child.stdout is not None
-    lines: list[str] = []
-    # If it never comes up, end it rather than wait forever on its output.
-    watchdog = threading.Timer(180, child.kill)
-    watchdog.start()
-    try:
-        # Read what it prints, line by line, until the web server says it listens.
-        for line in child.stdout:
-            lines.append(line)
-            if "Uvicorn running" in line:
-                break
-        text = "".join(lines)
+    command = [str(remiss), "serve", "--port", str(web), "--prefect-port", str(prefect)]
+    with serving(command, env, listening, within=180) as served:
+        text = served.output
         assert "Uvicorn running" in text, text
-        # Keep draining, so a full pipe never blocks it.
-        threading.Thread(target=lambda: lines.extend(child.stdout or []), daemon=True).start()
         assert f"remiss: http://127.0.0.1:{web}" in text
         link = re.search(rf"http://127\.0\.0\.1:{web}/login/[A-Za-z0-9_-]{{43}}", text)
         assert link is not None, text
         assert get(link.group(0)) == 200  # the confirm page; the link is not used up
         assert get(f"http://127.0.0.1:{prefect}/api/health") == 200
         assert is_running("127.0.0.1", sink_port)
-    finally:
-        child.send_signal(signal.SIGTERM)
-        code = child.wait(timeout=60)
-        watchdog.cancel()
-    assert code in {0, -signal.SIGTERM, 128 + signal.SIGTERM}, "".join(lines)
+    code = served.child.returncode
+    assert code in {0, -signal.SIGTERM, 128 + signal.SIGTERM}, served.output
     assert get(f"http://127.0.0.1:{prefect}/api/health") == 0  # the Prefect server went with it
 
 
@@ -132,22 +161,10 @@ def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
     round_file = tmp_path / "round.yaml"
     round_file.write_text(ROUND, encoding="utf-8")
 
-    child = subprocess.Popen(
-        [str(bin_dir / "remiss"), "serve"], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    assert child.stdout is not None
-    lines: list[str] = []
-    watchdog = threading.Timer(240, child.kill)
-    watchdog.start()
-    try:
-        for line in child.stdout:
-            lines.append(line)
-            if "Uvicorn running" in line:
-                break
-        text = "".join(lines)
+    command = [str(bin_dir / "remiss"), "serve"]
+    with serving(command, env, listening, within=240) as served:
+        text = served.output
         assert f"Uvicorn running on http://127.0.0.1:{web}" in text, text
-        threading.Thread(target=lambda: lines.extend(child.stdout or []), daemon=True).start()
 
         with urllib.request.urlopen(f"http://127.0.0.1:{prefect}/ui-settings") as response:
             assert json.load(response)["api_url"] == f"http://127.0.0.1:{prefect}/api"
@@ -178,10 +195,6 @@ def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
             timeout=120,
         )  # fmt: skip
         assert "close-round COMPLETED" in ran.stdout.splitlines(), ran.stdout + ran.stderr
-    finally:
-        child.send_signal(signal.SIGTERM)
-        child.wait(timeout=60)
-        watchdog.cancel()
 
 
 def test_a_taken_port_gives_one_line_and_exit_1(tmp_path: Path) -> None:
@@ -210,32 +223,21 @@ def test_several_web_processes_serve_one_port_and_stop_together(tmp_path: Path) 
         tmp_path, REMISS_SMTP_HOST="127.0.0.1", REMISS_SMTP_PORT=str(smtp), REMISS_WEB_WORKERS="2"
     )
     remiss = Path(sys.executable).with_name("remiss")
-    child = subprocess.Popen(
-        [str(remiss), "serve", "--web-only", "--port", str(web)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    assert child.stdout is not None
-    lines: list[str] = []
-    watchdog = threading.Timer(120, child.kill)
-    watchdog.start()
-    try:
-        for line in child.stdout:
-            lines.append(line)
-            if sum("Application startup complete" in seen for seen in lines) == 2:
-                break
+    command = [str(remiss), "serve", "--web-only", "--port", str(web)]
+
+    def both_up(lines: list[str]) -> bool:
+        return sum("Application startup complete" in seen for seen in lines) == 2
+
+    with serving(command, env, both_up, within=120) as served:
         workers = {
-            int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", "".join(lines))
+            int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", served.output)
         }
-        assert len(workers) == 2, "".join(lines)
+        assert len(workers) == 2, served.output
         unknown = "/r/" + "u" * 43
         assert [get(f"http://127.0.0.1:{web}/login") for _ in range(4)] == [200] * 4
         assert get(f"http://127.0.0.1:{web}{unknown}") == 404
-    finally:
-        child.send_signal(signal.SIGTERM)
-        rest, _ = child.communicate(timeout=60)
-        watchdog.cancel()
-    log = "".join(lines) + rest
-    assert child.returncode == 0, log
+    log = served.output
+    assert served.child.returncode == 0, log
     # Every process keeps links out of its log, and every one stopped with the first.
     assert "/r/[dold]" in log and unknown not in log
     for pid in workers:
