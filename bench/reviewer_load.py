@@ -11,7 +11,8 @@ token and the options read from that page), one reviewer after the other, for
 ``--seconds`` after a warm-up.
 
 The baseline, in the same run: a bare FastAPI app under uvicorn with the same server
-settings and as many processes (``--workers``), one endpoint inserting one row into a
+settings and as many processes (``--workers``, served as remiss serves them: each
+process on a socket of its own), one endpoint inserting one row into a
 fresh database of the same kind (through the same engine setup), loaded by the same
 clients.
 
@@ -253,13 +254,15 @@ def bare_server(port: int, url: str, workers: int) -> None:
     """The baseline's uvicorn, with as many processes as the app gets (run in a process)."""
     import uvicorn
 
+    from remiss.web.server import serve_workers
+
     os.environ["BENCH_BARE_URL"] = url
     if workers == 1:
         uvicorn.run(bare_app(), host="127.0.0.1", port=port, proxy_headers=False)
     else:
         bare_app()  # the table, made once before the processes start
-        uvicorn.run("reviewer_load:bare_app", factory=True, host="127.0.0.1", port=port,
-                    proxy_headers=False, workers=workers)  # fmt: skip
+        # As ``remiss serve --workers`` serves (a socket of its own in each process).
+        serve_workers("127.0.0.1", port, workers, app="reviewer_load:bare_app")
 
 
 @contextmanager

@@ -233,6 +233,10 @@ def test_several_web_processes_serve_one_port_and_stop_together(tmp_path: Path) 
             int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", served.output)
         }
         assert len(workers) == 2, served.output
+        # Each process listens on a socket of its own on the port (the system spreads the
+        # connections over them); a shared socket left a burst of them all to one process.
+        assert {listener_of(pid, web) for pid in workers} == set(listeners(web))
+        assert len(listeners(web)) == 2
         unknown = "/r/" + "u" * 43
         assert [get(f"http://127.0.0.1:{web}/login") for _ in range(4)] == [200] * 4
         assert get(f"http://127.0.0.1:{web}{unknown}") == 404
@@ -244,6 +248,26 @@ def test_several_web_processes_serve_one_port_and_stop_together(tmp_path: Path) 
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
         )
+
+
+def listeners(port: int) -> list[str]:
+    """The inodes of the sockets listening on ``port`` on 127.0.0.1 (from /proc/net/tcp)."""
+    found = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A":  # LISTEN
+            found.append(fields[9])
+    return found
+
+
+def listener_of(pid: int, port: int) -> str | None:
+    """The inode of the socket process ``pid`` listens on ``port`` with, if it has one."""
+    mine = set(listeners(port))
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd)
+        if target.startswith("socket:[") and target[8:-1] in mine:
+            return target[8:-1]
+    return None
 
 
 def test_several_web_processes_only_without_the_schedule(tmp_path: Path) -> None:

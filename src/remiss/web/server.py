@@ -6,7 +6,8 @@ import gc
 import logging
 import os
 import re
-from typing import Any
+import socket
+from typing import Any, cast
 
 import uvicorn
 from fastapi import FastAPI
@@ -86,12 +87,56 @@ def worker_app() -> FastAPI:
     return web
 
 
-def serve_workers(host: str, port: int, workers: int) -> None:
-    """``workers`` web processes on one port (``worker_app`` in each), until a signal."""
+class OwnSocket:
+    """The address every web process listens on, each with a socket of its own.
+
+    uvicorn hands its processes the sockets to serve by pickling them; this one unpickles
+    as a new listening socket on the same port with ``SO_REUSEPORT``, so the kernel spreads
+    new connections evenly over the processes. Sharing one socket, whichever process
+    accepted first took a whole burst of connections (uvicorn accepts up to a hundred at a
+    time) and kept them for as long as they lived: under load one process worked flat
+    out while the other idled.
+    """
+
+    def __init__(self, host: str, port: int, backlog: int) -> None:
+        self.host, self.port, self.backlog = host, port, backlog
+
+    def __reduce__(self) -> tuple[Any, tuple[str, int, int]]:
+        return listening, (self.host, self.port, self.backlog)
+
+
+def listening(host: str, port: int, backlog: int = 2048, *, listen: bool = True) -> socket.socket:
+    """A socket on ``host``:``port`` that other processes may listen on too (SO_REUSEPORT)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        if listen:
+            sock.listen(backlog)
+        sock.set_inheritable(True)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def serve_workers(
+    host: str, port: int, workers: int, app: str = "remiss.web.server:worker_app"
+) -> None:
+    """``workers`` web processes on one port (the factory ``app``, by default
+    ``worker_app``, in each), until a signal; each listens on a socket of its own
+    (``OwnSocket``) where the system allows it."""
     from uvicorn.supervisors import Multiprocess
 
     workers_config = uvicorn.Config(
-        "remiss.web.server:worker_app", factory=True, host=host, port=port,
-        proxy_headers=False, workers=workers,
-    )  # fmt: skip
-    Multiprocess(workers_config, sockets=[workers_config.bind_socket()]).run()
+        app, factory=True, host=host, port=port, proxy_headers=False, workers=workers
+    )
+    if hasattr(socket, "SO_REUSEPORT") and port != 0:
+        # Taken here first, so that an address in use is said once, before any process starts.
+        listening(host, port, listen=False).close()
+        sockets = [cast(socket.socket, OwnSocket(host, port, workers_config.backlog))]
+    else:
+        sockets = [workers_config.bind_socket()]
+    Multiprocess(workers_config, sockets=sockets).run()
