@@ -12,7 +12,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm import Session, contains_eager, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from remiss.core import audit
@@ -103,22 +103,27 @@ PAGE = link_query(
 _QUESTIONS = (
     select(Question).where(Question.round_id == bindparam("round")).order_by(Question.position)
 )
-# An answer's invitation, locked, with who answers; what they sent before is read once the
-# lock is held (``_VERSIONS``, a statement of its own), so that an answer committed while
-# this one waited for it is among them.
-ANSWERING = link_query(joinedload(Invitation.person), lock=True)
+# An answer's invitation, locked, with who answers and the round it is given to (with its
+# questions); what they sent before is read once the lock is held (``_VERSIONS``, a
+# statement of its own), so that an answer committed while this one waited for it is
+# among them. On PostgreSQL the round is held under a shared lock until the answer
+# commits: closing waits for it (and then compiles it), or, if closing came first, this
+# reads the round as closed. The weakest shared lock (KEY SHARE): a submission escalating
+# a disagreement may still update the round while others hold theirs. One statement
+# takes both locks.
+ANSWERING = (
+    link_query(
+        contains_eager(Invitation.round).joinedload(Round.questions),
+        joinedload(Invitation.person),
+        lock=True,
+    )
+    .join(Round, Round.id == Invitation.round_id)
+    .suffix_with("FOR KEY SHARE OF rounds", dialect="postgresql")
+)
 _VERSIONS = (
     select(AnswerVersion)
     .where(AnswerVersion.invitation_id == bindparam("invitation"))
     .order_by(AnswerVersion.number)
-)
-# The round an answer is given to, under a shared lock (see ``_editable_invitation``).
-ROUND_SHARED = (
-    select(Round)
-    .where(Round.id == bindparam("round_id"))
-    .options(joinedload(Round.questions))
-    .with_for_update(read=True, key_share=True, of=Round)
-    .execution_options(populate_existing=True)
 )
 
 
@@ -210,14 +215,8 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     if invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
     _read_versions(session, invitation)
-    # A shared lock on the round until this answer commits: closing waits for it (and then
-    # compiles it), or, if closing came first, this reads the round as closed. The weakest
-    # shared lock (KEY SHARE): a submission escalating a disagreement may still update the
-    # round while others hold theirs.
-    round_ = session.scalars(ROUND_SHARED, {"round_id": invitation.round_id}).unique().one()
-    set_committed_value(invitation, "round", round_)  # read as it is locked, not again
-    if not is_editable(invitation, round_):
-        raise Refused(closed_reason(round_))
+    if not is_editable(invitation, invitation.round):
+        raise Refused(closed_reason(invitation.round))
     return invitation
 
 
