@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +69,19 @@ def render(
     def when(moment: Any) -> str:
         return datetime_sv(moment, tz) if moment is not None else ""
 
+    @cache
+    def csrf_token() -> str:
+        """The form token, issued once however many forms the page holds."""
+        token: str = request.app.state.csrf.issue(request)
+        return token
+
     html = (
         environment()
         .get_template(name)
         .render(
             request=request,
             settings=app.settings,
-            csrf_token=lambda: request.app.state.csrf.issue(request),
+            csrf_token=csrf_token,
             when=when,
             **context,
         )
