@@ -93,8 +93,8 @@ class OwnSocket:
     uvicorn hands its processes the sockets to serve by pickling them; this one unpickles
     as a new listening socket on the same port with ``SO_REUSEPORT``, so the kernel spreads
     new connections evenly over the processes. Sharing one socket, whichever process
-    accepted first took a whole burst of connections (uvicorn accepts up to a hundred at a
-    time) and kept them for as long as they lived: under load one process worked flat
+    accepted first took a whole burst of connections (its event loop accepts all that
+    wait) and kept them for as long as they lived: under load one process worked flat
     out while the other idled.
     """
 
@@ -115,7 +115,6 @@ def listening(host: str, port: int, backlog: int = 2048, *, listen: bool = True)
         sock.bind((host, port))
         if listen:
             sock.listen(backlog)
-        sock.set_inheritable(True)
     except BaseException:
         sock.close()
         raise
