@@ -280,3 +280,18 @@ def test_several_web_processes_only_without_the_schedule(tmp_path: Path) -> None
     assert done.returncode == 1
     assert done.stderr.startswith("remiss: flera webbprocesser (--workers, REMISS_WEB_WORKERS)")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_web_process_that_cannot_have_its_address_ends_as_failing_to_start() -> None:
+    # What a web process does with its socket if the port was taken after the parent looked.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-c",
+             f"from remiss.web.server import worker_socket; worker_socket('127.0.0.1', {port}, 8)"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 3  # uvicorn's STARTUP_FAILURE: its supervisor stops
+    assert f"Could not listen on 127.0.0.1:{port}" in done.stderr

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import socket
+import sys
 from typing import Any, cast
 
 import uvicorn
@@ -102,7 +103,20 @@ class OwnSocket:
         self.host, self.port, self.backlog = host, port, backlog
 
     def __reduce__(self) -> tuple[Any, tuple[str, int, int]]:
-        return listening, (self.host, self.port, self.backlog)
+        return worker_socket, (self.host, self.port, self.backlog)
+
+
+def worker_socket(host: str, port: int, backlog: int) -> socket.socket:
+    """A web process's own listening socket; if the address cannot be had, the process
+    ends as uvicorn's do when they cannot start, and the supervisor stops rather than
+    starting it again and again."""
+    from uvicorn.config import STARTUP_FAILURE
+
+    try:
+        return listening(host, port, backlog)
+    except OSError as exc:
+        logging.getLogger("uvicorn.error").error("Could not listen on %s:%d: %s", host, port, exc)
+        sys.exit(STARTUP_FAILURE)
 
 
 def listening(host: str, port: int, backlog: int = 2048, *, listen: bool = True) -> socket.socket:
