@@ -107,31 +107,22 @@ class OwnSocket:
 
 
 def worker_socket(host: str, port: int, backlog: int) -> socket.socket:
-    """A web process's own listening socket; if the address cannot be had, the process
+    """A web process's own socket listening on ``host``:``port``, which the other
+    processes listen on too (SO_REUSEPORT). If the address cannot be had, the process
     ends as uvicorn's do when they cannot start, and the supervisor stops rather than
     starting it again and again."""
     from uvicorn.config import STARTUP_FAILURE
 
-    try:
-        return listening(host, port, backlog)
-    except OSError as exc:
-        logging.getLogger("uvicorn.error").error("Could not listen on %s:%d: %s", host, port, exc)
-        sys.exit(STARTUP_FAILURE)
-
-
-def listening(host: str, port: int, backlog: int = 2048, *, listen: bool = True) -> socket.socket:
-    """A socket on ``host``:``port`` that other processes may listen on too (SO_REUSEPORT)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
-        if listen:
-            sock.listen(backlog)
-    except BaseException:
+        sock.listen(backlog)
+    except OSError as exc:
         sock.close()
-        raise
+        logging.getLogger("uvicorn.error").error("Could not listen on %s:%d: %s", host, port, exc)
+        sys.exit(STARTUP_FAILURE)
     return sock
 
 
@@ -147,8 +138,6 @@ def serve_workers(
         app, factory=True, host=host, port=port, proxy_headers=False, workers=workers
     )
     if hasattr(socket, "SO_REUSEPORT") and port != 0:
-        # Taken here first, so that an address in use is said once, before any process starts.
-        listening(host, port, listen=False).close()
         sockets = [cast(socket.socket, OwnSocket(host, port, workers_config.backlog))]
     else:
         sockets = [workers_config.bind_socket()]
