@@ -158,6 +158,7 @@ def test_a_late_answer_allowed_to_the_forwarder_goes_with_the_forward(
 ) -> None:
     from remiss.core.models import Invitation
     from remiss.reviewers import answers
+    from remiss.reviewers.page import is_editable
 
     token = opened.token_for(REVIEWER)
     page = client.get(f"/r/{token}")
@@ -180,4 +181,4 @@ def test_a_late_answer_allowed_to_the_forwarder_goes_with_the_forward(
     with app.sessions() as session:
         invitation = answers.find(session, colleague_token)
         assert invitation.late_allowed
-        assert answers.is_editable(invitation, invitation.round)
+        assert is_editable(invitation, invitation.round)

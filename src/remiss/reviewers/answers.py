@@ -1,4 +1,4 @@
-"""Reviewer answers: the page behind a personal link, drafts, submissions, receipts.
+"""Reviewer answers: drafts, submissions, receipts (the page itself: ``page``).
 
 Every save appends an ``AnswerVersion``; nothing a reviewer sent is overwritten.
 Reading the page changes nothing (mail scanners open links): the invitation is
@@ -7,9 +7,7 @@ marked opened by the reviewer's first POST.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, contains_eager, joinedload, make_transient_to_detached
@@ -18,35 +16,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import InputError, NotFound, Refused
-from remiss.core.models import AnswerVersion, Group, Invitation, InvitationGroup, Question, Round
+from remiss.core.models import AnswerVersion, Invitation, Question, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
-from remiss.core.swedish import date_sv, datetime_sv
+from remiss.core.swedish import datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
+from remiss.reviewers.page import answer_lines, closed_reason, is_editable
 from remiss.rounds.invitations import by_token, link, link_query
-from remiss.rounds.questions import NO_COMMENTS
 from remiss.yttrande import disagreement
-
-# Deadlines are Swedish days; a page without settings at hand shows them in Swedish time.
-SWEDEN = ZoneInfo("Europe/Stockholm")
-
-
-def closed_reason(round_: Round, tz: ZoneInfo = SWEDEN) -> str:
-    """Why the round takes no more answers: its deadline passed, or the coordinator closed it."""
-    closed = round_.closed_at
-    if closed is not None and closed < round_.internal_deadline_at:
-        day = closed.astimezone(tz).date()
-        return (
-            f"Remissen är stängd för svar: samordnaren stängde den {date_sv(day)}, "
-            f"före den interna svarsdagen {date_sv(round_.internal_deadline)}."
-        )
-    return (
-        f"Remissen är stängd för svar. Den interna svarsdagen "
-        f"{date_sv(round_.internal_deadline)} har passerat."
-    )
-
 
 FORWARDED = (
     "Du har vidarebefordrat remissen. Den här länken kan inte längre användas för att svara."
@@ -67,42 +46,6 @@ class MissingAnswers(InputError):
         self.fields = fields
 
 
-@dataclass
-class AnswerPage:
-    """Everything the reviewer's page shows, read in one transaction."""
-
-    invitation: Invitation
-    round: Round
-    groups: list[Group]
-    questions: list[Question]
-    values: dict[str, str]
-    latest: AnswerVersion | None
-    submitted: AnswerVersion | None
-    editable: bool
-    forwarded_to: str | None = None
-    answers: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def has_newer_draft(self) -> bool:
-        return (
-            self.latest is not None
-            and self.latest.kind == VersionKind.DRAFT
-            and self.submitted is not None
-        )
-
-
-# What the page shows of an invitation, its round and groups, read in one statement; the
-# round's questions and the answer's versions each by a plain statement of its own
-# (``_QUESTIONS``, ``_VERSIONS``): joined in, every question came once per version and
-# group, with every column of the round again.
-PAGE = link_query(
-    joinedload(Invitation.person),
-    joinedload(Invitation.round).joinedload(Round.lead_group),
-    joinedload(Invitation.groups).joinedload(InvitationGroup.group),
-)
-_QUESTIONS = (
-    select(Question).where(Question.round_id == bindparam("round")).order_by(Question.position)
-)
 # An answer's invitation, locked, with who answers and the round it is given to (with its
 # questions); what they sent before is read once the lock is held (``_VERSIONS``, a
 # statement of its own), so that an answer committed while this one waited for it is
@@ -141,53 +84,9 @@ def find(
     return invitation
 
 
-def is_editable(invitation: Invitation, round_: Round) -> bool:
-    if invitation.status != InvitationStatus.ACTIVE:
-        return False
-    if invitation.late_allowed:
-        return True
-    return round_.accepting_answers(now())
-
-
 def latest(invitation: Invitation, kind: str | None = None) -> AnswerVersion | None:
     versions = [v for v in invitation.versions if kind is None or v.kind == kind]
     return versions[-1] if versions else None
-
-
-def answer_lines(questions: list[Question], version: AnswerVersion | None) -> list[tuple[str, str]]:
-    """(question, answer) pairs as the reviewer gave them, for receipts and read-only pages."""
-    if version is None:
-        return []
-    if version.no_comments:
-        return [("Svar", NO_COMMENTS)]
-    return [(q.text, str(version.values.get(q.key, "")).strip() or "–") for q in questions]
-
-
-def view(session: Session, token: str) -> AnswerPage:
-    """The page for a personal link; changes nothing."""
-    invitation = find(session, token, query=PAGE)
-    round_ = invitation.round
-    _read_questions(session, round_)
-    _read_versions(session, invitation)
-    submitted = latest(invitation, "submitted")
-    newest = latest(invitation)
-    page = AnswerPage(
-        invitation=invitation,
-        round=round_,
-        groups=[ig.group for ig in invitation.groups],
-        questions=list(round_.questions),
-        values={k: str(v) for k, v in (newest.values if newest else {}).items()},
-        latest=newest,
-        submitted=submitted,
-        editable=is_editable(invitation, round_),
-        answers=answer_lines(list(round_.questions), submitted),
-    )
-    if invitation.status == InvitationStatus.FORWARDED:
-        successor = session.scalars(
-            select(Invitation).where(Invitation.forwarded_from_id == invitation.id)
-        ).first()
-        page.forwarded_to = successor.person.name if successor else None
-    return page
 
 
 def clean(questions: list[Question], raw: dict[str, str]) -> dict[str, str]:
@@ -218,11 +117,6 @@ def _editable_invitation(session: Session, token: str) -> Invitation:
     if not is_editable(invitation, invitation.round):
         raise Refused(closed_reason(invitation.round))
     return invitation
-
-
-def _read_questions(session: Session, round_: Round) -> None:
-    questions = session.scalars(_QUESTIONS, {"round": round_.id}).all()
-    set_committed_value(round_, "questions", list(questions))
 
 
 def _read_versions(session: Session, invitation: Invitation) -> None:

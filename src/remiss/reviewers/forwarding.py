@@ -15,7 +15,8 @@ from remiss.core.states import InvitationStatus, VersionKind
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.reviewers.answers import FORWARDED, closed_reason, find, is_editable, latest
+from remiss.reviewers.answers import FORWARDED, find, latest
+from remiss.reviewers.page import closed_reason, is_editable
 from remiss.rounds import invitations
 
 

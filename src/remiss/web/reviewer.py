@@ -12,7 +12,7 @@ from remiss.app import App
 from remiss.core.background import Coalesced
 from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
-from remiss.reviewers import answers, forwarding
+from remiss.reviewers import answers, forwarding, page
 from remiss.web.deps import AppDep, DeliveryDep, EscalationDep, FormDep, text
 from remiss.web.pages import not_found, redirect, render
 
@@ -44,18 +44,18 @@ def _page(
     **extra: Any,
 ) -> HTMLResponse:
     with app.reading() as session:
-        page = answers.view(session, token)
+        shown = page.view(session, token)
         context: dict[str, Any] = {
-            "page": page,
+            "page": shown,
             "token": token,
-            "values": page.values,
+            "values": shown.values,
             "errors": {},
             "refused": None,
             "forward_errors": {},
             "forward_values": {},
             "flash": None,
             "typed": {},
-            "closed_reason": answers.closed_reason(page.round, app.settings.tz),
+            "closed_reason": page.closed_reason(shown.round, app.settings.tz),
         }
         context.update(extra)
         return render(request, "reviewer.html", context, status_code=status_code)

@@ -1,0 +1,274 @@
+"""What a reviewer's personal link shows, read as plain rows.
+
+The page is the busiest read there is (every reviewer, every visit, and again after
+every save), and it only reads: four small statements on one connection, each row made
+into a frozen value, none of them tracked by a session. Reading them as mapped objects
+cost three times as much, most of it in making objects nothing would change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy.orm import Session
+
+from remiss.core.clock import now
+from remiss.core.errors import NotFound
+from remiss.core.models import (
+    AnswerVersion,
+    Group,
+    Invitation,
+    InvitationGroup,
+    InvitationToken,
+    Person,
+    Question,
+    Round,
+)
+from remiss.core.states import InvitationStatus, RoundStatus, VersionKind
+from remiss.core.swedish import date_sv
+from remiss.core.tokens import hash_token
+from remiss.rounds.questions import NO_COMMENTS
+
+# Deadlines are Swedish days; a page without settings at hand shows them in Swedish time.
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+class Window(Protocol):
+    """A round's response window, as a mapped ``Round`` or a ``PageRound`` has it."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def internal_deadline(self) -> date: ...
+    @property
+    def internal_deadline_at(self) -> datetime: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    def accepting_answers(self, at: datetime) -> bool: ...
+
+
+class Answering(Protocol):
+    """An invitation, as far as whether it may still answer goes."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def late_allowed(self) -> bool: ...
+
+
+class Asked(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+class Given(Protocol):
+    @property
+    def values(self) -> dict[str, Any]: ...
+    @property
+    def no_comments(self) -> bool: ...
+
+
+def is_editable(invitation: Answering, round_: Window) -> bool:
+    """Whether the invitation may still save and submit: active, and the round collecting
+    (or the coordinator has let this one answer late)."""
+    if invitation.status != InvitationStatus.ACTIVE:
+        return False
+    if invitation.late_allowed:
+        return True
+    return round_.accepting_answers(now())
+
+
+def closed_reason(round_: Window, tz: ZoneInfo = SWEDEN) -> str:
+    """Why the round takes no more answers: its deadline passed, or the coordinator closed it."""
+    closed = round_.closed_at
+    if closed is not None and closed < round_.internal_deadline_at:
+        day = closed.astimezone(tz).date()
+        return (
+            f"Remissen är stängd för svar: samordnaren stängde den {date_sv(day)}, "
+            f"före den interna svarsdagen {date_sv(round_.internal_deadline)}."
+        )
+    return (
+        f"Remissen är stängd för svar. Den interna svarsdagen "
+        f"{date_sv(round_.internal_deadline)} har passerat."
+    )
+
+
+def answer_lines(questions: Sequence[Asked], version: Given | None) -> list[tuple[str, str]]:
+    """(question, answer) pairs as the reviewer gave them, for receipts and read-only pages."""
+    if version is None:
+        return []
+    if version.no_comments:
+        return [("Svar", NO_COMMENTS)]
+    return [(q.text, str(version.values.get(q.key, "")).strip() or "–") for q in questions]
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+_I, _T, _P = _table(Invitation), _table(InvitationToken), _table(Person)
+_R, _G, _Q = _table(Round), _table(Group), _table(Question)
+_V, _IG = _table(AnswerVersion), _table(InvitationGroup)
+_LEAD = _G.alias("lead")
+
+
+@dataclass(frozen=True)
+class PageRound:
+    """What the page shows of a round, and what decides whether it takes answers."""
+
+    id: int
+    reference: str
+    title: str
+    kind: str
+    issuer: str
+    documents: list[Any]
+    lead_group: str | None  # its name
+    coordinator: str
+    national_deadline: date
+    internal_deadline: date
+    internal_deadline_at: datetime
+    closed_at: datetime | None
+    status: str
+
+    def accepting_answers(self, at: datetime) -> bool:
+        """As ``Round.accepting_answers``."""
+        return self.status == RoundStatus.OPEN and at < self.internal_deadline_at
+
+
+@dataclass(frozen=True)
+class PageInvitation:
+    id: int
+    status: str
+    late_allowed: bool
+    person_name: str
+
+
+@dataclass(frozen=True)
+class PageQuestion:
+    key: str
+    kind: str
+    text: str
+    options: list[Any]
+    required: bool
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    number: int
+    kind: str
+    values: dict[str, Any]
+    no_comments: bool
+    created_at: datetime
+
+
+@dataclass
+class AnswerPage:
+    """Everything the reviewer's page shows, read in one transaction."""
+
+    invitation: PageInvitation
+    round: PageRound
+    groups: list[str]  # the names of the groups the invitation came through
+    questions: list[PageQuestion]
+    values: dict[str, str]
+    latest: PageVersion | None
+    submitted: PageVersion | None
+    editable: bool
+    forwarded_to: str | None = None
+    answers: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def has_newer_draft(self) -> bool:
+        return (
+            self.latest is not None
+            and self.latest.kind == VersionKind.DRAFT
+            and self.submitted is not None
+        )
+
+
+_ROUND_COLUMNS = (
+    "reference", "title", "kind", "issuer", "documents", "coordinator", "national_deadline",
+    "internal_deadline", "internal_deadline_at", "closed_at", "status",
+)  # fmt: skip
+_LINK = (
+    select(
+        _I.c.id,
+        _I.c.status,
+        _I.c.late_allowed,
+        _I.c.round_id,
+        _P.c.name,
+        *(_R.c[name].label(f"round_{name}") for name in _ROUND_COLUMNS),
+        _LEAD.c.name.label("lead_group"),
+    )
+    .select_from(
+        _T.join(_I, _I.c.id == _T.c.invitation_id)
+        .join(_P, _P.c.id == _I.c.person_id)
+        .join(_R, _R.c.id == _I.c.round_id)
+        .outerjoin(_LEAD, _LEAD.c.id == _R.c.lead_group_id)
+    )
+    .where(_T.c.token_hash == bindparam("token_hash"))
+)
+_QUESTIONS = (
+    select(_Q.c.key, _Q.c.kind, _Q.c.text, _Q.c.options, _Q.c.required)
+    .where(_Q.c.round_id == bindparam("round"))
+    .order_by(_Q.c.position)
+)
+_VERSIONS = (
+    select(_V.c.number, _V.c.kind, _V.c["values"], _V.c.no_comments, _V.c.created_at)
+    .where(_V.c.invitation_id == bindparam("invitation"))
+    .order_by(_V.c.number)
+)
+_GROUPS = (
+    select(_G.c.name)
+    .select_from(_IG.join(_G, _G.c.id == _IG.c.group_id))
+    .where(_IG.c.invitation_id == bindparam("invitation"))
+    .order_by(_IG.c.id)
+)
+_SUCCESSOR = (
+    select(_P.c.name)
+    .select_from(_I.join(_P, _P.c.id == _I.c.person_id))
+    .where(_I.c.forwarded_from_id == bindparam("invitation"))
+    .order_by(_I.c.id)
+    .limit(1)
+)
+
+
+def _round(row: Row[Any]) -> PageRound:
+    values = {name: row._mapping[f"round_{name}"] for name in _ROUND_COLUMNS}
+    return PageRound(id=row.round_id, lead_group=row.lead_group, **values)
+
+
+def view(session: Session, token: str) -> AnswerPage:
+    """The page for a personal link; changes nothing. Unknown and revoked links look the
+    same: ``NotFound``."""
+    connection = session.connection()
+    row = connection.execute(_LINK, {"token_hash": hash_token(token)}).first()
+    if row is None or row.status == InvitationStatus.REVOKED:
+        raise NotFound("Sidan finns inte.")
+    invitation = PageInvitation(row.id, row.status, row.late_allowed, row.name)
+    round_ = _round(row)
+    questions = [PageQuestion(*q) for q in connection.execute(_QUESTIONS, {"round": round_.id})]
+    versions = [PageVersion(*v) for v in connection.execute(_VERSIONS, {"invitation": row.id})]
+    groups = list(connection.scalars(_GROUPS, {"invitation": row.id}))
+    submitted = next((v for v in reversed(versions) if v.kind == VersionKind.SUBMITTED), None)
+    newest = versions[-1] if versions else None
+    page = AnswerPage(
+        invitation=invitation,
+        round=round_,
+        groups=groups,
+        questions=questions,
+        values={k: str(v) for k, v in (newest.values if newest else {}).items()},
+        latest=newest,
+        submitted=submitted,
+        editable=is_editable(invitation, round_),
+        answers=answer_lines(questions, submitted),
+    )
+    if invitation.status == InvitationStatus.FORWARDED:
+        page.forwarded_to = connection.scalar(_SUCCESSOR, {"invitation": row.id})
+    return page
