@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from remiss.app import App, deliver_outbox
 from remiss.core.errors import Refused
-from remiss.core.models import Round
+from remiss.core.models import Invitation, Round
 from remiss.reviewers import answers
 from remiss.yttrande import disagreement
 from remiss.yttrande.closing import close_round
@@ -194,14 +194,14 @@ def test_a_submitted_version_is_written_once_whatever_the_session_does_next(
 ) -> None:
     token = opened.token_for(REVIEWER)
     with app.transaction() as session:
-        version = answers.submit(session, app.settings, token, VALUES, no_comments=False)
-        # Written as a statement, known to the session as that row: adding the invitation
-        # again (its versions cascade) and flushing write nothing more.
-        session.add(version.invitation)
-        version.invitation.draft_saved_at = version.created_at
+        saved = answers.submit(session, app.settings, token, VALUES, no_comments=False)
+        # Written as statements: the session holds nothing of it to write again. The
+        # invitation read afterwards has the version, and changing it writes that only.
+        invitation = session.get(Invitation, saved.invitation_id)
+        assert invitation is not None
+        assert [v.number for v in invitation.versions] == [1]
+        invitation.draft_saved_at = saved.version.created_at
         session.flush()
-        assert version.id is not None
-        assert [v.number for v in version.invitation.versions] == [1]
     state = invitation_state(app, REVIEWER)
     assert [(n, kind) for n, kind, _, _ in state.versions] == [(1, "submitted")]
     assert state.opened_at == state.submitted_at == state.draft_saved_at

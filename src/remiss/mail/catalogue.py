@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from remiss.core.addresses import Addressee
 from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
@@ -116,8 +117,21 @@ def forwarded(
     )  # fmt: skip
 
 
+class Answered(Protocol):
+    """What a receipt says of the round answered (a ``Round``, or the page's reading)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def coordinator(self) -> str: ...
+    @property
+    def internal_deadline(self) -> date: ...
+
+
 def receipt(
-    *, round_: Round, person: Person, org: Organisation, answers: Sequence[tuple[str, str]],
+    *, round_: Answered, person: Person | Addressee, org: Organisation, answers: Sequence[tuple[str, str]],
     submitted_at: str, version: int, link: str,
 ) -> Email:  # fmt: skip
     """The reviewer's receipt, with a copy of what they submitted."""

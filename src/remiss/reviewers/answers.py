@@ -7,24 +7,34 @@ marked opened by the reviewer's first POST.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session, contains_eager, joinedload, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.orm import Session
 
 from remiss.core import audit
+from remiss.core.addresses import Addressee
 from remiss.core.clock import now
 from remiss.core.errors import InputError, NotFound, Refused
-from remiss.core.models import AnswerVersion, Invitation, Question, Round
+from remiss.core.models import AnswerVersion, Invitation, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.reviewers.page import answer_lines, closed_reason, is_editable
-from remiss.rounds.invitations import by_token, link, link_query
+from remiss.reviewers import page
+from remiss.reviewers.page import (
+    Link,
+    PageQuestion,
+    PageVersion,
+    answer_lines,
+    closed_reason,
+    is_editable,
+)
+from remiss.rounds.invitations import by_token, link
 from remiss.yttrande import disagreement
 
 FORWARDED = (
@@ -46,39 +56,10 @@ class MissingAnswers(InputError):
         self.fields = fields
 
 
-# An answer's invitation, locked, with who answers and the round it is given to (with its
-# questions); what they sent before is read once the lock is held (``_VERSIONS``, a
-# statement of its own), so that an answer committed while this one waited for it is
-# among them. On PostgreSQL the round is held under a shared lock until the answer
-# commits: closing waits for it (and then compiles it), or, if closing came first, this
-# reads the round as closed. The weakest shared lock (KEY SHARE): a submission escalating
-# a disagreement may still update the round while others hold theirs. One statement
-# takes both locks.
-ANSWERING = (
-    link_query(
-        contains_eager(Invitation.round).joinedload(Round.questions),
-        joinedload(Invitation.person),
-        lock=True,
-    )
-    .join(Round, Round.id == Invitation.round_id)
-    .suffix_with("FOR KEY SHARE OF rounds", dialect="postgresql")
-)
-_VERSIONS = (
-    select(AnswerVersion)
-    .where(AnswerVersion.invitation_id == bindparam("invitation"))
-    .order_by(AnswerVersion.number)
-)
-
-
-def find(
-    session: Session,
-    token: str,
-    *,
-    lock: bool = False,
-    query: Select[tuple[Invitation]] | None = None,
-) -> Invitation:
-    """The invitation behind a link; unknown and revoked links look the same."""
-    invitation = by_token(session, token, lock=lock, query=query)
+def find(session: Session, token: str, *, lock: bool = False) -> Invitation:
+    """The invitation behind a link, as a mapped object (to change more than an answer:
+    forwarding, opening); unknown and revoked links look the same."""
+    invitation = by_token(session, token, lock=lock)
     if invitation is None or invitation.status == InvitationStatus.REVOKED:
         raise NotFound("Sidan finns inte.")
     return invitation
@@ -89,7 +70,7 @@ def latest(invitation: Invitation, kind: str | None = None) -> AnswerVersion | N
     return versions[-1] if versions else None
 
 
-def clean(questions: list[Question], raw: dict[str, str]) -> dict[str, str]:
+def clean(questions: Sequence[PageQuestion], raw: dict[str, str]) -> dict[str, str]:
     """Keep the round's questions only, with line endings made plain and empty ones dropped."""
     values: dict[str, str] = {}
     for q in questions:
@@ -101,7 +82,7 @@ def clean(questions: list[Question], raw: dict[str, str]) -> dict[str, str]:
     return values
 
 
-def check_options(questions: list[Question], values: dict[str, str]) -> dict[str, str]:
+def check_options(questions: Sequence[PageQuestion], values: dict[str, str]) -> dict[str, str]:
     return {
         q.key: BAD_OPTION
         for q in questions
@@ -109,19 +90,14 @@ def check_options(questions: list[Question], values: dict[str, str]) -> dict[str
     }
 
 
-def _editable_invitation(session: Session, token: str) -> Invitation:
-    invitation = find(session, token, query=ANSWERING)
-    if invitation.status == InvitationStatus.FORWARDED:
+def _answerable(session: Session, token: str) -> Link:
+    """The link to answer through, locked (``page.read``); refused if it may not."""
+    found = page.read(session, token, lock=True)
+    if found.invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
-    _read_versions(session, invitation)
-    if not is_editable(invitation, invitation.round):
-        raise Refused(closed_reason(invitation.round))
-    return invitation
-
-
-def _read_versions(session: Session, invitation: Invitation) -> None:
-    versions = session.scalars(_VERSIONS, {"invitation": invitation.id}).all()
-    set_committed_value(invitation, "versions", list(versions))
+    if not is_editable(found.invitation, found.round):
+        raise Refused(closed_reason(found.round))
+    return found
 
 
 def mark_opened(session: Session, token: str) -> bool:
@@ -138,93 +114,59 @@ def mark_opened(session: Session, token: str) -> bool:
     return True
 
 
-def _append(
-    session: Session, invitation: Invitation, kind: str, values: dict[str, Any], no_comments: bool
-) -> AnswerVersion:
-    newest = latest(invitation)
-    version = AnswerVersion(
-        invitation_id=invitation.id,
-        number=(newest.number if newest else 0) + 1,
-        kind=kind,
-        values=values,
-        no_comments=no_comments,
-        created_at=now(),
-    )
-    session.add(version)
-    invitation.versions.append(version)
-    return version
+@dataclass(frozen=True)
+class Saved:
+    """A version just written, and whose it is."""
+
+    invitation_id: int
+    round_id: int
+    version: PageVersion
 
 
-def _write_submitted(
-    session: Session, invitation: Invitation, values: dict[str, Any], no_comments: bool,
-    *, late: bool,
-) -> AnswerVersion:  # fmt: skip
-    """Write a submitted version and what it changes on its invitation, at once: two
-    statements, not a unit of work (a submission is the page's busiest write). The
-    objects in memory are brought up to date as written."""
-    newest = latest(invitation)
-    moment = now()
-    version = AnswerVersion(
-        invitation_id=invitation.id,
-        number=(newest.number if newest else 0) + 1,
-        kind=VersionKind.SUBMITTED,
-        values=values,
-        no_comments=no_comments,
-        created_at=moment,
-    )
-    changes: dict[str, Any] = {"submitted_at": moment, "no_comments": no_comments}
+def _next_version(found: Link, kind: str, values: dict[str, Any], no_comments: bool) -> PageVersion:
+    newest = found.latest()
+    number = (newest.number if newest else 0) + 1
+    return PageVersion(number, kind, values, no_comments, created_at=now())
+
+
+def _write(session: Session, found: Link, version: PageVersion, changes: dict[str, Any]) -> Saved:
+    """Write ``version`` and what it changes on its invitation (``changes``; opened, if it
+    was not): two statements, not a unit of work (saving is the page's busiest write)."""
+    invitation = found.invitation
     if invitation.opened_at is None:
-        changes["opened_at"] = moment
-    if late:
-        changes["late_allowed"] = False
+        changes = {**changes, "opened_at": version.created_at}
     connection = session.connection()
-    row = {c: getattr(version, c) for c in _VERSION_COLUMNS}
-    version.id = connection.execute(_INSERT_VERSION, row).scalar_one()
+    connection.execute(_INSERT_VERSION, {**asdict(version), "invitation_id": invitation.id})
     connection.execute(_UPDATE_INVITATION.values(changes), {"invitation": invitation.id})
-    for name, value in changes.items():
-        set_committed_value(invitation, name, value)
-    # The session knows the version as the row just written: never written again by a
-    # flush, however it is reached.
-    make_transient_to_detached(version)
-    session.add(version)
-    set_committed_value(invitation, "versions", [*invitation.versions, version])
-    set_committed_value(version, "invitation", invitation)
-    return version
+    return Saved(invitation.id, invitation.round_id, version)
 
 
-_VERSION_COLUMNS = ("invitation_id", "number", "kind", "values", "no_comments", "created_at")
-_INSERT_VERSION = insert(cast(Table, AnswerVersion.__table__)).returning(
-    AnswerVersion.__table__.c.id
-)
+_INSERT_VERSION = insert(cast(Table, AnswerVersion.__table__))
 _UPDATE_INVITATION = update(cast(Table, Invitation.__table__)).where(
     Invitation.__table__.c.id == bindparam("invitation")
 )
 
 
-def save_draft(session: Session, token: str, raw: dict[str, str]) -> AnswerVersion:
+def save_draft(session: Session, token: str, raw: dict[str, str]) -> Saved:
     """Keep what the reviewer typed as a draft; nothing is required yet."""
-    invitation = _editable_invitation(session, token)
-    questions = list(invitation.round.questions)
-    values = clean(questions, raw)
-    errors = check_options(questions, values)
+    found = _answerable(session, token)
+    values = clean(found.questions, raw)
+    errors = check_options(found.questions, values)
     if errors:
         raise MissingAnswers(errors)
-    if invitation.opened_at is None:
-        invitation.opened_at = now()
-    version = _append(session, invitation, "draft", values, no_comments=False)
-    invitation.draft_saved_at = version.created_at
-    session.flush()
+    version = _next_version(found, VersionKind.DRAFT, values, no_comments=False)
+    saved = _write(session, found, version, {"draft_saved_at": version.created_at})
     audit.record(
-        session, invitation.person.email, "answer.draft",
-        round_id=invitation.round_id, invitation_id=invitation.id, version=version.number,
+        session, found.invitation.person_email, "answer.draft",
+        round_id=saved.round_id, invitation_id=saved.invitation_id, version=saved.version.number,
     )  # fmt: skip
-    return version
+    return saved
 
 
 def submit(
     session: Session, settings: Settings, token: str, raw: dict[str, str], *, no_comments: bool,
     escalate: bool = True,
-) -> AnswerVersion:  # fmt: skip
+) -> Saved:  # fmt: skip
     """Submit an answer (or "Inga synpunkter"); queue a receipt with a copy of it.
 
     With ``escalate`` the round's disagreement is looked at in the same transaction;
@@ -232,49 +174,49 @@ def submit(
     (``disagreement.escalate_round``): the web does, so that a submission holds its locks
     no longer than it must.
     """
-    invitation = _editable_invitation(session, token)
-    questions = list(invitation.round.questions)
+    found = _answerable(session, token)
+    questions = found.questions
     values = {} if no_comments else clean(questions, raw)
     if not no_comments:
         errors = check_options(questions, values)
         errors.update({q.key: MISSING for q in questions if q.required and q.key not in values})
         if errors:
             raise MissingAnswers(errors)
-    previous = latest(invitation, "submitted")
+    previous = found.latest(VersionKind.SUBMITTED)
     if previous is not None and previous.values == values and previous.no_comments == no_comments:
         raise Refused(DOUBLE_SUBMIT)
-    late = invitation.late_allowed and not (invitation.round.accepting_answers(now()))
-    version = _write_submitted(session, invitation, values, no_comments, late=late)
+    version = _next_version(found, VersionKind.SUBMITTED, values, no_comments)
+    changes: dict[str, Any] = {"submitted_at": version.created_at, "no_comments": no_comments}
+    late = found.invitation.late_allowed and not found.round.accepting_answers(now())
+    if late:
+        changes["late_allowed"] = False  # the one late answer allowed is given
+    saved = _write(session, found, version, changes)
     audit.record(
-        session, invitation.person.email, "answer.submit",
-        round_id=invitation.round_id, invitation_id=invitation.id, version=version.number,
+        session, found.invitation.person_email, "answer.submit",
+        round_id=saved.round_id, invitation_id=saved.invitation_id, version=version.number,
         no_comments=no_comments, late=late,
     )  # fmt: skip
-    queue_receipt(session, settings, invitation, version, token)
+    queue_receipt(session, settings, found, version, token)
     if escalate:
-        disagreement.escalate(session, settings, invitation.round)
-    return version
+        round_ = session.get(Round, saved.round_id)
+        assert round_ is not None  # the invitation's, read above
+        disagreement.escalate(session, settings, round_)
+    return saved
 
 
 def queue_receipt(
-    session: Session, settings: Settings, invitation: Invitation, version: AnswerVersion,
-    token: str,
-) -> bool:  # fmt: skip
+    session: Session, settings: Settings, found: Link, version: PageVersion, token: str
+) -> bool:
     """The receipt of ``version``, with the link it was sent through (``token``): the
     reviewer's own, mailed to the reviewer before; no new link is made for it."""
-    round_ = invitation.round
-    person = invitation.person
+    invitation = found.invitation
     # Counted in submissions: drafts saved in between are not versions the reviewer sent.
-    submissions = sum(
-        1
-        for v in invitation.versions
-        if v.kind == VersionKind.SUBMITTED and v.number <= version.number
-    )
+    submissions = 1 + sum(1 for v in found.versions if v.kind == VersionKind.SUBMITTED)
     email = catalogue.receipt(
-        round_=round_,
-        person=person,
+        round_=found.round,
+        person=Addressee(invitation.person_id, invitation.person_name, invitation.person_email),
         org=organisation(session),
-        answers=answer_lines(list(round_.questions), version),
+        answers=answer_lines(found.questions, version),
         submitted_at=datetime_sv(version.created_at, settings.tz),
         version=submissions,
         link=link(settings, token),
@@ -284,6 +226,6 @@ def queue_receipt(
         settings,
         key=f"receipt:{invitation.id}:{version.number}",
         email=email,
-        round_id=round_.id,
+        round_id=invitation.round_id,
         invitation_id=invitation.id,
     )

@@ -145,9 +145,13 @@ class PageRound:
 @dataclass(frozen=True)
 class PageInvitation:
     id: int
+    round_id: int
     status: str
     late_allowed: bool
+    opened_at: datetime | None
+    person_id: int
     person_name: str
+    person_email: str
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,21 @@ class PageVersion:
     values: dict[str, Any]
     no_comments: bool
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a personal link leads to: the invitation, its round, the round's questions,
+    and every version of the answer so far."""
+
+    invitation: PageInvitation
+    round: PageRound
+    questions: list[PageQuestion]
+    versions: list[PageVersion]
+
+    def latest(self, kind: str | None = None) -> PageVersion | None:
+        """The newest version (of ``kind``)."""
+        return next((v for v in reversed(self.versions) if kind in (None, v.kind)), None)
 
 
 @dataclass
@@ -199,10 +218,13 @@ _ROUND_COLUMNS = (
 _LINK = (
     select(
         _I.c.id,
+        _I.c.round_id,
         _I.c.status,
         _I.c.late_allowed,
-        _I.c.round_id,
+        _I.c.opened_at,
+        _I.c.person_id,
         _P.c.name,
+        _P.c.email,
         *(_R.c[name].label(f"round_{name}") for name in _ROUND_COLUMNS),
         _LEAD.c.name.label("lead_group"),
     )
@@ -213,6 +235,16 @@ _LINK = (
         .outerjoin(_LEAD, _LEAD.c.id == _R.c.lead_group_id)
     )
     .where(_T.c.token_hash == bindparam("token_hash"))
+)
+# An answer's invitation is read under a lock, held until the answer commits (PostgreSQL;
+# SQLite writes one at a time anyway): two answers through links to one invitation (a
+# double click) run one after the other, and what was sent before is read once the lock is
+# held, an answer committed while this one waited among it. The round is held under a
+# shared lock: closing waits for the answer (and then compiles it), or, if closing came
+# first, this reads the round as closed. The weakest shared lock (KEY SHARE): an answer
+# escalating a disagreement may still update the round while others hold theirs.
+_LINK_LOCKED = _LINK.with_for_update(of=_I).suffix_with(
+    "FOR KEY SHARE OF rounds", dialect="postgresql"
 )
 _QUESTIONS = (
     select(_Q.c.key, _Q.c.kind, _Q.c.text, _Q.c.options, _Q.c.required)
@@ -244,20 +276,35 @@ def _round(row: Row[Any]) -> PageRound:
     return PageRound(id=row.round_id, lead_group=row.lead_group, **values)
 
 
+def read(session: Session, token: str, *, lock: bool = False) -> Link:
+    """What a personal link leads to; with ``lock``, read to be answered (``_LINK_LOCKED``).
+    Unknown and revoked links look the same: ``NotFound``."""
+    connection = session.connection()
+    row = connection.execute(_LINK_LOCKED if lock else _LINK, {"token_hash": hash_token(token)})
+    found = row.first()
+    if found is None or found.status == InvitationStatus.REVOKED:
+        raise NotFound("Sidan finns inte.")
+    invitation = PageInvitation(
+        id=found.id, round_id=found.round_id, status=found.status,
+        late_allowed=found.late_allowed, opened_at=found.opened_at, person_id=found.person_id,
+        person_name=found.name, person_email=found.email,
+    )  # fmt: skip
+    questions = connection.execute(_QUESTIONS, {"round": invitation.round_id})
+    versions = connection.execute(_VERSIONS, {"invitation": invitation.id})
+    return Link(
+        invitation, _round(found), [PageQuestion(*q) for q in questions],
+        [PageVersion(*v) for v in versions],
+    )  # fmt: skip
+
+
 def view(session: Session, token: str) -> AnswerPage:
     """The page for a personal link; changes nothing. Unknown and revoked links look the
     same: ``NotFound``."""
-    connection = session.connection()
-    row = connection.execute(_LINK, {"token_hash": hash_token(token)}).first()
-    if row is None or row.status == InvitationStatus.REVOKED:
-        raise NotFound("Sidan finns inte.")
-    invitation = PageInvitation(row.id, row.status, row.late_allowed, row.name)
-    round_ = _round(row)
-    questions = [PageQuestion(*q) for q in connection.execute(_QUESTIONS, {"round": round_.id})]
-    versions = [PageVersion(*v) for v in connection.execute(_VERSIONS, {"invitation": row.id})]
-    groups = list(connection.scalars(_GROUPS, {"invitation": row.id}))
-    submitted = next((v for v in reversed(versions) if v.kind == VersionKind.SUBMITTED), None)
-    newest = versions[-1] if versions else None
+    link = read(session, token)
+    invitation, round_, questions = link.invitation, link.round, link.questions
+    groups = list(session.connection().scalars(_GROUPS, {"invitation": invitation.id}))
+    submitted = link.latest(VersionKind.SUBMITTED)
+    newest = link.latest()
     page = AnswerPage(
         invitation=invitation,
         round=round_,
@@ -270,5 +317,5 @@ def view(session: Session, token: str) -> AnswerPage:
         answers=answer_lines(questions, submitted),
     )
     if invitation.status == InvitationStatus.FORWARDED:
-        page.forwarded_to = connection.scalar(_SUCCESSOR, {"invitation": row.id})
+        page.forwarded_to = session.connection().scalar(_SUCCESSOR, {"invitation": invitation.id})
     return page

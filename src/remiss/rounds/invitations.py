@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.interfaces import ORMOption
 
 from remiss.core import audit
 from remiss.core.clock import now
@@ -197,41 +196,27 @@ def audit_count(session: Session, invitation_id: int, action: str) -> int:
     )
 
 
-def link_query(*load: ORMOption, lock: bool = False) -> Select[tuple[Invitation]]:
-    """The query for the invitation behind a link, by the link's hash (``:token_hash``).
-
-    ``load`` loads what the caller reads of the invitation in the same statement; ``lock``
-    holds the invitation's row until the transaction ends (PostgreSQL), so two changes
-    through links to one invitation (a double click) run one after the other. Built once
-    by each caller, at import: a statement built anew costs more than running it.
-    """
+def _link_query(*, lock: bool) -> Select[tuple[Invitation]]:
+    """The invitation behind a link, by the link's hash (``:token_hash``); ``lock`` holds
+    its row until the transaction ends (PostgreSQL), so two changes through links to one
+    invitation (a double click) run one after the other."""
     query = (
         select(Invitation)
         .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
         .where(InvitationToken.token_hash == bindparam("token_hash"))
-        .options(*load)
     )
     if lock:
         query = query.with_for_update(of=Invitation).execution_options(populate_existing=True)
     return query
 
 
-_BY_TOKEN = link_query()
-_BY_TOKEN_LOCKED = link_query(lock=True)
+# Built once, at import: a statement built anew costs more than running it.
+_BY_TOKEN = _link_query(lock=False)
+_BY_TOKEN_LOCKED = _link_query(lock=True)
 
 
-def by_token(
-    session: Session,
-    token: str,
-    *,
-    lock: bool = False,
-    query: Select[tuple[Invitation]] | None = None,
-) -> Invitation | None:
-    """The invitation a personal link points at, or None (reveals nothing more).
-
-    ``lock`` as in ``link_query``; ``query`` is one made by ``link_query`` (it decides the
-    locking then).
-    """
-    if query is None:
-        query = _BY_TOKEN_LOCKED if lock else _BY_TOKEN
+def by_token(session: Session, token: str, *, lock: bool = False) -> Invitation | None:
+    """The invitation a personal link points at, or None (reveals nothing more); ``lock``
+    as in ``_link_query``. (The reviewer's page reads its link as rows: ``reviewers.page``.)"""
+    query = _BY_TOKEN_LOCKED if lock else _BY_TOKEN
     return session.scalars(query, {"token_hash": hash_token(token)}).unique().first()

@@ -84,11 +84,11 @@ def answer(
             if action == "draft":
                 answers.save_draft(session, token, values)
             else:
-                version = answers.submit(
+                saved = answers.submit(
                     session, app.settings, token, values, no_comments=action == "no_comments",
                     escalate=False,
                 )  # fmt: skip
-                round_id = version.invitation.round_id
+                round_id = saved.round_id
     except answers.MissingAnswers as exc:
         return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
     except Refused as exc:
