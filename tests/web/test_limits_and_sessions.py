@@ -99,7 +99,7 @@ def test_guessing_is_counted_across_web_processes(sample_directory: App, opened:
         assert someone_else.get(f"/r/{token}").status_code == 200
 
 
-def test_guesses_counted_by_another_process_are_seen_within_a_second(
+def test_guesses_counted_by_another_process_are_seen_within_ten_seconds(
     sample_directory: App, opened: Opened
 ) -> None:
     token = reviewers(sample_directory, opened)[0]
@@ -109,7 +109,9 @@ def test_guesses_counted_by_another_process_are_seen_within_a_second(
         assert {second.get(UNKNOWN[:-2] + f"{n:02d}").status_code for n in range(20)} == {404}
         # The first process read this client's allowance a moment ago, and goes by it ...
         assert first.get(f"/r/{token}").status_code == 200
-        # ... for a second: then it reads it again, and finds it used up.
+        # ... for ten seconds: then it reads it again, and finds it used up.
+        clock.set_now(clock.now() + timedelta(seconds=9))
+        assert first.get(f"/r/{token}").status_code == 200
         clock.set_now(clock.now() + timedelta(seconds=1))
         assert first.get(f"/r/{token}").status_code == 429
     # A process's own count of a guess is seen at once.

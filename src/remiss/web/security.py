@@ -139,8 +139,11 @@ class SecurityHeadersMiddleware:
 # Unknown links an address may try, and login links it may ask for: 20 and 10, then one a minute.
 GUESSES = Limit(capacity=20, per_second=1 / 60)
 # How long a client seen with guesses left is taken as still having some (other web
-# processes may count its guesses meanwhile), and how many such clients are kept.
-GUESSES_KNOWN_FOR = timedelta(seconds=1)
+# processes may count its guesses meanwhile), and how many such clients are kept. It
+# bounds how long a link's page may still be served to a client that used up its guesses
+# through another process; not how many guesses it gets: a guess this process counts ends
+# what it knew of the client, so the next request reads the count again.
+GUESSES_KNOWN_FOR = timedelta(seconds=10)
 KNOWN_CLIENTS_MOST = 100_000
 LOGINS = Limit(capacity=10, per_second=1 / 60)
 
@@ -248,10 +251,11 @@ class RateLimitMiddleware:
     async def _admit_link(self, client: str, kind: str, token: str) -> Limit | None:
         """The limit that refuses this link request, or None to serve it.
 
-        Whether the client may still guess is read from the database at most once a
-        second while it may (``GUESSES_KNOWN_FOR``): a reviewer's page and submit do not
-        each wait for that read. A guess this process counts is read anew at once; one
-        counted by another process is seen within the second.
+        Whether the client may still guess is read from the database at most once every
+        ten seconds while it may (``GUESSES_KNOWN_FOR``): a reviewer's page and submit do
+        not each wait for that read (nor do fifty reviewers behind one hospital address).
+        A guess this process counts is read anew at once; one counted by another process
+        is seen within the ten seconds.
         """
         moment = now()
         if self._may_guess.get(client, moment) <= moment:
