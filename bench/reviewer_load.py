@@ -135,9 +135,12 @@ class Measured:
     failures: Counter[str]
     cpu: float  # the server process's CPU time per request, ms
     kernel: float  # the share of it in the kernel
+    clients: float  # the load generator's (this process's) CPU time per request, ms
 
 
-def measure(tally: Tally, start: float, end: float, cpu: tuple[float, float]) -> Measured:
+def measure(
+    tally: Tally, start: float, end: float, cpu: tuple[float, float], own: float
+) -> Measured:
     """What ended within [start, end]: the rate, the latencies' p50 and p99; all errors."""
     took = sorted(t for e, t in zip(tally.ended, tally.took, strict=True) if start <= e <= end)
 
@@ -147,7 +150,8 @@ def measure(tally: Tally, start: float, end: float, cpu: tuple[float, float]) ->
     # Errors are counted over the whole run, the warm-up and the last answers included.
     return Measured(len(took) / (end - start), quantile(0.5), quantile(0.99),
                     sum(tally.failures.values()), tally.failures,
-                    sum(cpu) * 1000 / max(len(took), 1), cpu[1] / max(sum(cpu), 1e-9))  # fmt: skip
+                    sum(cpu) * 1000 / max(len(took), 1), cpu[1] / max(sum(cpu), 1e-9),
+                    own * 1000 / max(len(took), 1))  # fmt: skip
 
 
 Work = Callable[[httpx.AsyncClient, int, float, Tally], Awaitable[None]]
@@ -175,12 +179,13 @@ async def load(base: str, clients: int, seconds: float, work: Work, server: int)
     begin = time.monotonic()
     until = begin + WARMUP + seconds
 
-    async def server_cpu() -> tuple[float, float]:
+    async def server_cpu() -> tuple[tuple[float, float], float]:
         await asyncio.sleep(WARMUP)
         user, system = cpu_seconds(server)
+        own = time.process_time()
         await asyncio.sleep(seconds)
         later = cpu_seconds(server)
-        return later[0] - user, later[1] - system
+        return (later[0] - user, later[1] - system), time.process_time() - own
 
     async def client(n: int) -> None:
         # Each client comes through the proxy from an address of its own.
@@ -190,7 +195,7 @@ async def load(base: str, clients: int, seconds: float, work: Work, server: int)
 
     cpu = asyncio.create_task(server_cpu())
     await asyncio.gather(*(client(n) for n in range(clients)))
-    return measure(tally, begin + WARMUP, until, await cpu)
+    return measure(tally, begin + WARMUP, until, *(await cpu))
 
 
 def reviewers_work(tokens: list[str], clients: int) -> tuple[Work, list[int]]:
@@ -317,7 +322,7 @@ def report(label: str, measured: Measured) -> None:
     failures = ", ".join(f"{k} ×{v}" for k, v in measured.failures.most_common()) or "none"
     print(f"# {label}: {measured.rps:.0f} requests/s, p50 {measured.p50:.0f} ms, "
           f"p99 {measured.p99:.0f} ms, server CPU {measured.cpu:.1f} ms a request "
-          f"({measured.kernel:.0%} in the kernel); "
+          f"({measured.kernel:.0%} in the kernel), clients' CPU {measured.clients:.1f} ms; "
           f"errors: {failures}",
           flush=True)  # fmt: skip
 

@@ -68,6 +68,10 @@ ROUTERS: list[APIRouter] = [
 # Answers that come while a round's disagreement is being looked at are looked at together
 # this long after (seconds): at most once a second per round and web process under load.
 ESCALATION_PAUSE = 1.0
+# Mail asked for while a delivery runs (receipts of a burst of answers) goes this long after
+# it, all in one run: a run costs a connection to the mail server and an event loop of its
+# own, and run back to back they carried a message or two each. The first asks no wait.
+DELIVERY_PAUSE = 0.5
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -143,7 +147,7 @@ def create_app(
     web.state.orchestrator = Orchestrator(app, prefect_api)
     web.state.csrf = Csrf(key)
     # Work a response leaves behind, done by one thread at a time (see Coalesced).
-    web.state.delivery = Coalesced(lambda _: deliver_outbox(app))
+    web.state.delivery = Coalesced(lambda _: deliver_outbox(app), pause=DELIVERY_PAUSE)
     web.state.escalation = Coalesced(
         partial(disagreement.escalate_round, app.sessions, app.settings), pause=ESCALATION_PAUSE
     )
