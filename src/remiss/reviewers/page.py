@@ -1,8 +1,9 @@
 """What a reviewer's personal link shows, read as plain rows.
 
 The page is the busiest read there is (every reviewer, every visit, and again after
-every save), and it only reads: four small statements on one connection, each row made
-into a frozen value, none of them tracked by a session. Reading them as mapped objects
+every save), and it only reads: three small statements on one connection (a round's
+questions once per process), each row made into a frozen value, none of them tracked by
+a session. Reading them as mapped objects
 cost three times as much, most of it in making objects nothing would change.
 """
 
@@ -12,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, cast
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from remiss.core.clock import now
@@ -179,7 +181,7 @@ class Link:
 
     invitation: PageInvitation
     round: PageRound
-    questions: list[PageQuestion]
+    questions: tuple[PageQuestion, ...]
     versions: list[PageVersion]
 
     def latest(self, kind: str | None = None) -> PageVersion | None:
@@ -194,7 +196,7 @@ class AnswerPage:
     invitation: PageInvitation
     round: PageRound
     groups: list[str]  # the names of the groups the invitation came through
-    questions: list[PageQuestion]
+    questions: tuple[PageQuestion, ...]
     values: dict[str, str]
     latest: PageVersion | None
     submitted: PageVersion | None
@@ -289,12 +291,29 @@ def read(session: Session, token: str, *, lock: bool = False) -> Link:
         late_allowed=found.late_allowed, opened_at=found.opened_at, person_id=found.person_id,
         person_name=found.name, person_email=found.email,
     )  # fmt: skip
-    questions = connection.execute(_QUESTIONS, {"round": invitation.round_id})
     versions = connection.execute(_VERSIONS, {"invitation": invitation.id})
     return Link(
-        invitation, _round(found), [PageQuestion(*q) for q in questions],
+        invitation, _round(found), _questions(connection, invitation.round_id),
         [PageVersion(*v) for v in versions],
     )  # fmt: skip
+
+
+# A round's questions never change once it is opened (copied from their set, written with
+# the round): each process reads them once per round and database.
+_ASKED: WeakKeyDictionary[Engine, dict[int, tuple[PageQuestion, ...]]] = WeakKeyDictionary()
+_ASKED_ROUNDS_MOST = 1000
+
+
+def _questions(connection: Connection, round_id: int) -> tuple[PageQuestion, ...]:
+    known = _ASKED.setdefault(connection.engine, {})
+    questions = known.get(round_id)
+    if questions is None:
+        rows = connection.execute(_QUESTIONS, {"round": round_id})
+        questions = tuple(PageQuestion(*row) for row in rows)
+        if len(known) >= _ASKED_ROUNDS_MOST:
+            known.clear()
+        known[round_id] = questions
+    return questions
 
 
 def view(session: Session, token: str) -> AnswerPage:
