@@ -131,8 +131,8 @@ class Answered(Protocol):
 
 
 def receipt(
-    *, round_: Answered, person: Person | Addressee, org: Organisation, answers: Sequence[tuple[str, str]],
-    submitted_at: str, version: int, link: str,
+    *, round_: Answered, person: Person | Addressee, org: Organisation,
+    answers: Sequence[tuple[str, str]], submitted_at: str, version: int, link: str,
 ) -> Email:  # fmt: skip
     """The reviewer's receipt, with a copy of what they submitted."""
     return _email(

@@ -282,8 +282,8 @@ def read(session: Session, token: str, *, lock: bool = False) -> Link:
     """What a personal link leads to; with ``lock``, read to be answered (``_LINK_LOCKED``).
     Unknown and revoked links look the same: ``NotFound``."""
     connection = session.connection()
-    row = connection.execute(_LINK_LOCKED if lock else _LINK, {"token_hash": hash_token(token)})
-    found = row.first()
+    statement = _LINK_LOCKED if lock else _LINK
+    found = connection.execute(statement, {"token_hash": hash_token(token)}).first()
     if found is None or found.status == InvitationStatus.REVOKED:
         raise NotFound("Sidan finns inte.")
     invitation = PageInvitation(
