@@ -65,6 +65,29 @@ def test_asking_during_a_run_returns_at_once_and_the_run_does_it_once_per_key() 
     assert held.keys == [1, 2, 3, 1]
 
 
+def test_leaving_to_a_run_does_nothing_when_none_is_under_way() -> None:
+    done: list[object] = []
+    work = Coalesced(done.append)
+
+    assert not work.leave_to_run(1)
+
+    assert done == []
+    work.ask(2)
+    assert done == [2]  # 1 was not kept for later either
+
+
+def test_leaving_to_the_run_under_way_has_it_done_there_once() -> None:
+    held = Held()
+    work = Coalesced(held)
+    with held.first_run(work, 1) as first:
+        assert work.leave_to_run(2)
+        assert work.leave_to_run(2)
+        assert held.keys == [1]
+
+    assert held.keys == [1, 2]
+    assert {thread for _, thread in held.done} == {first}
+
+
 def test_a_failed_run_does_not_stop_the_next() -> None:
     outcomes = iter([RuntimeError("the server went away"), None])
     done: list[object] = []

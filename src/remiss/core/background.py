@@ -41,6 +41,16 @@ class Coalesced:
             self._running = True
         self._run()
 
+    def leave_to_run(self, key: Hashable = None) -> bool:
+        """Leave ``work(key)`` to the run under way (or put off by a pause) and return True;
+        False when none is, and nothing is done: ``ask`` then. Never waits for work, so an
+        event loop may call it, and a thread is needed only for a run to start."""
+        with self._lock:
+            if not self._running:
+                return False
+            self._due[key] = None
+            return True
+
     def _run(self) -> None:
         try:
             while batch := self._take_due():

@@ -66,8 +66,10 @@ ROUTERS: list[APIRouter] = [
     statement.router,
 ]
 # Answers that come while a round's disagreement is being looked at are looked at together
-# this long after (seconds): at most once a second per round and web process under load.
-ESCALATION_PAUSE = 1.0
+# this long after (seconds): at most once every five seconds per round and web process
+# under load. The picture is read over all the round's answers; the lead learns of a
+# disagreement seconds later, which changes nothing for them.
+ESCALATION_PAUSE = 5.0
 # Mail asked for while a delivery runs (receipts of a burst of answers) goes this long after
 # it, all in one run: a run costs a connection to the mail server and an event loop of its
 # own, and run back to back they carried a message or two each. The first asks no wait.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from remiss.app import App
@@ -98,14 +101,26 @@ def answer(
         )
     if round_id is not None:
         # Once the answer has committed: the disagreement it may have changed, then the mail
-        # (one task, so one hop to a worker thread).
+        # (one task, so at most one hop to a worker thread).
         background.add_task(_after_answer, escalation, delivery, round_id)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
 
 
-def _after_answer(escalation: Coalesced, delivery: Coalesced, round_id: int) -> None:
-    escalation.ask(round_id)
-    delivery.ask()
+async def _after_answer(escalation: Coalesced, delivery: Coalesced, round_id: int) -> None:
+    # Under load both are usually under way already and take the keys from here; a run to
+    # start needs a thread of the pool.
+    to_start = [
+        partial(work.ask, key)
+        for work, key in ((escalation, round_id), (delivery, None))
+        if not work.leave_to_run(key)
+    ]
+    if to_start:
+        await run_in_threadpool(_each, to_start)
+
+
+def _each(calls: Sequence[Callable[[], None]]) -> None:
+    for call in calls:
+        call()
 
 
 @router.post("/r/{token}/oppnad")
