@@ -9,13 +9,14 @@ session cookie.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
+from anyio.lowlevel import RunVar
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -146,6 +147,10 @@ GUESSES = Limit(capacity=20, per_second=1 / 60)
 GUESSES_KNOWN_FOR = timedelta(seconds=10)
 KNOWN_CLIENTS_MOST = 100_000
 LOGINS = Limit(capacity=10, per_second=1 / 60)
+# Threads a web process reads and writes these counts on, beside the routes' threads
+# (one limiter per event loop, as anyio keeps the routes').
+COUNTING_THREADS = 2
+_COUNTERS: RunVar[CapacityLimiter] = RunVar("remiss_counting_threads")
 
 
 @dataclass(frozen=True)
@@ -238,12 +243,10 @@ class RateLimitMiddleware:
             status = await self._serve(scope, receive, send)
             if status == 404:
                 self._may_guess.pop(client, None)
-                await to_thread.run_sync(self._take, "guess:" + client, self.limiter.guesses)
+                await self._count(self._take, "guess:" + client, self.limiter.guesses)
             return
         login = path == "/login" and scope.get("method") == "POST"
-        if login and not await to_thread.run_sync(
-            self._take, "login:" + client, self.limiter.logins
-        ):
+        if login and not await self._count(self._take, "login:" + client, self.limiter.logins):
             await self._too_many(send, self.limiter.logins)
             return
         await self.app(scope, receive, send)
@@ -259,7 +262,7 @@ class RateLimitMiddleware:
         """
         moment = now()
         if self._may_guess.get(client, moment) <= moment:
-            if not await to_thread.run_sync(self._has_guesses_left, client):
+            if not await self._count(self._has_guesses_left, client):
                 return self.limiter.guesses
             if len(self._may_guess) >= KNOWN_CLIENTS_MOST:
                 self._may_guess.clear()
@@ -267,6 +270,17 @@ class RateLimitMiddleware:
         if looks_like_token(token) and not self.links.take(f"{kind}:{hash_token(token)}"):
             return self.limiter.link
         return None
+
+    async def _count(self, read: Callable[..., bool], *args: object) -> bool:
+        """``read(*args)`` (a count in the database) on a worker thread of its own: not in
+        the queue for the routes' threads, where under load it would wait once before the
+        request and again for its route."""
+        try:
+            counters = _COUNTERS.get()
+        except LookupError:  # the first in this event loop
+            counters = CapacityLimiter(COUNTING_THREADS)
+            _COUNTERS.set(counters)
+        return await to_thread.run_sync(read, *args, limiter=counters)
 
     def _has_guesses_left(self, client: str) -> bool:
         with self.remiss.reading() as session:
