@@ -17,7 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from remiss.mail.sink import free_port, is_running
+from remiss.web.server import worker_socket
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import LINK, RunningCatcher
 
@@ -290,8 +293,22 @@ def test_a_web_process_that_cannot_have_its_address_ends_as_failing_to_start() -
         port = taken.getsockname()[1]
         done = subprocess.run(
             [sys.executable, "-c",
-             f"from remiss.web.server import worker_socket; worker_socket('127.0.0.1', {port}, 8)"],
+             f"from remiss.web.server import worker_socket; worker_socket('127.0.0.1', {port})"],
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     assert done.returncode == 3  # uvicorn's STARTUP_FAILURE: its supervisor stops
     assert f"Could not listen on 127.0.0.1:{port}" in done.stderr
+
+
+def test_a_web_process_is_given_connections_only_once_it_listens() -> None:
+    # Its socket is bound when the process starts and listened on by uvicorn once the app
+    # has started: until then a connection to the port goes to the others, or nowhere.
+    port = free_port()
+    sock = worker_socket("127.0.0.1", port)
+    try:
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        sock.listen()
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    finally:
+        sock.close()

@@ -92,23 +92,25 @@ class OwnSocket:
     """The address every web process listens on, each with a socket of its own.
 
     uvicorn hands its processes the sockets to serve by pickling them; this one unpickles
-    as a new listening socket on the same port with ``SO_REUSEPORT``, so the kernel spreads
+    as a new socket on the same port with ``SO_REUSEPORT`` (``worker_socket``), so the kernel spreads
     new connections evenly over the processes. Sharing one socket, whichever process
     accepted first took a whole burst of connections (its event loop accepts all that
     wait) and kept them for as long as they lived: under load one process worked flat
     out while the other idled.
     """
 
-    def __init__(self, host: str, port: int, backlog: int) -> None:
-        self.host, self.port, self.backlog = host, port, backlog
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
 
-    def __reduce__(self) -> tuple[Any, tuple[str, int, int]]:
-        return worker_socket, (self.host, self.port, self.backlog)
+    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
+        return worker_socket, (self.host, self.port)
 
 
-def worker_socket(host: str, port: int, backlog: int) -> socket.socket:
-    """A web process's own socket listening on ``host``:``port``, which the other
-    processes listen on too (SO_REUSEPORT). If the address cannot be had, the process
+def worker_socket(host: str, port: int) -> socket.socket:
+    """A web process's own socket on ``host``:``port``, which the other processes have
+    too (SO_REUSEPORT). Bound, not yet listening: uvicorn listens on it once the app has
+    started, so that no connection is given to a process still starting (it would wait
+    there for seconds while the others serve). If the address cannot be had, the process
     ends as uvicorn's do when they cannot start, and the supervisor stops rather than
     starting it again and again."""
     from uvicorn.config import STARTUP_FAILURE
@@ -118,7 +120,6 @@ def worker_socket(host: str, port: int, backlog: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
-        sock.listen(backlog)
     except OSError as exc:
         sock.close()
         logging.getLogger("uvicorn.error").error("Could not listen on %s:%d: %s", host, port, exc)
@@ -138,7 +139,7 @@ def serve_workers(
         app, factory=True, host=host, port=port, proxy_headers=False, workers=workers
     )
     if hasattr(socket, "SO_REUSEPORT") and port != 0:
-        sockets = [cast(socket.socket, OwnSocket(host, port, workers_config.backlog))]
+        sockets = [cast(socket.socket, OwnSocket(host, port))]
     else:
         sockets = [workers_config.bind_socket()]
     Multiprocess(workers_config, sockets=sockets).run()
