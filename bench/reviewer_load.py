@@ -22,7 +22,8 @@ clients.
 The app and the baseline take turns, ``--repeat`` times each; the figures are the turns'
 medians, the throughput's ratio the median of each turn's ratio against the baseline
 beside it. Prints ``reviewer-load-throughput: rps baseline ratio`` (requests per second),
-``reviewer-load-p99: ms baseline ratio`` and ``reviewer-load-errors: n baseline ratio``
+``reviewer-load-p99: ms baseline ratio`` (of the requests begun and ended in the
+measured seconds) and ``reviewer-load-errors: n baseline ratio``
 (anything but the page's 200 and the submit's 303, or no answer at all).
 No assertions; not part of the test suite.
 """
@@ -141,17 +142,20 @@ class Measured:
 def measure(
     tally: Tally, start: float, end: float, cpu: tuple[float, float], own: float
 ) -> Measured:
-    """What ended within [start, end]: the rate, the latencies' p50 and p99; all errors."""
-    took = sorted(t for e, t in zip(tally.ended, tally.took, strict=True) if start <= e <= end)
+    """The rate of what ended within [start, end]; the latencies' p50 and p99 of what also
+    began in it (the first requests, queued at cold processes, began in the warm-up and
+    some ended just after it); all errors."""
+    within = [(e, t) for e, t in zip(tally.ended, tally.took, strict=True) if start <= e <= end]
+    took = sorted(t for e, t in within if e - t >= start)
 
     def quantile(q: float) -> float:
         return took[min(len(took) - 1, int(q * len(took)))] * 1000 if took else 0.0
 
     # Errors are counted over the whole run, the warm-up and the last answers included.
-    return Measured(len(took) / (end - start), quantile(0.5), quantile(0.99),
+    return Measured(len(within) / (end - start), quantile(0.5), quantile(0.99),
                     sum(tally.failures.values()), tally.failures,
-                    sum(cpu) * 1000 / max(len(took), 1), cpu[1] / max(sum(cpu), 1e-9),
-                    own * 1000 / max(len(took), 1))  # fmt: skip
+                    sum(cpu) * 1000 / max(len(within), 1), cpu[1] / max(sum(cpu), 1e-9),
+                    own * 1000 / max(len(within), 1))  # fmt: skip
 
 
 Work = Callable[[httpx.AsyncClient, int, float, Tally], Awaitable[None]]
