@@ -43,7 +43,8 @@ class App:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session that only reads: on SQLite it reads beside a writer, never waiting."""
+        """A session that only reads: on SQLite it reads beside a writer, never waiting; on
+        PostgreSQL its statements run in no transaction (``db.reader``)."""
         with self.sessions(bind=self._reader) as session:
             yield session
 

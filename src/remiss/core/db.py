@@ -35,8 +35,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def reader(engine: Engine) -> Engine:
-    """``engine`` for reading only: on SQLite its transactions take no write lock."""
-    return engine.execution_options(**{READ_ONLY: True})
+    """``engine`` for reading only: on SQLite its transactions take no write lock; on
+    PostgreSQL its statements run in no transaction of their own (autocommit): at READ
+    COMMITTED each statement reads a snapshot of its own either way, and a read then costs
+    no BEGIN and ROLLBACK, two of the reviewer page's six round trips."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "AUTOCOMMIT"
+    return engine.execution_options(**options)
 
 
 class _SQLiteConnection(sqlite3.Connection):
