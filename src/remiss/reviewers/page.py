@@ -3,8 +3,8 @@
 The page is the busiest read there is (every reviewer, every visit, and again after
 every save), and it only reads: three small statements on one connection (a round's
 questions once per process), each row made into a frozen value, none of them tracked by
-a session. Reading them as mapped objects
-cost three times as much, most of it in making objects nothing would change.
+a session. Reading them as mapped objects cost three times as much, most of it in making
+objects nothing would change.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from remiss.core.models import (
     Question,
     Round,
 )
-from remiss.core.states import InvitationStatus, RoundStatus, VersionKind
+from remiss.core.models.rounds import accepts_answers
+from remiss.core.states import InvitationStatus, VersionKind
 from remiss.core.swedish import date_sv
 from remiss.core.tokens import hash_token
 from remiss.rounds.questions import NO_COMMENTS
@@ -140,8 +141,7 @@ class PageRound:
     status: str
 
     def accepting_answers(self, at: datetime) -> bool:
-        """As ``Round.accepting_answers``."""
-        return self.status == RoundStatus.OPEN and at < self.internal_deadline_at
+        return accepts_answers(self.status, self.internal_deadline_at, at)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,13 @@ class Round(Base):
 
     def accepting_answers(self, at: datetime) -> bool:
         """Collecting, and ``at`` is before the internal deadline ends."""
-        return self.status == RoundStatus.OPEN and at < self.internal_deadline_at
+        return accepts_answers(self.status, self.internal_deadline_at, at)
+
+
+def accepts_answers(status: str, internal_deadline_at: datetime, at: datetime) -> bool:
+    """Whether a round in ``status`` with its window ending at ``internal_deadline_at``
+    takes answers at ``at`` (``Round.accepting_answers``, and the reviewer page's round)."""
+    return status == RoundStatus.OPEN and at < internal_deadline_at
 
 
 class RoundGroup(Base):
