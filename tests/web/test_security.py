@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from remiss.access.limits import Limit
 from remiss.app import App
+from remiss.core import clock
+from remiss.core.models import Round
 from remiss.core.settings import Settings
 from remiss.web import create_app
 from remiss.web.security import CONTENT_SECURITY_POLICY, RateLimiter
@@ -75,6 +78,44 @@ def test_a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(
     assert client.post(f"/r/{token}/vidarebefordra", data=forward).status_code == 403
     assert invitation_state(app, REVIEWER).versions == []
     assert invitation_state(app, REVIEWER).status == "active"
+
+
+def test_a_form_token_is_signed_for_its_link_and_a_form_left_open_across_an_upgrade_posts(
+    client: TestClient, opened: Opened, app: App
+) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    from remiss.core.tokens import hash_token
+
+    token = opened.token_for(REVIEWER)
+    issued, _, signature = csrf_of(client.get(f"/r/{token}").text).partition(".")
+    other = "A" if signature[-1] != "A" else "B"
+    for forged in (f"{issued}.{signature[:-1]}{other}", f"{int(issued, 16) + 1:x}.{signature}",
+                   f"{issued}.", f"zz.{signature}", f"{issued}.{signature}.x"):  # fmt: skip
+        draft = {"action": "draft", "q-innehall": "Ett utkast", "csrf_token": forged}
+        assert client.post(f"/r/{token}", data=draft).status_code == 403, forged
+    assert invitation_state(app, REVIEWER).versions == []
+    # A page opened before the tokens took this form still saves.
+    earlier = URLSafeTimedSerializer(app.settings.signing_key(), salt="remiss.csrf")
+    draft = {"action": "draft", "q-innehall": "Ett utkast",
+             "csrf_token": earlier.dumps("r:" + hash_token(token))}  # fmt: skip
+    assert client.post(f"/r/{token}", data=draft, follow_redirects=False).status_code == 303
+    assert len(invitation_state(app, REVIEWER).versions) == 1
+
+
+def test_a_coordinators_form_expires_after_a_working_day_a_reviewers_does_not(
+    coordinator: TestClient, client: TestClient, opened: Opened, app: App
+) -> None:
+    token = opened.token_for(REVIEWER)
+    reviewer_form = csrf_of(client.get(f"/r/{token}").text)
+    close_form = csrf_of(coordinator.get(f"/rounds/{opened.round_id}").text)
+    clock.set_now(clock.now() + timedelta(hours=12, minutes=1))
+    response = coordinator.post(f"/rounds/{opened.round_id}/close", data={"csrf_token": close_form})
+    assert response.status_code == 403
+    with app.sessions() as session:
+        assert session.get(Round, opened.round_id).status == "open"  # type: ignore[union-attr]
+    draft = {"action": "draft", "q-innehall": "Skrivet under dagen", "csrf_token": reviewer_form}
+    assert client.post(f"/r/{token}", data=draft, follow_redirects=False).status_code == 303
 
 
 def test_login_and_dashboard_posts_need_the_session_csrf_token(

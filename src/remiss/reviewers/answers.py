@@ -18,12 +18,12 @@ from remiss.core import audit
 from remiss.core.addresses import Addressee
 from remiss.core.clock import now
 from remiss.core.errors import InputError, NotFound, Refused
-from remiss.core.models import AnswerVersion, Invitation, Round
+from remiss.core.models import AnswerVersion, Invitation, Organisation, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import datetime_sv
 from remiss.core.text import printable
-from remiss.directory.sync import organisation
+from remiss.directory.sync import DEFAULT_ORGANISATION
 from remiss.mail import catalogue, outbox
 from remiss.reviewers import page
 from remiss.reviewers.page import (
@@ -215,7 +215,8 @@ def queue_receipt(
     email = catalogue.receipt(
         round_=found.round,
         person=Addressee(invitation.person_id, invitation.person_name, invitation.person_email),
-        org=organisation(session),
+        # Read with the link: the name is all a receipt shows of it.
+        org=Organisation(name=found.organisation or DEFAULT_ORGANISATION["name"]),
         answers=answer_lines(found.questions, version),
         submitted_at=datetime_sv(version.created_at, settings.tz),
         version=submissions,
