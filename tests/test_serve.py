@@ -229,7 +229,8 @@ def test_several_web_processes_serve_one_port_and_stop_together(tmp_path: Path) 
     command = [str(remiss), "serve", "--web-only", "--port", str(web)]
 
     def both_up(lines: list[str]) -> bool:
-        return sum("Application startup complete" in seen for seen in lines) == 2
+        # Each process listens once its app has started, and says so.
+        return sum("Listening on 127.0.0.1" in seen for seen in lines) == 2
 
     with serving(command, env, both_up, within=120) as served:
         workers = {

@@ -115,7 +115,7 @@ def worker_socket(host: str, port: int) -> socket.socket:
     starting it again and again."""
     from uvicorn.config import STARTUP_FAILURE
 
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock = _Listener(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -125,6 +125,18 @@ def worker_socket(host: str, port: int) -> socket.socket:
         logging.getLogger("uvicorn.error").error("Could not listen on %s:%d: %s", host, port, exc)
         sys.exit(STARTUP_FAILURE)
     return sock
+
+
+class _Listener(socket.socket):
+    """A web process's socket, which says in the log when it starts listening (uvicorn
+    does not, on a socket handed to it): from then on the process takes connections."""
+
+    def listen(self, *backlog: int) -> None:
+        super().listen(*backlog)
+        host, port = self.getsockname()[:2]
+        logging.getLogger("uvicorn.error").info(
+            "Listening on %s:%d (process %d)", host, port, os.getpid()
+        )
 
 
 def serve_workers(
