@@ -8,10 +8,10 @@ marked opened by the reviewer's first POST.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, Update, bindparam, func, insert, update
 from sqlalchemy.orm import Session
 
 from remiss.core import audit
@@ -129,21 +129,37 @@ def _next_version(found: Link, kind: str, values: dict[str, Any], no_comments: b
     return PageVersion(number, kind, values, no_comments, created_at=now())
 
 
-def _write(session: Session, found: Link, version: PageVersion, changes: dict[str, Any]) -> Saved:
-    """Write ``version`` and what it changes on its invitation (``changes``; opened, if it
-    was not): two statements, not a unit of work (saving is the page's busiest write)."""
+def _write(
+    session: Session, found: Link, version: PageVersion, mark: Update, **marks: object
+) -> Saved:
+    """Write ``version`` and mark its invitation (``mark``: ``_DRAFT_SAVED`` or
+    ``_SUBMITTED``, with ``marks``; opened, if it was not): two statements of a fixed
+    shape, not a unit of work (saving is the page's busiest write)."""
     invitation = found.invitation
-    if invitation.opened_at is None:
-        changes = {**changes, "opened_at": version.created_at}
     connection = session.connection()
-    connection.execute(_INSERT_VERSION, {**asdict(version), "invitation_id": invitation.id})
-    connection.execute(_UPDATE_INVITATION.values(changes), {"invitation": invitation.id})
+    connection.execute(
+        _INSERT_VERSION,
+        {
+            "invitation_id": invitation.id, "number": version.number, "kind": version.kind,
+            "values": version.values, "no_comments": version.no_comments,
+            "created_at": version.created_at,
+        },
+    )  # fmt: skip
+    connection.execute(mark, {"invitation": invitation.id, "moment": version.created_at, **marks})
     return Saved(invitation.id, invitation.round_id, version)
 
 
+_I = cast(Table, Invitation.__table__)
 _INSERT_VERSION = insert(cast(Table, AnswerVersion.__table__))
-_UPDATE_INVITATION = update(cast(Table, Invitation.__table__)).where(
-    Invitation.__table__.c.id == bindparam("invitation")
+_MOMENT = bindparam("moment", type_=_I.c.submitted_at.type)
+_MARK = update(_I).where(_I.c.id == bindparam("invitation"))
+_OPENED = func.coalesce(_I.c.opened_at, _MOMENT)
+_DRAFT_SAVED = _MARK.values(draft_saved_at=_MOMENT, opened_at=_OPENED)
+_SUBMITTED = _MARK.values(
+    submitted_at=_MOMENT,
+    opened_at=_OPENED,
+    no_comments=bindparam("gave_none", type_=_I.c.no_comments.type),
+    late_allowed=bindparam("still_late", type_=_I.c.late_allowed.type),
 )
 
 
@@ -155,7 +171,7 @@ def save_draft(session: Session, token: str, raw: dict[str, str]) -> Saved:
     if errors:
         raise MissingAnswers(errors)
     version = _next_version(found, VersionKind.DRAFT, values, no_comments=False)
-    saved = _write(session, found, version, {"draft_saved_at": version.created_at})
+    saved = _write(session, found, version, _DRAFT_SAVED)
     audit.record(
         session, found.invitation.person_email, "answer.draft",
         round_id=saved.round_id, invitation_id=saved.invitation_id, version=saved.version.number,
@@ -186,11 +202,12 @@ def submit(
     if previous is not None and previous.values == values and previous.no_comments == no_comments:
         raise Refused(DOUBLE_SUBMIT)
     version = _next_version(found, VersionKind.SUBMITTED, values, no_comments)
-    changes: dict[str, Any] = {"submitted_at": version.created_at, "no_comments": no_comments}
     late = found.invitation.late_allowed and not found.round.accepting_answers(now())
-    if late:
-        changes["late_allowed"] = False  # the one late answer allowed is given
-    saved = _write(session, found, version, changes)
+    # The one late answer allowed is given with this one.
+    still_late = found.invitation.late_allowed and not late
+    saved = _write(
+        session, found, version, _SUBMITTED, gave_none=no_comments, still_late=still_late
+    )
     audit.record(
         session, found.invitation.person_email, "answer.submit",
         round_id=saved.round_id, invitation_id=saved.invitation_id, version=version.number,
