@@ -10,14 +10,13 @@ change. An answer reads the same under a lock, in two statements (``read``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
-from typing import cast as typed
+from typing import Any, Protocol, cast
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Row, String, Table, bindparam, cast, func, select
+from sqlalchemy import Connection, Engine, Row, String, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from remiss.core.clock import now
@@ -115,7 +114,7 @@ def answer_lines(questions: Sequence[Asked], version: Given | None) -> list[tupl
 
 
 def _table(model: type[Any]) -> Table:
-    return typed(Table, model.__table__)
+    return cast(Table, model.__table__)
 
 
 _I, _T, _P = _table(Invitation), _table(InvitationToken), _table(Person)
@@ -270,7 +269,7 @@ _VERSIONS = (
 # character no name holds, put in the order they were routed by ``_groups``.
 _GROUP_SEPARATOR = "\x1f"
 _GROUPS = (
-    select(func.aggregate_strings(cast(_IG.c.id, String) + ":" + _G.c.name, _GROUP_SEPARATOR))
+    select(func.aggregate_strings(_IG.c.id.cast(String) + ":" + _G.c.name, _GROUP_SEPARATOR))
     .select_from(_IG.join(_G, _G.c.id == _IG.c.group_id))
     .where(_IG.c.invitation_id == _I.c.id)
     .scalar_subquery()
@@ -308,8 +307,7 @@ def read(session: Session, token: str, *, lock: bool = False) -> Link:
     connection = session.connection()
     found = _found(connection.execute(_LINK_LOCKED, {"token_hash": hash_token(token)}).first())
     versions = connection.execute(_VERSIONS, {"invitation": found.id})
-    link = _link(connection, found, [PageVersion(*v) for v in versions])
-    return replace(link, organisation=found.organisation)
+    return _link(connection, found, [PageVersion(*v) for v in versions], found.organisation)
 
 
 def _found(row: Row[Any] | None) -> Row[Any]:
@@ -318,13 +316,17 @@ def _found(row: Row[Any] | None) -> Row[Any]:
     return row
 
 
-def _link(connection: Connection, found: Row[Any], versions: list[PageVersion]) -> Link:
+def _link(
+    connection: Connection, found: Row[Any], versions: list[PageVersion],
+    organisation: str | None = None,
+) -> Link:  # fmt: skip
     invitation = PageInvitation(
         id=found.id, round_id=found.round_id, status=found.status,
         late_allowed=found.late_allowed, opened_at=found.opened_at, person_id=found.person_id,
         person_name=found.name, person_email=found.email,
     )  # fmt: skip
-    return Link(invitation, _round(found), _questions(connection, found.round_id), versions)
+    questions = _questions(connection, found.round_id)
+    return Link(invitation, _round(found), questions, versions, organisation)
 
 
 def _read_page(session: Session, token: str) -> tuple[Link, list[str]]:
