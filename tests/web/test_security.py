@@ -91,7 +91,7 @@ def test_a_form_token_is_signed_for_its_link_and_a_form_left_open_across_an_upgr
     issued, _, signature = csrf_of(client.get(f"/r/{token}").text).partition(".")
     other = "A" if signature[-1] != "A" else "B"
     for forged in (f"{issued}.{signature[:-1]}{other}", f"{int(issued, 16) + 1:x}.{signature}",
-                   f"{issued}.", f"zz.{signature}", f"{issued}.{signature}.x"):  # fmt: skip
+                   f"{issued}.", f"zz.{signature}", f"{issued}.{signature}.x", f"{issued}.åäö"):  # fmt: skip
         draft = {"action": "draft", "q-innehall": "Ett utkast", "csrf_token": forged}
         assert client.post(f"/r/{token}", data=draft).status_code == 403, forged
     assert invitation_state(app, REVIEWER).versions == []

@@ -68,10 +68,10 @@ class Csrf:
         self._mac = hmac.new(f"remiss.csrf:{key}".encode(), digestmod=hashlib.sha256)
         self._earlier = URLSafeTimedSerializer(key, salt="remiss.csrf")
 
-    def _signature(self, binding: str, issued: str) -> str:
+    def _signature(self, binding: str, issued: str) -> bytes:
         mac = self._mac.copy()
         mac.update(f"{binding}|{issued}".encode())
-        return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+        return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=")
 
     @staticmethod
     def binding(request: Request, *, create: bool) -> str | None:
@@ -93,7 +93,7 @@ class Csrf:
         binding = self.binding(request, create=True)
         assert binding is not None
         issued = f"{int(now().timestamp()):x}"
-        return f"{issued}.{self._signature(binding, issued)}"
+        return f"{issued}.{self._signature(binding, issued).decode()}"
 
     def valid(self, request: Request, value: str) -> bool:
         binding = self.binding(request, create=False)
@@ -110,7 +110,8 @@ class Csrf:
             return False
         if max_age is not None and not -60 <= age <= max_age:
             return False
-        return hmac.compare_digest(signature, self._signature(binding, issued))
+        # As bytes: whatever a client sent, never an error (str must be ASCII here).
+        return hmac.compare_digest(signature.encode(), self._signature(binding, issued))
 
     def _valid_earlier(self, value: str, binding: str, max_age: int | None) -> bool:
         try:
