@@ -91,8 +91,8 @@ def check_options(questions: Sequence[PageQuestion], values: dict[str, str]) -> 
 
 
 def _answerable(session: Session, token: str) -> Link:
-    """The link to answer through, locked (``page.read``); refused if it may not."""
-    found = page.read(session, token, lock=True)
+    """The link to answer through, locked (``page.read_to_answer``); refused if it may not."""
+    found = page.read_to_answer(session, token)
     if found.invitation.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
     if not is_editable(found.invitation, found.round):

@@ -4,7 +4,7 @@ The page is the busiest read there is (every reviewer, every visit, and again af
 every save), and it only reads: one statement (a round's questions once per process),
 its rows made into frozen values, none of them tracked by a session. Reading them as
 mapped objects cost three times as much, most of it in making objects nothing would
-change. An answer reads the same under a lock, in two statements (``read``).
+change. An answer reads the same under a lock, in two statements (``read_to_answer``).
 """
 
 from __future__ import annotations
@@ -260,8 +260,9 @@ _QUESTIONS = (
     .where(_Q.c.round_id == bindparam("round"))
     .order_by(_Q.c.position)
 )
+_VERSION_COLUMNS = ("number", "kind", "values", "no_comments", "created_at")  # PageVersion's
 _VERSIONS = (
-    select(_V.c.number, _V.c.kind, _V.c["values"], _V.c.no_comments, _V.c.created_at)
+    select(*(_V.c[name] for name in _VERSION_COLUMNS))
     .where(_V.c.invitation_id == bindparam("invitation"))
     .order_by(_V.c.number)
 )
@@ -274,7 +275,6 @@ _GROUPS = (
     .where(_IG.c.invitation_id == _I.c.id)
     .scalar_subquery()
 )
-_VERSION_COLUMNS = ("number", "kind", "values", "no_comments", "created_at")
 # The page in one statement: the link's row once for each version of its answer (once,
 # with no version, before the first save), with its groups.
 _PAGE = (
@@ -298,12 +298,10 @@ def _round(row: Row[Any]) -> PageRound:
     return PageRound(id=row.round_id, lead_group=row.lead_group, **values)
 
 
-def read(session: Session, token: str, *, lock: bool = False) -> Link:
-    """What a personal link leads to; with ``lock``, read to be answered (``_LINK_LOCKED``):
-    the versions are read once the lock is held. Unknown and revoked links look the same:
-    ``NotFound``."""
-    if not lock:
-        return _read_page(session, token)[0]
+def read_to_answer(session: Session, token: str) -> Link:
+    """What a personal link leads to, read under its lock (``_LINK_LOCKED``) to be
+    answered: the versions are read once the lock is held. Unknown and revoked links look
+    the same: ``NotFound``. (The page reads it without a lock: ``view``.)"""
     connection = session.connection()
     found = _found(connection.execute(_LINK_LOCKED, {"token_hash": hash_token(token)}).first())
     versions = connection.execute(_VERSIONS, {"invitation": found.id})
