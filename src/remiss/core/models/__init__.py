@@ -18,7 +18,7 @@ from remiss.core.models.rounds import (
     Round,
     RoundGroup,
 )
-from remiss.core.models.yttrande import YttrandeDraft, YttrandeVersion
+from remiss.core.models.yttrande import SentYttrande, YttrandeDraft, YttrandeVersion
 
 __all__ = [
     "NAMING",
@@ -40,6 +40,7 @@ __all__ = [
     "Region",
     "ReminderClaim",
     "Round",
+    "SentYttrande",
     "RoundGroup",
     "UTCDateTime",
     "YttrandeDraft",

@@ -37,6 +37,8 @@ class Region(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The region's registrator: remisser answered per region go there.
+    registrar: Mapped[str | None] = mapped_column(String(320))
 
 
 INFORMED_KINDS = frozenset({"kunskapsråd"})
@@ -78,6 +80,8 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # True for colleagues added by forwarding, who are in no directory group.
     external: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Named with the email under the yttrande when the person is its handläggare.
+    phone: Mapped[str | None] = mapped_column(String(60))
 
     region: Mapped[Region | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")

@@ -85,6 +85,16 @@ class Round(Base):
     recipient: Mapped[str | None] = mapped_column(String(320))
     sent_at: Mapped[datetime | None] = mapped_column()
     sent_to: Mapped[str | None] = mapped_column(String(320))
+    # The draft version the decision approves; a draft saved after it voids the decision
+    # (decided_at cleared, decision_voided_at set), and the round is back in förankring.
+    decided_draft: Mapped[int | None] = mapped_column(Integer)
+    decision_voided_at: Mapped[datetime | None] = mapped_column()
+    # Who signs, as recorded with the decision: [{"name": …, "title": …}, …].
+    signatories: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Nobody answered and the coordinator chose to draft the answer anyway (beredning).
+    drafting_without_answers: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     lead_group: Mapped[Group | None] = relationship()
     drafter: Mapped[Person | None] = relationship()
@@ -134,6 +144,9 @@ class Question(Base):
     text: Mapped[str] = mapped_column(Text)
     options: Mapped[list[Any]] = mapped_column(JSON, default=list)
     required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What a position question takes a position on ("kunskapsstödet"): the yttrande's
+    # sentence names it ("… tillstyrker kunskapsstödet, med synpunkter.").
+    subject: Mapped[str | None] = mapped_column(String(200))
 
     round: Mapped[Round] = relationship(back_populates="questions")
 

@@ -56,3 +56,24 @@ class YttrandeDraft(Base):
     positions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     handed_over: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SentYttrande(Base):
+    """The exact files that were sent (an allmän handling): kept byte for byte, once per round.
+
+    Downloads, ``round compile`` and ``round send --again`` of a sent round give these bytes.
+    """
+
+    __tablename__ = "sent_yttranden"
+    __table_args__ = (UniqueConstraint("round_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    draft_number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column()
+    pdf_name: Mapped[str] = mapped_column(String(300))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    docx_name: Mapped[str] = mapped_column(String(300))
+    docx: Mapped[bytes] = mapped_column(LargeBinary)
+    docx_sha256: Mapped[str] = mapped_column(String(64))
