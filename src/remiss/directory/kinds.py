@@ -17,11 +17,47 @@ from remiss.core.addresses import normalise_email
 from remiss.core.models import Organisation
 
 
+class Signatory(BaseModel):
+    """A person who signs the yttrande: "Anna Berglund", "ordförande, Samverkansnämndens …"."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    title: str = Field(default="", max_length=300)
+
+    @classmethod
+    def parse(cls, text: str) -> Signatory:
+        """``"Anna Berglund, ordförande"`` -> name and title (split at the first comma)."""
+        name, _, title = text.partition(",")
+        return cls(name=name.strip(), title=title.strip())
+
+    def line(self) -> str:
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+class Approver(BaseModel):
+    """Someone the draft is anchored with before the decision (förankring)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    title: str = Field(default="", max_length=300)
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return normalise_email(value)
+
+
 class KindSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     margin_days: int | None = Field(default=None, ge=0, le=60)
     signatory: str | None = None
+    # The people who sign, by name and title; the body that decides stays ``signatory``.
+    signatories: list[Signatory] = []
+    approvers: list[Approver] = []
     recipient: str | None = None
     answer: Literal["joint", "per-region"] = "joint"
     questions: str | None = None
@@ -50,3 +86,9 @@ def default_signatory(org: Organisation, kind: str) -> str:
     organisation's."""
     found = find(org.kinds, kind)
     return (found.signatory if found is not None else None) or org.signatory
+
+
+def default_signatories(org: Organisation, kind: str) -> list[Signatory]:
+    """Who signs a round of ``kind`` by name and title, unless the decision names others."""
+    found = find(org.kinds, kind)
+    return list(found.signatories) if found is not None else []

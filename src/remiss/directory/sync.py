@@ -43,6 +43,13 @@ class OrganisationSpec(_Strict):
 class RegionSpec(_Strict):
     code: str = Field(min_length=1)
     name: str = Field(min_length=1)
+    # The region's registrator: a remiss answered per region is mailed there.
+    registrar: str | None = None
+
+    @field_validator("registrar")
+    @classmethod
+    def _registrar(cls, value: str | None) -> str | None:
+        return normalise_email(value) if value else None
 
 
 class MemberSpec(_Strict):
@@ -50,6 +57,7 @@ class MemberSpec(_Strict):
     email: str
     region: str = Field(min_length=1)
     role: str = "ledamot"
+    phone: str | None = Field(default=None, max_length=60)
 
     @field_validator("email")
     @classmethod
@@ -178,6 +186,7 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
             session.add(region)
             regions[region.code] = region
         region.name = region_spec.name
+        region.registrar = region_spec.registrar
         region.active = True
     listed_codes = {r.code for r in spec.regions}
     for code, region in regions.items():
@@ -194,12 +203,17 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
     wanted_people: dict[str, MemberSpec] = {}
     for group_spec in spec.groups:
         for member in group_spec.members:
-            wanted_people.setdefault(member.email, member)
+            first = wanted_people.setdefault(member.email, member)
+            if first.phone is None and member.phone is not None:
+                # A phone may be given in any one of the person's groups.
+                wanted_people[member.email] = first.model_copy(update={"phone": member.phone})
 
     for email, member in wanted_people.items():
         person = people.get(email)
         if person is None:
-            person = Person(email=email, name=member.name, region=regions[member.region])
+            person = Person(
+                email=email, name=member.name, region=regions[member.region], phone=member.phone
+            )
             session.add(person)
             people[email] = person
             result.added.append(f"person {email}")
@@ -208,6 +222,7 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
                 result.reactivated.append(f"person {email}")
             person.name = member.name
             person.region = regions[member.region]
+            person.phone = member.phone
         person.active = True
         person.external = False
     result.people = len(wanted_people)
