@@ -200,11 +200,11 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
         assert "Yttrandet lämnas gemensamt för Region Jönköpings län, Region Kalmar län och" in flat
         assert "Er referens: KS-2026-003" in flat and "Vår referens: SÖSR-2026-017" in flat
         assert "Regionerna ser vårdprogrammet som väl genomarbetat." in flat
-        assert "Handläggare: Maria Lund, processtöd, RPO Cancersjukdomar" in flat
+        # The handläggare is named with title and email, so the sender can reach them.
+        assert f"Handläggare: Maria Lund, processtöd, RPO Cancersjukdomar, {PROCESSTOD}" in flat
         assert "Sydöstra sjukvårdsregionen har inga synpunkter." in flat  # an empty question
         assert not any(name in flat for name in REVIEWER_NAMES)
         assert "Förslag" not in flat and "inte inkommit" not in flat
-        assert PROCESSTOD not in flat
 
     # The sammanställning keeps every answer, by whom, and who did not answer.
     internal = browser.get(f"{base}/sammanstallning.html").text

@@ -17,6 +17,7 @@ from remiss.core.workdays import end_of_day, on_or_before_working_day, working_d
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.rounds.invitations import calendar_attachment, issue_token, link, pending_invitations
+from remiss.rounds.transitions import Action, require
 
 
 def close(session: Session, round_id: int, actor: str) -> Round:
@@ -50,14 +51,18 @@ def move_national_deadline(
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise RoundNotFound(round_id)
-    _refuse_before_triage(round_)
+    require(session, round_, Action.MOVE_NATIONAL)
     national = on_or_before_working_day(national)
-    if internal is None:
-        internal = working_days_before(national, settings.internal_margin_days)
     previous = round_.national_deadline
     round_.national_deadline = national
     session.flush()
-    told = extend(session, settings, round_id, internal, actor, replanned=True)
+    if round_.status == RoundStatus.OPEN:
+        if internal is None:
+            internal = working_days_before(national, settings.internal_margin_days)
+        told = extend(session, settings, round_id, internal, actor, replanned=True)
+    else:
+        # Collecting is over: the new last day only gives the decision more time.
+        internal, told = round_.internal_deadline, 0
     audit.record(
         session, actor, "round.national_deadline", round_id=round_id,
         previous=previous.isoformat(), deadline=national.isoformat(),
@@ -86,7 +91,7 @@ def extend(
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise RoundNotFound(round_id)
-    _refuse_before_triage(round_)
+    require(session, round_, Action.EXTEND)
     if new_deadline > round_.national_deadline:
         raise InputError(
             f"den nya interna svarsdagen {date_sv(new_deadline)} ligger efter den nationella "
@@ -112,6 +117,7 @@ def extend(
         round_.closed_at = None
         round_.compile_pending = False
         round_.compile_error = None
+        round_.drafting_without_answers = False
     session.flush()
     pending = pending_invitations(session, round_.id)
     org = organisation(session)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from remiss.core import audit
 from remiss.core.errors import NotFound, Refused, RoundNotFound
 from remiss.core.models import AuditEvent, Invitation, Round
 from remiss.core.settings import Settings
-from remiss.core.states import InvitationStatus, RoundStatus
+from remiss.core.states import InvitationStatus
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.rounds import invitations
+from remiss.rounds.transitions import Action, require
 
 
 def _round(session: Session, round_id: int) -> Round:
@@ -34,6 +35,7 @@ def resend(
     session: Session, settings: Settings, round_id: int, invitation_id: int, actor: str
 ) -> Invitation:
     """Send one invitation of this round again, with a fresh link."""
+    require(session, _round(session, round_id), Action.RESEND)
     invitation_in(session, round_id, invitation_id)
     return invitations.resend(session, settings, invitation_id, actor)
 
@@ -41,7 +43,11 @@ def resend(
 def allow_late(
     session: Session, settings: Settings, round_id: int, invitation_id: int, actor: str
 ) -> Invitation:
-    """Let one person submit once more after the internal deadline, and mail them their link."""
+    """Let one person submit once more after the internal deadline, and mail them their link.
+
+    Until the draft is handed over (which ends every such permission: ``end_late_answers``).
+    """
+    require(session, _round(session, round_id), Action.ALLOW_LATE)
     invitation = invitation_in(session, round_id, invitation_id)
     if invitation.status != InvitationStatus.ACTIVE:
         raise Refused("Inbjudan är inte aktiv (vidarebefordrad eller återkallad).")
@@ -67,8 +73,7 @@ def allow_late(
 def remind_now(session: Session, settings: Settings, round_id: int, actor: str) -> int:
     """Remind everyone who has not answered, each with a fresh link; return how many."""
     round_ = _round(session, round_id)
-    if round_.status != RoundStatus.OPEN:
-        raise Refused("Remissen är stängd; förläng svarstiden först om fler ska kunna svara.")
+    require(session, round_, Action.REMIND)
     earlier = (
         session.scalar(
             select(func.count())
@@ -99,3 +104,12 @@ def remind_now(session: Session, settings: Settings, round_id: int, actor: str) 
     audit.record(session, actor, "round.remind_now", round_id=round_id, told=len(pending))
     session.flush()
     return len(pending)
+
+
+def end_late_answers(session: Session, round_id: int) -> None:
+    """Withdraw every permission to answer late: the answers are past being drafted from."""
+    session.execute(
+        update(Invitation)
+        .where(Invitation.round_id == round_id, Invitation.late_allowed.is_(True))
+        .values(late_allowed=False)
+    )

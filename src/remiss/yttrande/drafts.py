@@ -18,17 +18,18 @@ from sqlalchemy.orm import Session
 from remiss.access import logins
 from remiss.core import audit
 from remiss.core.clock import now
-from remiss.core.errors import InputError, Refused
+from remiss.core.errors import InputError, Refused, RoundNotFound
 from remiss.core.models import Membership, Person, Round, YttrandeDraft
 from remiss.core.settings import Settings
-from remiss.core.states import RoundStatus
+from remiss.core.states import QuestionKind, RoundStatus
 from remiss.core.swedish import datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.rounds.progress import round_progress
+from remiss.rounds.steering import end_late_answers
+from remiss.rounds.transitions import Action, require
 from remiss.yttrande import proposal
-from remiss.yttrande.compile import load_round
 
 # The drafter's link is read when they get to it, not within the half hour a login takes.
 DRAFTER_LINK_VALID = timedelta(days=3)
@@ -116,12 +117,15 @@ def save(
     hand_over: bool = False,
 ) -> YttrandeDraft:
     """Keep a new draft; when ``hand_over``, hand it to the coordinator and tell them."""
-    round_ = load_round(session, round_id)
-    if round_.status != RoundStatus.CLOSED:
+    round_ = session.get(Round, round_id, with_for_update=True, populate_existing=True)
+    if round_ is None:
+        raise RoundNotFound(round_id)
+    if round_.status == RoundStatus.OPEN:
         raise Refused(
-            "Remissen samlar inte in svar än, eller samlar fortfarande in dem. Utkastet till "
-            "yttrande skrivs när den har stängts."
+            "Remissen samlar fortfarande in svar. Utkastet till yttrande skrivs när den har "
+            "stängts."
         )
+    require(session, round_, Action.HAND_OVER if hand_over else Action.SAVE_DRAFT)
     questions = {q.key: q for q in round_.questions}
     chosen: dict[str, str] = {}
     for key, value in positions.items():
@@ -143,6 +147,8 @@ def save(
                 field=f"text-{key}",
             )
         written[key] = value
+    if hand_over:
+        refuse_unchosen(round_, chosen)
     previous = current(session, round_id)
     draft = YttrandeDraft(
         round_id=round_id,
@@ -165,8 +171,11 @@ def save(
         session, actor, "draft.hand_over" if hand_over else "draft.save",
         round_id=round_id, number=draft.number,
     )  # fmt: skip
+    if round_.decided_at is not None:
+        _void_decision(session, settings, round_, draft, actor)
     if hand_over:
         round_.handed_over_at = draft.created_at
+        end_late_answers(session, round_id)
         email = catalogue.handed_over(
             round_=round_, org=organisation(session), author=_name(session, actor),
             number=draft.number, handed_over=datetime_sv(draft.created_at, settings.tz),
@@ -180,6 +189,53 @@ def save(
     return draft
 
 
+def refuse_unchosen(round_: Round, positions: Mapping[str, object]) -> None:
+    """InputError naming the first position question without a joint position.
+
+    Nothing undecided goes out: hand-over, decision and sending all ask this.
+    """
+    for question in round_.questions:
+        if question.kind == QuestionKind.POSITION and not positions.get(question.key):
+            raise InputError(
+                f"välj ett gemensamt ställningstagande för ”{question.text}” (eller Avstår)",
+                field=f"position-{question.key}",
+            )
+
+
+def _void_decision(
+    session: Session, settings: Settings, round_: Round, draft: YttrandeDraft, actor: str
+) -> None:
+    """A draft saved after the decision: the decision approved another text, so it is void."""
+    decided = round_.decided_draft
+    round_.decided_at = None
+    round_.decision_voided_at = draft.created_at
+    audit.record(
+        session, actor, "round.decision_voided", round_id=round_.id, draft=decided,
+        by_draft=draft.number,
+    )  # fmt: skip
+    email = catalogue.decision_voided(
+        round_=round_, org=organisation(session), author=_name(session, actor),
+        number=draft.number, decided=decided or 0,
+        link=f"{settings.base_url}/rounds/{round_.id}#yttrande",
+    )  # fmt: skip
+    outbox.queue(
+        session, settings, key=f"decision-voided:{round_.id}:{draft.number}", email=email,
+        round_id=round_.id,
+    )  # fmt: skip
+
+
 def _name(session: Session, email: str) -> str:
     person = session.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
     return f"{person.name} ({email})" if person is not None else email
+
+
+def draft_without_answers(session: Session, round_id: int, actor: str) -> Round:
+    """Nobody answered: the coordinator drafts the yttrande themselves (beredning)."""
+    round_ = session.get(Round, round_id, with_for_update=True, populate_existing=True)
+    if round_ is None:
+        raise RoundNotFound(round_id)
+    require(session, round_, Action.DRAFT_WITHOUT_ANSWERS)
+    round_.drafting_without_answers = True
+    audit.record(session, actor, "draft.without_answers", round_id=round_id)
+    session.flush()
+    return round_

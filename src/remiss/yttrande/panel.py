@@ -77,7 +77,7 @@ def panel(
         default_signatory=default_signatory,
         compile_error=round_.compile_error if round_.compile_pending else None,
         errors=errors or {},
-        drafter=joint.handlaggare(session, round_),
+        drafter=_line(joint.handlaggare(session, round_)),
         draft_number=draft.number if draft is not None else None,
         draft_saved_at=draft.created_at if draft is not None else None,
         handed_over_at=round_.handed_over_at,
@@ -111,3 +111,7 @@ def version(session: Session, round_id: int, number: int | None) -> YttrandeVers
     else:
         query = query.where(YttrandeVersion.number == number)
     return session.scalars(query).first()
+
+
+def _line(officer: joint.Handlaggare | None) -> str | None:
+    return officer.line() if officer is not None else None

@@ -9,23 +9,32 @@ with a copy to the coordinator; once, unless sent again on purpose.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.core import audit
 from remiss.core.addresses import normalise_email
 from remiss.core.clock import now
 from remiss.core.errors import InputError, Refused
-from remiss.core.models import Round
+from remiss.core.models import Round, SentYttrande
 from remiss.core.settings import Settings
-from remiss.core.swedish import datetime_sv
+from remiss.core.states import RoundState
+from remiss.core.swedish import date_sv, datetime_sv
 from remiss.core.text import printable
+from remiss.directory import kinds
+from remiss.directory.kinds import Signatory
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.mail.rendering import Attachment
-from remiss.yttrande import documents, joint, joint_render
+from remiss.rounds import stage
+from remiss.rounds.transitions import Action, require
+from remiss.yttrande import documents, drafts, joint, joint_render
 from remiss.yttrande.compile import load_round
 
 MIME = {
@@ -44,29 +53,73 @@ def _field(value: str | None, name: str) -> str | None:
 
 def decide(
     session: Session, round_id: int, *, by: str, on: date, paragraph: str | None = None,
-    not_taking_part: str | None = None, actor: str,
+    not_taking_part: str | None = None, signatories: Sequence[str] = (), actor: str,
 ) -> Round:  # fmt: skip
-    """Record the decision; refused before the lead has handed the draft over."""
+    """Record the decision on the current draft version.
+
+    Refused before the draft is handed over, while a position question has no joint
+    position, and for a date before the round opened or after its national deadline.
+    """
     round_ = load_round(session, round_id)
-    if round_.handed_over_at is None:
-        raise Refused(
-            f"{round_.reference}: utkastet till yttrande är inte lämnat till samordnaren än; "
-            "beslutet fattas om det lämnade utkastet"
-        )
+    require(session, round_, Action.DECIDE)
+    draft = drafts.current(session, round_id)
+    if draft is None:
+        raise Refused(f"{round_.reference}: det finns inget sparat utkast att besluta om")
+    _refuse_unchosen(round_, draft.positions)
     decided_by = _field(by, "by")
     if decided_by is None:
         raise InputError("ange vem som fattade beslutet", field="by")
+    if on < round_.opens:
+        raise InputError(
+            f"beslutsdagen {date_sv(on)} ligger före remissens öppnande {date_sv(round_.opens)}",
+            field="date",
+        )
+    if on > round_.national_deadline:
+        raise InputError(
+            f"beslutsdagen {date_sv(on)} ligger efter den nationella svarsdagen "
+            f"{date_sv(round_.national_deadline)}; har avsändaren förlängt, flytta den "
+            "nationella svarsdagen först",
+            field="date",
+        )
+    signing = [_signatory(text) for text in signatories if text.strip()]
     round_.decided_by = decided_by
     round_.decided_on = on
     round_.decision_paragraph = _field(paragraph, "paragraph")
     round_.not_taking_part = _field(not_taking_part, "not_taking_part")
     round_.decided_at = now()
+    round_.decided_draft = draft.number
+    round_.decision_voided_at = None
+    if signing:
+        round_.signatories = [s.model_dump() for s in signing]
+    elif not round_.signatories:
+        org = organisation(session)
+        round_.signatories = [s.model_dump() for s in kinds.default_signatories(org, round_.kind)]
     audit.record(
         session, actor, "round.decide", round_id=round_id, by=decided_by, on=on.isoformat(),
-        paragraph=round_.decision_paragraph,
+        paragraph=round_.decision_paragraph, draft=draft.number,
+        signatories=[Signatory.model_validate(s).line() for s in round_.signatories or []],
     )  # fmt: skip
     session.flush()
     return round_
+
+
+def _signatory(text: str) -> Signatory:
+    """ "Anna Berglund, ordförande" as a signatory, or InputError."""
+    cleaned = printable(text).strip()
+    try:
+        return Signatory.parse(cleaned)
+    except ValidationError as exc:
+        raise InputError(
+            f"undertecknaren ska skrivas ”Namn, titel” (angivet: {cleaned[:60]})",
+            field="signatory",
+        ) from exc
+
+
+def _refuse_unchosen(round_: Round, positions: Mapping[str, object]) -> None:
+    try:
+        drafts.refuse_unchosen(round_, positions)
+    except InputError as exc:
+        raise Refused(f"{round_.reference}: {exc.message}") from exc
 
 
 @dataclass(frozen=True)
@@ -75,36 +128,39 @@ class Sent:
     reference: str
     to: str
     queued: bool
+    pdf_sha256: str = ""
+    docx_sha256: str = ""
 
 
 def send(
     session: Session, settings: Settings, round_id: int, *, to: str | None = None,
     again: bool = False, actor: str,
 ) -> Sent:  # fmt: skip
-    """Mail the decided yttrande to the recipient (a copy to the coordinator)."""
+    """Mail the decided yttrande to the recipient (a copy to the coordinator).
+
+    The first sending keeps the exact files with their SHA-256 (``SentYttrande``): they are
+    what was sent, and sending again sends the same bytes.
+    """
     round_ = load_round(session, round_id)
-    if round_.decided_at is None:
-        raise Refused(f"{round_.reference}: inget beslut är registrerat; besluta först")
-    raw = (to or round_.recipient or "").strip()
+    state = stage.current(session, round_)
+    if state == RoundState.SKICKAD and not again:
+        assert round_.sent_at is not None
+        raise Refused(
+            f"{round_.reference} skickades redan {datetime_sv(round_.sent_at, settings.tz)} "
+            f"till {round_.sent_to}; skicka igen bara med avsikt (--again)"
+        )
+    require(session, round_, Action.SEND_AGAIN if state == RoundState.SKICKAD else Action.SEND)
+    raw = (to or round_.sent_to or round_.recipient or "").strip()
     if not raw:
         raise InputError("remissen har ingen mottagare; ange en e-postadress", field="to")
     try:
         address = normalise_email(printable(raw))
     except ValueError as exc:
         raise InputError(f"ogiltig e-postadress: {raw[:80]}", field="to") from exc
-    if round_.sent_at is not None and not again:
-        raise Refused(
-            f"{round_.reference} skickades redan {datetime_sv(round_.sent_at, settings.tz)} "
-            f"till {round_.sent_to}; skicka igen bara med avsikt (--again)"
-        )
-    answer = joint.build(session, round_id, settings)
-    attachments = tuple(
-        Attachment(
-            documents.file_name(round_.reference, fmt, document="yttrande"),
-            joint_render.render(answer, fmt),
-            *MIME[fmt],
-        )
-        for fmt in ("pdf", "docx")
+    kept = sent_files(session, round_id) or _keep(session, settings, round_)
+    attachments = (
+        Attachment(kept.pdf_name, kept.pdf, *MIME["pdf"]),
+        Attachment(kept.docx_name, kept.docx, *MIME["docx"]),
     )
     moment = now()
     org = organisation(session)
@@ -121,8 +177,41 @@ def send(
             session, settings, key=f"sent:{round_id}:{stamp}:{'copy' if copy else 'to'}",
             email=email, round_id=round_id,
         )  # fmt: skip
-    round_.sent_at = moment
+    if round_.sent_at is None:
+        round_.sent_at = moment
     round_.sent_to = address
-    audit.record(session, actor, "round.send", round_id=round_id, to=address, again=again)
+    audit.record(
+        session, actor, "round.send", round_id=round_id, to=address, again=again,
+        draft=kept.draft_number, pdf_sha256=kept.pdf_sha256, docx_sha256=kept.docx_sha256,
+    )  # fmt: skip
     session.flush()
-    return Sent(round_id, round_.reference, address, True)
+    return Sent(round_id, round_.reference, address, True, kept.pdf_sha256, kept.docx_sha256)
+
+
+def sent_files(session: Session, round_id: int) -> SentYttrande | None:
+    """The files that were sent, or None before the round is sent."""
+    return session.scalar(select(SentYttrande).where(SentYttrande.round_id == round_id))
+
+
+def _keep(session: Session, settings: Settings, round_: Round) -> SentYttrande:
+    """Render the decided letter once and keep it byte for byte."""
+    answer = joint.build(session, round_.id, settings)
+    draft = drafts.current(session, round_.id)
+    if answer.status is not None or draft is None:  # the decision is on another version
+        raise Refused(f"{round_.reference}: det aktuella utkastet är inte beslutat; besluta först")
+    _refuse_unchosen(round_, draft.positions)
+    pdf, docx = joint_render.render(answer, "pdf"), joint_render.render(answer, "docx")
+    kept = SentYttrande(
+        round_id=round_.id,
+        draft_number=answer.draft_number or 0,
+        created_at=now(),
+        pdf_name=documents.file_name(round_.reference, "pdf", document="yttrande"),
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        docx_name=documents.file_name(round_.reference, "docx", document="yttrande"),
+        docx=docx,
+        docx_sha256=hashlib.sha256(docx).hexdigest(),
+    )
+    session.add(kept)
+    session.flush()
+    return kept
