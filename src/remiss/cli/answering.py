@@ -21,9 +21,18 @@ def round_triage(
         str, typer.Option("--decision", help="samordnas, per-region eller avstår.")
     ],
     reason: Annotated[str | None, typer.Option("--reason", help="Skälet, som sparas.")] = None,
+    notify_sender: Annotated[
+        bool,
+        typer.Option(
+            "--notify-sender", help="Vid avstår: meddela mottagaren att vi inte yttrar oss."
+        ),
+    ] = False,
 ) -> None:
-    """Decide a registered round: samordnas opens it (invitations go out), the rest end it."""
+    """Decide a round's triage: samordnas opens it (invitations go out), the rest end it.
+
+    A decision may be changed, with --reason, while nobody has answered."""
     from remiss.app import deliver_outbox
+    from remiss.core.states import TriageDecision
     from remiss.rounds import triage
     from remiss.rounds.opening import find
 
@@ -31,12 +40,23 @@ def round_triage(
     a = application()
     with a.transaction() as session:
         round_ = find(session, round_ref)
-        done = triage.decide(session, a.settings, round_.id, chosen, reason, "cli")
-    if done.invitations:
+        done = triage.decide(
+            session, a.settings, round_.id, chosen, reason, "cli", notify_sender=notify_sender
+        )
+    if done.invitations or done.letters:
         deliver_outbox(a)
-        typer.echo(f"{done.reference}: samordnas; {done.invitations} inbjudningar skickade.")
-    else:
-        typer.echo(f"{done.reference}: {triage.DECISION_WORDS[done.decision]}.")
+    changed = " (ändrat)" if done.changed else ""
+    if done.invitations:
+        typer.echo(
+            f"{done.reference}: samordnas{changed}; {done.invitations} inbjudningar skickade."
+        )
+        return
+    told = ""
+    if done.decision == TriageDecision.PER_REGION:
+        told = f"; remissen skickad till {done.letters} regioners registratorer"
+    elif done.letters:
+        told = "; mottagaren meddelad att vi inte yttrar oss"
+    typer.echo(f"{done.reference}: {triage.DECISION_WORDS[done.decision]}{changed}{told}.")
 
 
 @round_app.command("decide", help="Registrera beslutet om yttrandet (efter att utkastet lämnats).")
@@ -54,6 +74,13 @@ def round_decide(
         str | None,
         typer.Option("--not-taking-part", help="Vilka som inte deltog i beslutet (jäv)."),
     ] = None,
+    signatory: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--signatory",
+            help="Undertecknare, ”Namn, titel” (upprepa för flera; standard: remisstypens).",
+        ),
+    ] = None,
 ) -> None:
     """Record who decided the yttrande, when, the paragraph, and who did not take part."""
     from remiss.core.clock import now
@@ -65,12 +92,12 @@ def round_decide(
     day = parse_date(on, "--date") if on else now().astimezone(a.settings.tz).date()
     with a.transaction() as session:
         round_ = find(session, round_ref)
-        sending.decide(
+        decided = sending.decide(
             session, round_.id, by=by, on=day, paragraph=paragraph,
-            not_taking_part=not_taking_part, actor="cli",
+            not_taking_part=not_taking_part, signatories=signatory or (), actor="cli",
         )  # fmt: skip
-        reference = round_.reference
-    typer.echo(f"{reference}: beslutad av {by} den {date_sv(day)}.")
+        reference, version = round_.reference, decided.decided_draft
+    typer.echo(f"{reference}: utkast version {version} beslutat av {by} den {date_sv(day)}.")
 
 
 @round_app.command("send", help="Skicka det beslutade yttrandet (PDF och Word) till mottagaren.")
@@ -96,5 +123,6 @@ def round_send(
     report = deliver_outbox(a)
     typer.echo(
         f"{sent.reference}: yttrandet skickat till {sent.to} (kopia till samordnaren); "
-        f"{report.sent} meddelanden levererade."
+        f"{report.sent} meddelanden levererade. PDF sha256 {sent.pdf_sha256}, Word sha256 "
+        f"{sent.docx_sha256}."
     )

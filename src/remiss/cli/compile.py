@@ -29,13 +29,17 @@ def round_compile(
 
     from remiss.cli.progress import shown
     from remiss.rounds.opening import find
-    from remiss.yttrande import documents, drafts, files
+    from remiss.rounds.transitions import without_documents
+    from remiss.yttrande import documents, drafts, files, sending
 
     wanted = documents.parse_formats(formats)
     a = application()
     with a.sessions() as session:
         round_ = find(session, round_ref)
         round_id, reference = round_.id, round_.reference
+        why = without_documents(session, round_)
+    if why is not None:
+        fail(why)
     _check_writable(out)  # before compiling: a folder we cannot write to must change nothing
     # Steps: compiling, each file rendered (named by the rendering), writing.
     with shown(reference, total=len(wanted) + 2) as step:
@@ -45,9 +49,12 @@ def round_compile(
         with a.sessions() as session:
             written = files.write(session, a.settings, round_id, wanted, out)
             draft = drafts.current(session, round_id)
+            sent = sending.sent_files(session, round_id)
     for path in written:
         typer.echo(str(path))
     source = f"utkast version {draft.number}" if draft is not None else "förslaget (inget utkast)"
+    if sent is not None:
+        source = f"det skickade yttrandet (utkast version {sent.draft_number}), byte för byte"
     typer.echo(
         f"{reference}: sammanställning version {result['version']}; yttrandet från {source}",
         err=True,

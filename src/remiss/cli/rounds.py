@@ -216,6 +216,7 @@ def round_extend(
 ) -> None:
     """Move the internal deadline (or the sender's); reminders follow, non-responders are told."""
     from remiss.app import deliver_outbox
+    from remiss.core.states import RoundStatus
     from remiss.core.swedish import date_sv
     from remiss.rounds.lifecycle import extend, move_national_deadline
     from remiss.rounds.opening import find
@@ -239,8 +240,11 @@ def round_extend(
             assert new_date is not None
             told = extend(session, s, round_.id, new_date, actor="cli")
             said = ""
-        reference = round_.reference
+        reference, collecting = round_.reference, round_.status == RoundStatus.OPEN
     deliver_outbox(a)
+    if not collecting:
+        typer.echo(f"{reference}: {said}insamlingen är avslutad och öppnas inte igen.")
+        return
     typer.echo(f"{reference}: {said}ny intern svarsdag {date_sv(new_date)}; {told} meddelade.")
 
 
@@ -271,6 +275,12 @@ def round_close(
             f"{reference}: stängd, men yttrandet kunde inte sammanställas ({result['error']}); "
             "nästa körning av påminnelserna försöker igen"
         )
+    if result["no_answers"]:
+        typer.echo(
+            f"{reference}: stängd utan svar; ingen hade svarat, så det blir inget yttrande "
+            "(inga svar). Förläng svarstiden, skriv yttrandet själv eller besluta avstår."
+        )
+        return
     if result["version"] is None:
         typer.echo(f"{reference}: var redan stängd.")
         return

@@ -113,3 +113,21 @@ def require(session: Session, round_: Round, action: Action) -> RoundState:
     if state not in ALLOWED[action]:
         raise Refused(refusal(round_.reference, state, action))
     return state
+
+
+def without_documents(session: Session, round_: Round) -> str | None:
+    """Why the round has no yttrande and no sammanställning (avstår, per region, inga svar,
+    not yet triaged), in one line; None when it has them."""
+    state = stage.current(session, round_)
+    reason = f" ({round_.triage_reason})" if round_.triage_reason else ""
+    if state == S.AVSTAR:
+        why = f"{round_.reference} besvaras inte: beslutet är avstår{reason}"
+    elif state == S.PER_REGION:
+        why = f"{round_.reference} besvaras per region{reason}"
+    elif state == S.INGA_SVAR:
+        why = f"{round_.reference} stängdes utan att någon svarade (inga svar)"
+    elif state == S.INKOMMEN:
+        why = f"{round_.reference} är inkommen och väntar på triage"
+    else:
+        return None
+    return f"{why}; det finns inget yttrande och ingen sammanställning"

@@ -30,12 +30,16 @@ def decide(
             sending.decide(
                 session, round_id, by=text(form, "by"), on=day,
                 paragraph=text(form, "paragraph"), not_taking_part=text(form, "not_taking_part"),
-                actor=coordinator,
+                signatories=text(form, "signatories").splitlines(), actor=coordinator,
             )  # fmt: skip
     except InputError as exc:
         flash(request, f"Beslutet är inte sparat: {exc.message}.")
         return redirect(f"/rounds/{round_id}#yttrande")
-    flash(request, "Beslutet är registrerat; yttrandet bär nu beslutsraden.")
+    flash(
+        request,
+        "Beslutet är registrerat; yttrandet är daterat med beslutsdagen och bär beslutsraden "
+        "och undertecknarna.",
+    )
     return redirect(f"/rounds/{round_id}#yttrande")
 
 

@@ -29,21 +29,29 @@ def decide(
             and len(number) < 10
         ):
             chosen.append((int(number), text(form, name), text(form, f"reason-{number}")))
+    # "Meddela avsändaren" per round: the ids of the rounds whose box is ticked.
+    notify = {
+        int(v) for v in form.getlist("notify") if isinstance(v, str) and v.isdigit() and len(v) < 10
+    }
     done: list[triage.Triaged] = []
     problems: list[str] = []
     for round_id, decision, reason in chosen:
         try:
             with app.transaction() as session:
                 result = triage.decide(
-                    session, app.settings, round_id, triage.parse(decision), reason, coordinator
-                )
+                    session, app.settings, round_id, triage.parse(decision), reason,
+                    coordinator, notify_sender=round_id in notify,
+                )  # fmt: skip
             done.append(result)
         except (InputError, Refused, NotFound) as exc:
             problems.append(str(exc))
-    if any(r.invitations for r in done):
+    if any(r.invitations or r.letters for r in done):
         background.add_task(delivery.ask)
     invited = sum(r.invitations for r in done)
     message = f"{len(done)} beslut sparade; {invited} inbjudningar skickas."
+    letters = sum(r.letters for r in done)
+    if letters:
+        message += f" {letters} brev skickas till registratorer eller avsändare."
     if not chosen:
         message = "Inget beslut valt; inget ändrades."
     if problems:

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core import audit
 from remiss.core.clock import now
-from remiss.core.errors import RoundNotFound
+from remiss.core.errors import Refused, RoundNotFound
 from remiss.core.models import Invitation, Round
 from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.rounds import lifecycle
+from remiss.rounds.transitions import without_documents
 from remiss.yttrande import drafts, notices
 from remiss.yttrande.notices import yttrande_ready
 from remiss.yttrande.versions import compile_round, latest
@@ -91,6 +92,9 @@ def compile_and_notify(
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise RoundNotFound(round_id)
+    why = without_documents(session, round_)
+    if why is not None:
+        raise Refused(why)
     before = latest(session, round_id)
     version = compile_round(session, round_id, settings, actor)
     notified = notify and yttrande_ready(session, settings, round_id, version)
