@@ -31,6 +31,8 @@ def test_demo_runs_a_whole_round_and_names_both_documents(tmp_path: Path) -> Non
     assert "meningsskiljaktigheten rapporterades" in out
     assert "stängde remiss" in out
     assert "lämnade det till samordnaren" in out
+    assert "Presidiet beslutade version 2 den 7 april 2026" in out
+    assert "skickades till registrator@rcc.example.org" in out
     named = [Path(line) for line in out.splitlines() if line.startswith("/")]
     assert sorted(p.name for p in named) == sorted(
         f"KS-2026-003-{doc}.{fmt}"
@@ -42,10 +44,14 @@ def test_demo_runs_a_whole_round_and_names_both_documents(tmp_path: Path) -> Non
         assert path.is_relative_to(tmp_path)
     files = {p.name: p for p in named}
 
-    # The yttrande: one voice, the handed-over draft, no names.
-    sent = "\n".join(p.text for p in Document(str(files["KS-2026-003-yttrande.docx"])).paragraphs)
+    # The yttrande: one voice, the decided draft as it was sent, dated with the decision.
+    letter = Document(str(files["KS-2026-003-yttrande.docx"]))
+    sent = "\n".join(p.text for p in letter.paragraphs)
+    sent += "\n".join(c.text for t in letter.tables for r in t.rows for c in r.cells)
     assert "Yttrande över remiss: Bröstcancer, nationellt vårdprogram" in sent
-    assert "Sydöstra sjukvårdsregionen tillstyrker med synpunkter." in sent
+    assert "Sydöstra sjukvårdsregionen ställer sig bakom vårdprogrammet, med synpunkter." in sent
+    assert "Datum: 7 april 2026" in sent and "Utkast" not in sent and "Förslag" not in sent
+    assert "fattats av Samverkansnämndens presidium den 7 april 2026 (§ 14)." in sent
     assert "Yttrandet lämnas gemensamt för" in sent
     assert "Handläggare: Per Wallin, ordförande, RPO Cancersjukdomar" in sent
     for name in ("Karin Kvist", "Olof Sandberg", "Johan Engström", "<script>"):
@@ -64,7 +70,7 @@ def test_demo_runs_a_whole_round_and_names_both_documents(tmp_path: Path) -> Non
     assert "Sammanställning: Bröstcancer, nationellt vårdprogram" in text
     assert "<script>alert('x')</script>" in text  # reviewer text stays literal
     assert "{ MERGEFIELD Namn }" in text
-    assert "Avstyrker" in tables and "Inga synpunkter" in tables
+    assert "Ställer sig inte bakom" in tables and "Inga synpunkter" in tables
     assert "Kunskapsråd hälsa och rehabilitering" in text  # informed
     html = files["KS-2026-003-sammanstallning.html"].read_text(encoding="utf-8")
     assert "&lt;script&gt;" in html and "<script" not in html

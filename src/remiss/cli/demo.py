@@ -41,7 +41,7 @@ ANSWERS: list[tuple[str, dict[str, str] | None]] = [
     (
         "per.wallin@rjl.example.org",
         {
-            "stallningstagande": "Tillstyrker med synpunkter",
+            "stallningstagande": "Ställer sig bakom med synpunkter",
             "innehall": "Vårdprogrammet är väl genomarbetat.\n\n"
             "Avsnittet om uppföljning efter avslutad behandling bör förtydligas.",
             "konsekvenser": "Kräver utökad tillgång till onkologisk sjuksköterska i RJL.",
@@ -50,15 +50,15 @@ ANSWERS: list[tuple[str, dict[str, str] | None]] = [
     (
         "karin.kvist@rkl.example.org",
         {
-            "stallningstagande": "Tillstyrker",
-            "avsnitt": "Avsnitt 7.2, s. 41: hänvisningen till <b>tabell 3</b> är fel. "
+            "stallningstagande": "Ställer sig bakom",
+            "kapitel": "Kapitel 7.2, s. 41: hänvisningen till <b>tabell 3</b> är fel. "
             "<script>alert('x')</script>",
         },
     ),
     (
         "olof.sandberg@rog.example.org",
         {
-            "stallningstagande": "Avstyrker",
+            "stallningstagande": "Ställer sig inte bakom",
             "ovrigt": "Förslaget om centralisering av rekonstruktiv kirurgi saknar "
             "konsekvensanalys för Region Östergötland. { MERGEFIELD Namn }",
         },
@@ -66,7 +66,7 @@ ANSWERS: list[tuple[str, dict[str, str] | None]] = [
     ("johan.engstrom@rkl.example.org", None),  # Inga synpunkter
 ]
 # What the lead's officer (here the ordförande: the group has no processtöd) drafts.
-DRAFT_POSITIONS = {"stallningstagande": "Tillstyrker med synpunkter"}
+DRAFT_POSITIONS = {"stallningstagande": "Ställer sig bakom med synpunkter"}
 DRAFT_TEXTS = {
     "stallningstagande": "Region Östergötland ser behov av en konsekvensanalys för "
     "centraliseringen av rekonstruktiv kirurgi innan den genomförs.",
@@ -132,7 +132,7 @@ def _run(folder: Path, a: App) -> None:
     from remiss.directory import sync as directory
     from remiss.mail import sink
     from remiss.reviewers import answers
-    from remiss.yttrande import documents, drafts, files
+    from remiss.yttrande import documents, drafts, files, sending
 
     upgrade(a.engine)
     with a.transaction() as session:
@@ -185,6 +185,19 @@ def _run(folder: Path, a: App) -> None:
     deliver_outbox(a)
     say(f"{drafter_name} (ansvarig grupp) skrev utkastet till yttrande och lämnade det till samordnaren "
         f"(version {handed.number})")  # fmt: skip
+
+    clock.set_now(datetime.fromisoformat(at("2026-04-07T14:00")))
+    with a.transaction() as session:
+        decided = sending.decide(
+            session, r["round_id"], by="Samverkansnämndens presidium",
+            on=date(2026, 4, 7), paragraph="§ 14", actor="demo",
+        )  # fmt: skip
+        recipient = decided.recipient or "registrator@rcc.example.org"
+        sent = sending.send(session, a.settings, r["round_id"], to=recipient, actor="demo")
+    deliver_outbox(a)
+    say(f"Presidiet beslutade version {decided.decided_draft} den {date_sv(date(2026, 4, 7))}; "
+        f"yttrandet (daterat samma dag) skickades till {sent.to}, "
+        f"PDF sha256 {sent.pdf_sha256[:12]}…")  # fmt: skip
 
     out = folder / "dokument"
     with a.transaction() as session:

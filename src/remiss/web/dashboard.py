@@ -31,6 +31,7 @@ from remiss.rounds import (
     stage,
     steering,
     timeline,
+    transitions,
 )
 from remiss.web.deps import (
     AppDep,
@@ -43,6 +44,7 @@ from remiss.web.deps import (
 )
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, redirect, remiss_app, render
+from remiss.yttrande import drafts, joint, sending
 from remiss.yttrande.closing import close_round
 from remiss.yttrande.panel import panel
 
@@ -120,6 +122,7 @@ def _by_batch(rounds: list[progress.RoundSummary]) -> list[tuple[str, list[progr
 def round_context(session: Session, settings: Settings, round_id: int) -> dict[str, Any]:
     """What round.html shows of one round (NotFound for an unknown id)."""
     summary = overview.overview(session, settings, round_id)
+    state = stage.state(summary.round, summary.progress.answered)
     return {
         "overview": summary,
         "round": summary.round,
@@ -128,10 +131,17 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "states": progress.STATES,
         "yttrande": panel(session, summary.round),
         "waiting": outbox.waiting(session, round_id),
-        "state": stage.state(summary.round, summary.progress.answered),
+        "state": state,
+        # What the page may offer: only the buttons that can act in this state.
+        "can": transitions.actions(state),
         "today": now().astimezone(settings.tz).date(),
         "timeline": timeline.timeline(session, round_id),
         "sent_yttrande": outbox.of_kind(session, round_id, "yttrande_sent"),
+        "sent_files": sending.sent_files(session, round_id),
+        "no_documents": transitions.without_documents(session, summary.round),
+        "signatory_lines": "\n".join(
+            s.line() for s in joint.signatories(summary.round, organisation(session))
+        ),
     }
 
 
@@ -158,6 +168,7 @@ def _act(
     run_as: tuple[Orchestrator, str, str],
     form: FormData | None = None,
     question: Callable[[Session], tuple[str, str]] | None = None,
+    guard: transitions.Action | None = None,
 ) -> Response:
     """Run one action in its own transaction and come back to the round with a message.
 
@@ -167,8 +178,11 @@ def _act(
     """
     if question is not None and form is not None and text(form, "confirm") != "1":
         with app.sessions() as session:
-            if session.get(Round, round_id) is None:
+            round_ = session.get(Round, round_id)
+            if round_ is None:
                 raise RoundNotFound(round_id)
+            if guard is not None:  # refused at once, not after a confirmation
+                transitions.require(session, round_, guard)
             title, body = question(session)
         fields = {k: text(form, k) for k in form if k not in ("csrf_token", "confirm")}
         context = {"title": title, "body": body, "fields": fields, "round_id": round_id,
@@ -225,6 +239,7 @@ def extend(
 
     return _act(request, app, round_id, background, action, sends_mail=True,
                 run_as=(orchestrator, "extend-deadline", coordinator), form=form,
+                guard=transitions.Action.EXTEND,
                 question=question)  # fmt: skip
 
 
@@ -257,6 +272,7 @@ def close(
 
     response = _act(request, app, round_id, background, action, sends_mail=True,
                     run_as=(orchestrator, "close-round", coordinator), form=form,
+                guard=transitions.Action.CLOSE,
                     question=question)  # fmt: skip
     if text(form, "confirm") == "1":
         orchestrator.render_later(background, [round_id])
@@ -279,6 +295,7 @@ def remind(
 
     return _act(request, app, round_id, background, action, sends_mail=True,
                 run_as=(orchestrator, "remind", coordinator), form=form,
+                guard=transitions.Action.REMIND,
                 question=question)  # fmt: skip
 
 
@@ -297,6 +314,7 @@ def resend(
 
     return _act(request, app, round_id, background, action, sends_mail=True,
                 run_as=(orchestrator, "resend-invitation", coordinator), form=form,
+                guard=transitions.Action.RESEND,
                 question=question)  # fmt: skip
 
 
@@ -326,4 +344,16 @@ def allow_late(
 
     return _act(request, app, round_id, background, action, sends_mail=True,
                 run_as=(orchestrator, "allow-late", coordinator), form=form,
+                guard=transitions.Action.ALLOW_LATE,
                 question=question)  # fmt: skip
+
+
+@router.post("/rounds/{round_id}/draft-without-answers")
+def draft_without_answers(
+    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep
+) -> Response:
+    """Nobody answered: the coordinator drafts the yttrande (the round goes to beredning)."""
+    with app.transaction() as session:
+        drafts.draft_without_answers(session, round_id, coordinator)
+    flash(request, "Remissen är i beredning: skriv utkastet till yttrande.")
+    return redirect(f"/rounds/{round_id}/utkast")

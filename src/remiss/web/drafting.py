@@ -19,6 +19,7 @@ from remiss.core.errors import InputError
 from remiss.core.models import Round
 from remiss.core.settings import Settings
 from remiss.directory.sync import organisation
+from remiss.rounds import stage, transitions
 from remiss.web.deps import (
     AppDep,
     DeliveryDep,
@@ -68,8 +69,11 @@ def _page(
                 values[f"position-{q.key}"] = q.position or ""
                 values[f"text-{q.key}"] = q.proposed_text
         values.update(typed or {})
+        state = stage.current(session, round_)
         context = {
             "round": round_,
+            "state": state,
+            "can": transitions.actions(state),
             "questions": questions,
             "values": values,
             "errors": errors or {},
