@@ -132,7 +132,7 @@ def test_triage_register_decision_and_sending_pages_are_accessible(
     page.get_by_label("Beslutat av").fill("Samverkansnämndens presidium")
     page.get_by_role("button", name="Registrera beslutet").click()
     expect(page.get_by_role("status").first).to_contain_text("Beslutet är registrerat")
-    page.get_by_label("Mottagare").fill("registrator@rcc.example.org")
+    page.get_by_label("Mottagare", exact=True).fill("registrator@rcc.example.org")
     page.get_by_role("button", name="Skicka…").click()
     expect(page.get_by_role("heading", name="Skicka yttrandet?")).to_be_visible()
     assert_accessible(page)

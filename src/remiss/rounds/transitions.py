@@ -49,8 +49,8 @@ ALLOWED: dict[Action, frozenset[RoundState]] = {
     # A triage decision may be changed, with a reason, while nobody has answered.
     Action.RETRIAGE: frozenset({S.OPPEN, S.AVSTAR, S.PER_REGION, S.INGA_SVAR}),
     Action.REMIND: COLLECTING,
-    # A late answer can still shape the draft until it is handed over.
-    Action.ALLOW_LATE: frozenset({S.OPPEN, S.BEREDNING}),
+    # A late answer can still shape the draft until it is handed over (or be the first).
+    Action.ALLOW_LATE: frozenset({S.OPPEN, S.BEREDNING, S.INGA_SVAR}),
     Action.RESEND: COLLECTING,
     Action.FORWARD: COLLECTING,
     # Moving the internal deadline reopens a closed round: only before the hand-over.
