@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from hashlib import sha256
 from pathlib import Path
 
 from docx import Document
@@ -79,6 +80,7 @@ def test_a_period_from_triage_to_sent(
     assert "Status: beredning" in run(remiss, "round", "status", WHOLE_WAY)[1]
     code, _, err = run(remiss, "round", "decide", WHOLE_WAY, "--by", "Presidiet")
     assert code == 1 and "inte lämnat" in err  # refused before the draft is handed over
+    assert err.count("\n") == 1
     code, _, err = run(remiss, "round", "send", WHOLE_WAY, "--to", SENDER)
     assert code == 1 and "inget beslut" in err  # refused before a decision
 
@@ -93,7 +95,7 @@ def test_a_period_from_triage_to_sent(
     assert "Status: förankring" in run(remiss, "round", "status", WHOLE_WAY)[1]
     code, out, err = run(
         remiss, "round", "decide", WHOLE_WAY, "--by", "Samverkansnämndens presidium",
-        "--date", "2026-04-08", "--paragraph", "14", "--not-taking-part", "Per Wallin",
+        "--date", "2026-04-08", "--paragraph", "§ 14", "--not-taking-part", "Per Wallin",
     )  # fmt: skip
     assert code == 0, err
     assert "Status: beslutad" in run(remiss, "round", "status", WHOLE_WAY)[1]
@@ -124,6 +126,22 @@ def test_a_period_from_triage_to_sent(
     code, _, err = run(remiss, "round", "send", WHOLE_WAY, "--to", SENDER)
     assert code == 1 and "skickades redan" in err
     assert len(smtp.catcher.to(SENDER)) == 1
+    # What was sent is final: compiling it again writes the very bytes that were mailed.
+    mailed = {p.get_filename().rsplit(".", 1)[1]: p.get_content() for p in sent.attachments()}
+    code, out, err = run(remiss, "round", "compile", WHOLE_WAY, "--format", "pdf,docx",
+                         "--out", str(tmp_path / "skickat"))  # fmt: skip
+    assert code == 0, err
+    written = {Path(line).suffix[1:]: Path(line) for line in out.splitlines() if "yttrande" in line}
+    for fmt in ("pdf", "docx"):
+        assert sha256(written[fmt].read_bytes()).digest() == sha256(mailed[fmt]).digest()
+    assert "byte för byte" in err
+    # And nothing takes it back to collecting.
+    code, _, err = run(remiss, "round", "extend", WHOLE_WAY, "--deadline", "2026-04-12")
+    assert code == 1 and err.count("\n") == 1 and "är skickad" in err
+    # Ended rounds have no documents: one line, nothing written.
+    code, out, err = run(remiss, "round", "compile", AVSTAR[0], "--out", str(tmp_path / "x"))
+    assert code == 1 and err.count("\n") == 1 and "avstår" in err and out == ""
+    assert not (tmp_path / "x").exists()
 
     # The register lists every round in its state, with its dates.
     code, out, err = run(remiss, "register", "--format", "csv")

@@ -89,6 +89,17 @@ WORDS: dict[Action, str] = {
     Action.SET_DETAILS: "att ändra vår referens eller mottagaren",
 }
 ORDER = list(S)
+# What to do instead, where the state alone does not say it.
+HINTS: dict[tuple[Action, RoundState], str] = {
+    (Action.DECIDE, S.BEREDNING): "utkastet är inte lämnat till samordnaren än",
+    (Action.SEND, S.BEREDNING): "inget beslut är registrerat; besluta först",
+    (Action.SEND, S.FORANKRING): "inget beslut är registrerat om den aktuella versionen",
+    (Action.EXTEND, S.FORANKRING): "utkastet är lämnat; flytta den nationella svarsdagen i stället",
+    (Action.EXTEND, S.BESLUTAD): "yttrandet är beslutat",
+    (Action.EXTEND, S.SKICKAD): "yttrandet är skickat och slutgiltigt",
+    (Action.SAVE_DRAFT, S.SKICKAD): "yttrandet är skickat och slutgiltigt",
+    (Action.HAND_OVER, S.SKICKAD): "yttrandet är skickat och slutgiltigt",
+}
 
 
 def allowed(state: RoundState, action: Action) -> bool:
@@ -104,7 +115,10 @@ def refusal(reference: str, state: RoundState, action: Action) -> str:
     """One line: "KS-2026-003 är skickad: att påminna går bara i läget öppen."."""
     states = [str(s) for s in ORDER if s in ALLOWED[action]]
     where = ", ".join(states[:-1]) + f" eller {states[-1]}" if len(states) > 1 else states[0]
-    return f"{reference} är {state}: {WORDS[action]} går bara i läget {where}"
+    hint = HINTS.get((action, state))
+    return f"{reference} är {state}: {WORDS[action]} går bara i läget {where}" + (
+        f" ({hint})" if hint else ""
+    )
 
 
 def require(session: Session, round_: Round, action: Action) -> RoundState:

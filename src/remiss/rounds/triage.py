@@ -126,7 +126,11 @@ def _change(
     if stage.has_answers(session, round_.id):
         raise Refused(f"{round_.reference}: triagebeslutet kan inte ändras när någon har svarat")
     if reason is None:
-        raise InputError("ange skälet till att triagebeslutet ändras", field="reason")
+        raise InputError(
+            f"{round_.reference} är redan beslutad ({DECISION_WORDS[current]}); ange skälet "
+            "(--reason) för att ändra beslutet",
+            field="reason",
+        )
     asked = session.scalar(select(Invitation.id).where(Invitation.round_id == round_.id).limit(1))
     if decision == TriageDecision.SAMORDNAS and asked is not None:
         raise Refused(
