@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 from remiss.core.models import Round
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
-from remiss.yttrande import drafts
+from remiss.yttrande import drafts, sending
 from tests.browser.conftest import Live, assert_accessible
 from tests.browser.test_browser_drafting import ROUND, answer_and_close, log_in, mails
 
@@ -64,6 +64,16 @@ def test_a_change_after_the_decision_voids_it_and_a_sent_round_offers_no_way_bac
     page.reload()
     expect(page.get_by_text("Filerna ovan är de som skickades, byte för byte")).to_be_visible()
     expect(page.get_by_role("button", name="Registrera beslutet")).to_have_count(0)
+    assert_accessible(page)
+
+    # The register links the files that were sent, byte for byte.
+    page.goto(f"{live.url}/register")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Skickat yttrande BROWSER-3 som PDF").click()
+    with live.app.sessions() as session:
+        kept = sending.sent_files(session, round_id)
+        assert kept is not None
+        assert download.value.path().read_bytes() == kept.pdf
     assert_accessible(page)
 
     # The drafting page shows what was sent, and no button changes it.

@@ -45,6 +45,7 @@ class Entry:
     answered: int
     asked: int
     decided_by: str = ""
+    round_id: int = 0
 
     def cells(self) -> tuple[str, ...]:
         def day(value: date | None) -> str:
@@ -146,7 +147,7 @@ def _entry(r: RoundSummary, tz: ZoneInfo) -> Entry:
         internal_deadline=r.internal_deadline, national_deadline=r.national_deadline,
         decided=r.decided_on,
         sent=r.sent_at.astimezone(tz).date() if r.sent_at else None,
-        answered=r.answered, asked=r.invited, decided_by=r.decided_by or "",
+        answered=r.answered, asked=r.invited, decided_by=r.decided_by or "", round_id=r.id,
     )  # fmt: skip
 
 
