@@ -196,7 +196,7 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
     assert "script-src" not in shown.headers["content-security-policy"]
     for text in (sent, pdf_text, re.sub(r"<[^>]+>", "", shown.text)):
         flat = re.sub(r"\s+", " ", text)
-        assert "Sydöstra sjukvårdsregionen tillstyrker med synpunkter." in flat
+        assert "Sydöstra sjukvårdsregionen tillstyrker kunskapsstödet, med synpunkter." in flat
         assert "Yttrandet lämnas gemensamt för Region Jönköpings län, Region Kalmar län och" in flat
         assert "Er referens: KS-2026-003" in flat and "Vår referens: SÖSR-2026-017" in flat
         assert "Regionerna ser vårdprogrammet som väl genomarbetat." in flat

@@ -200,7 +200,16 @@ def directory_import(
 
 def load_commands() -> None:
     """Import every command module: each registers its commands on the apps above."""
-    from remiss.cli import answering, compile, demo, register, reminders, rounds, serve  # noqa: F401
+    from remiss.cli import (  # noqa: F401
+        answering,
+        compile,
+        demo,
+        details,
+        register,
+        reminders,
+        rounds,
+        serve,
+    )
 
 
 def main() -> None:

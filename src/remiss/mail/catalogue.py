@@ -19,6 +19,7 @@ from remiss.core.addresses import Addressee
 from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
 from remiss.core.swedish import date_sv, number_sv
 from remiss.mail.rendering import Attachment, OutgoingEmail, render
+from remiss.yttrande import letter
 
 
 @dataclass(frozen=True)
@@ -226,10 +227,11 @@ def yttrande_sent(
     *, round_: Round, org: Organisation, to: str, attachments: Sequence[Attachment],
     copy_of: str | None = None,
 ) -> Email:  # fmt: skip
-    """The decided yttrande to the sender of the remiss (or the coordinator's copy)."""
+    """The decided yttrande to the sender of the remiss (or the coordinator's copy), the
+    subject beginning with the sender's dnr (for a ministry, with the organisation's name)."""
     return _email(
         "yttrande_sent", to, None, round_.coordinator, tuple(attachments),
-        round=round_, org=org, copy_of=copy_of,
+        round=round_, org=org, copy_of=copy_of, reference=letter.reference_line(round_, org),
     )  # fmt: skip
 
 

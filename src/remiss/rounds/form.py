@@ -125,13 +125,15 @@ def parse(form: dict[str, str | list[str]]) -> ParsedRound:
         "opens": text("opens") or None,
         "deadline": text("deadline") or None,
         "internal_deadline": text("internal_deadline") or None,
-        "questions": text("questions") or "default",
         "coordinator": text("coordinator"),
         "period": text("period") or None,
         "our_reference": text("our_reference") or None,
         "recipient": text("recipient") or None,
         "documents": _documents(text("documents")),
     }
+    if text("questions"):
+        # Left empty, the round takes its kind's set (a departementsremiss its own), else default.
+        data["questions"] = text("questions")
     try:
         spec = RoundSpec.model_validate(data)
     except ValidationError as exc:

@@ -129,7 +129,8 @@ def differences(round_: Round, spec: RoundSpec) -> list[str]:
     differ("deadline", on_or_before_working_day(spec.deadline), round_.national_deadline)
     if spec.opens is not None:
         differ("opens", spec.opens, round_.opens)
-    differ("questions", spec.question_set_name, round_.question_set)
+    if "questions" in spec.model_fields_set:  # else the round took its kind's set
+        differ("questions", spec.question_set_name, round_.question_set)
     differ("coordinator", spec.coordinator, round_.coordinator)
     differ("our_reference", spec.our_reference, round_.our_reference)
     differ("period", spec.period, round_.batch)

@@ -1,4 +1,8 @@
-"""Question sets (svarsmallar): shipped by name, or given inline in a round file."""
+"""Question sets (svarsmallar): shipped by name, or given inline in a round file.
+
+The shipped sets: ``default`` (a national kunskapsstöd; also called ``kunskapsstod``),
+``nhv``, ``rcc`` (a nationellt vårdprogram) and ``departementsremiss`` (an SOU or a Ds).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from remiss.core.yamlio import load_file, validation_error
 
 SETS_DIR = Path(__file__).parent / "question_sets"
 NO_COMMENTS = "Inga synpunkter"
+# Other names of a shipped set: the directory's kinds name the kunskapsstöd's by its kind.
+ALIASES = {"kunskapsstod": "default", "kunskapsstöd": "default"}
 
 
 class QuestionSpec(BaseModel):
@@ -24,6 +30,8 @@ class QuestionSpec(BaseModel):
     text: str = Field(min_length=1)
     options: list[str] = []
     required: bool = False
+    # What a position question takes a position on ("kunskapsstödet"): the yttrande names it.
+    subject: str | None = Field(default=None, min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _options(self) -> QuestionSpec:
@@ -31,6 +39,8 @@ class QuestionSpec(BaseModel):
             raise ValueError("en ställningstagandefråga behöver minst två svarsalternativ")
         if self.kind == QuestionKind.TEXT and self.options:
             raise ValueError("en textfråga har inga svarsalternativ")
+        if self.kind == QuestionKind.TEXT and self.subject:
+            raise ValueError("bara en ställningstagandefråga har ett subject (vad den gäller)")
         return self
 
 
@@ -62,8 +72,8 @@ def titled() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=16)
 def named(name: str) -> QuestionSetSpec:
-    """The shipped question set called ``name``."""
-    path = SETS_DIR / f"{name}.yaml"
+    """The shipped question set called ``name`` (or one of its ``ALIASES``)."""
+    path = SETS_DIR / f"{ALIASES.get(name, name)}.yaml"
     if not path.is_file():
         raise InputError(f"okänd frågemall '{name}' (finns: {', '.join(available())})")
     doc = load_file(path)
@@ -71,3 +81,16 @@ def named(name: str) -> QuestionSetSpec:
         return QuestionSetSpec.model_validate(doc.data)
     except ValidationError as exc:
         raise validation_error(doc, exc) from exc
+
+
+def shipped_subject(set_name: str, key: str, text: str) -> str | None:
+    """The subject the shipped set ``set_name`` gives the question ``key`` worded ``text``.
+
+    For a round's question stored without one: only a question worded as the set words
+    it now took it from this set, so a set reworded since names nothing.
+    """
+    try:
+        found = named(set_name)
+    except InputError:
+        return None  # an inline set, or one no longer shipped
+    return next((q.subject for q in found.questions if q.key == key and q.text == text), None)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from remiss.core.models import AuditEvent
 from remiss.core.swedish import date_sv
+from remiss.rounds.details import LABELS
 
 
 def _day(value: Any) -> str:
@@ -41,6 +42,9 @@ WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "draft.hand_over": lambda d: f"Utkast lämnat till samordnaren (version {d.get('number')})",
     "round.decide": lambda d: f"Beslutad av {d.get('by')} den {_day(d.get('on'))}",
     "round.send": lambda d: f"Yttrandet skickat till {d.get('to')}",
+    "round.set": lambda d: (
+        f"{LABELS.get(str(d.get('field')), d.get('field'))} ändrad till {d.get('after') or 'tom'}"
+    ),
     "yttrande.compile": lambda d: f"Sammanställning version {d.get('number')}",
 }
 

@@ -25,6 +25,7 @@ from remiss.core.errors import NotFound, Refused
 from remiss.web import (
     dashboard,
     decision,
+    details,
     directory,
     drafting,
     login,
@@ -63,6 +64,7 @@ ROUTERS: list[APIRouter] = [
     triage.router,
     register.router,
     decision.router,
+    details.router,
     statement.router,
 ]
 # Answers that come while a round's disagreement is being looked at are looked at together

@@ -36,7 +36,7 @@ def _show(
     context: dict[str, Any] = {
         "coordinator": coordinator,
         "choices": choices,
-        "values": {"coordinator": coordinator, "questions": "default", "areas": [], "groups": []},
+        "values": {"coordinator": coordinator, "questions": "", "areas": [], "groups": []},
         "errors": {},
         "upload_error": None,
         "labels": roundform.LABELS,

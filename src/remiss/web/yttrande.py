@@ -32,7 +32,8 @@ from remiss.web.deps import (
 )
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, not_found, redirect, render
-from remiss.yttrande import documents, joint, joint_render
+from remiss.directory.sync import organisation
+from remiss.yttrande import documents, joint, joint_render, letter
 from remiss.yttrande.closing import Compiled, compile_and_notify
 from remiss.yttrande.export import answers_csv
 from remiss.yttrande.panel import form_errors, panel, version
@@ -138,11 +139,11 @@ def yttrande(
     try:
         with app.sessions() as session:
             answer = joint.build(session, round_id, app.settings)
-            reference = answer.header.their_reference
+            name = letter.file_name(session.get_one(Round, round_id), organisation(session), fmt)
         content = joint_render.render(answer, fmt)
     except RemissError as exc:  # WeasyPrint or its system libraries missing
         return message_page(request, "Det gick inte", str(exc), status_code=503)
-    return attachment(content, fmt, documents.file_name(reference, fmt, document="yttrande"))
+    return attachment(content, fmt, name)
 
 
 @router.get("/rounds/{round_id}/answers.csv")

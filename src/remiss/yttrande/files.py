@@ -3,7 +3,8 @@
 The sammanställning is the latest version's stored files (rendered after the compile that
 made it); the yttrande is rendered from the current draft, or the proposal before any.
 File names say which is which: ``KS-2026-003-yttrande.docx``,
-``KS-2026-003-sammanstallning.docx``.
+``KS-2026-003-sammanstallning.docx`` (a ministry's yttrande also names the organisation:
+``S2026_04512_Sydöstra_sjukvårdsregionen-yttrande.docx``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
-from remiss.yttrande import documents, joint, joint_render
+from remiss.directory.sync import organisation
+from remiss.yttrande import documents, joint, joint_render, letter
 from remiss.yttrande.compile import load_round
 from remiss.yttrande.versions import latest
 
@@ -35,10 +37,11 @@ def write(
             f"{', '.join(missing)}-fil; sammanställ med --format {','.join(formats)}"
         )
     answer = joint.build(session, round_id, settings)
+    org = organisation(session)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
-        sent = out / documents.file_name(round_.reference, fmt, document="yttrande")
+        sent = out / letter.file_name(round_, org, fmt)
         sent.write_bytes(joint_render.render(answer, fmt))
         internal = out / documents.file_name(round_.reference, fmt)
         internal.write_bytes(documents.content(version, fmt) or b"")

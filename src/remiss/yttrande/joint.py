@@ -17,7 +17,7 @@ from remiss.core.states import QuestionKind
 from remiss.core.swedish import date_sv
 from remiss.directory import kinds
 from remiss.directory.sync import organisation
-from remiss.yttrande import drafts, proposal, wording
+from remiss.yttrande import drafts, letter, proposal, wording
 from remiss.yttrande.compile import document_date, header, load_round
 from remiss.yttrande.model import Header
 
@@ -28,7 +28,7 @@ NOT_CHOSEN = "Ställningstagande är ännu inte valt."
 class Stand:
     """The joint position on one position question, as a sentence in the organisation's voice."""
 
-    question: str
+    question: str  # its heading: the subject ("Definitionen av vården"), never a question
     sentence: str
     text: str  # the drafter's words on the position, if any
 
@@ -54,19 +54,20 @@ class JointAnswer:
     signatory: str
     handlaggare: str | None
     decision: tuple[str, ...] = ()  # the Beslut section, once decided
+    reference_in_heading: bool = False  # a ministry's remiss: its dnr ends the heading
 
     @property
     def heading(self) -> str:
-        return f"Yttrande över remiss: {self.header.title}"
+        dnr = f" ({self.header.their_reference})" if self.reference_in_heading else ""
+        return f"Yttrande över remiss: {self.header.title}{dnr}"
 
 
-def sentence(organisation_name: str, position: str | None) -> str:
-    """ "Sydöstra sjukvårdsregionen tillstyrker med synpunkter." from a chosen position."""
+def sentence(organisation_name: str, position: str | None, subject: str | None = None) -> str:
+    """ "Sydöstra sjukvårdsregionen tillstyrker kunskapsstödet, med synpunkter." from a chosen
+    position and what it is on."""
     if not position:
         return NOT_CHOSEN
-    if position == proposal.ABSTAIN:
-        return f"{organisation_name} avstår från att ta ställning."
-    return f"{organisation_name} {wording.verb(position)}."
+    return wording.position_sentence(organisation_name, position, subject)
 
 
 def no_comments(organisation_name: str) -> str:
@@ -83,7 +84,8 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
     regions = sorted(
         session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
     )
-    stands, comments = [], []
+    stands: list[Stand] = []
+    comments: list[Comments] = []
     for question in round_.questions:
         if draft is not None:
             position = draft.positions.get(question.key) or None
@@ -92,7 +94,9 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
             proposed_question = proposed[question.key]
             position, text = proposed_question.position, proposed_question.proposed_text.strip()
         if question.kind == QuestionKind.POSITION:
-            stands.append(Stand(question.text, sentence(org.name, position), text))
+            on = letter.subject(round_, question)
+            heading = wording.stand_heading(on, question.text, len(stands) + 1)
+            stands.append(Stand(heading, sentence(org.name, position, on), text))
         else:
             comments.append(Comments(question.text, text or no_comments(org.name)))
     day = document_date(round_, settings)
@@ -107,6 +111,7 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
         signatory=(round_.signatory or "").strip() or kinds.default_signatory(org, round_.kind),
         handlaggare=handlaggare(session, round_),
         decision=decision_lines(round_),
+        reference_in_heading=letter.from_ministry(org, round_.kind),
     )
 
 

@@ -19,7 +19,7 @@ from remiss.yttrande import wording
 from remiss.yttrande.compile import Invitee, invitees, load_round
 from remiss.yttrande.model import NO_COMMENTS
 
-ABSTAIN = "Avstår"
+ABSTAIN = wording.ABSTAIN  # "Avstår"
 
 
 @dataclass(frozen=True)

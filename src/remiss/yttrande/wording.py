@@ -9,6 +9,10 @@ from remiss.core.swedish import number_sv, sort_key
 from remiss.yttrande.model import NO_COMMENTS
 
 SPLIT = "olika ställningstaganden"
+# The joint answer's choice beside a question's options: no position taken.
+ABSTAIN = "Avstår"
+# Words that put a question to the reader: the yttrande's headings never do.
+ADDRESSING = frozenset({"ni", "er", "ert", "era"})
 
 
 def join_sv(items: Sequence[str]) -> str:
@@ -53,10 +57,50 @@ def verb(position: str) -> str:
         return "har inga synpunkter"
     if position == SPLIT:
         return f"har lämnat {SPLIT}"
-    first = position.split()[0].lower() if position.split() else ""
-    if first.endswith("r"):  # a Swedish present-tense verb: tillstyrker, avstyrker
+    if _is_verb(position):
         return position[0].lower() + position[1:]
     return f"svarar ”{position}”"
+
+
+def position_sentence(organisation: str, position: str, subject: str | None = None) -> str:
+    """The organisation's position, naming what it is on: 'Sydöstra sjukvårdsregionen
+    tillstyrker kunskapsstödet, med synpunkter.' from 'Tillstyrker med synpunkter'.
+
+    An option 'X med Y' reads 'x <subject>, med Y'; 'Avstår' reads 'avstår från att ta
+    ställning till <subject>'. Without a subject the position reads as it is written.
+    """
+    thing = (subject or "").strip()
+    if position == ABSTAIN:
+        return f"{organisation} avstår från att ta ställning{f' till {thing}' if thing else ''}."
+    if position == NO_COMMENTS and thing:
+        return f"{organisation} har inga synpunkter på {thing}."
+    if not thing or not _is_verb(position):
+        return f"{organisation} {verb(position)}."
+    head, with_, rest = position.partition(" med ")
+    qualifier = f", med {rest}" if with_ else ""
+    return f"{organisation} {head[0].lower()}{head[1:]} {thing}{qualifier}."
+
+
+def stand_heading(subject: str | None, question: str, number: int) -> str:
+    """A position's heading in the yttrande: its subject ('Definitionen av vården').
+
+    Never a question put to the reviewers ('Tillstyrker ni …?'): the yttrande speaks to
+    the sender. Without a subject, the question's words if they are no such question,
+    else 'Ställningstagande 2'.
+    """
+    thing = (subject or "").strip()
+    if thing:
+        return thing[0].upper() + thing[1:]
+    words = {w.strip(".,;:!?()").casefold() for w in question.split()}
+    if question.strip() and not question.strip().endswith("?") and not words & ADDRESSING:
+        return question.strip()
+    return f"Ställningstagande {number}"
+
+
+def _is_verb(position: str) -> bool:
+    # A Swedish present-tense verb first: tillstyrker, avstyrker, ställer (sig bakom).
+    words = position.split()
+    return bool(words) and words[0].lower().endswith("r")
 
 
 def _count(n: int, capital: bool = False) -> str:
