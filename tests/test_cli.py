@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,14 +40,18 @@ def test_open_a_national_batch_from_the_command_line(
     assert code == 0, err
     assert out.count("Öppnade KS-2026-") == 22
     assert "Öppnade KS-2026-003 (id 3)" in out
-    assert "209 skickade" in out
-    assert len(smtp.catcher.received) == 209
+    asked = sum(map(int, re.findall(r"— (\d+) inbjudningar", out)))
+    assert asked + sum(map(int, re.findall(r"(\d+) för kännedom", out))) == 209
+    # One email per person for all their rounds: 24 asked, 6 told (two kunskapsråd).
+    assert "30 skickade" in out
+    assert len(smtp.catcher.received) == 30
+    assert sum(len(mail.tokens()) for mail in smtp.catcher.received) == asked
 
     code, out, err = run(remiss, "round", "open", BATCH, "--now", "2026-02-16T10:00")
     assert code == 0, err
     assert out.count("Redan öppnad") == 22
     assert "0 skickade" in out
-    assert len(smtp.catcher.received) == 209
+    assert len(smtp.catcher.received) == 30
 
     code, out, _ = run(remiss, "round", "list")
     assert code == 0

@@ -9,7 +9,7 @@ import pytest
 
 from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
 from remiss.mail import catalogue
-from remiss.mail.catalogue import DigestItem, Email
+from remiss.mail.catalogue import BatchItem, DigestItem, Email
 from remiss.mail.rendering import Attachment, templates_dir
 
 LINK = "https://remiss.example.org/r/" + "A" * 43
@@ -22,6 +22,20 @@ ROUND = Round(
     documents=[{"title": "Remissversion", "url": "https://example.org/a.pdf"}],
     lead_group=Group(key="rpo-cancer", name="RPO Cancersjukdomar"),
 )  # fmt: skip
+# Opened with ROUND, in the same period, with an earlier deadline.
+OTHER = Round(
+    id=8,
+    reference="KS-2026-001",
+    title="Akuta leukemier, Min vårdplan",
+    issuer="RCC i samverkan",
+    internal_deadline=date(2026, 3, 20),
+    internal_deadline_at=datetime(2026, 3, 20, 23, 0, tzinfo=UTC),
+    national_deadline=date(2026, 4, 14),
+    coordinator="kansli@sosr.example.org",
+    documents=[],
+    batch="Remissperiod 16 februari 2026 – 14 april 2026",
+    lead_group=ROUND.lead_group,
+)
 PERSON = Person(name="Karin Kvist", email="karin.kvist@rkl.example.org")
 CALENDAR = Attachment("svarsdag.ics", b"BEGIN:VCALENDAR", "text", "calendar")
 VERSION = YttrandeVersion(number=2, created_at=datetime(2026, 3, 28, 8, 0, tzinfo=UTC))
@@ -29,6 +43,7 @@ VERSION = YttrandeVersion(number=2, created_at=datetime(2026, 3, 28, 8, 0, tzinf
 
 REVIEWER_MAIL = {
     "invitation", "deadline_extended", "reminder", "reminder_now", "receipt", "late_answer",
+    "invitation_batch",
 }  # fmt: skip
 
 
@@ -67,6 +82,15 @@ def every_email() -> dict[str, Email]:
         ),
         "information": catalogue.information(
             round_=ROUND, person=PERSON, org=ORG, groups=[ROUND.lead_group]
+        ),
+        "invitation_batch": catalogue.invitation_batch(
+            person=PERSON, org=ORG, calendar=CALENDAR,
+            items=[BatchItem(ROUND, (ROUND.lead_group,), LINK),
+                   BatchItem(OTHER, (ROUND.lead_group,), LINK.replace("A", "B"))],
+        ),
+        "information_batch": catalogue.information_batch(
+            person=PERSON, org=ORG,
+            items=[BatchItem(ROUND, (ROUND.lead_group,)), BatchItem(OTHER, (ROUND.lead_group,))],
         ),
         "drafting": catalogue.drafting(
             round_=ROUND, person=PERSON, org=ORG, link="https://remiss.example.org/login/x",

@@ -45,6 +45,16 @@ class DigestItem:
     has_draft: bool
 
 
+@dataclass(frozen=True)
+class BatchItem:
+    """One round of several opened together: the groups it asks (or tells) the person through,
+    and their own link to it (none for the informed, who do not answer)."""
+
+    round: Round
+    groups: tuple[Group, ...]
+    link: str | None = None
+
+
 def invitation(
     *, round_: Round, person: Person, org: Organisation, groups: Sequence[Group], link: str,
     calendar: Attachment, forwarded_by: Person | None = None,
@@ -56,6 +66,25 @@ def invitation(
         org=org, internal_deadline=date_sv(round_.internal_deadline),
         national_deadline=date_sv(round_.national_deadline), forwarded_by=forwarded_by,
     ))  # fmt: skip
+
+
+def invitation_batch(
+    *,
+    person: Person | Addressee,
+    org: Organisation,
+    items: Sequence[BatchItem],
+    calendar: Attachment,
+) -> Email:
+    """One invitation to several rounds opened together: each round with its own link and
+    deadline, nearest deadline first; the deadlines as calendar entries."""
+    return _batch("invitation_batch", person, org, items, (calendar,))
+
+
+def information_batch(
+    *, person: Person | Addressee, org: Organisation, items: Sequence[BatchItem]
+) -> Email:
+    """For an informed group's member: several rounds opened together, for their knowledge."""
+    return _batch("information_batch", person, org, items, ())
 
 
 def deadline_extended(
@@ -241,6 +270,39 @@ def login(*, to: str, org: Organisation, link: str, minutes: int, sent_at: datet
         sent_at + timedelta(minutes=minutes),
         _email("login", to, None, None, (), org=org, link=link, minutes=minutes),
     )
+
+
+def _batch(
+    kind: str,
+    person: Addressee | Person,
+    org: Organisation,
+    items: Sequence[BatchItem],
+    attachments: tuple[Attachment, ...],
+) -> Email:
+    """Several rounds in one email, nearest deadline first, named by the period they share."""
+    ordered = sorted(items, key=lambda item: (item.round.internal_deadline, item.round.id))
+    coordinators = sorted({item.round.coordinator for item in ordered})
+    periods = {item.round.batch for item in ordered}
+    deadlines = sorted({item.round.internal_deadline for item in ordered})
+    reply_to = coordinators[0] if len(coordinators) == 1 else None
+    context = {
+        "person": person,
+        "org": org,
+        "items": ordered,
+        "coordinators": coordinators,
+        "period": _period(periods.pop() if len(periods) == 1 else None),
+        "deadlines": [date_sv(day) for day in deadlines],
+    }
+    email = _email(kind, person.email, person.name, reply_to, attachments, **context)
+    return _until(max(item.round.internal_deadline_at for item in ordered), email)
+
+
+def _period(label: str | None) -> str:
+    """How the rounds' common period reads after "remisser" ("i remissperioden …")."""
+    head, _, rest = (label or "").partition(" ")
+    if head.lower() == "remissperiod" and rest:
+        return f" i remissperioden {rest}"
+    return f" ({label})" if label else ""
 
 
 def _until(moment: datetime, email: Email) -> Email:

@@ -1,16 +1,21 @@
-"""Issuing a round's invitations in bulk: a batch of people in a few statements.
+"""Issuing invitations in bulk: a batch of people in a few statements.
 
 A batch inserts its invitations (their ids come back through RETURNING), their
-groups and their tokens, then queues their emails in one statement. The email is
-rendered once per round and combination of groups with placeholders for the
-person's name and link, and its MIME (``mail.frame``) and calendar entry once per
-round with a placeholder UID; each person's copy is filled in. What a person
-receives is exactly what ``catalogue.invitation`` and ``rendering.to_mime`` make.
+groups and their tokens, then queues their emails in one statement: one email per
+person, whatever the number of rounds (opened together) asking them. A person asked
+in one round gets its invitation: rendered once per round and combination of groups
+with placeholders for the person's name and link, and its MIME (``mail.frame``) and
+calendar entry once per round with a placeholder UID; each person's copy is filled
+in. What a person receives is exactly what ``catalogue.invitation`` and
+``rendering.to_mime`` make. A person asked in several gets one email listing them
+all (``batch_invitation``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from markupsafe import escape
 from sqlalchemy import insert
@@ -18,7 +23,15 @@ from sqlalchemy.orm import Session
 
 from remiss.core.addresses import Addressee
 from remiss.core.clock import now
-from remiss.core.models import Group, Invitation, InvitationGroup, InvitationToken, Person, Round
+from remiss.core.models import (
+    Group,
+    Invitation,
+    InvitationGroup,
+    InvitationToken,
+    Organisation,
+    Person,
+    Round,
+)
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus
 from remiss.core.tokens import hash_token, new_token
@@ -27,6 +40,7 @@ from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.mail.frame import Frame
 from remiss.mail.rendering import address
+from remiss.rounds.batch_invitation import BatchInvitationMail, Invited
 from remiss.rounds.invitations import calendar_uid, deadline_calendar, link
 
 Invitee = Routed  # a person and the (group, role) pairs asking them
@@ -39,10 +53,12 @@ _ICS_LINE = 75
 class InvitationMail:
     """One round's invitation email, each person's copy filled into what they share."""
 
-    def __init__(self, session: Session, settings: Settings, round_: Round) -> None:
+    def __init__(
+        self, session: Session, settings: Settings, round_: Round, org: Organisation | None = None
+    ) -> None:
         self.settings = settings
         self.round = round_
-        self.org = organisation(session)
+        self.org = org or organisation(session)
         self.stamp = now()
         self.calendar = deadline_calendar(settings, round_, _UID, self.stamp)
         # (group ids) → the subject, text and HTML with the placeholders
@@ -86,25 +102,58 @@ class InvitationMail:
         )  # fmt: skip
 
 
-def issue(session: Session, mail: InvitationMail, invitees: Sequence[Invitee]) -> int:
-    """Invite ``invitees`` to ``mail``'s round and queue their emails; return how many."""
-    if not invitees:
-        return 0
+@dataclass(frozen=True)
+class Asked:
+    """A person and the rounds asking them, each with the (group, role) pairs it asks through."""
+
+    person: Addressee
+    rounds: list[tuple[int, list[tuple[Group, str]]]]
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What a batch issued: invitations by round id, and the emails queued for them."""
+
+    invitations: Counter[int]
+    messages: int
+
+
+class Mails:
+    """The invitation emails of rounds opened together: one round's invitation for a person
+    asked in one, one email for them all for a person asked in several."""
+
+    def __init__(self, session: Session, settings: Settings, rounds: Sequence[Round]) -> None:
+        org = organisation(session)
+        self.single = {r.id: InvitationMail(session, settings, r, org) for r in rounds}
+        self.several = BatchInvitationMail(settings, org, rounds, now())
+
+    def render(self, person: Addressee, invited: Sequence[Invited]) -> outbox.Rendered:
+        if len(invited) > 1:
+            return self.several.render(person, invited)
+        [one] = invited
+        mail = self.single[one.round_id]
+        return mail.render(person, one.groups, one.token, one.invitation_id)
+
+
+def issue(session: Session, mails: Mails, people: Sequence[Asked]) -> Issued:
+    """Invite ``people`` to their rounds and queue one email each; return what was issued."""
+    pairs = [(a.person, round_id, groups) for a in people for round_id, groups in a.rounds]
+    if not pairs:
+        return Issued(Counter(), 0)
     moment = now()
-    round_id = mail.round.id
-    # Matched back by person (one invitation per person per round): RETURNING in the
-    # order of the parameters would make SQLite insert one row per statement.
+    # Matched back by round and person (one invitation per person per round): RETURNING
+    # in the order of the parameters would make SQLite insert one row per statement.
     returned = session.execute(
-        insert(Invitation).returning(Invitation.person_id, Invitation.id),
+        insert(Invitation).returning(Invitation.round_id, Invitation.person_id, Invitation.id),
         [
             {"round_id": round_id, "person_id": person.id,
              "status": InvitationStatus.ACTIVE, "created_at": moment}
-            for person, _groups in invitees
+            for person, round_id, _groups in pairs
         ],
     )  # fmt: skip
-    by_person = {person_id: invitation_id for person_id, invitation_id in returned.tuples()}
-    ids = [by_person[person.id] for person, _groups in invitees]
-    tokens = [new_token() for _ in invitees]
+    by_pair = {(r, p): invitation_id for r, p, invitation_id in returned.tuples()}
+    ids = [by_pair[(round_id, person.id)] for person, round_id, _groups in pairs]
+    tokens = [new_token() for _ in pairs]
     session.execute(
         insert(InvitationToken),
         [
@@ -117,15 +166,19 @@ def issue(session: Session, mail: InvitationMail, invitees: Sequence[Invitee]) -
         insert(InvitationGroup),
         [
             {"invitation_id": i, "group_id": group.id, "role": role}
-            for i, (_person, groups) in zip(ids, invitees, strict=True)
+            for i, (_person, _round_id, groups) in zip(ids, pairs, strict=True)
             for group, role in groups
         ],
     )
-    outbox.queue_rendered(
-        session,
-        [
-            mail.render(person, [g for g, _role in groups], token, i)
-            for i, token, (person, groups) in zip(ids, tokens, invitees, strict=True)
-        ],
-    )
-    return len(ids)
+    invited = [
+        Invited(round_id, [g for g, _role in groups], token, i)
+        for (_person, round_id, groups), token, i in zip(pairs, tokens, ids, strict=True)
+    ]
+    rendered, start = [], 0
+    for asked in people:
+        end = start + len(asked.rounds)
+        if end > start:
+            rendered.append(mails.render(asked.person, invited[start:end]))
+        start = end
+    outbox.queue_rendered(session, rendered)
+    return Issued(Counter(round_id for _person, round_id, _groups in pairs), len(rendered))

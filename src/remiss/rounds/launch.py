@@ -1,21 +1,22 @@
 """Launching rounds: opening them in batches while the invitations committed are sent.
 
 The whole file is checked and its rounds written first (``opening.prepare``), so a
-bad round still changes nothing. Then each round's invitations follow in batches of
-a few hundred, each committed on its own, while a deliverer in a process of its own
-(``mail.courier``) sends what the committed batches queued: the first invitation
-leaves as soon as the first batch is in, whatever the size of the round; what is held
-in memory is one batch and the people routed, not the round's mail. A run cut short
-is resumed by running it again: the round is not created twice, only the people not
-yet invited are, and the outbox's keys and claims send no message twice. A courier
-whose launch died sends what was committed and stops.
+bad round still changes nothing. Then the invitations follow person by person, in
+batches of a few hundred, each committed on its own: a person's invitations to every
+round of the file and their one email go in the same batch (``batching``). Meanwhile a
+deliverer in a process of its own (``mail.courier``) sends what the committed batches
+queued: the first invitation leaves as soon as the first batch is in, whatever the size
+of the rounds; what is held in memory is one batch and the people routed, not the
+rounds' mail. A run cut short is resumed by running it again: no round is created
+twice, only the people not yet invited are, and the outbox's keys and claims send no
+message twice. A courier whose launch died sends what was committed and stops.
 
 Like ``mail.delivery``, this takes a session factory and owns its transactions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -28,9 +29,10 @@ from remiss.mail.claims import DeliveryReport
 from remiss.mail.courier import Delivering
 from remiss.mail.delivery import SmtpTarget
 from remiss.mail.feed import Feed
-from remiss.rounds import issuing
-from remiss.rounds.issuing import InvitationMail
-from remiss.rounds.opening import BATCH, OpenedRound, Opening, finish, prepare
+from remiss.rounds import batching, issuing
+from remiss.rounds.batching import BATCH
+from remiss.rounds.issuing import Mails
+from remiss.rounds.opening import OpenedRound, Opening, finish, prepare
 from remiss.rounds.spec import ParsedRound
 
 # The first batch: a few, so that the first invitations are out at once.
@@ -68,10 +70,8 @@ def launch(
     try:
         with factory.begin() as session:
             openings = prepare(session, settings, parsed, actor, triage=triage, resumable=True)
-        opened = [
-            _invite(factory, settings, o, actor, delivering, batch) if o.inviting else o.result
-            for o in openings
-        ]
+        inviting = [o for o in openings if o.inviting]
+        finished = _invite(factory, settings, inviting, actor, delivering, batch)
     except BaseException:
         # The deliverer still sends what was committed, then stops; the failure is told.
         delivering.close()
@@ -79,33 +79,29 @@ def launch(
             delivering.result()
         raise
     delivering.close()
+    opened = [finished[o.round.id] if o.inviting else o.result for o in openings]
     return Launched(opened, delivering.result())
 
 
 def _invite(
-    factory: sessionmaker[Session], settings: Settings, opening: Opening, actor: str,
+    factory: sessionmaker[Session], settings: Settings, openings: list[Opening], actor: str,
     delivering: Delivering, batch: int,
-) -> OpenedRound:  # fmt: skip
+) -> dict[int, OpenedRound]:  # fmt: skip
+    """Invite the people of ``openings`` a batch at a time, then finish the openings."""
+    if not openings:
+        return {}
     with factory() as session:
-        mail = InvitationMail(session, settings, opening.round)
-    invited = 0
-    invitees = opening.invitees
-    for start, end in _batches(len(invitees), batch):
+        mails = Mails(session, settings, [o.round for o in openings])
+    invited: Counter[int] = Counter()
+    people = batching.gather([(o.round, o.invitees) for o in openings])
+    # The first batch is small: its mail leaves while the next one is written.
+    for part in batching.slices(people, batch, first=min(FIRST, batch)):
         delivering.wait_for_room()
         with factory.begin() as session:
-            issued = issuing.issue(session, mail, invitees[start:end])
-        invited += issued
-        delivering.committed(issued)
+            issued = issuing.issue(session, mails, part)
+        invited.update(issued.invitations)
+        delivering.committed(issued.messages)
     with factory.begin() as session:
-        result = finish(session, settings, opening, actor, invited)
-    delivering.committed(result.informed)
-    return result
-
-
-def _batches(count: int, size: int) -> Iterator[tuple[int, int]]:
-    """Slices of ``count`` in batches of ``size``, the first one small: its mail leaves
-    while the next batch is written."""
-    start, step = 0, min(FIRST, size)
-    while start < count:
-        yield start, min(start + step, count)
-        start, step = start + step, size
+        results, told = finish(session, settings, openings, actor, invited)
+    delivering.committed(told)
+    return {result.round_id: result for result in results}

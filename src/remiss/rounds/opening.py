@@ -1,11 +1,13 @@
 """Opening rounds: deadlines resolved, routed to groups, invitations issued.
 
 A batch is planned whole before anything is written, so a bad round refuses the
-file and nothing changes. Opening a reference that exists sends nothing new.
+file and nothing changes. Opening a reference that exists sends nothing new. The rounds
+opened together invite each person once (``batching``): one email for all their rounds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -19,15 +21,11 @@ from remiss.core.models import AuditEvent, Invitation, Question, Round, RoundGro
 from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.directory.routing import Route, route
-from remiss.directory.sync import organisation
-from remiss.mail import catalogue, outbox
-from remiss.rounds import issuing
-from remiss.rounds.issuing import InvitationMail, Invitee
+from remiss.rounds import batching
+from remiss.rounds.issuing import Invitee
 from remiss.rounds.planning import RoundPlan, differences, plan
 from remiss.rounds.spec import ParsedRound, RoundSpec
 
-# Invitations issued per statement, and per transaction when opening in batches.
-BATCH = 200
 # Recorded when a round's invitations are to follow in transactions of their own.
 OPENING = "round.opening"
 
@@ -170,51 +168,49 @@ def _cut_short(session: Session, round_ids: list[int]) -> set[int]:
     return began - {round_id for round_id, action in events if action == "round.open"}
 
 
-def issue_all(session: Session, settings: Settings, round_: Round, invitees: list[Invitee]) -> int:
-    """Invite everyone in ``invitees`` in this transaction (in statements of a few hundred)."""
-    mail = InvitationMail(session, settings, round_)
-    return sum(
-        issuing.issue(session, mail, invitees[i : i + BATCH])
-        for i in range(0, len(invitees), BATCH)
-    )
-
-
-def inform(session: Session, settings: Settings, round_: Round, route_: Route) -> int:
-    """Tell the informed groups' members of the round (not asked); return how many."""
-    org = organisation(session)
-    for person, memberships in route_.informed.values():
-        email = catalogue.information(
-            round_=round_, person=person, org=org, groups=[g for g, _role in memberships]
-        )
-        outbox.queue(
-            session, settings, key=f"information:{round_.id}:{person.id}", email=email,
-            round_id=round_.id,
-        )  # fmt: skip
-    return len(route_.informed)
-
-
 def invite(session: Session, settings: Settings, round_: Round, route_: Route) -> int:
     """Ask everyone the route reaches; tell the informed groups. Returns how many were asked."""
-    count = issue_all(session, settings, round_, list(route_.people.values()))
-    inform(session, settings, round_, route_)
-    return count
+    invited = batching.issue_all(session, settings, [(round_, list(route_.people.values()))])
+    batching.inform(session, settings, [(round_, route_)])
+    return invited[round_.id]
 
 
 def finish(
-    session: Session, settings: Settings, opening: Opening, actor: str, invited: int
-) -> OpenedRound:
-    """Tell the informed and record the opening, once its invitations are issued."""
-    assert opening.route is not None
-    round_ = opening.round
-    informed = inform(session, settings, round_, opening.route)
-    total = session.scalar(
-        select(func.count()).select_from(Invitation).where(Invitation.round_id == round_.id)
+    session: Session,
+    settings: Settings,
+    openings: Sequence[Opening],
+    actor: str,
+    invited: Mapping[int, int],
+) -> tuple[list[OpenedRound], int]:
+    """Tell the informed (one email per person for all ``openings``) and record each opening,
+    once its invitations are issued (``invited``: by round id). Returns what each opening
+    came to, and how many emails telling the informed were queued."""
+    routes = []
+    for opening in openings:
+        assert opening.route is not None
+        routes.append((opening.round, opening.route))
+    told = batching.inform(session, settings, routes)
+    counted = session.execute(
+        select(Invitation.round_id, func.count())
+        .where(Invitation.round_id.in_([round_.id for round_, _ in routes]))
+        .group_by(Invitation.round_id)
     )
-    audit.record(
-        session, actor, "round.open", round_id=round_.id, reference=round_.reference,
-        invitations=total, informed=informed,
-    )  # fmt: skip
-    return replace(opening.result, invitations=invited, informed=informed)
+    totals: dict[int, int] = {round_id: n for round_id, n in counted}
+    results = []
+    for opening in openings:
+        round_ = opening.round
+        audit.record(
+            session, actor, "round.open", round_id=round_.id, reference=round_.reference,
+            invitations=totals.get(round_.id, 0), informed=told.people[round_.id],
+        )  # fmt: skip
+        results.append(
+            replace(
+                opening.result,
+                invitations=invited.get(round_.id, 0),
+                informed=told.people[round_.id],
+            )
+        )
+    return results, told.messages
 
 
 def prepare(
@@ -269,11 +265,11 @@ def open_rounds(
     With ``triage`` the rounds are only registered (``inkommen``): routed, but nobody is
     asked until the triage decides that the remiss is answered jointly.
     """
-    results = []
-    for opening in prepare(session, settings, parsed, actor, triage=triage):
-        if opening.inviting:
-            invited = issue_all(session, settings, opening.round, opening.invitees)
-            results.append(finish(session, settings, opening, actor, invited))
-        else:
-            results.append(opening.result)
-    return results
+    openings = prepare(session, settings, parsed, actor, triage=triage)
+    inviting = [o for o in openings if o.inviting]
+    if not inviting:
+        return [o.result for o in openings]
+    invited = batching.issue_all(session, settings, [(o.round, o.invitees) for o in inviting])
+    finished, _messages = finish(session, settings, inviting, actor, invited)
+    by_round = {result.round_id: result for result in finished}
+    return [by_round[o.round.id] if o.inviting else o.result for o in openings]
