@@ -57,15 +57,19 @@ def bare_paragraphs(yttrande: Yttrande) -> list[str]:
             out.append(f"{answer.attribution}:")
             out += ["\n".join(lines) for lines in paragraphs(answer.text)]
     out.append("Underlag")
-    out += layout.underlag_lines(yttrande.underlag)
+    out += layout.underlag_lines(yttrande)
+    out.append(layout.NON_RESPONDERS)
+    out += [layout.silent_groups_line(yttrande.underlag), layout.non_responders_line(yttrande)]
+    out += ["\t".join(cells) for cells in layout.non_responder_cells(yttrande)]
+    out.append(layout.FORLOPP)
+    out += [label + text for label, text in layout.forlopp_lines(yttrande)]
     out.append(layout.APPENDIX)
     for person in yttrande.appendix:
-        out.append(person.name)
+        out.append(person.title)
         out += [f"{label}: {value}" for label, value in layout.person_fields(person)]
         for item in person.answers:
             out.append(item.question)
             out += ["\n".join(lines) for lines in paragraphs(item.text)]
-    out += ["\t".join(cells) for cells in layout.non_responder_cells(yttrande)]
     return out
 
 

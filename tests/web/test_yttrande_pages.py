@@ -310,10 +310,11 @@ def test_saving_a_summary_compiles_a_new_version_with_it(
     latest = docx_text(coordinator.get(f"{base}/sammanstallning.docx").content)
     assert "Regionen tillstyrker <em>förslaget</em>." in latest
     assert "Med två stycken." in latest
-    assert "Regiondirektörerna" in latest
     html = coordinator.get(f"{base}/sammanstallning.html").text
     assert "Regionen tillstyrker &lt;em&gt;förslaget&lt;/em&gt;." in html
-    assert "Regiondirektörerna" in html
+    # The signatory signs the yttrande that is sent; the sammanställning is signed by nobody.
+    assert "Regiondirektörerna" not in latest and "Regiondirektörerna" not in html
+    assert "Regiondirektörerna" in docx_text(coordinator.get(f"{base}/yttrande.docx").content)
 
     # Version 1 is still there, as it was.
     old = coordinator.get(f"{base}/sammanstallning.docx?version=1")

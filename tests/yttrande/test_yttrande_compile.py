@@ -13,6 +13,7 @@ from remiss.core import clock
 from remiss.core.errors import NotFound
 from remiss.core.models import Round
 from remiss.core.settings import Settings
+from remiss.yttrande import joint
 from remiss.yttrande.compile import build
 from remiss.yttrande.model import NO_ANSWERS, Yttrande
 from tests.yttrande.seed import (
@@ -191,7 +192,7 @@ def test_generated_summary_of_the_answered_round(sessions, round_id, settings) -
     )
 
 
-def test_coordinators_summary_and_signatory_replace_the_defaults(
+def test_coordinators_summary_replaces_the_generated_one_and_the_signatory_signs_the_yttrande(
     sessions, round_id, settings
 ) -> None:
     with sessions.begin() as session:
@@ -206,7 +207,10 @@ def test_coordinators_summary_and_signatory_replace_the_defaults(
         "SÖSR tillstyrker.\n\nMed två förbehåll.",
         False,
     )
-    assert yttrande.signature.signatory == "Anna Andersson, ordförande"
+    # The sammanställning is a memo, signed by nobody; the yttrande that is sent is signed.
+    assert "signature" not in yttrande.to_dict()
+    with sessions() as session:
+        assert joint.build(session, round_id, settings).signatory == "Anna Andersson, ordförande"
 
 
 def test_underlag_counts_answered_of_invited_per_group(sessions, round_id, settings) -> None:

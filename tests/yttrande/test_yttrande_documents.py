@@ -34,6 +34,7 @@ from tests.yttrande.seed import (
 )
 
 HEADING = "Sammanställning: Bröstcancer, nationellt vårdprogram"
+APPENDIX = "Bilaga: Inkomna synpunkter per person"
 
 
 @pytest.fixture
@@ -77,12 +78,12 @@ def test_word_document_has_the_formal_outline(yttrande: Yttrande) -> None:
     assert "Datum: 16 februari 2026" in paragraphs
     assert "Er referens: KS-2026-003" in paragraphs
     assert "Vår referens: SÖSR-2026-017" in paragraphs
-    assert "Till: RCC i samverkan" in paragraphs
-    assert "För Sydöstra sjukvårdsregionen" in paragraphs
-    assert "Samverkansnämndens presidium" in paragraphs
-    assert "Handläggare: kansli@sosr.example.org" in paragraphs
-    assert "Bilaga: Inkomna synpunkter per person" in paragraphs
-    assert paragraphs.index("Underlag") < paragraphs.index("Bilaga: Inkomna synpunkter per person")
+    headings = ["Underlag", "Har inte inkommit med svar", "Förlopp", APPENDIX]
+    places = [paragraphs.index(heading) for heading in headings]
+    assert places == sorted(places)
+    # A memo: sent to nobody, signed by nobody.
+    assert not any(p.startswith(("Till:", "För Sydöstra", "Handläggare:")) for p in paragraphs)
+    assert "Samverkansnämndens presidium" not in paragraphs
 
 
 def test_word_document_is_a4_and_starts_the_appendix_on_a_new_page(yttrande: Yttrande) -> None:
@@ -130,9 +131,12 @@ def test_word_document_names_disagreement_and_who_did_not_answer(yttrande: Yttra
         "Regionerna skiljer sig åt: Region Jönköpings län och Region Kalmar län tillstyrker; "
         "Region Östergötland avstyrker." in text
     )
-    assert "Har inte inkommit med svar: Kunskapsråd Hälsa och rehabilitering." in text
-    assert "Eva Holm" in text
-    assert "Olof Sandberg" in text
+    missing = text[text.index("Har inte inkommit med svar") : text.index("Förlopp")]
+    assert "Grupper: Kunskapsråd Hälsa och rehabilitering." in missing
+    assert missing.index("Grupper:") < missing.index("Personer:")
+    assert "Eva Holm" in missing
+    assert "Olof Sandberg" in missing
+    assert "Fem av sju tillfrågade personer har svarat." in text
 
 
 def test_word_document_leaves_out_drafts(yttrande: Yttrande) -> None:
@@ -285,7 +289,10 @@ def test_round_without_any_answers_compiles_in_every_format(
     word = word_text_of(version.docx)
     assert word.count("Inga synpunkter har inkommit.") >= 5  # every text question, and the bilaga
     assert "Ingen grupp har tagit ställning." in word
-    assert "Har inte inkommit med svar: Grupp 1, Grupp 2, Grupp 3." in word
+    assert "Grupper: Grupp 1, Grupp 2, Grupp 3." in word
+    assert "Ingen av de tre tillfrågade personerna har svarat." in word
+    assert "Alla tillfrågade personer har svarat." not in word
+    assert "0 av" not in word
     assert "Inga synpunkter har inkommit." in version.html
     assert "Inga synpunkter har inkommit." in pypdf.PdfReader(io.BytesIO(version.pdf)).pages[
         0

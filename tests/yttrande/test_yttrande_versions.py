@@ -20,7 +20,7 @@ from remiss.core import clock
 from remiss.core.errors import InputError, NotFound
 from remiss.core.models import AuditEvent, Invitation, Person, YttrandeVersion
 from remiss.core.settings import Settings
-from remiss.yttrande import documents, export, rendering, versions
+from remiss.yttrande import documents, export, joint, rendering, versions
 from tests.yttrande.seed import KARIN_TEXT, PER_TEXT, POSITION, Builder
 
 COORDINATOR = "kansli@sosr.example.org"
@@ -209,14 +209,17 @@ def test_summary_edit_appears_in_word_html_and_pdf(sessions, round_id, settings,
     word = [p.text for p in docx.Document(io.BytesIO(version.docx)).paragraphs]
     assert "SÖSR tillstyrker vårdprogrammet." in word
     assert "Uppföljningen behöver förtydligas." in word
-    assert "Anna Andersson, ordförande" in word
     assert "<p>SÖSR tillstyrker vårdprogrammet.</p>" in version.html
-    assert "<p>Anna Andersson, ordförande</p>" in version.html
+    # The signatory signs the yttrande that is sent; the sammanställning is signed by nobody.
+    assert "Anna Andersson, ordförande" not in word
+    assert "Anna Andersson, ordförande" not in version.html
+    with sessions() as s:
+        assert joint.build(s, round_id, settings).signatory == "Anna Andersson, ordförande"
     printed = documents.content(version, "pdf")
     assert printed is not None
     pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(printed)).pages)
     assert "SÖSR tillstyrker vårdprogrammet." in pdf_text
-    assert "Anna Andersson, ordförande" in pdf_text
+    assert "Anna Andersson, ordförande" not in pdf_text
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "yttrande.summary")).one()
     assert (event.actor, event.round_id) == (COORDINATOR, round_id)
 
@@ -230,7 +233,9 @@ def test_clearing_the_summary_brings_back_the_generated_one(sessions, round_id, 
     version = compile_now(sessions, round_id, settings)
 
     assert version.content["summary_generated"] is True
-    assert version.content["signature"]["signatory"] == "Samverkansnämndens presidium"
+    assert "signature" not in version.content
+    with sessions() as s:
+        assert joint.build(s, round_id, settings).signatory == "Samverkansnämndens presidium"
 
 
 def test_unknown_round_is_not_found_everywhere(sessions, round_id, settings, session) -> None:

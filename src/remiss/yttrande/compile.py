@@ -7,30 +7,18 @@ code), so both databases and repeated runs give the same content.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from remiss.core import clock
 from remiss.core.errors import RoundNotFound
-from remiss.core.models import (
-    AnswerVersion,
-    Group,
-    Invitation,
-    InvitationGroup,
-    Organisation,
-    Region,
-    Round,
-)
+from remiss.core.models import Group, Organisation, Round
 from remiss.core.settings import Settings
-from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
+from remiss.core.states import QuestionKind
 from remiss.core.swedish import date_sv, datetime_sv
-from remiss.core.text import printable
-from remiss.directory import kinds
 from remiss.directory.sync import organisation
-from remiss.yttrande import positions, wording
+from remiss.yttrande import forlopp, positions, wording
 from remiss.yttrande.model import (
     NO_COMMENTS,
     Answer,
@@ -39,41 +27,12 @@ from remiss.yttrande.model import (
     NonResponder,
     PersonAnswers,
     QuestionAnswer,
-    Signature,
+    Submission,
     TextSection,
     Underlag,
     Yttrande,
 )
-
-
-@dataclass(frozen=True)
-class Invitee:
-    """An invitation that counts: the person, the groups it came through, its answer."""
-
-    name: str
-    email: str
-    region_code: str
-    region: str
-    groups: tuple[Group, ...]
-    role: str
-    answer: AnswerVersion | None  # the latest submitted version; drafts never count
-
-    @property
-    def group_names(self) -> str:
-        # Commas, not "och": group names often contain "och" themselves.
-        return ", ".join(g.name for g in self.groups)
-
-    @property
-    def attribution(self) -> str:
-        return " — ".join(part for part in (self.group_names, self.region) if part)
-
-    def value(self, key: str) -> str:
-        if self.answer is None:
-            return ""
-        raw = self.answer.values.get(key)
-        # Stored answers are cleaned on the way in; one from before that (or written by
-        # hand) must still not stop a compile: PostgreSQL refuses NUL in a text column.
-        return printable(raw).strip() if isinstance(raw, str) else ""
+from remiss.yttrande.respondents import Invitee, group_key, invitees
 
 
 def load_round(session: Session, round_id: int) -> Round:
@@ -81,56 +40,6 @@ def load_round(session: Session, round_id: int) -> Round:
     if found is None:
         raise RoundNotFound(round_id)
     return found
-
-
-def invitees(session: Session, round_id: int) -> list[Invitee]:
-    """The round's active invitations, sorted by name, with their submitted answers."""
-    rows = session.scalars(
-        select(Invitation)
-        .where(Invitation.round_id == round_id)
-        .options(
-            selectinload(Invitation.person),
-            selectinload(Invitation.groups).selectinload(InvitationGroup.group),
-            selectinload(Invitation.versions),
-        )
-    ).all()
-    by_id = {row.id: row for row in rows}
-    regions = {r.id: r for r in session.scalars(select(Region))}
-    result = []
-    for invitation in rows:
-        if invitation.status != InvitationStatus.ACTIVE:
-            continue  # forwarded ones live on in their successor; revoked ones are gone
-        links = _group_links(invitation, by_id)
-        region = regions.get(invitation.person.region_id or -1)
-        submitted = [v for v in invitation.versions if v.kind == VersionKind.SUBMITTED]
-        result.append(
-            Invitee(
-                name=invitation.person.name,
-                email=invitation.person.email,
-                region_code=region.code if region else "",
-                region=region.name if region else "",
-                groups=tuple(sorted((link.group for link in links), key=_group_key)),
-                role=wording.join_sv(sorted({link.role for link in links}, key=wording.sort_key)),
-                answer=max(submitted, key=lambda v: v.number) if submitted else None,
-            )
-        )
-    return sorted(result, key=lambda i: (wording.sort_key(i.name), i.email))
-
-
-def _group_links(invitation: Invitation, by_id: dict[int, Invitation]) -> list[InvitationGroup]:
-    """The groups an invitation came through; a forwarded colleague inherits them."""
-    seen: set[int] = set()
-    current: Invitation | None = invitation
-    while current is not None and current.id not in seen:
-        if current.groups:
-            return list(current.groups)
-        seen.add(current.id)
-        current = by_id.get(current.forwarded_from_id or -1)
-    return []
-
-
-def _group_key(group: Group) -> tuple[str, str]:
-    return (wording.sort_key(group.name), group.key)
 
 
 def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
@@ -181,12 +90,8 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
             if q.kind == QuestionKind.TEXT
         ),
         underlag=_underlag(round_, people, consulted),
-        signature=Signature(
-            organisation=org.name,
-            signatory=(round_.signatory or "").strip() or kinds.default_signatory(org, round_.kind),
-            coordinator=round_.coordinator,
-        ),
         appendix=tuple(_person_answers(p, round_, settings) for p in respondents),
+        forlopp=forlopp.events(session, round_.id, settings.tz),
     )
 
 
@@ -230,7 +135,7 @@ def _consulted(round_: Round, people: list[Invitee]) -> list[Group]:
         groups.update({g.id: g for g in person.groups})
     if round_.lead_group is not None:
         groups[round_.lead_group.id] = round_.lead_group
-    return sorted(groups.values(), key=_group_key)
+    return sorted(groups.values(), key=group_key)
 
 
 def _stances(key: str, respondents: list[Invitee]) -> list[positions.Stance]:
@@ -257,13 +162,10 @@ def _underlag(round_: Round, people: list[Invitee], consulted: list[Group]) -> U
                 lead=round_.lead_group_id == group.id,
             )
         )
+    asked = {group.id for group in consulted}  # a group asked is not only told
     informed = sorted(
-        (
-            rg.group
-            for rg in round_.routed_groups
-            if rg.group.informed and rg.group.id != round_.lead_group_id
-        ),
-        key=_group_key,
+        (rg.group for rg in round_.routed_groups if rg.group.informed and rg.group.id not in asked),
+        key=group_key,
     )
     return Underlag(
         groups=tuple(tallies),
@@ -292,5 +194,14 @@ def _person_answers(person: Invitee, round_: Round, settings: Settings) -> Perso
             QuestionAnswer(question=q.text, text=person.value(q.key))
             for q in round_.questions
             if person.value(q.key)
+        ),
+        on_behalf_of=person.on_behalf_of,
+        submissions=tuple(
+            Submission(
+                number=version.number,
+                submitted_at=version.created_at.isoformat(),
+                submitted_text=datetime_sv(version.created_at, settings.tz),
+            )
+            for version in person.submissions
         ),
     )

@@ -189,11 +189,21 @@ def escalate(session: Session, settings: Settings, round_: Round) -> int:
         return 0
     org = organisation(session)
     sent = 0
-    for address in recipients(session, round_):
+    addresses = recipients(session, round_)
+    for address in addresses:
         email = catalogue.disagreement(round_=round_, org=org, to=address, items=items)
         key = f"disagreement:{round_.id}:{digest[:16]}:{address}"
         sent += outbox.queue(session, settings, key=key[:200], email=email, round_id=round_.id)
-    audit.record(session, "system", "round.disagreement", round_id=round_.id, mailed=sent)
+    # When and to whom: the sammanställning's Förlopp reads it from here.
+    audit.record(
+        session,
+        "system",
+        "round.disagreement",
+        round_id=round_.id,
+        mailed=sent,
+        to=addresses,
+        questions=[item.question for item in items],
+    )
     session.flush()
     return sent
 

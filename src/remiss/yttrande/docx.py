@@ -55,11 +55,22 @@ def render(yttrande: Yttrande) -> bytes:
             word.text(body, answer.text)
 
     body.add_heading("Underlag", level=2)
-    for line in layout.underlag_lines(yttrande.underlag):
+    for line in layout.underlag_lines(yttrande):
         body.add_paragraph(word.clean(line))
 
-    _signature(body, yttrande)
-    _appendix(document, body, yttrande)
+    body.add_heading(layout.NON_RESPONDERS, level=2)
+    body.add_paragraph(word.clean(layout.silent_groups_line(yttrande.underlag)))
+    body.add_paragraph(word.clean(layout.non_responders_line(yttrande)))
+    if yttrande.underlag.non_responders:
+        _table(document, layout.NON_RESPONDER_COLUMNS, layout.non_responder_cells(yttrande))
+
+    body.add_heading(layout.FORLOPP, level=2)
+    for label, text in layout.forlopp_lines(yttrande):
+        word.labelled(body, label, text)
+    if not yttrande.forlopp:
+        body.add_paragraph(layout.NO_EVENTS)
+
+    _appendix(body, yttrande)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -67,25 +78,24 @@ def render(yttrande: Yttrande) -> bytes:
 
 
 def _header(document: DocumentObject, yttrande: Yttrande) -> None:
-    word.header_block(document, yttrande.header, layout.header_fields(yttrande.header))
+    """ "Internt arbetsmaterial – skickas inte" at the head of every page, then the letterhead
+    (addressed to nobody: the sammanställning is not sent)."""
+    for section in document.sections:
+        marking = section.header.paragraphs[0]
+        marking.style = document.styles["Normal"]
+        word.add_run(marking, layout.INTERNAL, bold=True)
+    word.header_block(
+        document, yttrande.header, layout.header_fields(yttrande.header), addressed=False
+    )
 
 
-def _signature(body: word.Body, yttrande: Yttrande) -> None:
-    signature = yttrande.signature
-    body.add_paragraph()
-    body.add_paragraph(word.clean(f"För {signature.organisation}"))
-    body.add_paragraph()
-    body.add_paragraph(word.clean(signature.signatory))
-    word.labelled(body, "Handläggare: ", signature.coordinator)
-
-
-def _appendix(document: DocumentObject, body: word.Body, yttrande: Yttrande) -> None:
+def _appendix(body: word.Body, yttrande: Yttrande) -> None:
     body.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     body.add_heading(layout.APPENDIX, level=2)
     if not yttrande.appendix:
         body.add_paragraph(NO_ANSWERS)
     for person in yttrande.appendix:
-        body.add_heading(person.name, level=3)
+        body.add_heading(person.title, level=3)
         for label, value in layout.person_fields(person):
             word.labelled(body, f"{label}: ", value)
         if person.no_comments and not person.answers:
@@ -93,9 +103,6 @@ def _appendix(document: DocumentObject, body: word.Body, yttrande: Yttrande) -> 
         for item in person.answers:
             word.labelled(body, item.question, "")
             word.text(body, item.text)
-    if yttrande.underlag.non_responders:
-        body.add_heading(layout.NON_RESPONDERS, level=3)
-        _table(document, layout.NON_RESPONDER_COLUMNS, layout.non_responder_cells(yttrande))
 
 
 def _table(document: DocumentObject, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

@@ -53,12 +53,16 @@ def render_docx(answer: JointAnswer) -> bytes:
         document.add_heading("Beslut", level=2)
         for line in answer.decision:
             word.text(document, line)
+    # The signature never stands alone on a page: it goes with the paragraph before it.
+    before_signature = len(document.paragraphs) - 1
     document.add_paragraph()
     document.add_paragraph(f"För {answer.organisation}")
     document.add_paragraph()
     document.add_paragraph(word.clean(answer.signatory))
     if answer.handlaggare:
         word.labelled(document, "Handläggare: ", answer.handlaggare)
+    for paragraph in document.paragraphs[before_signature:-1]:
+        paragraph.paragraph_format.keep_with_next = True
     buffer = io.BytesIO()
     document.save(buffer)
     return word.fixed_zip(buffer.getvalue(), date.fromisoformat(answer.header.date))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from remiss.core.swedish import number_sv
 from remiss.yttrande.model import (
+    GroupTally,
     Header,
     PersonAnswers,
     PositionSection,
@@ -13,12 +14,15 @@ from remiss.yttrande.model import (
     Yttrande,
 )
 
+INTERNAL = "Internt arbetsmaterial – skickas inte"
 NO_SUMMARY = "Ingen sammanfattning har skrivits."
 NO_POSITIONS = "Remissen innehåller ingen fråga om ställningstagande."
 NO_POSITION_TAKEN = "Ingen grupp har tagit ställning."
 DISAGREEMENT = "Meningsskiljaktighet"
 APPENDIX = "Bilaga: Inkomna synpunkter per person"
 NON_RESPONDERS = "Har inte inkommit med svar"
+FORLOPP = "Förlopp"
+NO_EVENTS = "Inga händelser är registrerade."
 POSITION_COLUMNS = ("Grupp", "Region", "Ställningstagande", "Antal svar")
 NON_RESPONDER_COLUMNS = ("Namn", "Grupp", "Region")
 TEXT_WIDTH_MM = 160  # A4 less 25 mm margins
@@ -63,12 +67,11 @@ def non_responder_cells(yttrande: Yttrande) -> list[tuple[str, ...]]:
     ]
 
 
-def underlag_lines(underlag: Underlag) -> list[str]:
-    """The Underlag section as sentences."""
+def underlag_lines(yttrande: Yttrande) -> list[str]:
+    """The Underlag section as sentences: who was asked, and how many answered."""
+    underlag = yttrande.underlag
     if underlag.groups:
-        consulted = ", ".join(
-            f"{g.name} ({g.answered} av {g.invited} har svarat)" for g in underlag.groups
-        )
+        consulted = ", ".join(f"{g.name} ({_tally(g)})" for g in underlag.groups)
         lines = [f"Synpunkter har inhämtats från: {consulted}."]
     else:
         lines = ["Inga grupper har tillfrågats."]
@@ -78,22 +81,77 @@ def underlag_lines(underlag: Underlag) -> list[str]:
         lines.append(
             f"Informerade (för kännedom, tillfrågas inte): {', '.join(underlag.informed)}."
         )
-    if underlag.silent_groups:
-        lines.append(f"Har inte inkommit med svar: {', '.join(underlag.silent_groups)}.")
-    if underlag.non_responders:
-        count = len(underlag.non_responders)
-        word = number_sv(count)
-        who = f"{word[0].upper()}{word[1:]} {'person' if count == 1 else 'personer'}"
-        lines.append(f"{who} har inte svarat (se bilagan).")
-    else:
-        lines.append("Alla tillfrågade personer har svarat.")
+    lines.append(people_answered(len(yttrande.appendix), len(underlag.non_responders)))
     return lines
 
 
-def person_fields(person: PersonAnswers) -> list[tuple[str, str]]:
+def _tally(group: GroupTally) -> str:
+    if group.invited == 0:
+        return "ingen tillfrågad"
+    if group.answered == 0:
+        return f"ingen av {group.invited} har svarat"
+    return f"{group.answered} av {group.invited} har svarat"
+
+
+def people_answered(answered: int, missing: int) -> str:
+    """ "Två av tre tillfrågade personer har svarat.", in words that agree with the counts."""
+    asked = answered + missing
+    if asked == 0:
+        return "Ingen person har tillfrågats."
+    if asked == 1:
+        return f"Den tillfrågade personen har {'' if answered else 'inte '}svarat."
+    if missing == 0:
+        return "Alla tillfrågade personer har svarat."
+    if answered == 0:
+        return f"Ingen av de {number_sv(asked)} tillfrågade personerna har svarat."
+    return f"{_capital(number_sv(answered))} av {number_sv(asked)} tillfrågade personer har svarat."
+
+
+def silent_groups_line(underlag: Underlag) -> str:
+    """The groups no answer came from (the first part of "Har inte inkommit med svar")."""
+    if underlag.silent_groups:
+        return f"Grupper: {', '.join(underlag.silent_groups)}."
+    return (
+        "Alla tillfrågade grupper har svarat."
+        if underlag.groups
+        else "Inga grupper har tillfrågats."
+    )
+
+
+def non_responders_line(yttrande: Yttrande) -> str:
+    """What stands before the people who did not answer, or in their place."""
+    if yttrande.underlag.non_responders:
+        return "Personer:"
+    return people_answered(len(yttrande.appendix), 0)
+
+
+def forlopp_lines(yttrande: Yttrande) -> list[tuple[str, str]]:
+    """Each step as (label, text): "1 april 2026 kl. 09.10, Karin Kvist (…): " and what was done."""
     return [
+        (f"{event.when}{f', {event.by}' if event.by else ''}: ", event.text)
+        for event in yttrande.forlopp
+    ]
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def person_fields(person: PersonAnswers) -> list[tuple[str, str]]:
+    """Who answered and when; a resubmitted answer with the versions before the one that counts."""
+    fields = [
         ("Roll", person.role or "–"),
         ("Grupp", person.groups or "–"),
         ("Region", person.region or "–"),
-        ("Inskickat", person.submitted_text),
+    ]
+    if len(person.submissions) < 2:
+        return [*fields, ("Inskickat", person.submitted_text)]
+    latest, *earlier = reversed(person.submissions)
+    return [
+        *fields,
+        ("Inskickat", f"{person.submitted_text} (version {latest.number}, den som gäller)"),
+        (
+            "Tidigare inskickade versioner",
+            "; ".join(f"version {s.number}, {s.submitted_text}" for s in reversed(earlier)),
+        ),
     ]

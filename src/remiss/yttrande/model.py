@@ -90,21 +90,23 @@ class Underlag:
 
 
 @dataclass(frozen=True)
-class Signature:
-    organisation: str
-    signatory: str
-    coordinator: str
-
-
-@dataclass(frozen=True)
 class QuestionAnswer:
     question: str
     text: str
 
 
 @dataclass(frozen=True)
+class Submission:
+    """One submitted version of a person's answer."""
+
+    number: int
+    submitted_at: str  # ISO, UTC
+    submitted_text: str  # "14 april 2026 kl. 09.30", local time
+
+
+@dataclass(frozen=True)
 class PersonAnswers:
-    """One respondent in the appendix."""
+    """One respondent in the appendix: the latest submitted version is the answer."""
 
     name: str
     role: str
@@ -114,6 +116,24 @@ class PersonAnswers:
     submitted_text: str  # "14 april 2026 kl. 09.30", local time
     no_comments: bool
     answers: tuple[QuestionAnswer, ...]
+    # Who it was forwarded from: the person first asked ("för Lars Lundqvist").
+    on_behalf_of: str | None = None
+    # Every submitted version, oldest first (the last is the answer above).
+    submissions: tuple[Submission, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"{self.name}, för {self.on_behalf_of}" if self.on_behalf_of else self.name
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of the Förlopp: what was done to the round, and when."""
+
+    at: str  # ISO, UTC
+    when: str  # "14 april 2026 kl. 09.30", local time
+    text: str
+    by: str  # "Karin Kvist (karin.kvist@example.org)"; empty for what the system did
 
 
 @dataclass(frozen=True)
@@ -125,8 +145,9 @@ class Yttrande:
     positions: tuple[PositionSection, ...]
     texts: tuple[TextSection, ...]
     underlag: Underlag
-    signature: Signature
     appendix: tuple[PersonAnswers, ...]
+    # The round's process as the audit log holds it, by time: triage to sending.
+    forlopp: tuple[Event, ...] = ()
 
     @property
     def heading(self) -> str:
@@ -154,9 +175,14 @@ class Yttrande:
 
 
 def _typed(hint: Any, value: Any) -> Any:
-    """``value`` from JSON as ``hint``: a dataclass from its dict, a tuple from its list."""
+    """``value`` from JSON as ``hint``: a dataclass from its dict, a tuple from its list.
+
+    A field a version stored before it existed takes its default.
+    """
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return hint(**{name: _typed(field, value[name]) for name, field in _fields(hint)})
+        return hint(
+            **{name: _typed(field, value[name]) for name, field in _fields(hint) if name in value}
+        )
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         return tuple(_typed(item, v) for v in value)

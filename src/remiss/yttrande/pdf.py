@@ -1,10 +1,11 @@
 """Render the sammanställning (the internal compilation) as a PDF for reading and printing.
 
-The same sections as the Word file and the HTML page, on A4 with "Sida X av Y" at the
-foot of every page, set by ``typeset`` on ReportLab's canvas: a thousand answers run to
-some five hundred pages, set in about the time the Word file takes. Reviewer text is
-drawn as plain text, so markup or a field code in an answer prints as written. The
-same model gives the same bytes (the file is dated by the document, not the clock).
+The same sections as the Word file and the HTML page, on A4 with "Internt arbetsmaterial
+– skickas inte" at the head and "Sida X av Y" at the foot of every page, set by
+``typeset`` on ReportLab's canvas: a thousand answers run to some five hundred pages,
+set in about the time the Word file takes. Reviewer text is drawn as plain text, so
+markup or a field code in an answer prints as written. The same model gives the same
+bytes (the file is dated by the document, not the clock).
 """
 
 from __future__ import annotations
@@ -15,8 +16,17 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from remiss.yttrande import layout
+from remiss.yttrande.fonts import BOLD
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
-from remiss.yttrande.typeset import PAGE_HEIGHT, PAGE_WIDTH, NumberedCanvas, Pages, Style
+from remiss.yttrande.typeset import (
+    LEFT,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    TOP,
+    NumberedCanvas,
+    Pages,
+    Style,
+)
 
 BODY = Style()
 LABEL = Style(bold=True, keep_with_next=True, after=2)
@@ -27,13 +37,25 @@ H3 = Style(size=11, leading=15, before=12, after=3, bold=True, keep_with_next=Tr
 FIELD = Style(after=0)
 LETTERHEAD = Style(after=16)
 BULLET = Style(indent=11, after=3)
+EVENT = Style(after=4)
+MARKING_SIZE = 9
+TABLE_ROOM = 72  # points: a label, the column titles and a row or two below them
+
+
+class MarkedCanvas(NumberedCanvas):
+    """Every page headed "Internt arbetsmaterial – skickas inte": the sammanställning is a memo."""
+
+    def showPage(self) -> None:
+        self.setFont(BOLD, MARKING_SIZE)
+        self.drawString(LEFT, PAGE_HEIGHT - TOP + 8 * mm, layout.INTERNAL)
+        super().showPage()
 
 
 def render(yttrande: Yttrande) -> bytes:
     """Return the yttrande as PDF bytes."""
     buffer = io.BytesIO()
     header = yttrande.header
-    canvas = NumberedCanvas(
+    canvas = MarkedCanvas(
         buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), dated=date.fromisoformat(header.date),
         invariant=True, lang="sv-SE",
     )  # fmt: skip
@@ -44,7 +66,6 @@ def render(yttrande: Yttrande) -> bytes:
     pages = Pages(canvas)
 
     _letterhead(pages, yttrande)
-    pages.labelled("Till: ", header.recipient, BODY)
     pages.line(yttrande.heading, H1)
     pages.text(yttrande.opening, BODY)
     pages.line("Sammanfattning", H2)
@@ -74,9 +95,23 @@ def render(yttrande: Yttrande) -> bytes:
             pages.text(answer.text, ANSWER)
 
     pages.line("Underlag", H2)
-    for line in layout.underlag_lines(yttrande.underlag):
+    for line in layout.underlag_lines(yttrande):
         pages.line(line, BODY)
-    _signature(pages, yttrande)
+
+    pages.line(layout.NON_RESPONDERS, H2)
+    pages.line(layout.silent_groups_line(yttrande.underlag), BODY)
+    if yttrande.underlag.non_responders:
+        pages.need(TABLE_ROOM)
+        pages.line(layout.non_responders_line(yttrande), LABEL)
+        _table(pages, layout.NON_RESPONDER_COLUMNS, layout.non_responder_cells(yttrande))
+    else:
+        pages.line(layout.non_responders_line(yttrande), BODY)
+
+    pages.line(layout.FORLOPP, H2)
+    for label, text in layout.forlopp_lines(yttrande):
+        pages.labelled(label, text, EVENT)
+    if not yttrande.forlopp:
+        pages.line(layout.NO_EVENTS, BODY)
     _appendix(pages, yttrande)
     pages.finish()
     return buffer.getvalue()
@@ -92,26 +127,13 @@ def _letterhead(pages: Pages, yttrande: Yttrande) -> None:
     pages.columns(left, right, LETTERHEAD)
 
 
-def _signature(pages: Pages, yttrande: Yttrande) -> None:
-    """Kept together on one page."""
-    signature = yttrande.signature
-    lines = [
-        [(f"För {signature.organisation}", False)], [], [(signature.signatory, False)],
-        [("Handläggare: ", True), (signature.coordinator, False)],
-    ]  # fmt: skip
-    pages.skip(24)
-    pages.need(sum(pages.height([line], FIELD) for line in lines))
-    for line in lines:
-        pages.lines([line], FIELD)
-
-
 def _appendix(pages: Pages, yttrande: Yttrande) -> None:
     pages.page_break()
     pages.line(layout.APPENDIX, H2)
     if not yttrande.appendix:
         pages.line(NO_ANSWERS, BODY)
     for person in yttrande.appendix:
-        pages.line(person.name, H3)
+        pages.line(person.title, H3)
         fields = layout.person_fields(person)
         for index, (label, value) in enumerate(fields):
             pages.labelled(f"{label}: ", value, BODY if index == len(fields) - 1 else FIELD)
@@ -120,9 +142,6 @@ def _appendix(pages: Pages, yttrande: Yttrande) -> None:
         for item in person.answers:
             pages.line(item.question, LABEL)
             pages.text(item.text, BODY)
-    if yttrande.underlag.non_responders:
-        pages.line(layout.NON_RESPONDERS, H3)
-        _table(pages, layout.NON_RESPONDER_COLUMNS, layout.non_responder_cells(yttrande))
 
 
 def _table(pages: Pages, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

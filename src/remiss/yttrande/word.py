@@ -150,8 +150,15 @@ def _field(paragraph: Paragraph, code: str) -> None:
     run._r.append(end)
 
 
-def header_block(document: DocumentObject, header: Header, fields: list[tuple[str, str]]) -> None:
-    """The letterhead: the organisation on the left, date and references on the right."""
+def header_block(
+    document: DocumentObject,
+    header: Header,
+    fields: list[tuple[str, str]],
+    *,
+    addressed: bool = True,
+) -> None:
+    """The letterhead: the organisation on the left, date and references on the right; then
+    "Till:" the recipient, when ``addressed``."""
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.paragraphs[0].add_run(header.organisation).bold = True
@@ -161,7 +168,8 @@ def header_block(document: DocumentObject, header: Header, fields: list[tuple[st
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(clean(value))
     document.add_paragraph()
-    labelled(document, "Till: ", header.recipient)
+    if addressed:
+        labelled(document, "Till: ", header.recipient)
 
 
 def repeat_as_header(row: _Row) -> None:
