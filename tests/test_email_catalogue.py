@@ -116,7 +116,18 @@ def every_email() -> dict[str, Email]:
         "yttrande_sent": catalogue.yttrande_sent(
             round_=ROUND, org=ORG, to="registrator@example.org",
             attachments=[Attachment("KS-2026-003-yttrande.pdf", b"%PDF", "application", "pdf")],
-            copy_of=None,
+            reference="KS-2026-003", copy_of=None,
+        ),
+        "per_region": catalogue.per_region(
+            round_=ROUND, org=ORG, region="Region Kalmar län", to="registrator@rkl.example.org"
+        ),
+        "not_answering": catalogue.not_answering(
+            round_=ROUND, org=ORG, to="registrator@example.org",
+            regions="Region Jönköpings län, Region Kalmar län och Region Östergötland",
+        ),
+        "decision_voided": catalogue.decision_voided(
+            round_=ROUND, org=ORG, author="Maria Lund (maria.lund@rjl.example.org)", number=3,
+            decided=2, link="https://remiss.example.org/rounds/1#yttrande",
         ),
         "login": catalogue.login(
             to="kansli@sosr.example.org", org=ORG, link="https://remiss.example.org/login/x",
@@ -136,7 +147,7 @@ def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
     if kind in REVIEWER_MAIL:
         # Reviewer mail: the personal link on a line of its own, and the sender's dnr named so.
         assert f"\n{LINK}\n" in message.text
-    if kind == "yttrande_sent":  # to the sender of the remiss: their reference is "Er"
+    if kind in {"yttrande_sent", "not_answering"}:  # to the sender: their reference is "Er"
         assert message.subject.startswith("KS-2026-003")
         assert "Er referens: KS-2026-003" in message.text
     elif kind not in {"login", "closed_without_answers"}:

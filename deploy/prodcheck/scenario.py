@@ -146,9 +146,8 @@ class Drive:
         """Every other person asked answers: the page from one process, the POST to the other."""
         titles = [title for (title,) in self.topology.read("select title from rounds")]
         invitations = sorted(
-            {(r.to[0], title, m.group(1))
-             for r in self.mailbox.snapshot() for m in REVIEWER_LINK.finditer(r.text())
-             for title in titles if title in r.subject}
+            {(r.to[0], title, link)
+             for r in self.mailbox.snapshot() for title, link in _links_by_round(r.text(), titles)}
         )  # fmt: skip
         self.asked = {(person, title) for person, title, _ in invitations}
         count = 0
@@ -280,3 +279,15 @@ def _expect(response: httpx.Response, status: int, what: str) -> None:
         raise CheckFailed(
             f"{what}: {response.status_code} i stället för {status}\n{response.text[:500]}"
         )
+
+
+def _links_by_round(text: str, titles: list[str]) -> list[tuple[str, str]]:
+    """(round title, link) for each reviewer link in a mail: the link belongs to the round
+    whose title stands last before it (one invitation may list every round of a batch)."""
+    found = []
+    for match in REVIEWER_LINK.finditer(text):
+        before = [(text.rfind(title, 0, match.start()), title) for title in titles]
+        at, title = max(before)
+        if at >= 0:
+            found.append((title, match.group(1)))
+    return found

@@ -159,7 +159,7 @@ def test_a_departementsremiss_letter_carries_the_ministrys_dnr(sample_directory:
         attachment = Attachment(names[0], b"%PDF", "application", "pdf")
         email = catalogue.yttrande_sent(
             round_=round_, org=org, to="s.registrator@regeringskansliet.example.org",
-            attachments=[attachment],
+            attachments=[attachment], reference=letter.reference_line(round_, org),
         )  # fmt: skip
     assert email.message.subject == f"{DNR} {ORG} – Yttrande: {title}"
 
@@ -173,8 +173,9 @@ def test_other_kinds_keep_the_plain_heading_subject_and_names(sample_directory: 
         round_, org = session.get_one(Round, round_id), organisation(session)
         assert letter.file_name(round_, org, "pdf") == "NHV-2026-7-yttrande.pdf"
         email = catalogue.yttrande_sent(
-            round_=round_, org=org, to="a@b.example.org", attachments=[]
-        )
+            round_=round_, org=org, to="a@b.example.org", attachments=[],
+            reference=letter.reference_line(round_, org),
+        )  # fmt: skip
     assert email.message.subject == "NHV-2026-7 – Yttrande: Mastocytos"
 
 

@@ -19,7 +19,6 @@ from remiss.core.addresses import Addressee
 from remiss.core.models import Group, Organisation, Person, Round, YttrandeVersion
 from remiss.core.swedish import date_sv, number_sv
 from remiss.mail.rendering import Attachment, OutgoingEmail, render
-from remiss.yttrande import letter
 
 
 @dataclass(frozen=True)
@@ -254,13 +253,41 @@ def closed_without_answers(
 
 def yttrande_sent(
     *, round_: Round, org: Organisation, to: str, attachments: Sequence[Attachment],
-    copy_of: str | None = None,
+    reference: str, copy_of: str | None = None,
 ) -> Email:  # fmt: skip
     """The decided yttrande to the sender of the remiss (or the coordinator's copy), the
-    subject beginning with the sender's dnr (for a ministry, with the organisation's name)."""
+    subject beginning with ``reference``: the sender's dnr (for a ministry, with the
+    organisation's name: ``letter.reference_line``)."""
     return _email(
         "yttrande_sent", to, None, round_.coordinator, tuple(attachments),
-        round=round_, org=org, copy_of=copy_of, reference=letter.reference_line(round_, org),
+        round=round_, org=org, copy_of=copy_of, reference=reference,
+    )  # fmt: skip
+
+
+def per_region(*, round_: Round, org: Organisation, region: str, to: str) -> Email:
+    """To a region's registrar: this remiss is answered per region, with its documents."""
+    return _email(
+        "per_region", to, None, round_.coordinator, (),
+        round=round_, org=org, region=region, reason=round_.triage_reason,
+        national_deadline=date_sv(round_.national_deadline),
+    )  # fmt: skip
+
+
+def not_answering(*, round_: Round, org: Organisation, to: str, regions: str) -> Email:
+    """To the sender: the organisation does not answer this remiss jointly."""
+    return _email(
+        "not_answering", to, None, round_.coordinator, (), round=round_, org=org, regions=regions
+    )
+
+
+def decision_voided(
+    *, round_: Round, org: Organisation, author: str, number: int, decided: int, link: str
+) -> Email:
+    """To the coordinator: a draft saved after the decision voided it."""
+    return _email(
+        "decision_voided", round_.coordinator, None, None, (),
+        round=round_, org=org, author=author, number=number, decided=decided, link=link,
+        national_deadline=date_sv(round_.national_deadline),
     )  # fmt: skip
 
 

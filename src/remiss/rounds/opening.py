@@ -126,6 +126,7 @@ def _create(
                 text=q.text,
                 options=list(q.options),
                 required=q.required,
+                subject=q.subject,
             )
         )
     for group, reason in plan_.route.groups:

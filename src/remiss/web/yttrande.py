@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from remiss.app import App
 from remiss.core.errors import InputError, Refused, RemissError, RoundNotFound
 from remiss.core.models import Round
+from remiss.directory.sync import organisation
+from remiss.rounds.transitions import without_documents
 from remiss.web.dashboard import round_context
 from remiss.web.deps import (
     AppDep,
@@ -32,8 +34,7 @@ from remiss.web.deps import (
 )
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, not_found, redirect, render
-from remiss.directory.sync import organisation
-from remiss.yttrande import documents, joint, joint_render, letter
+from remiss.yttrande import documents, joint, joint_render, letter, sending
 from remiss.yttrande.closing import Compiled, compile_and_notify
 from remiss.yttrande.export import answers_csv
 from remiss.yttrande.panel import form_errors, panel, version
@@ -90,6 +91,9 @@ def download(
         round_ = session.get(Round, round_id)
         if round_ is None:
             return not_found(request)
+        why = without_documents(session, round_)
+        if why is not None:
+            return message_page(request, "Inga dokument", why + ".", status_code=404)
         found = version(session, round_id, number)
         if found is None and number is None:
             return message_page(
@@ -138,9 +142,19 @@ def yttrande(
         return not_found(request)
     try:
         with app.sessions() as session:
-            answer = joint.build(session, round_id, app.settings)
-            name = letter.file_name(session.get_one(Round, round_id), organisation(session), fmt)
-        content = joint_render.render(answer, fmt)
+            round_ = session.get(Round, round_id)
+            if round_ is None:
+                return not_found(request)
+            why = without_documents(session, round_)
+            if why is not None:
+                return message_page(request, "Inget yttrande", why + ".", status_code=404)
+            name = letter.file_name(round_, organisation(session), fmt)
+            # What was sent is final: its PDF and Word file are served as they went out.
+            content = sending.sent_bytes(sending.sent_files(session, round_id), fmt)
+            if content is None:
+                answer = joint.build(session, round_id, app.settings)
+        if content is None:
+            content = joint_render.render(answer, fmt)
     except RemissError as exc:  # WeasyPrint or its system libraries missing
         return message_page(request, "Det gick inte", str(exc), status_code=503)
     return attachment(content, fmt, name)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
 from remiss.directory.sync import organisation
-from remiss.yttrande import documents, joint, joint_render, letter
+from remiss.yttrande import documents, joint, joint_render, letter, sending
 from remiss.yttrande.compile import load_round
 from remiss.yttrande.versions import latest
 
@@ -38,11 +38,13 @@ def write(
         )
     answer = joint.build(session, round_id, settings)
     org = organisation(session)
+    kept = sending.sent_files(session, round_id)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
+        # What was sent is final: its PDF and Word file are the bytes that went out.
         sent = out / letter.file_name(round_, org, fmt)
-        sent.write_bytes(joint_render.render(answer, fmt))
+        sent.write_bytes(sending.sent_bytes(kept, fmt) or joint_render.render(answer, fmt))
         internal = out / documents.file_name(round_.reference, fmt)
         internal.write_bytes(documents.content(version, fmt) or b"")
         paths += [sent, internal]

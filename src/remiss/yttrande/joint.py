@@ -7,21 +7,26 @@ sammanställning's. Built here from the database; ``joint_render`` only lays it 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss.core.models import Membership, Region, Round
+from remiss.core import clock
+from remiss.core.models import Membership, Organisation, Region, Round
 from remiss.core.settings import Settings
 from remiss.core.states import QuestionKind
 from remiss.core.swedish import date_sv
 from remiss.directory import kinds
+from remiss.directory.kinds import Signatory
 from remiss.directory.sync import organisation
 from remiss.yttrande import drafts, letter, proposal, wording
-from remiss.yttrande.compile import document_date, header, load_round
+from remiss.yttrande.compile import header, load_round
 from remiss.yttrande.model import Header
 
 NOT_CHOSEN = "Ställningstagande är ännu inte valt."
+PROPOSAL = "Förslag"
+DRAFT = "Utkast"
 
 
 @dataclass(frozen=True)
@@ -42,19 +47,39 @@ class Comments:
 
 
 @dataclass(frozen=True)
+class Handlaggare:
+    """The responsible officer, named with the yttrande: the lead group's processtöd."""
+
+    name: str
+    title: str  # "processtöd, RPO Kirurgi och plastikkirurgi"
+    email: str
+    phone: str | None
+
+    def line(self) -> str:
+        return ", ".join(p for p in (self.name, self.title, self.email, self.phone) if p)
+
+
+@dataclass(frozen=True)
 class JointAnswer:
     header: Header
     opening: str
-    # Rendered from the proposal, before the lead saved any draft: marked "Förslag".
-    proposal: bool
+    # "Förslag" (built from the answers, before any saved draft), "Utkast" (until the
+    # decision on the current version), or None: the decided letter.
+    status: str | None
     draft_number: int | None
     stands: tuple[Stand, ...]
     comments: tuple[Comments, ...]
     organisation: str
     signatory: str
-    handlaggare: str | None
+    handlaggare: Handlaggare | None
     decision: tuple[str, ...] = ()  # the Beslut section, once decided
+    signatories: tuple[Signatory, ...] = ()
+    note: str | None = None  # why it is still an Utkast (a voided decision)
     reference_in_heading: bool = False  # a ministry's remiss: its dnr ends the heading
+
+    @property
+    def proposal(self) -> bool:
+        return self.status == PROPOSAL
 
     @property
     def heading(self) -> str:
@@ -75,7 +100,11 @@ def no_comments(organisation_name: str) -> str:
 
 
 def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
-    """The round's yttrande from its newest draft, or from the proposal before any."""
+    """The round's yttrande from its newest draft, or from the proposal before any.
+
+    It is the decided letter (dated with the decision, with its Beslut section and
+    signatories) only while the decided version is the current draft; else an Utkast.
+    """
     round_ = load_round(session, round_id)
     org = organisation(session)
     draft = drafts.current(session, round_id)
@@ -99,29 +128,63 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
             stands.append(Stand(heading, sentence(org.name, position, on), text))
         else:
             comments.append(Comments(question.text, text or no_comments(org.name)))
-    day = document_date(round_, settings)
+    decided = is_decided(round_, draft.number if draft is not None else None)
+    day = round_.decided_on if decided and round_.decided_on else _today(settings)
     return JointAnswer(
         header=header(round_, org, day),
         opening=wording.opening_joint(org.name, [r.name for r in regions]),
-        proposal=draft is None,
+        status=None if decided else PROPOSAL if draft is None else DRAFT,
         draft_number=draft.number if draft is not None else None,
         stands=tuple(stands),
         comments=tuple(comments),
         organisation=org.name,
         signatory=(round_.signatory or "").strip() or kinds.default_signatory(org, round_.kind),
         handlaggare=handlaggare(session, round_),
-        decision=decision_lines(round_),
+        decision=decision_lines(round_) if decided else (),
+        signatories=signatories(round_, org),
+        note=voided_note(round_, draft.number if draft is not None else None),
         reference_in_heading=letter.from_ministry(org, round_.kind),
     )
 
 
+def is_decided(round_: Round, current_draft: int | None) -> bool:
+    """Whether the decision stands: recorded, and on the version that is current."""
+    return (
+        round_.decided_at is not None
+        and current_draft is not None
+        and round_.decided_draft == current_draft
+    )
+
+
+def voided_note(round_: Round, current_draft: int | None) -> str | None:
+    """What the Utkast says when a decision was made on an earlier version."""
+    if round_.decided_at is not None or round_.decision_voided_at is None:
+        return None
+    return (
+        f"Beslutet om version {round_.decided_draft} gäller inte längre: version "
+        f"{current_draft} har sparats efter beslutet och är inte beslutad."
+    )
+
+
+def signatories(round_: Round, org: Organisation) -> tuple[Signatory, ...]:
+    """Who signs: as recorded with the decision, else the kind's."""
+    if round_.signatories:
+        return tuple(Signatory.model_validate(s) for s in round_.signatories)
+    return tuple(kinds.default_signatories(org, round_.kind))
+
+
+def _today(settings: Settings) -> date:
+    return clock.now().astimezone(settings.tz).date()
+
+
 def decision_lines(round_: Round) -> tuple[str, ...]:
-    """The yttrande's Beslut section, once the decision is recorded."""
+    """The yttrande's Beslut section, once the decision is recorded.
+
+    The minutes' item is written as typed ("§ 14", "punkt 7"): RSL numbers by punkt.
+    """
     if round_.decided_by is None or round_.decided_on is None:
         return ()
-    paragraph = (
-        f" (§ {round_.decision_paragraph.lstrip('§ ')})" if round_.decision_paragraph else ""
-    )
+    paragraph = f" ({round_.decision_paragraph})" if round_.decision_paragraph else ""
     lines = [
         f"Beslut i detta ärende har fattats av {round_.decided_by} den "
         f"{date_sv(round_.decided_on)}{paragraph}."
@@ -131,8 +194,8 @@ def decision_lines(round_: Round) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def handlaggare(session: Session, round_: Round) -> str | None:
-    """The drafter by name and title: "Karin Kvist, processtöd, RPO Cancersjukdomar"."""
+def handlaggare(session: Session, round_: Round) -> Handlaggare | None:
+    """The drafter with title, email and phone: "processtöd, RPO Cancersjukdomar"."""
     person = round_.drafter
     if person is None:
         return None
@@ -142,4 +205,5 @@ def handlaggare(session: Session, round_: Round) -> str | None:
         )
     )
     group = round_.lead_group.name if round_.lead_group is not None else None
-    return ", ".join(part for part in (person.name, role, group) if part)
+    title = ", ".join(part for part in (role, group) if part)
+    return Handlaggare(person.name, title, person.email, person.phone)

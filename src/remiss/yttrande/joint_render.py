@@ -34,6 +34,10 @@ def render_docx(answer: JointAnswer) -> bytes:
     word.setup(document, answer.header, answer.heading)
     if answer.proposal:
         word.labelled(document, PROPOSAL_NOTE, "")
+    elif answer.status:
+        number = f" (version {answer.draft_number})" if answer.draft_number else ""
+        note = f" {answer.note}" if answer.note else ""
+        word.labelled(document, f"Utkast{number}: inte beslutat.{note}", "")
     word.header_block(document, answer.header, layout.header_fields(answer.header))
     document.add_heading(answer.heading, level=1)
     word.text(document, answer.opening)
@@ -58,9 +62,16 @@ def render_docx(answer: JointAnswer) -> bytes:
     document.add_paragraph()
     document.add_paragraph(f"För {answer.organisation}")
     document.add_paragraph()
-    document.add_paragraph(word.clean(answer.signatory))
+    if answer.signatories:
+        for person in answer.signatories:
+            signed = document.add_paragraph(word.clean(person.name))
+            if person.title:
+                signed.add_run().add_break()
+                signed.add_run(word.clean(person.title))
+    else:
+        document.add_paragraph(word.clean(answer.signatory))
     if answer.handlaggare:
-        word.labelled(document, "Handläggare: ", answer.handlaggare)
+        word.labelled(document, "Handläggare: ", answer.handlaggare.line())
     for paragraph in document.paragraphs[before_signature:-1]:
         paragraph.paragraph_format.keep_with_next = True
     buffer = io.BytesIO()

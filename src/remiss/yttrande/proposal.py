@@ -31,6 +31,14 @@ class Given:
 
 
 @dataclass(frozen=True)
+class Point:
+    """One comment to weigh, written once however many gave it, and who gave it."""
+
+    text: str
+    attributions: tuple[str, ...]  # shown on the drafting page only, never in the letter
+
+
+@dataclass(frozen=True)
 class QuestionDraft:
     """One question of the round: what was answered, and what is proposed."""
 
@@ -41,6 +49,7 @@ class QuestionDraft:
     positions: tuple[Given, ...]  # who gave which position (position questions)
     comments: tuple[Given, ...]  # what was written (text questions)
     disagreement: tuple[str, ...]
+    points: tuple[Point, ...]  # the comments grouped and de-duplicated
     position: str | None  # the proposed joint position
     proposed_text: str
 
@@ -73,6 +82,7 @@ def propose(session: Session, round_id: int) -> list[QuestionDraft]:
                     choices=choices(options),
                     positions=tuple(Given(p.attribution, s) for p, s in stances),
                     comments=(),
+                    points=(),
                     disagreement=wording.disagreement(
                         [(g.name, p.region, s) for p, s in stances for g in p.groups], options
                     ),
@@ -86,6 +96,7 @@ def propose(session: Session, round_id: int) -> list[QuestionDraft]:
                 for p in ordered
                 if p.value(question.key)
             )
+            grouped = points(comments)
             result.append(
                 QuestionDraft(
                     key=question.key,
@@ -94,12 +105,31 @@ def propose(session: Session, round_id: int) -> list[QuestionDraft]:
                     choices=(),
                     positions=(),
                     comments=comments,
+                    points=grouped,
                     disagreement=(),
                     position=None,
-                    proposed_text="\n\n".join(c.text for c in comments),
+                    proposed_text=as_list(grouped),
                 )
             )
     return result
+
+
+def points(comments: Sequence[Given]) -> tuple[Point, ...]:
+    """The comments as points to weigh: the same text (ignoring case, spacing and a final
+    full stop) once, with everyone who gave it, in the order first given."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for given in comments:
+        key = " ".join(given.text.casefold().split()).rstrip(".")
+        _first, who = found.setdefault(key, (given.text, []))
+        if given.attribution not in who:
+            who.append(given.attribution)
+    return tuple(Point(text, tuple(who)) for text, who in found.values())
+
+
+def as_list(grouped: Sequence[Point]) -> str:
+    """The points as a list for the drafter to rewrite in the organisation's voice: a
+    starting point, not a letter (no names, one dash per point)."""
+    return "\n\n".join("– " + point.text for point in grouped)
 
 
 def joint_position(stances: Sequence[tuple[Invitee, str]], options: Sequence[str]) -> str | None:

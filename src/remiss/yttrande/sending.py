@@ -34,7 +34,7 @@ from remiss.mail import catalogue, outbox
 from remiss.mail.rendering import Attachment
 from remiss.rounds import stage
 from remiss.rounds.transitions import Action, require
-from remiss.yttrande import documents, drafts, joint, joint_render
+from remiss.yttrande import drafts, joint, joint_render, letter
 from remiss.yttrande.compile import load_round
 
 MIME = {
@@ -171,6 +171,7 @@ def send(
             org=org,
             to=recipient,
             attachments=attachments,
+            reference=letter.reference_line(round_, org),
             copy_of=address if copy else None,
         )
         outbox.queue(
@@ -193,6 +194,13 @@ def sent_files(session: Session, round_id: int) -> SentYttrande | None:
     return session.scalar(select(SentYttrande).where(SentYttrande.round_id == round_id))
 
 
+def sent_bytes(kept: SentYttrande | None, fmt: str) -> bytes | None:
+    """The sent file in ``fmt`` (pdf or docx), or None: not sent, or not a sent format."""
+    if kept is None:
+        return None
+    return kept.pdf if fmt == "pdf" else kept.docx if fmt == "docx" else None
+
+
 def _keep(session: Session, settings: Settings, round_: Round) -> SentYttrande:
     """Render the decided letter once and keep it byte for byte."""
     answer = joint.build(session, round_.id, settings)
@@ -201,14 +209,15 @@ def _keep(session: Session, settings: Settings, round_: Round) -> SentYttrande:
         raise Refused(f"{round_.reference}: det aktuella utkastet är inte beslutat; besluta först")
     _refuse_unchosen(round_, draft.positions)
     pdf, docx = joint_render.render(answer, "pdf"), joint_render.render(answer, "docx")
+    org = organisation(session)
     kept = SentYttrande(
         round_id=round_.id,
         draft_number=answer.draft_number or 0,
         created_at=now(),
-        pdf_name=documents.file_name(round_.reference, "pdf", document="yttrande"),
+        pdf_name=letter.file_name(round_, org, "pdf"),
         pdf=pdf,
         pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        docx_name=documents.file_name(round_.reference, "docx", document="yttrande"),
+        docx_name=letter.file_name(round_, org, "docx"),
         docx=docx,
         docx_sha256=hashlib.sha256(docx).hexdigest(),
     )

@@ -36,9 +36,11 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, type_, nullable=True))
         batch.add_column(
             sa.Column(
-                "drafting_without_answers", sa.Boolean(), nullable=False,
+                "drafting_without_answers",
+                sa.Boolean(),
+                nullable=False,
                 server_default=sa.false(),
-            )  # fmt: skip
+            )
         )
     with op.batch_alter_table("questions") as batch:
         batch.add_column(sa.Column("subject", sa.String(length=200), nullable=True))
