@@ -33,6 +33,7 @@ from remiss.web import (
     opening,
     register,
     reviewer,
+    round_actions,
     statement,
     triage,
     yttrande,
@@ -57,6 +58,7 @@ ROUTERS: list[APIRouter] = [
     login.router,
     opening.router,  # before dashboard: /rounds/new is not a round id
     dashboard.router,
+    round_actions.router,
     directory.router,
     mail.router,
     yttrande.router,
