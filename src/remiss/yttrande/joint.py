@@ -167,9 +167,12 @@ def voided_note(round_: Round, current_draft: int | None) -> str | None:
 
 
 def signatories(round_: Round, org: Organisation) -> tuple[Signatory, ...]:
-    """Who signs: as recorded with the decision, else the kind's."""
+    """Who signs by name: as recorded with the decision; else none when the coordinator named
+    the round's signatory themselves (it is printed as given); else the kind's."""
     if round_.signatories:
         return tuple(Signatory.model_validate(s) for s in round_.signatories)
+    if (round_.signatory or "").strip():
+        return ()
     return tuple(kinds.default_signatories(org, round_.kind))
 
 

@@ -27,7 +27,6 @@ from remiss.core.settings import Settings
 from remiss.core.states import RoundState
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.core.text import printable
-from remiss.directory import kinds
 from remiss.directory.kinds import Signatory
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
@@ -92,8 +91,9 @@ def decide(
     if signing:
         round_.signatories = [s.model_dump() for s in signing]
     elif not round_.signatories:
-        org = organisation(session)
-        round_.signatories = [s.model_dump() for s in kinds.default_signatories(org, round_.kind)]
+        # Who signs is fixed with the decision: as the letter showed it until now.
+        shown = joint.signatories(round_, organisation(session))
+        round_.signatories = [s.model_dump() for s in shown] or None
     audit.record(
         session, actor, "round.decide", round_id=round_id, by=decided_by, on=on.isoformat(),
         paragraph=round_.decision_paragraph, draft=draft.number,
