@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from remiss.core import audit
 from remiss.core.addresses import normalise_email
 from remiss.core.clock import now
-from remiss.core.errors import InputError, Refused
+from remiss.core.errors import InputError, Refused, RoundNotFound
 from remiss.core.models import Round, SentYttrande
 from remiss.core.settings import Settings
 from remiss.core.states import RoundState
@@ -34,7 +34,6 @@ from remiss.mail.rendering import Attachment
 from remiss.rounds import stage
 from remiss.rounds.transitions import Action, require
 from remiss.yttrande import drafts, joint, joint_render, letter
-from remiss.yttrande.compile import load_round
 
 MIME = {
     "pdf": ("application", "pdf"),
@@ -59,7 +58,7 @@ def decide(
     Refused before the draft is handed over, while a position question has no joint
     position, and for a date before the round opened or after its national deadline.
     """
-    round_ = load_round(session, round_id)
+    round_ = _locked(session, round_id)
     require(session, round_, Action.DECIDE)
     draft = drafts.current(session, round_id)
     if draft is None:
@@ -141,7 +140,7 @@ def send(
     The first sending keeps the exact files with their SHA-256 (``SentYttrande``): they are
     what was sent, and sending again sends the same bytes.
     """
-    round_ = load_round(session, round_id)
+    round_ = _locked(session, round_id)
     state = stage.current(session, round_)
     if state == RoundState.SKICKAD and not again:
         assert round_.sent_at is not None
@@ -187,6 +186,16 @@ def send(
     )  # fmt: skip
     session.flush()
     return Sent(round_id, round_.reference, address, True, kept.pdf_sha256, kept.docx_sha256)
+
+
+def _locked(session: Session, round_id: int) -> Round:
+    """The round, its row locked until the caller commits: a decision and a draft saved at
+    the same moment, or two sendings, are taken one after the other (SQLite writes one at a
+    time anyway)."""
+    round_ = session.get(Round, round_id, with_for_update=True, populate_existing=True)
+    if round_ is None:
+        raise RoundNotFound(round_id)
+    return round_
 
 
 def sent_files(session: Session, round_id: int) -> SentYttrande | None:
