@@ -1,24 +1,22 @@
-"""Running the flows' tasks with or without a Prefect API.
+"""What every flow's task runs in: the process's runtime, as of a given moment.
 
-With a Prefect API (``remiss serve``, a deployment, production) a flow's tasks are
-tracked task runs with retries. The CLI without one runs the same flow body
-through ``flow.fn`` and each task's function directly, so a command does not pay
-for starting a temporary Prefect server.
+A flow is a thin wrapper that Prefect schedules and retries; its task calls one use case
+(``remiss.usecases``), which delivers and renders what it left before it returns.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any, TypeVar
 
-from prefect import Flow, Task
+from prefect import Task
 from prefect.context import FlowRunContext
 
-from remiss.app import App, current
+from remiss.app import current
 from remiss.core import clock
+from remiss.usecases.runtime import Runtime, inline
 
 R = TypeVar("R")
 
@@ -35,19 +33,9 @@ def at(now: str | None) -> AbstractContextManager[None]:
     return clock.frozen_at(datetime.fromisoformat(now)) if now else nullcontext()
 
 
-def prefect_available() -> bool:
-    return bool(os.environ.get("PREFECT_API_URL"))
-
-
-def run_flow(flow: Flow[Any, R], *args: Any, **kwargs: Any) -> R:
-    """Run a flow tracked by Prefect when an API is configured, else its body directly."""
-    if prefect_available():
-        return flow(*args, **kwargs)
-    return flow.fn(*args, **kwargs)
-
-
 @contextmanager
-def running(now: str | None = None) -> Iterator[App]:
-    """The process's runtime for one task, as of ``now`` if given."""
+def running(now: str | None = None) -> Iterator[Runtime]:
+    """The process's runtime for one task, as of ``now`` if given (a flow run is its own
+    record in Prefect: nothing more is announced)."""
     with at(now):
-        yield current()
+        yield inline(current())

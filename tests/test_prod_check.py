@@ -34,9 +34,12 @@ def test_production_topology_carries_a_round_and_sends_every_message_once() -> N
         and ": " in line
     )  # fmt: skip
     completed, ran = lines["flow runs completed"].split(" ")[0].split("/")
-    assert completed == ran and int(ran) >= 8, output
-    for flow in ("open-round", "reminder-sweep", "close-round", "send-yttrande"):
+    # The deployments' runs; what the coordinator did on the web shows as events.
+    assert completed == ran and int(ran) >= 4, output
+    for flow in ("open-round", "reminder-sweep", "compile-response"):
         assert f"{flow} " in lines["flow runs completed"], output
+    for event in ("remiss.round.close", "remiss.round.decide", "remiss.round.send"):
+        assert f"{event} " in lines["events in Prefect"], output
     sent = int(lines["messages sent"].split(" ")[0])
     assert lines["messages sent"] == f"{sent} (received {sent})" and sent > 40, output
     assert lines["duplicates"] == "0"

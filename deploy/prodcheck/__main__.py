@@ -85,6 +85,8 @@ def run(server: Server, work: Path) -> int:
         f"{name} {n}" for name, n in sorted((counts.flow_runs_by_flow or {}).items())
     )
     print(f"flow runs completed: {counts.flow_runs_completed}/{counts.flow_runs} ({by_flow})")
+    told = ", ".join(f"{name} {n}" for name, n in sorted((counts.events or {}).items()))
+    print(f"events in Prefect: {told}")
     print(f"messages sent: {counts.messages_sent} (received {counts.messages_received})")
     print(f"duplicates: {counts.duplicates}")
     print(f"web processes: {counts.web_processes}")

@@ -8,6 +8,7 @@ import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,9 +19,10 @@ from deploy.prodcheck.topology import POOL, Topology
 
 SWEEP = "reminder-sweep/reminder-sweep"
 SWEEP_CRON = "*/15 * * * *"
-# The deployments run by workers, and the web's own actions recorded as flow runs.
-EXPECTED_FLOWS = {"open-round", "reminder-sweep", "compile-response", "close-round",
-                  "send-yttrande", "deliver-outbox", "render-documents"}  # fmt: skip
+# The deployments run by workers.
+EXPECTED_FLOWS = {"open-round", "reminder-sweep", "compile-response"}
+# What the coordinator did on the web, told to Prefect as events on each round.
+EXPECTED_EVENTS = {"remiss.round.close", "remiss.round.decide", "remiss.round.send"}
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Counts:
     flow_runs: int = 0
     flow_runs_completed: int = 0
     flow_runs_by_flow: Counter[str] | None = None
+    events: Counter[str] | None = None
     messages_sent: int = 0
     messages_received: int = 0
     duplicates: int = 0
@@ -92,6 +95,10 @@ def prefect(topology: Topology, counts: Counts) -> None:
         missing = EXPECTED_FLOWS - set(counts.flow_runs_by_flow)
         if missing:
             raise CheckFailed(f"inga flödeskörningar av {sorted(missing)}")
+        counts.events = _events(client)
+        missing = EXPECTED_EVENTS - set(counts.events)
+        if missing:
+            raise CheckFailed(f"inga händelser {sorted(missing)} i Prefect")
         sweep = client.read_deployment_by_name(SWEEP)
         schedules = [(s.schedule.cron, s.schedule.timezone, s.active)  # type: ignore[union-attr]
                      for s in sweep.schedules]  # fmt: skip
@@ -104,6 +111,19 @@ def prefect(topology: Topology, counts: Counts) -> None:
         raise CheckFailed(f"{counts.workers} av {topology.worker_count} workers är online")
     counts.web_processes = len([p for p in topology.supervisor.started
                                 if p.name.startswith("web-") and p.popen.poll() is None])  # fmt: skip
+
+
+def _events(client: Any) -> Counter[str]:
+    """remiss's events in Prefect, by name: the server stores them in its own time."""
+    from prefect.events.filters import EventFilter, EventNameFilter
+
+    wanted = EventFilter(event=EventNameFilter(prefix=["remiss."]))
+    deadline = time.monotonic() + 60
+    while True:
+        found = Counter(e.event for e in client.read_events(filter=wanted, limit=50).events)
+        if set(found) >= EXPECTED_EVENTS or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
 
 
 def backup_and_restore(topology: Topology, counts: Counts) -> None:

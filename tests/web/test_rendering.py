@@ -39,13 +39,14 @@ def held(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], Any]]:
     """The renderings the web asks for, held instead of run after the response."""
     later: list[Callable[[], Any]] = []
 
-    def hold_round(self: Orchestrator, background: object, round_ids: list[int]) -> None:
-        later.append(lambda: render_pending(self.app.sessions, round_ids))
+    def hold_round(sessions: Any, round_ids: Any, formats: Any) -> None:
+        later.append(lambda: render_pending(sessions, round_ids, formats))
 
     def hold_version(self: Orchestrator, background: object, version_id: int, fmt: str) -> None:
         later.append(lambda: render_version(self.app.sessions, version_id, [fmt]))
 
-    monkeypatch.setattr(Orchestrator, "render_later", hold_round)
+    # What a route's use case leaves for after the response (``web.deps.web_runtime``).
+    monkeypatch.setattr("remiss.web.deps.render_pending", hold_round)
     monkeypatch.setattr(Orchestrator, "render_version_later", hold_version)
     return later
 

@@ -24,6 +24,7 @@ from remiss.core.settings import Settings
 
 if TYPE_CHECKING:
     from remiss.app import App
+    from remiss.usecases.runtime import Runtime
 
 app = typer.Typer(
     help="remiss: remissrundor från inbjudan till gemensamt yttrande.",
@@ -143,7 +144,24 @@ def use_running_prefect() -> None:
     port = int(api_url.rsplit(":", 1)[1].split("/", 1)[0])
     os.environ.update(prefect_env(data_dir, port))
     os.environ["PREFECT_API_URL"] = api_url
-    typer.echo(f"Körs som flödeskörning i Prefect ({api_url.removesuffix('/api')}).", err=True)
+    typer.echo(f"Visas som händelser i Prefect ({api_url.removesuffix('/api')}).", err=True)
+
+
+def runtime() -> Runtime:
+    """This process's runtime for a use case: what it queues is delivered before it returns,
+    and with a Prefect API (``PREFECT_API_URL``, or the one ``remiss serve`` runs for this
+    data folder) every action is told to Prefect as an event."""
+    import os
+
+    from remiss.usecases.runtime import inline
+
+    use_running_prefect()
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        return inline(application())
+    from flows.events import announcer
+
+    return inline(application(), announcer(api_url))
 
 
 def application() -> App:

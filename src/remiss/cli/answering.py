@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import application, parse_date, round_app, shell
+from remiss.cli import application, parse_date, round_app, runtime, shell
 
 RoundArg = Annotated[str, typer.Argument(metavar="ROUND")]
 
@@ -31,20 +31,17 @@ def round_triage(
     """Decide a round's triage: samordnas opens it (invitations go out), the rest end it.
 
     A decision may be changed, with --reason, while nobody has answered."""
-    from remiss.app import deliver_outbox
     from remiss.core.states import TriageDecision
     from remiss.rounds import triage
     from remiss.rounds.opening import find
+    from remiss.usecases.opening import triage as triage_round
 
     chosen = triage.parse(decision)
-    a = application()
-    with a.transaction() as session:
-        round_ = find(session, round_ref)
-        done = triage.decide(
-            session, a.settings, round_.id, chosen, reason, "cli", notify_sender=notify_sender
-        )
-    if done.invitations or done.letters:
-        deliver_outbox(a)
+    with application().sessions() as session:
+        round_id = find(session, round_ref).id
+    done = triage_round(
+        runtime(), round_id, chosen, reason, "cli", notify_sender=notify_sender
+    ).triaged
     changed = " (ändrat)" if done.changed else ""
     if done.invitations:
         typer.echo(
@@ -86,18 +83,19 @@ def round_decide(
     from remiss.core.clock import now
     from remiss.core.swedish import date_sv
     from remiss.rounds.opening import find
-    from remiss.yttrande import sending
+    from remiss.usecases.answering import decide
 
     a = application()
     day = parse_date(on, "--date") if on else now().astimezone(a.settings.tz).date()
-    with a.transaction() as session:
-        round_ = find(session, round_ref)
-        decided = sending.decide(
-            session, round_.id, by=by, on=day, paragraph=paragraph,
-            not_taking_part=not_taking_part, signatories=signatory or (), actor="cli",
-        )  # fmt: skip
-        reference, version = round_.reference, decided.decided_draft
-    typer.echo(f"{reference}: utkast version {version} beslutat av {by} den {date_sv(day)}.")
+    with a.sessions() as session:
+        round_id = find(session, round_ref).id
+    decided = decide(
+        runtime(), round_id, by=by, on=day, paragraph=paragraph,
+        not_taking_part=not_taking_part, signatories=signatory or (), actor="cli",
+    )  # fmt: skip
+    typer.echo(
+        f"{decided.reference}: utkast version {decided.draft} beslutat av {by} den {date_sv(day)}."
+    )
 
 
 @round_app.command("send", help="Skicka det beslutade yttrandet (PDF och Word) till mottagaren.")
@@ -112,17 +110,16 @@ def round_send(
     ] = False,
 ) -> None:
     """Mail the decided yttrande to the recipient, a copy to the coordinator; once."""
-    from remiss.app import deliver_outbox
     from remiss.rounds.opening import find
-    from remiss.yttrande import sending
+    from remiss.usecases.answering import send
 
-    a = application()
-    with a.transaction() as session:
-        round_ = find(session, round_ref)
-        sent = sending.send(session, a.settings, round_.id, to=to, again=again, actor="cli")
-    report = deliver_outbox(a)
+    with application().sessions() as session:
+        round_id = find(session, round_ref).id
+    done = send(runtime(), round_id, to=to, again=again, actor="cli")
+    sent, report = done.sent, done.follow_up.delivery
+    delivered = report.sent if report is not None else 0
     typer.echo(
         f"{sent.reference}: yttrandet skickat till {sent.to} (kopia till samordnaren); "
-        f"{report.sent} meddelanden levererade. PDF sha256 {sent.pdf_sha256}, Word sha256 "
+        f"{delivered} meddelanden levererade. PDF sha256 {sent.pdf_sha256}, Word sha256 "
         f"{sent.docx_sha256}."
     )

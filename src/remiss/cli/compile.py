@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import application, fail, round_app, shell, use_running_prefect
+from remiss.cli import application, fail, round_app, runtime, shell
 
 
 @round_app.command(
@@ -23,13 +23,10 @@ def round_compile(
     out: Annotated[Path, typer.Option("--out", help="Katalog att skriva filerna i.")] = Path("."),
 ) -> None:
     """Write the yttrande and the sammanställning as DOCX, HTML and/or PDF."""
-    use_running_prefect()
-    from flows._run import run_flow
-    from flows.compile_response import compile_response
-
     from remiss.cli.progress import shown
     from remiss.rounds.opening import find
     from remiss.rounds.transitions import without_documents
+    from remiss.usecases.answering import compile_answer
     from remiss.yttrande import documents, drafts, files, sending
 
     wanted = documents.parse_formats(formats)
@@ -44,7 +41,7 @@ def round_compile(
     # Steps: compiling, each file rendered (named by the rendering), writing.
     with shown(reference, total=len(wanted) + 2) as step:
         step("sammanställer svaren")
-        result = run_flow(compile_response, round_id, "cli", False, wanted)
+        done = compile_answer(runtime(), round_id, "cli", notify=False, formats=wanted)
         step("skriver filerna")
         with a.sessions() as session:
             written = files.write(session, a.settings, round_id, wanted, out)
@@ -56,7 +53,7 @@ def round_compile(
     if sent is not None:
         source = f"det skickade yttrandet (utkast version {sent.draft_number}), byte för byte"
     typer.echo(
-        f"{reference}: sammanställning version {result['version']}; yttrandet från {source}",
+        f"{reference}: sammanställning version {done.compiled.version}; yttrandet från {source}",
         err=True,
     )
 

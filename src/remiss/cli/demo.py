@@ -120,9 +120,6 @@ def demo(
 
 
 def _run(folder: Path, a: App) -> None:
-    from flows.open_round import open_round
-    from flows.reminders import reminder_sweep
-
     from remiss.app import deliver_outbox
     from remiss.core import clock
     from remiss.core.db import upgrade
@@ -132,7 +129,12 @@ def _run(folder: Path, a: App) -> None:
     from remiss.directory import sync as directory
     from remiss.mail import sink
     from remiss.reviewers import answers
-    from remiss.yttrande import documents, drafts, files, sending
+    from remiss.rounds import spec as roundspec
+    from remiss.usecases.answering import decide, send
+    from remiss.usecases.opening import open_rounds
+    from remiss.usecases.runtime import inline
+    from remiss.usecases.sweep import sweep
+    from remiss.yttrande import documents, drafts, files
 
     upgrade(a.engine)
     with a.transaction() as session:
@@ -142,11 +144,11 @@ def _run(folder: Path, a: App) -> None:
     round_file = folder / "remiss.yaml"
     round_file.write_text(ROUND, encoding="utf-8")
     clock.set_now(datetime.fromisoformat(at("2026-02-16T09:00")))
-    opened = open_round.fn(str(round_file), None, "demo")
-    [r] = opened["rounds"]
-    say(f"Remissen {r['reference']} öppnad: {r['invitations']} inbjudningar skickade, "
-        f"{r['informed']} i kunskapsråd för kännedom "
-        f"(intern svarsdag {date_sv(date.fromisoformat(r['internal_deadline']))})")  # fmt: skip
+    rt = inline(a)
+    [r] = open_rounds(rt, roundspec.load(round_file), "demo").rounds
+    say(f"Remissen {r.reference} öppnad: {r.invitations} inbjudningar skickade, "
+        f"{r.informed} i kunskapsråd för kännedom "
+        f"(intern svarsdag {date_sv(r.internal_deadline)})")  # fmt: skip
 
     tokens = {}
     for message in sink.read_all(a.settings.sink_dir):
@@ -167,15 +169,17 @@ def _run(folder: Path, a: App) -> None:
     say(f"{len(ANSWERS)} svar inskickade (ett med HTML och fältkoder, ett ”Inga synpunkter”); "
         f"meningsskiljaktigheten rapporterades i {len(escalated)} e-postmeddelanden")  # fmt: skip
 
-    sweep = reminder_sweep.fn(at("2026-03-20T08:05"))
-    say(f"Påminnelser 20 mars: {sweep['reminders']['digests']} skickade till dem som inte svarat")
+    clock.set_now(datetime.fromisoformat(at("2026-03-20T08:05")))
+    swept = sweep(rt, "demo")
+    say(f"Påminnelser 20 mars: {swept.reminders.digests} skickade till dem som inte svarat")
 
-    sweep = reminder_sweep.fn(at("2026-03-28T00:05"))
-    say(f"Svarstiden gick ut: stängde remiss id {', '.join(map(str, sweep['closed_round_ids']))}")
+    clock.set_now(datetime.fromisoformat(at("2026-03-28T00:05")))
+    swept = sweep(rt, "demo")
+    say(f"Svarstiden gick ut: stängde remiss id {', '.join(map(str, swept.closed_round_ids))}")
 
     clock.set_now(datetime.fromisoformat(at("2026-03-30T10:00")))
     with a.transaction() as session:
-        round_ = session.get(Round, r["round_id"])
+        round_ = session.get(Round, r.round_id)
         assert round_ is not None and round_.drafter is not None
         drafter, drafter_name = round_.drafter.email, round_.drafter.name
         drafts.save(session, a.settings, round_.id, drafter, DRAFT_POSITIONS, DRAFT_TEXTS)
@@ -187,21 +191,18 @@ def _run(folder: Path, a: App) -> None:
         f"(version {handed.number})")  # fmt: skip
 
     clock.set_now(datetime.fromisoformat(at("2026-04-07T14:00")))
-    with a.transaction() as session:
-        decided = sending.decide(
-            session, r["round_id"], by="Samverkansnämndens presidium",
-            on=date(2026, 4, 7), paragraph="§ 14", actor="demo",
-        )  # fmt: skip
-        recipient = decided.recipient or "registrator@rcc.example.org"
-        sent = sending.send(session, a.settings, r["round_id"], to=recipient, actor="demo")
-    deliver_outbox(a)
-    say(f"Presidiet beslutade version {decided.decided_draft} den {date_sv(date(2026, 4, 7))}; "
+    decided = decide(
+        rt, r.round_id, by="Samverkansnämndens presidium", on=date(2026, 4, 7),
+        paragraph="§ 14", actor="demo",
+    )  # fmt: skip
+    sent = send(rt, r.round_id, to="registrator@rcc.example.org", actor="demo").sent
+    say(f"Presidiet beslutade version {decided.draft} den {date_sv(date(2026, 4, 7))}; "
         f"yttrandet (daterat samma dag) skickades till {sent.to}, "
         f"PDF sha256 {sent.pdf_sha256[:12]}…")  # fmt: skip
 
     out = folder / "dokument"
     with a.transaction() as session:
-        written = files.write(session, a.settings, r["round_id"], documents.FORMATS, out)
+        written = files.write(session, a.settings, r.round_id, documents.FORMATS, out)
     mail = sink.read_all(a.settings.sink_dir)
     say(f"{len(mail)} e-postmeddelanden ligger i {a.settings.sink_dir}")
     typer.echo("\nYttrandet (det som skickas) och sammanställningen (intern) finns här:")

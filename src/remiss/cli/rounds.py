@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,10 +16,10 @@ from remiss.cli import (
     fail,
     parse_date,
     round_app,
+    runtime,
     set_clock,
     settings,
     shell,
-    use_running_prefect,
 )
 from remiss.core import clock
 
@@ -55,13 +55,12 @@ def round_open(
         from remiss.mail import courier
 
         courier.warm()  # it loads on the other core while this process reads the file
-    use_running_prefect()
     from remiss.core.swedish import date_sv
     from remiss.rounds import spec as roundspec
 
     s = settings()
     real = clock.now()  # the time it really is, before --now moves the clock
-    moment = set_clock(now, s.tz)
+    set_clock(now, s.tz)
     parsed = roundspec.load(file)  # refuse a bad file before any flow machinery starts
     shift_days = (
         roundspec.days_to_today(parsed, real.astimezone(s.tz).date()) if shift_to_today else 0
@@ -69,50 +68,28 @@ def round_open(
     parsed = roundspec.shift(parsed, shift_days)
     if not allow_past and not triage:
         _refuse_rounds_closed_at_once(parsed, real)
-    if os.environ.get("PREFECT_API_URL"):
-        from flows._run import run_flow
-        from flows.open_round import open_round
+    from remiss.usecases.opening import open_rounds
 
-        result = run_flow(open_round, str(file), moment, "cli", triage, shift_days)
-    else:
-        result = _open_here(parsed, triage)
-    for r in result["rounds"]:
-        if r["created"] and triage:
+    opened = open_rounds(runtime(), parsed, "cli", triage=triage)
+    for r in opened.rounds:
+        where = f"{r.reference} (id {r.round_id})"
+        if r.created and triage:
+            typer.echo(f"Registrerade {where}: {r.title} — inkommen")
+        elif r.created:
+            informed = f", {r.informed} för kännedom" if r.informed else ""
             typer.echo(
-                f"Registrerade {r['reference']} (id {r['round_id']}): {r['title']} — inkommen"
+                f"Öppnade {where}: {r.title} — {r.invitations} inbjudningar{informed}, "
+                f"intern svarsdag {date_sv(r.internal_deadline)}"
             )
-        elif r["created"]:
+        elif r.resumed:
             typer.echo(
-                f"Öppnade {r['reference']} (id {r['round_id']}): {r['title']} — "
-                f"{r['invitations']} inbjudningar"
-                + (f", {r['informed']} för kännedom" if r.get("informed") else "")
-                + f", intern svarsdag {date_sv(date.fromisoformat(r['internal_deadline']))}"
-            )
-        elif r.get("resumed"):
-            typer.echo(
-                f"Slutförde öppnandet av {r['reference']} (id {r['round_id']}), som avbröts: "
-                f"{r['invitations']} inbjudningar till"
+                f"Slutförde öppnandet av {where}, som avbröts: {r.invitations} inbjudningar till"
             )
         else:
-            typer.echo(f"Redan öppnad {r['reference']} (id {r['round_id']}): inget nytt skickat")
-    d = result["delivery"]
-    typer.echo(delivery_line(d).capitalize())
-    for error in d["errors"]:
+            typer.echo(f"Redan öppnad {where}: inget nytt skickat")
+    typer.echo(delivery_line(opened.delivery.fields()).capitalize())
+    for error in opened.delivery.errors:
         typer.echo(f"  fel: {error}", err=True)
-
-
-def _open_here(parsed: list[Any], triage: bool) -> dict[str, Any]:
-    """The open-round flow's work done in this process, when no Prefect API is there to
-    track it: without loading Prefect, which alone takes longer than the first
-    invitation needs to leave."""
-    from remiss.app import deliver_outbox, mail_target
-    from remiss.rounds.launch import launch
-
-    app = application()
-    with mail_target(app.settings) as target:
-        launched = launch(app.sessions, app.settings, parsed, target, "cli", triage=triage)
-        launched.delivery.add(deliver_outbox(app, target))  # whatever else the outbox held
-    return {"rounds": launched.rounds(), "delivery": launched.delivery.fields()}
 
 
 def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
@@ -215,11 +192,9 @@ def round_extend(
     now: NowOption = None,
 ) -> None:
     """Move the internal deadline (or the sender's); reminders follow, non-responders are told."""
-    from remiss.app import deliver_outbox
-    from remiss.core.states import RoundStatus
     from remiss.core.swedish import date_sv
-    from remiss.rounds.lifecycle import extend, move_national_deadline
     from remiss.rounds.opening import find
+    from remiss.usecases.collecting import extend, move_national_deadline
 
     s = settings()
     set_clock(now, s.tz)
@@ -228,24 +203,22 @@ def round_extend(
         return
     new_date = parse_date(deadline, "--deadline") if deadline else None
     new_national = parse_date(national, "--national-deadline") if national else None
-    a = application()
-    with a.transaction() as session:
-        round_ = find(session, round_ref)
-        if new_national is not None:
-            new_date, told = move_national_deadline(
-                session, s, round_.id, new_national, new_date, actor="cli"
-            )
-            said = f"ny nationell svarsdag {date_sv(round_.national_deadline)}, "
-        else:
-            assert new_date is not None
-            told = extend(session, s, round_.id, new_date, actor="cli")
-            said = ""
-        reference, collecting = round_.reference, round_.status == RoundStatus.OPEN
-    deliver_outbox(a)
-    if not collecting:
-        typer.echo(f"{reference}: {said}insamlingen är avslutad och öppnas inte igen.")
+    with application().sessions() as session:
+        round_id = find(session, round_ref).id
+    said = ""
+    if new_national is not None:
+        done = move_national_deadline(runtime(), round_id, new_national, new_date, "cli")
+        said = f"ny nationell svarsdag {date_sv(new_national)}, "
+    else:
+        assert new_date is not None
+        done = extend(runtime(), round_id, new_date, "cli")
+    if not done.collecting:
+        typer.echo(f"{done.reference}: {said}insamlingen är avslutad och öppnas inte igen.")
         return
-    typer.echo(f"{reference}: {said}ny intern svarsdag {date_sv(new_date)}; {told} meddelade.")
+    typer.echo(
+        f"{done.reference}: {said}ny intern svarsdag {date_sv(done.internal_deadline)}; "
+        f"{done.told} meddelade."
+    )
 
 
 @round_app.command(
@@ -256,35 +229,32 @@ def round_close(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")], now: NowOption = None
 ) -> None:
     """Stop collecting answers now, compile the yttrande and tell the coordinator."""
-    use_running_prefect()
-    from flows._run import run_flow
-    from flows.close_round import close_round
-
     from remiss.rounds.opening import find
+    from remiss.usecases.collecting import close
 
     s = settings()
-    moment = set_clock(now, s.tz)
+    set_clock(now, s.tz)
     a = application()
     with a.sessions() as session:
         round_ = find(session, round_ref)
         round_id, coordinator = round_.id, round_.coordinator
-    result = run_flow(close_round, round_id, "cli", moment)
-    reference = result["reference"]
-    if result["error"] is not None:
+    compiled = close(runtime(), round_id, "cli").compiled
+    reference = compiled.reference
+    if compiled.error is not None:
         fail(
-            f"{reference}: stängd, men yttrandet kunde inte sammanställas ({result['error']}); "
+            f"{reference}: stängd, men yttrandet kunde inte sammanställas ({compiled.error}); "
             "nästa körning av påminnelserna försöker igen"
         )
-    if result["no_answers"]:
+    if compiled.no_answers:
         typer.echo(
             f"{reference}: stängd utan svar; ingen hade svarat, så det blir inget yttrande "
             "(inga svar). Förläng svarstiden, skriv yttrandet själv eller besluta avstår."
         )
         return
-    if result["version"] is None:
+    if compiled.version is None:
         typer.echo(f"{reference}: var redan stängd.")
         return
     typer.echo(
-        f"{reference}: stängd; yttrande version {result['version']} sammanställt, "
+        f"{reference}: stängd; yttrande version {compiled.version} sammanställt, "
         f"{coordinator} meddelad."
     )

@@ -101,9 +101,11 @@ def serve(
     try:
         # Prefect is imported only once it points at its server (it reads its settings at
         # import), and before uvicorn sets up logging (Prefect's logging setup would mute it).
+        from flows.events import announcer
         from flows.serving import serve_forever
 
-        web = uvicorn.Server(config(a, host, s.port, os.environ.get("PREFECT_API_URL")))
+        api_url = os.environ.get("PREFECT_API_URL")
+        web = uvicorn.Server(config(a, host, s.port, announcer(api_url) if api_url else None))
         web.config.load()
         install_log_filter()  # after uvicorn configured its loggers
         typer.echo(f"remiss: http://{host}:{s.port}")

@@ -7,7 +7,7 @@ errors that reach a route are mapped to pages here, once: ``NotFound`` is the 40
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 
@@ -22,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from remiss.app import App, deliver_outbox
 from remiss.core.background import Coalesced
 from remiss.core.errors import NotFound, Refused
+from remiss.usecases.runtime import Announcement
 from remiss.web import (
     dashboard,
     decision,
@@ -127,10 +128,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    app: App, *, limiter: RateLimiter | None = None, prefect_api: str | None = None
-) -> FastAPI:
+    app: App, *, limiter: RateLimiter | None = None,
+    announcer: Callable[[Announcement], None] | None = None,
+) -> FastAPI:  # fmt: skip
     """The FastAPI application over ``app``; ``limiter`` overrides the default rate limits;
-    with ``prefect_api`` the orchestrating actions are flow runs there too."""
+    ``announcer`` tells Prefect of every action (``remiss serve`` gives it one)."""
     key = app.settings.signing_key()
 
     @asynccontextmanager
@@ -150,7 +152,8 @@ def create_app(
         dependencies=[Depends(verify_csrf)],
     )
     web.state.remiss = app
-    web.state.orchestrator = Orchestrator(app, prefect_api)
+    web.state.orchestrator = Orchestrator(app)
+    web.state.announcer = announcer
     web.state.csrf = Csrf(key)
     # Work a response leaves behind, done by one thread at a time (see Coalesced).
     web.state.delivery = Coalesced(lambda _: deliver_outbox(app), pause=DELIVERY_PAUSE)

@@ -4,34 +4,34 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from remiss.core.errors import InputError
 from remiss.core.models import Round
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, OrchestratorDep, text
+from remiss.usecases import answering
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, RuntimeDep, text
 from remiss.web.pages import flash, redirect, render
-from remiss.yttrande import sending
 
 router = APIRouter()
 
 
 @router.post("/rounds/{round_id}/decide")
 def decide(
-    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep
-) -> Response:
+    request: Request, round_id: IdPath, rt: RuntimeDep, form: FormDep,
+    coordinator: CoordinatorDep,
+) -> Response:  # fmt: skip
     try:
         day = date.fromisoformat(text(form, "date"))
     except ValueError:
         flash(request, "Beslutet är inte sparat: ange beslutsdagen (ÅÅÅÅ-MM-DD).")
         return redirect(f"/rounds/{round_id}#yttrande")
     try:
-        with app.transaction() as session:
-            sending.decide(
-                session, round_id, by=text(form, "by"), on=day,
-                paragraph=text(form, "paragraph"), not_taking_part=text(form, "not_taking_part"),
-                signatories=text(form, "signatories").splitlines(), actor=coordinator,
-            )  # fmt: skip
+        answering.decide(
+            rt, round_id, by=text(form, "by"), on=day, paragraph=text(form, "paragraph"),
+            not_taking_part=text(form, "not_taking_part"),
+            signatories=text(form, "signatories").splitlines(), actor=coordinator,
+        )  # fmt: skip
     except InputError as exc:
         flash(request, f"Beslutet är inte sparat: {exc.message}.")
         return redirect(f"/rounds/{round_id}#yttrande")
@@ -45,8 +45,8 @@ def decide(
 
 @router.post("/rounds/{round_id}/send")
 def send(
-    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
-    background: BackgroundTasks, orchestrator: OrchestratorDep,
+    request: Request, round_id: IdPath, app: AppDep, rt: RuntimeDep, form: FormDep,
+    coordinator: CoordinatorDep,
 ) -> Response:  # fmt: skip
     to = text(form, "to")
     again = text(form, "again") == "1"
@@ -62,18 +62,10 @@ def send(
             }  # fmt: skip
             return render(request, "send_confirm.html", context)
 
-    def body() -> sending.Sent:
-        with app.transaction() as session:
-            return sending.send(
-                session, app.settings, round_id, to=to or None, again=again, actor=coordinator
-            )
-
-    parameters = {"round_id": round_id, "to": to, "again": again, "actor": coordinator}
     try:
-        sent = orchestrator.run("send-yttrande", parameters, body)
+        sent = answering.send(rt, round_id, to=to or None, again=again, actor=coordinator).sent
     except InputError as exc:
         flash(request, f"Yttrandet är inte skickat: {exc.message}.")
         return redirect(f"/rounds/{round_id}#yttrande")
-    orchestrator.deliver_later(background, coordinator)
     flash(request, f"Yttrandet skickas till {sent.to}, med en kopia till dig.")
     return redirect(f"/rounds/{round_id}#yttrande")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import BackgroundTasks, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -15,8 +15,10 @@ from remiss.core.background import Coalesced
 from remiss.core.errors import RoundNotFound
 from remiss.core.models import Round
 from remiss.core.text import printable
+from remiss.usecases.runtime import AfterCommit, Runtime
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import remiss_app
+from remiss.yttrande.rendering import render_pending
 
 
 class LoginRequired(Exception):
@@ -60,6 +62,25 @@ async def escalation(request: Request) -> Coalesced:
 
 DeliveryDep = Annotated[Coalesced, Depends(delivery)]
 EscalationDep = Annotated[Coalesced, Depends(escalation)]
+
+
+async def web_runtime(request: Request, background: BackgroundTasks) -> Runtime:
+    """The runtime a route runs its use case in: what the use case leaves for after its
+    commit is done once the response has gone (delivery by this process's one delivering
+    thread), and the action is told to Prefect when ``remiss serve`` gave an announcer."""
+    state = request.app.state
+    app: App = state.remiss
+
+    def after_commit(work: AfterCommit) -> None:
+        if work.mail:
+            background.add_task(state.delivery.ask)
+        if work.render:
+            background.add_task(render_pending, app.sessions, work.render, work.formats)
+
+    return Runtime(app, after_commit, state.announcer)
+
+
+RuntimeDep = Annotated[Runtime, Depends(web_runtime)]
 
 # Ids as the database holds them (32-bit); any other number in a path names no page.
 ID_MAX = 2**31 - 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -22,10 +22,10 @@ from remiss.directory.sync import organisation
 from remiss.rounds import stage, transitions
 from remiss.web.deps import (
     AppDep,
-    DeliveryDep,
     FormDep,
     IdPath,
     RoundUserDep,
+    RuntimeDep,
     SessionDep,
     UserDep,
     text,
@@ -93,7 +93,7 @@ def draft_page(request: Request, round_id: IdPath, user: RoundUserDep, app: AppD
 @router.post("/rounds/{round_id}/utkast")
 def save_draft(
     request: Request, round_id: IdPath, user: RoundUserDep, app: AppDep, form: FormDep,
-    background: BackgroundTasks, delivery: DeliveryDep,
+    rt: RuntimeDep,
 ) -> Response:  # fmt: skip
     action = text(form, "action")
     hand_over = ACTIONS.get(action)
@@ -111,8 +111,8 @@ def save_draft(
         message = exc.message[:1].upper() + exc.message[1:] + "."
         errors = {exc.field or "form": message}
         return _page(request, app, round_id, user, status_code=422, typed=typed, errors=errors)
+    rt.follow_up()  # the hand-over's notice, or a voided decision's
     if hand_over:
-        background.add_task(delivery.ask)
         flash(request, f"Utkastet (version {draft.number}) är lämnat till samordnaren.")
     else:
         flash(request, f"Utkastet är sparat (version {draft.number}).")

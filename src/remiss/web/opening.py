@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
 from remiss.app import App
 from remiss.core.errors import InputError
 from remiss.rounds import form as roundform
-from remiss.rounds.opening import OpenedRound
-from remiss.web.deps import AppDep, CoordinatorDep, FormDep, OrchestratorDep, text
+from remiss.usecases import opening
+from remiss.web.deps import AppDep, CoordinatorDep, FormDep, RuntimeDep, text
 from remiss.web.pages import flash, redirect, render
 
 router = APIRouter()
@@ -54,7 +54,7 @@ def new_round(request: Request, app: AppDep, coordinator: CoordinatorDep) -> Res
 @router.post("/rounds/new")
 def open_round(
     request: Request, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, background: BackgroundTasks, orchestrator: OrchestratorDep,
+    coordinator: CoordinatorDep, rt: RuntimeDep,
 ) -> Response:  # fmt: skip
     values = _form_values(form)
     if text(form, "preview") == "1":
@@ -66,20 +66,13 @@ def open_round(
         return _show(request, app, coordinator, values=values, preview=preview)
     triage = text(form, "triage") == "1"
 
-    def body() -> OpenedRound:
-        with app.transaction() as session:
-            return roundform.open_from_form(
-                session, app.settings, values, coordinator, triage=triage
-            )
-
     try:
-        opened = orchestrator.run("open-round", {"actor": coordinator, "triage": triage}, body)
+        opened = opening.open_from_form(rt, values, coordinator, triage=triage)
     except roundform.FormErrors as exc:
         return _show(request, app, coordinator, 422, values=values, errors=exc.fields)
     if triage:
         flash(request, "Remissen är registrerad som inkommen; ingen är tillfrågad än.")
         return redirect(f"/rounds/{opened.round_id}")
-    orchestrator.deliver_later(background, coordinator)
     told = f" {opened.informed} i kunskapsråd får den för kännedom." if opened.informed else ""
     flash(request, f"Remissen är öppnad. {opened.invitations} inbjudningar skickas.{told}")
     return redirect(f"/rounds/{opened.round_id}")
@@ -88,7 +81,7 @@ def open_round(
 @router.post("/rounds/upload")
 def upload_rounds(
     request: Request, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, background: BackgroundTasks, orchestrator: OrchestratorDep,
+    coordinator: CoordinatorDep, rt: RuntimeDep,
 ) -> Response:  # fmt: skip
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -103,15 +96,8 @@ def upload_rounds(
     name = upload.filename
     triage = text(form, "triage") == "1"
 
-    def body() -> list[OpenedRound]:
-        with app.transaction() as session:
-            return roundform.open_from_file(
-                session, app.settings, source, name, coordinator, triage=triage
-            )
-
-    parameters = {"file": name, "actor": coordinator, "triage": triage}
     try:
-        opened = orchestrator.run("open-round", parameters, body)
+        opened = opening.open_from_upload(rt, source, name, coordinator, triage=triage)
     except InputError as exc:
         return _show(request, app, coordinator, 422, upload_error=str(exc))
     created = [o for o in opened if o.created]
@@ -122,7 +108,6 @@ def upload_rounds(
             "fanns redan. Besluta om dem under Inkomna remisser att besluta.",
         )
         return redirect("/")
-    orchestrator.deliver_later(background, coordinator)
     sent = sum(o.invitations for o in created)
     flash(
         request,

@@ -8,12 +8,14 @@ import os
 import re
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any, cast
 
 import uvicorn
 from fastapi import FastAPI
 
 from remiss.app import App
+from remiss.usecases.runtime import Announcement
 from remiss.web import create_app
 
 _TOKEN_PATH = re.compile(r"/(r|login)/[A-Za-z0-9_-]{8,}")
@@ -48,12 +50,12 @@ def install_log_filter() -> None:
 
 
 def config(
-    app: App, host: str = "127.0.0.1", port: int = 8000, prefect_api: str | None = None,
-    **options: Any,
+    app: App, host: str = "127.0.0.1", port: int = 8000,
+    announcer: Callable[[Announcement], None] | None = None, **options: Any,
 ) -> uvicorn.Config:  # fmt: skip
-    """The uvicorn configuration for the web app over ``app`` (recording its actions as flow
-    runs in ``prefect_api`` if given)."""
-    web = create_app(app, prefect_api=prefect_api)
+    """The uvicorn configuration for the web app over ``app`` (telling ``announcer`` of
+    every action, if given)."""
+    web = create_app(app, announcer=announcer)
     return uvicorn.Config(web, host=host, port=port, proxy_headers=False, **options)
 
 
@@ -74,16 +76,16 @@ def settle() -> None:
     gc.freeze()
 
 
-def worker_app() -> FastAPI:
+def worker_app(announcer: Callable[[Announcement], None] | None = None) -> FastAPI:
     """The web app of one of several web processes (``remiss serve --web-only --workers
-    N``): uvicorn starts each and calls this in it. The settings come from the environment
+    N``), built in each by ``remiss.cli.webworker``. The settings come from the environment
     that ``remiss serve`` worked out and exported; each process has its own connections,
     its own delivery of the outbox (the outbox's claims keep them apart) and its own count
     of each link's requests."""
     from remiss.app import current
 
     install_log_filter()
-    web = create_app(current(), prefect_api=os.environ.get("PREFECT_API_URL"))
+    web = create_app(current(), announcer=announcer)
     settle()
     return web
 
@@ -140,7 +142,7 @@ class _Listener(socket.socket):
 
 
 def serve_workers(
-    host: str, port: int, workers: int, app: str = "remiss.web.server:worker_app"
+    host: str, port: int, workers: int, app: str = "remiss.cli.webworker:worker_app"
 ) -> None:
     """``workers`` web processes on one port (the factory ``app``, by default
     ``worker_app``, in each), until a signal; each listens on a socket of its own

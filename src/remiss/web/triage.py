@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from remiss.core.errors import InputError, NotFound, Refused
 from remiss.rounds import triage
-from remiss.web.deps import AppDep, CoordinatorDep, DeliveryDep, FormDep, text
+from remiss.usecases import opening
+from remiss.web.deps import CoordinatorDep, FormDep, RuntimeDep, text
 from remiss.web.pages import flash, redirect
 
 router = APIRouter()
@@ -15,9 +16,8 @@ router = APIRouter()
 
 @router.post("/triage")
 def decide(
-    request: Request, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
-    background: BackgroundTasks, delivery: DeliveryDep,
-) -> Response:  # fmt: skip
+    request: Request, form: FormDep, coordinator: CoordinatorDep, rt: RuntimeDep
+) -> Response:
     """Every row with a decision is decided, each in its own transaction; others stay."""
     chosen: list[tuple[int, str, str]] = []
     for name in form:
@@ -37,16 +37,13 @@ def decide(
     problems: list[str] = []
     for round_id, decision, reason in chosen:
         try:
-            with app.transaction() as session:
-                result = triage.decide(
-                    session, app.settings, round_id, triage.parse(decision), reason,
-                    coordinator, notify_sender=round_id in notify,
-                )  # fmt: skip
-            done.append(result)
+            result = opening.triage(
+                rt, round_id, triage.parse(decision), reason, coordinator,
+                notify_sender=round_id in notify,
+            )  # fmt: skip
+            done.append(result.triaged)
         except (InputError, Refused, NotFound) as exc:
             problems.append(str(exc))
-    if any(r.invitations or r.letters for r in done):
-        background.add_task(delivery.ask)
     invited = sum(r.invitations for r in done)
     message = f"{len(done)} beslut sparade; {invited} inbjudningar skickas."
     letters = sum(r.letters for r in done)

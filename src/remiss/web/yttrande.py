@@ -13,13 +13,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from remiss.app import App
 from remiss.core.errors import InputError, Refused, RemissError, RoundNotFound
 from remiss.core.models import Round
 from remiss.directory.sync import organisation
 from remiss.rounds.transitions import without_documents
+from remiss.usecases import answering
 from remiss.web.dashboard import round_context
 from remiss.web.deps import (
     AppDep,
@@ -28,6 +28,7 @@ from remiss.web.deps import (
     IdPath,
     OrchestratorDep,
     RoundUserDep,
+    RuntimeDep,
     SessionDep,
     VersionQuery,
     text,
@@ -35,10 +36,8 @@ from remiss.web.deps import (
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import documents, joint, joint_render, letter, sending
-from remiss.yttrande.closing import Compiled, compile_and_notify
 from remiss.yttrande.export import answers_csv
 from remiss.yttrande.panel import form_errors, panel, version
-from remiss.yttrande.versions import update_summary
 
 router = APIRouter()
 
@@ -206,31 +205,20 @@ def _form_again(
         )
 
 
-def _save_and_compile(
-    session: Session, app: App, round_id: int, summary: str, signatory: str, coordinator: str
-) -> int | None:
-    update_summary(session, round_id, summary, signatory, coordinator)
-    return compile_and_notify(session, app.settings, round_id, coordinator, notify=False).version
-
-
 @router.post("/rounds/{round_id}/yttrande")
 def save_and_compile(
     request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
-    background: BackgroundTasks, orchestrator: OrchestratorDep,
+    rt: RuntimeDep,
 ) -> Response:  # fmt: skip
     summary, signatory = text(form, "summary"), text(form, "signatory")
     errors = form_errors(summary, signatory)
     if errors:
         return _form_again(request, app, round_id, coordinator, summary, signatory, errors, 422)
 
-    def act() -> int | None:
-        with app.transaction() as session:
-            return _save_and_compile(session, app, round_id, summary, signatory, coordinator)
-
     try:
-        number = orchestrator.run(
-            "compile-response", {"round_id": round_id, "actor": coordinator}, act
-        )
+        number = answering.summarise_and_compile(
+            rt, round_id, summary, signatory, coordinator
+        ).compiled.version
     except InputError as exc:
         name = exc.field if exc.field in ("summary", "signatory") else "summary"
         message = exc.message[:1].upper() + exc.message[1:] + "."
@@ -241,27 +229,18 @@ def save_and_compile(
         return _form_again(
             request, app, round_id, coordinator, summary, signatory, {"summary": REFUSED}, 409
         )
-    orchestrator.render_later(background, [round_id])
     flash(request, f"Sammanställningen är klar (version {number}).")
     return redirect(f"/rounds/{round_id}#yttrande")
 
 
 @router.post("/rounds/{round_id}/yttrande/compile")
 def compile_again(
-    request: Request, round_id: IdPath, app: AppDep, coordinator: CoordinatorDep,
-    background: BackgroundTasks, orchestrator: OrchestratorDep,
-) -> Response:  # fmt: skip
-    def act() -> Compiled:
-        with app.transaction() as session:
-            return compile_and_notify(session, app.settings, round_id, coordinator, notify=False)
-
+    request: Request, round_id: IdPath, coordinator: CoordinatorDep, rt: RuntimeDep
+) -> Response:
     try:
-        compiled = orchestrator.run(
-            "compile-response", {"round_id": round_id, "actor": coordinator}, act
-        )
-    except Refused:
-        return message_page(request, "Det gick inte", REFUSED, status_code=409)
-    orchestrator.render_later(background, [round_id])
+        compiled = answering.compile_answer(rt, round_id, coordinator, notify=False).compiled
+    except Refused as exc:
+        return message_page(request, "Det gick inte", str(exc) or REFUSED, status_code=409)
     if compiled.new_version:
         flash(request, f"Sammanställningen är klar (version {compiled.version}).")
     else:

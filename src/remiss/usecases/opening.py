@@ -1,0 +1,92 @@
+"""Opening rounds (from a file, the dashboard's form or an upload) and triaging them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from remiss.app import mail_target
+from remiss.core.models import Round
+from remiss.core.states import TriageDecision
+from remiss.mail.claims import DeliveryReport
+from remiss.rounds import form as roundform
+from remiss.rounds import triage as triaging
+from remiss.rounds.launch import launch
+from remiss.rounds.opening import OpenedRound
+from remiss.rounds.spec import ParsedRound
+from remiss.usecases.runtime import FollowUp, Runtime
+
+
+@dataclass(frozen=True)
+class Opened:
+    rounds: list[OpenedRound]
+    delivery: DeliveryReport
+
+
+def open_rounds(
+    rt: Runtime, parsed: list[ParsedRound], actor: str, *, triage: bool = False
+) -> Opened:
+    """Open (or, with ``triage``, register) the rounds of a file, delivering the invitations
+    while they are issued; then whatever else the outbox held."""
+    with mail_target(rt.settings) as target:
+        launched = launch(rt.app.sessions, rt.settings, parsed, target, actor, triage=triage)
+    done = rt.follow_up()
+    if done.delivery is not None:
+        launched.delivery.add(done.delivery)
+    for opened in launched.opened:
+        if opened.created or opened.resumed:
+            rt.announce("round.register" if triage else "round.open", actor, opened.round_id,
+                        opened.reference, invitations=opened.invitations)  # fmt: skip
+    return Opened(launched.opened, launched.delivery)
+
+
+def open_from_form(
+    rt: Runtime, values: dict[str, str | list[str]], actor: str, *, triage: bool = False
+) -> OpenedRound:
+    """Open (or register) the round the dashboard's form describes."""
+    with rt.transaction() as session:
+        opened = roundform.open_from_form(session, rt.settings, values, actor, triage=triage)
+    _announce_opened(rt, [opened], actor, triage)
+    rt.follow_up(mail=not triage)
+    return opened
+
+
+def open_from_upload(
+    rt: Runtime, source: str, name: str, actor: str, *, triage: bool = False
+) -> list[OpenedRound]:
+    """Open (or register) the rounds of an uploaded file."""
+    with rt.transaction() as session:
+        opened = roundform.open_from_file(session, rt.settings, source, name, actor, triage=triage)
+    _announce_opened(rt, opened, actor, triage)
+    rt.follow_up(mail=not triage)
+    return opened
+
+
+def _announce_opened(rt: Runtime, opened: list[OpenedRound], actor: str, triage: bool) -> None:
+    for o in opened:
+        if o.created:
+            rt.announce("round.register" if triage else "round.open", actor, o.round_id,
+                        o.reference, invitations=o.invitations)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Triaged:
+    triaged: triaging.Triaged
+    follow_up: FollowUp
+
+
+def triage(
+    rt: Runtime, round_id: int, decision: TriageDecision, reason: str | None, actor: str,
+    *, notify_sender: bool = False,
+) -> Triaged:  # fmt: skip
+    """Decide (or change) a round's triage: samordnas invites, the others end it."""
+    with rt.transaction() as session:
+        done = triaging.decide(
+            session, rt.settings, round_id, decision, reason, actor, notify_sender=notify_sender
+        )
+    rt.announce("round.triage", actor, round_id, done.reference, decision=str(decision))
+    return Triaged(done, rt.follow_up(mail=bool(done.invitations or done.letters)))
+
+
+def reference_of(rt: Runtime, round_id: int) -> str:
+    with rt.app.sessions() as session:
+        return session.get_one(Round, round_id).reference

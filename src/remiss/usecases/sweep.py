@@ -1,0 +1,34 @@
+"""The sweep the schedule runs: close what is past its internal deadline, remind who is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from remiss.rounds.reminders import ReminderReport, queue_reminders
+from remiss.usecases.runtime import FollowUp, Runtime
+from remiss.yttrande.closing import Compiled, close_due
+
+
+@dataclass(frozen=True)
+class Swept:
+    compiled: list[Compiled]
+    reminders: ReminderReport
+    follow_up: FollowUp
+
+    @property
+    def closed_round_ids(self) -> list[int]:
+        return [c.round_id for c in self.compiled if c.closed_now]
+
+
+def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
+    """Close (and compile) every round past its internal deadline, compile what failed
+    before, and queue the reminders due now; then deliver and render."""
+    compiled = close_due(rt.app.sessions, rt.settings, actor)
+    with rt.transaction() as session:
+        reminders = queue_reminders(session, rt.settings)
+    for c in compiled:
+        if c.closed_now:
+            rt.announce("round.close", actor, c.round_id, c.reference, version=c.version,
+                        no_answers=c.no_answers)  # fmt: skip
+    done = rt.follow_up(render=[c.round_id for c in compiled if c.version])
+    return Swept(compiled, reminders, done)
