@@ -32,7 +32,7 @@ from remiss.rounds.batch_invitation import Invited, calendar_uid, deadlines_cale
 from remiss.rounds.launch import launch
 from remiss.rounds.opening import open_rounds
 from remiss.web import create_app
-from remiss.web.security import RateLimiter
+from remiss.web.rate_limits import RateLimiter
 from tests.launching import seed_people
 from tests.mailcatcher import Received, RunningCatcher
 from tests.test_cli import BATCH, run

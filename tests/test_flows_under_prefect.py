@@ -87,7 +87,7 @@ def test_every_web_action_is_told_to_prefect_as_an_event_on_its_round(
     from prefect.types import DateTime
 
     from remiss.web import create_app
-    from remiss.web.security import RateLimiter
+    from remiss.web.rate_limits import RateLimiter
     from tests.web.conftest import login, open_round
     from tests.web.test_yttrande_pages import post
 
@@ -145,7 +145,7 @@ def test_an_unanswering_prefect_never_stops_a_coordinator(
     from remiss.core.models import Round
     from remiss.mail.sink import free_port
     from remiss.web import create_app
-    from remiss.web.security import RateLimiter
+    from remiss.web.rate_limits import RateLimiter
     from tests.web.conftest import login, open_round
     from tests.web.test_yttrande_pages import post
 

@@ -19,7 +19,7 @@ from remiss.core.settings import Settings
 from remiss.directory import sync as directory
 from remiss.mail.sink import free_port
 from remiss.web import create_app
-from remiss.web.security import RateLimiter
+from remiss.web.rate_limits import RateLimiter
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import MailCatcher, RunningCatcher
 

@@ -24,7 +24,7 @@ from remiss.core.settings import Settings
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
 from remiss.web import create_app
-from remiss.web.security import RateLimiter
+from remiss.web.rate_limits import RateLimiter
 from tests.mailcatcher import MailCatcher, Received, RunningCatcher
 
 COORDINATOR = "kansli@sosr.example.org"

@@ -18,7 +18,7 @@ from remiss.app import App, deliver_outbox
 from remiss.core.models import Round, YttrandeDraft
 from remiss.directory import sync as directory
 from remiss.web import create_app
-from remiss.web.security import RateLimiter
+from remiss.web.rate_limits import RateLimiter
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import Received, RunningCatcher
 from tests.web.conftest import COORDINATOR, LOGIN_LINK, csrf_of, open_round

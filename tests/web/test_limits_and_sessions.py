@@ -24,7 +24,7 @@ from remiss.core.models import CoordinatorSession, Invitation, Person
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
 from remiss.web import create_app
-from remiss.web.security import RateLimiter, client_address
+from remiss.web.rate_limits import RateLimiter, client_address
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import COORDINATOR, Opened, csrf_of, login

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from remiss.app import App
 from remiss.web import create_app
-from remiss.web.security import RateLimiter
+from remiss.web.rate_limits import RateLimiter
 
 
 def fill_sink(app: App, count: int) -> None:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from remiss.access.limits import Limit
 from remiss.app import App
 from remiss.web import ROUTERS, create_app
-from remiss.web.security import RateLimiter
+from remiss.web.rate_limits import RateLimiter
 from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import REVIEWER, Opened, csrf_of, login
 

@@ -16,7 +16,8 @@ from remiss.core import clock
 from remiss.core.models import Round
 from remiss.core.settings import Settings
 from remiss.web import create_app
-from remiss.web.security import CONTENT_SECURITY_POLICY, RateLimiter
+from remiss.web.rate_limits import RateLimiter
+from remiss.web.security import CONTENT_SECURITY_POLICY
 from remiss.web.server import RedactTokens, install_log_filter
 from tests.web.conftest import (
     COORDINATOR,

@@ -42,13 +42,12 @@ from remiss.web import (
 from remiss.web.deps import LoginRequired, NotCoordinator
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import STATIC, message_page, not_found, rate_limited_page, redirect
+from remiss.web.rate_limits import RateLimiter, RateLimitMiddleware
 from remiss.web.security import (
     SESSION_COOKIE,
     SESSION_MAX_AGE,
     Csrf,
     CsrfFailed,
-    RateLimiter,
-    RateLimitMiddleware,
     SecurityHeadersMiddleware,
     verify_csrf,
 )
