@@ -25,8 +25,9 @@ from remiss.core.settings import Settings
 from remiss.mail import outbox
 from remiss.mail import rendering as emails
 from remiss.mail.catalogue import Email
-from remiss.mail.delivery import SmtpTarget, deliver
+from remiss.mail.delivery import deliver
 from remiss.mail.sink import free_port
+from remiss.mail.smtp import SmtpTarget
 
 
 def queue(app: App, n: int, tag: str) -> list[bytes]:

@@ -11,8 +11,8 @@ from sqlalchemy import func, insert, select
 
 from remiss.app import App
 from remiss.core.models import Group, Invitation, Membership, Person
-from remiss.mail.delivery import SmtpTarget
 from remiss.mail.sink import free_port
+from remiss.mail.smtp import SmtpTarget
 
 ROUND = """\
 reference: LAUNCH-2026-001

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 
-from remiss.mail.delivery import SmtpTarget
 from remiss.mail.sink import free_port
+from remiss.mail.smtp import SmtpTarget
 
 T = TypeVar("T")
 LINK = re.compile(r"^(https?://\S+/r/([A-Za-z0-9_-]{43}))\r?$", re.MULTILINE)

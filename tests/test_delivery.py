@@ -127,8 +127,8 @@ def test_transient_failures_give_up_after_the_last_attempt(app: App, smtp: Runni
 
 
 def test_an_unreachable_server_leaves_messages_pending_for_retry(app: App) -> None:
-    from remiss.mail.delivery import SmtpTarget
     from remiss.mail.sink import free_port
+    from remiss.mail.smtp import SmtpTarget
 
     queue_many(app, 2)
     report = deliver_outbox(app, SmtpTarget(host="127.0.0.1", port=free_port(), timeout=2))

@@ -22,7 +22,8 @@ from remiss.core.db import make_engine, reader, session_factory
 from remiss.core.settings import Settings
 from remiss.mail import sink
 from remiss.mail.claims import DeliveryReport
-from remiss.mail.delivery import SmtpTarget, deliver
+from remiss.mail.delivery import deliver
+from remiss.mail.smtp import SmtpTarget
 
 
 @dataclass

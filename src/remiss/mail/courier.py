@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from remiss.mail.claims import DeliveryReport
-    from remiss.mail.delivery import SmtpTarget
+    from remiss.mail.smtp import SmtpTarget
 
 # Light to import (the database and SMTP modules load where they are used), so that a
 # command can start its courier before it loads them itself: see ``warm``.
@@ -253,7 +253,8 @@ def main() -> None:
     import asyncio
 
     from remiss.core.db import make_engine, session_factory
-    from remiss.mail.delivery import SmtpTarget, deliver_async
+    from remiss.mail.delivery import deliver_async
+    from remiss.mail.smtp import SmtpTarget
 
     line = sys.stdin.readline()
     if not line:

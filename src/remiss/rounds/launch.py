@@ -27,8 +27,8 @@ from remiss.core.settings import Settings
 from remiss.mail import courier
 from remiss.mail.claims import DeliveryReport
 from remiss.mail.courier import Delivering
-from remiss.mail.delivery import SmtpTarget
 from remiss.mail.feed import Feed
+from remiss.mail.smtp import SmtpTarget
 from remiss.rounds import batching, issuing
 from remiss.rounds.batching import BATCH
 from remiss.rounds.issuing import Mails
