@@ -19,9 +19,12 @@ from remiss.usecases.opening import open_rounds
 
 @task(name="open-rounds")
 def open_rounds_task(
-    path: str, now: str | None = None, actor: str = "cli", triage: bool = False,
+    path: str,
+    now: str | None = None,
+    actor: str = "cli",
+    triage: bool = False,
     shift_days: int = 0,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Open (or, for triage, register) every round of the file not there yet.
 
     ``shift_days`` moves every date of the file that many days (a sample made current).
@@ -31,20 +34,28 @@ def open_rounds_task(
         opened = open_rounds(rt, parsed, actor, triage=triage)
     rounds = [
         {
-            "round_id": o.round_id, "reference": o.reference, "title": o.title,
-            "created": o.created, "resumed": o.resumed, "invitations": o.invitations,
-            "informed": o.informed, "internal_deadline": o.internal_deadline.isoformat(),
+            "round_id": o.round_id,
+            "reference": o.reference,
+            "title": o.title,
+            "created": o.created,
+            "resumed": o.resumed,
+            "invitations": o.invitations,
+            "informed": o.informed,
+            "internal_deadline": o.internal_deadline.isoformat(),
         }
         for o in opened.rounds
-    ]  # fmt: skip
+    ]
     return {"rounds": rounds, "delivery": opened.delivery.fields()}
 
 
 @flow(name="open-round")
 def open_round(
-    path: str, now: str | None = None, actor: str = "cli", triage: bool = False,
+    path: str,
+    now: str | None = None,
+    actor: str = "cli",
+    triage: bool = False,
     shift_days: int = 0,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Open the round(s) in ``path`` and deliver their invitations, as of ``now`` if given.
 
     With ``triage`` the rounds are registered (inkommen) and nobody is asked yet.

@@ -99,8 +99,10 @@ class ImportResult:
         if self.added:
             people = sum(1 for a in self.added if a.startswith("person "))
             groups = sum(1 for a in self.added if a.startswith("group "))
-            new = [f"{people} {'person' if people == 1 else 'personer'}" if people else "",
-                   f"{groups} {'grupp' if groups == 1 else 'grupper'}" if groups else ""]  # fmt: skip
+            new = [
+                f"{people} {'person' if people == 1 else 'personer'}" if people else "",
+                f"{groups} {'grupp' if groups == 1 else 'grupper'}" if groups else "",
+            ]
             parts.append("nya: " + " och ".join(n for n in new if n))
         if self.reactivated:
             parts.append(f"återaktiverade: {len(self.reactivated)}")

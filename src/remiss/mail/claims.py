@@ -48,9 +48,12 @@ class DeliveryReport:
     def fields(self) -> dict[str, Any]:
         """As a flow's task returns it (at most 20 errors)."""
         return {
-            "sent": self.sent, "retrying": self.retrying, "failed": self.failed,
-            "waiting": self.waiting, "errors": self.errors[:20],
-        }  # fmt: skip
+            "sent": self.sent,
+            "retrying": self.retrying,
+            "failed": self.failed,
+            "waiting": self.waiting,
+            "errors": self.errors[:20],
+        }
 
 
 @dataclass(frozen=True)
@@ -173,9 +176,12 @@ def record(
 
 
 def _record_others(
-    session: Session, others: list[Outcome], token: str, report: DeliveryReport,
+    session: Session,
+    others: list[Outcome],
+    token: str,
+    report: DeliveryReport,
     moment: datetime,
-) -> None:  # fmt: skip
+) -> None:
     """The outcomes other than accepted: retry, wait for the server, or fail."""
     held = {
         message.id: message
@@ -185,7 +191,7 @@ def _record_others(
             .options(defer(Message.raw))  # only ever emptied here: not read back
             .with_for_update()
         )
-    }  # fmt: skip
+    }
     for o in others:
         message = held.get(o.message_id)
         if message is None:

@@ -68,9 +68,12 @@ class Delivering(Protocol):
 
 
 def start(
-    factory: sessionmaker[Session], target: SmtpTarget, sender: str, connections: int,
+    factory: sessionmaker[Session],
+    target: SmtpTarget,
+    sender: str,
+    connections: int,
     feed: Feed,
-) -> Delivering:  # fmt: skip
+) -> Delivering:
     """A deliverer fed by ``feed``: a courier process, or a thread for an in-memory database."""
     url = factory.kw["bind"].url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
@@ -102,9 +105,13 @@ class InThread:
     """The deliverer in a thread of this process (another process cannot see the database)."""
 
     def __init__(
-        self, factory: sessionmaker[Session], target: SmtpTarget, sender: str, connections: int,
+        self,
+        factory: sessionmaker[Session],
+        target: SmtpTarget,
+        sender: str,
+        connections: int,
         feed: Feed,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.feed = feed
         import asyncio
         from concurrent.futures import ThreadPoolExecutor
@@ -145,9 +152,13 @@ class Courier:
 
     @classmethod
     def start(
-        cls, factory: sessionmaker[Session], target: SmtpTarget, sender: str, connections: int,
+        cls,
+        factory: sessionmaker[Session],
+        target: SmtpTarget,
+        sender: str,
+        connections: int,
         feed: Feed,
-    ) -> Courier:  # fmt: skip
+    ) -> Courier:
         """Start a courier delivering from ``factory``'s database as ``feed`` says."""
         frozen = clock.now() if clock.is_frozen() else None
         config = {
@@ -267,9 +278,12 @@ def main() -> None:
     engine = make_engine(config["database_url"])
     target = SmtpTarget(**config["target"])
     job = deliver_async(
-        session_factory(engine), target, config["sender"], connections=config["connections"],
+        session_factory(engine),
+        target,
+        config["sender"],
+        connections=config["connections"],
         feed=feed,
-    )  # fmt: skip
+    )
     try:
         report = asyncio.run(job)
     except Exception as exc:  # told to the issuing process, which raises it there

@@ -199,15 +199,20 @@ class _Run:
         """Claimed but not tried because the server is gone: they wait like the rest."""
         while not self.queue.empty():
             mid, attempts, *_ = self.queue.get_nowait()
-            self.unrecorded.append(Outcome(mid, attempts, unreachable=True,
-                                           error="E-postservern svarade inte"))  # fmt: skip
+            self.unrecorded.append(
+                Outcome(mid, attempts, unreachable=True, error="E-postservern svarade inte")
+            )
         self.arrived.set()
 
 
 async def deliver_async(
-    factory: sessionmaker[Session], target: SmtpTarget, sender: str, *, connections: int = 8,
+    factory: sessionmaker[Session],
+    target: SmtpTarget,
+    sender: str,
+    *,
+    connections: int = 8,
     feed: Feed | None = None,
-) -> DeliveryReport:  # fmt: skip
+) -> DeliveryReport:
     """Send every due message over ``connections`` reused connections; return what happened.
 
     With a ``feed`` it also waits for the batches still to be queued, until the feed closes.

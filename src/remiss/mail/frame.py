@@ -127,9 +127,10 @@ def framed(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
         settings.mail_from,
         email.subject,
         email.reply_to,
-        tuple((a.filename, a.maintype, a.subtype, tuple(a.params.items()))
-              for a in email.attachments),
-    )  # fmt: skip
+        tuple(
+            (a.filename, a.maintype, a.subtype, tuple(a.params.items())) for a in email.attachments
+        ),
+    )
     frame = _FRAMES.get(shape)
     if frame is None:
         if len(_FRAMES) >= _FRAMES_KEPT:

@@ -45,10 +45,16 @@ def queue(
     """Queue ``email`` under the idempotency ``key``; return False if the key was taken."""
     message_id, raw = framed(email.message, settings)
     rendered = Rendered(
-        key=key, kind=email.kind, recipient=email.message.to, subject=email.message.subject,
-        message_id=message_id, raw=raw, round_id=round_id, invitation_id=invitation_id,
+        key=key,
+        kind=email.kind,
+        recipient=email.message.to,
+        subject=email.message.subject,
+        message_id=message_id,
+        raw=raw,
+        round_id=round_id,
+        invitation_id=invitation_id,
         expires_at=email.expires_at,
-    )  # fmt: skip
+    )
     session.flush()  # what the message refers to (its round, its invitation) is written first
     result = session.connection().execute(_insert(session), _row(rendered, now()))
     return bool(result.rowcount)
@@ -82,9 +88,10 @@ def _row(m: Rendered, moment: datetime) -> dict[str, Any]:
 # An INSERT into the outbox that skips a message whose key is taken: of the columns
 # ``_row`` fills (read off an empty row, so that the two cannot drift apart).
 _INSERT = insert_unless_taken(
-    cast(Table, Message.__table__), list(_row(Rendered("", "", "", "", "", b""), datetime.min)),
+    cast(Table, Message.__table__),
+    list(_row(Rendered("", "", "", "", "", b""), datetime.min)),
     "idempotency_key",
-)  # fmt: skip
+)
 
 
 def _insert(session: Session) -> Any:

@@ -135,9 +135,10 @@ def search(directory: Path, query: str = "") -> list[StoredMessage]:
     """The stored messages newest first, those whose recipient or subject holds ``query``."""
     wanted = query.strip().casefold()
     found = [
-        m for m in read_all(directory)
+        m
+        for m in read_all(directory)
         if not wanted or wanted in m.to.casefold() or wanted in m.subject.casefold()
-    ]  # fmt: skip
+    ]
     oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(found, key=lambda m: (m.sent_at or oldest, m.key), reverse=True)
 

@@ -60,8 +60,9 @@ def classify(exc: Exception, item: Claimed) -> Outcome:
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         if exc.code == 421:
             return Outcome(mid, attempts, unreachable=True, error=f"{exc.code} {exc.message}")
-        return Outcome(mid, attempts + 1, permanent=500 <= exc.code < 600,
-                       error=f"{exc.code} {exc.message}")  # fmt: skip
+        return Outcome(
+            mid, attempts + 1, permanent=500 <= exc.code < 600, error=f"{exc.code} {exc.message}"
+        )
     if isinstance(exc, UNREACHABLE):
         return Outcome(mid, attempts, unreachable=True, error=f"{type(exc).__name__}: {exc}")
     return Outcome(mid, attempts + 1, error=f"{type(exc).__name__}: {exc}")

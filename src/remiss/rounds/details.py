@@ -32,9 +32,13 @@ class Change:
 
 
 def change(
-    session: Session, round_id: int, *, our_reference: str | None = None,
-    recipient: str | None = None, actor: str,
-) -> list[Change]:  # fmt: skip
+    session: Session,
+    round_id: int,
+    *,
+    our_reference: str | None = None,
+    recipient: str | None = None,
+    actor: str,
+) -> list[Change]:
     """Set Vår referens and/or the recipient (None leaves one as it is, "" clears it).
 
     Both are checked before either is written, so a bad address changes nothing.
@@ -60,9 +64,14 @@ def change(
     for item in changes:
         setattr(round_, item.field, item.after)
         audit.record(
-            session, actor, "round.set", round_id=round_id, field=item.field,
-            before=item.before, after=item.after,
-        )  # fmt: skip
+            session,
+            actor,
+            "round.set",
+            round_id=round_id,
+            field=item.field,
+            before=item.before,
+            after=item.after,
+        )
     session.flush()
     return changes
 

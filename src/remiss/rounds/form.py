@@ -18,19 +18,42 @@ from remiss.rounds.questions import titled
 from remiss.rounds.spec import ParsedRound, RoundSpec
 
 FIELDS = (
-    "reference", "our_reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens",
-    "deadline", "internal_deadline", "questions", "coordinator", "recipient", "documents",
+    "reference",
+    "our_reference",
+    "title",
+    "kind",
+    "issuer",
+    "areas",
+    "groups",
+    "lead",
+    "opens",
+    "deadline",
+    "internal_deadline",
+    "questions",
+    "coordinator",
+    "recipient",
+    "documents",
     "period",
-)  # fmt: skip
+)
 # Each field as the form names it, so that an error summary says which field is wrong.
 LABELS = {
-    "reference": "Er referens (diarienummer)", "our_reference": "Vår referens", "title": "Titel",
-    "kind": "Typ av remiss", "issuer": "Avsändare", "areas": "Områden", "groups": "Fler grupper",
-    "lead": "Ansvarig grupp", "opens": "Remissen öppnar", "deadline": "Nationell sista svarsdag",
-    "internal_deadline": "Intern svarsdag", "questions": "Frågemall",
-    "coordinator": "Samordnarens e-postadress", "recipient": "Mottagare av yttrandet",
-    "documents": "Remisshandlingar", "period": "Remissperiod",
-}  # fmt: skip
+    "reference": "Er referens (diarienummer)",
+    "our_reference": "Vår referens",
+    "title": "Titel",
+    "kind": "Typ av remiss",
+    "issuer": "Avsändare",
+    "areas": "Områden",
+    "groups": "Fler grupper",
+    "lead": "Ansvarig grupp",
+    "opens": "Remissen öppnar",
+    "deadline": "Nationell sista svarsdag",
+    "internal_deadline": "Intern svarsdag",
+    "questions": "Frågemall",
+    "coordinator": "Samordnarens e-postadress",
+    "recipient": "Mottagare av yttrandet",
+    "documents": "Remisshandlingar",
+    "period": "Remissperiod",
+}
 
 _MESSAGES = {
     "missing": "Fältet behöver fyllas i.",
@@ -146,9 +169,13 @@ def parse(form: dict[str, str | list[str]]) -> ParsedRound:
 
 
 def open_from_form(
-    session: Session, settings: Settings, form: dict[str, str | list[str]], actor: str,
-    *, triage: bool = False,
-) -> rounds.OpenedRound:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    form: dict[str, str | list[str]],
+    actor: str,
+    *,
+    triage: bool = False,
+) -> rounds.OpenedRound:
     """Open the round the form describes; deadline and routing errors land on their field."""
     parsed = parse(form)
     try:
@@ -162,9 +189,14 @@ def open_from_form(
 
 
 def open_from_file(
-    session: Session, settings: Settings, text: str, source: str, actor: str,
-    *, triage: bool = False,
-) -> list[rounds.OpenedRound]:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    text: str,
+    source: str,
+    actor: str,
+    *,
+    triage: bool = False,
+) -> list[rounds.OpenedRound]:
     """Open (or register) every round of an uploaded round or batch file; errors name the line."""
     parsed = roundspec.loads(text, source)
     return rounds.open_rounds(session, settings, parsed, actor, triage=triage)

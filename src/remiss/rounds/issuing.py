@@ -70,9 +70,13 @@ class InvitationMail:
         if key not in self.bodies:
             stand_in = Person(name=_NAME, email="stand-in@example.invalid")
             email = catalogue.invitation(
-                round_=self.round, person=stand_in, org=self.org, groups=groups, link=_LINK,
+                round_=self.round,
+                person=stand_in,
+                org=self.org,
+                groups=groups,
+                link=_LINK,
                 calendar=self.calendar,
-            )  # fmt: skip
+            )
             if self.frame is None:
                 self.frame = Frame(email.message, self.settings)
             self.bodies[key] = (email.message.subject, email.message.text, email.message.html)
@@ -96,10 +100,16 @@ class InvitationMail:
             attachments=[self._calendar(calendar_uid(self.settings, self.round.id, invitation_id))],
         )
         return outbox.Rendered(
-            key=f"invitation:{invitation_id}", kind="invitation", recipient=person.email,
-            subject=subject, message_id=message_id, raw=raw, round_id=self.round.id,
-            invitation_id=invitation_id, expires_at=self.round.internal_deadline_at,
-        )  # fmt: skip
+            key=f"invitation:{invitation_id}",
+            kind="invitation",
+            recipient=person.email,
+            subject=subject,
+            message_id=message_id,
+            raw=raw,
+            round_id=self.round.id,
+            invitation_id=invitation_id,
+            expires_at=self.round.internal_deadline_at,
+        )
 
 
 @dataclass(frozen=True)
@@ -146,22 +156,30 @@ def issue(session: Session, mails: Mails, people: Sequence[Asked]) -> Issued:
     returned = session.execute(
         insert(Invitation).returning(Invitation.round_id, Invitation.person_id, Invitation.id),
         [
-            {"round_id": round_id, "person_id": person.id,
-             "status": InvitationStatus.ACTIVE, "created_at": moment}
+            {
+                "round_id": round_id,
+                "person_id": person.id,
+                "status": InvitationStatus.ACTIVE,
+                "created_at": moment,
+            }
             for person, round_id, _groups in pairs
         ],
-    )  # fmt: skip
+    )
     by_pair = {(r, p): invitation_id for r, p, invitation_id in returned.tuples()}
     ids = [by_pair[(round_id, person.id)] for person, round_id, _groups in pairs]
     tokens = [new_token() for _ in pairs]
     session.execute(
         insert(InvitationToken),
         [
-            {"invitation_id": i, "token_hash": hash_token(t), "purpose": "invitation",
-             "created_at": moment}
+            {
+                "invitation_id": i,
+                "token_hash": hash_token(t),
+                "purpose": "invitation",
+                "created_at": moment,
+            }
             for i, t in zip(ids, tokens, strict=True)
         ],
-    )  # fmt: skip
+    )
     session.execute(
         insert(InvitationGroup),
         [

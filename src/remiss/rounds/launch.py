@@ -50,18 +50,29 @@ class Launched:
         """What each round came to, as the open-round flow returns it."""
         return [
             {
-                "round_id": o.round_id, "reference": o.reference, "title": o.title,
-                "created": o.created, "resumed": o.resumed, "invitations": o.invitations,
-                "informed": o.informed, "internal_deadline": o.internal_deadline.isoformat(),
+                "round_id": o.round_id,
+                "reference": o.reference,
+                "title": o.title,
+                "created": o.created,
+                "resumed": o.resumed,
+                "invitations": o.invitations,
+                "informed": o.informed,
+                "internal_deadline": o.internal_deadline.isoformat(),
             }
             for o in self.opened
-        ]  # fmt: skip
+        ]
 
 
 def launch(
-    factory: sessionmaker[Session], settings: Settings, parsed: list[ParsedRound],
-    target: SmtpTarget, actor: str = "system", *, triage: bool = False, batch: int = BATCH,
-) -> Launched:  # fmt: skip
+    factory: sessionmaker[Session],
+    settings: Settings,
+    parsed: list[ParsedRound],
+    target: SmtpTarget,
+    actor: str = "system",
+    *,
+    triage: bool = False,
+    batch: int = BATCH,
+) -> Launched:
     """Open (or, with ``triage``, register) the rounds in ``parsed`` and deliver the outbox."""
     # Started first: the deliverer gets ready while the file is checked and written.
     delivering = courier.start(
@@ -84,9 +95,13 @@ def launch(
 
 
 def _invite(
-    factory: sessionmaker[Session], settings: Settings, openings: list[Opening], actor: str,
-    delivering: Delivering, batch: int,
-) -> dict[int, OpenedRound]:  # fmt: skip
+    factory: sessionmaker[Session],
+    settings: Settings,
+    openings: list[Opening],
+    actor: str,
+    delivering: Delivering,
+    batch: int,
+) -> dict[int, OpenedRound]:
     """Invite the people of ``openings`` a batch at a time, then finish the openings."""
     if not openings:
         return {}

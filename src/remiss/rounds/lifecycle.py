@@ -41,9 +41,13 @@ def close(session: Session, round_id: int, actor: str) -> Round:
 
 
 def move_national_deadline(
-    session: Session, settings: Settings, round_id: int, national: date,
-    internal: date | None, actor: str,
-) -> tuple[date, int]:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    round_id: int,
+    national: date,
+    internal: date | None,
+    actor: str,
+) -> tuple[date, int]:
     """The sender moved its last day: re-plan the internal deadline (unless given) and the
     reminders, and tell those who have not answered. Returns the internal deadline and how
     many were told.
@@ -64,9 +68,13 @@ def move_national_deadline(
         # Collecting is over: the new last day only gives the decision more time.
         internal, told = round_.internal_deadline, 0
     audit.record(
-        session, actor, "round.national_deadline", round_id=round_id,
-        previous=previous.isoformat(), deadline=national.isoformat(),
-    )  # fmt: skip
+        session,
+        actor,
+        "round.national_deadline",
+        round_id=round_id,
+        previous=previous.isoformat(),
+        deadline=national.isoformat(),
+    )
     return internal, told
 
 
@@ -79,9 +87,14 @@ def _refuse_before_triage(round_: Round) -> None:
 
 
 def extend(
-    session: Session, settings: Settings, round_id: int, new_deadline: date, actor: str,
-    *, replanned: bool = False,
-) -> int:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    round_id: int,
+    new_deadline: date,
+    actor: str,
+    *,
+    replanned: bool = False,
+) -> int:
     """Move the internal deadline and tell everyone who has not answered.
 
     Returns how many people were told. Reminder offsets follow the new deadline
@@ -142,7 +155,12 @@ def extend(
             invitation_id=invitation.id,
         )
     audit.record(
-        session, actor, "round.extend", round_id=round_.id,
-        previous=previous.isoformat(), deadline=new_deadline.isoformat(), told=len(pending),
-    )  # fmt: skip
+        session,
+        actor,
+        "round.extend",
+        round_id=round_.id,
+        previous=previous.isoformat(),
+        deadline=new_deadline.isoformat(),
+        told=len(pending),
+    )
     return len(pending)

@@ -83,9 +83,14 @@ class Opening:
 def _outcome(round_: Round, *, created: bool, resumed: bool = False) -> OpenedRound:
     """What opening ``round_`` came to, before any invitation is counted."""
     return OpenedRound(
-        round_id=round_.id, reference=round_.reference, title=round_.title, created=created,
-        invitations=0, internal_deadline=round_.internal_deadline, resumed=resumed,
-    )  # fmt: skip
+        round_id=round_.id,
+        reference=round_.reference,
+        title=round_.title,
+        created=created,
+        invitations=0,
+        internal_deadline=round_.internal_deadline,
+        resumed=resumed,
+    )
 
 
 def _create(
@@ -201,9 +206,14 @@ def finish(
     for opening in openings:
         round_ = opening.round
         audit.record(
-            session, actor, "round.open", round_id=round_.id, reference=round_.reference,
-            invitations=totals.get(round_.id, 0), informed=told.people[round_.id],
-        )  # fmt: skip
+            session,
+            actor,
+            "round.open",
+            round_id=round_.id,
+            reference=round_.reference,
+            invitations=totals.get(round_.id, 0),
+            informed=told.people[round_.id],
+        )
         results.append(
             replace(
                 opening.result,
@@ -215,9 +225,14 @@ def finish(
 
 
 def prepare(
-    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system",
-    *, triage: bool = False, resumable: bool = False,
-) -> list[Opening]:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    parsed: list[ParsedRound],
+    actor: str = "system",
+    *,
+    triage: bool = False,
+    resumable: bool = False,
+) -> list[Opening]:
     """Check every round, then write those not yet there (without their invitations).
 
     Nothing is written unless every round passes. With ``resumable`` the invitations
@@ -258,9 +273,13 @@ def prepare(
 
 
 def open_rounds(
-    session: Session, settings: Settings, parsed: list[ParsedRound], actor: str = "system",
-    *, triage: bool = False,
-) -> list[OpenedRound]:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    parsed: list[ParsedRound],
+    actor: str = "system",
+    *,
+    triage: bool = False,
+) -> list[OpenedRound]:
     """Open every round not yet open, in the caller's transaction; all are checked first.
 
     With ``triage`` the rounds are only registered (``inkommen``): routed, but nobody is

@@ -22,10 +22,21 @@ from remiss.core.text import spreadsheet_cell
 from remiss.rounds.progress import RoundSummary, list_rounds
 
 COLUMNS = (
-    "typ", "avsändare", "diarienummer", "titel", "status", "ansvarig grupp", "registrerad",
-    "öppnad", "intern svarsdag", "nationell svarsdag", "beslutad", "skickad", "svarat",
+    "typ",
+    "avsändare",
+    "diarienummer",
+    "titel",
+    "status",
+    "ansvarig grupp",
+    "registrerad",
+    "öppnad",
+    "intern svarsdag",
+    "nationell svarsdag",
+    "beslutad",
+    "skickad",
+    "svarat",
     "tillfrågade",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,21 @@ class Entry:
             return value.isoformat() if value is not None else ""
 
         return (
-            self.kind, self.issuer, self.reference, self.title, self.state, self.lead,
-            day(self.received), day(self.opened), day(self.internal_deadline),
-            day(self.national_deadline), day(self.decided), day(self.sent),
-            str(self.answered), str(self.asked),
-        )  # fmt: skip
+            self.kind,
+            self.issuer,
+            self.reference,
+            self.title,
+            self.state,
+            self.lead,
+            day(self.received),
+            day(self.opened),
+            day(self.internal_deadline),
+            day(self.national_deadline),
+            day(self.decided),
+            day(self.sent),
+            str(self.answered),
+            str(self.asked),
+        )
 
 
 def entries(
@@ -131,24 +152,33 @@ def group_rates(session: Session, references: list[str]) -> list[GroupRate]:
 def answered_in(rows: list[Entry], start: date | None, end: date | None) -> list[Entry]:
     """ "Besvarade remisser": the rounds whose yttrande was sent in [start, end]."""
     return [
-        r for r in rows
+        r
+        for r in rows
         if r.sent is not None
         and (start is None or r.sent >= start)
         and (end is None or r.sent <= end)
-    ]  # fmt: skip
+    ]
 
 
 def _entry(r: RoundSummary, tz: ZoneInfo) -> Entry:
     return Entry(
-        kind=r.kind, issuer=r.issuer, reference=r.reference, title=r.title,
-        state=r.state, lead=r.lead or "",
+        kind=r.kind,
+        issuer=r.issuer,
+        reference=r.reference,
+        title=r.title,
+        state=r.state,
+        lead=r.lead or "",
         received=r.created_at.astimezone(tz).date() if r.created_at else None,
         opened=r.opens if r.state != "inkommen" else None,
-        internal_deadline=r.internal_deadline, national_deadline=r.national_deadline,
+        internal_deadline=r.internal_deadline,
+        national_deadline=r.national_deadline,
         decided=r.decided_on,
         sent=r.sent_at.astimezone(tz).date() if r.sent_at else None,
-        answered=r.answered, asked=r.invited, decided_by=r.decided_by or "", round_id=r.id,
-    )  # fmt: skip
+        answered=r.answered,
+        asked=r.invited,
+        decided_by=r.decided_by or "",
+        round_id=r.id,
+    )
 
 
 def _order(r: RoundSummary) -> tuple[date, str]:

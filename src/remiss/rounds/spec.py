@@ -20,10 +20,23 @@ from remiss.core.yamlio import Located, Location, load_file, load_text, validati
 from remiss.rounds.questions import QuestionSetSpec, QuestionSpec
 
 ROUND_FIELDS = {
-    "reference", "title", "kind", "issuer", "areas", "groups", "lead", "opens", "deadline",
-    "internal_deadline", "questions", "coordinator", "documents", "our_reference", "period",
+    "reference",
+    "title",
+    "kind",
+    "issuer",
+    "areas",
+    "groups",
+    "lead",
+    "opens",
+    "deadline",
+    "internal_deadline",
+    "questions",
+    "coordinator",
+    "documents",
+    "our_reference",
+    "period",
     "recipient",
-}  # fmt: skip
+}
 
 
 class DocumentSpec(BaseModel):

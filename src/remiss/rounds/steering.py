@@ -59,13 +59,20 @@ def allow_late(
     round_ = invitation.round
     token = invitations.issue_token(session, invitation.id, "late")
     email = catalogue.late_answer(
-        round_=round_, person=invitation.person, org=organisation(session),
-        link=invitations.link(settings, token), has_draft=invitation.draft_saved_at is not None,
-    )  # fmt: skip
+        round_=round_,
+        person=invitation.person,
+        org=organisation(session),
+        link=invitations.link(settings, token),
+        has_draft=invitation.draft_saved_at is not None,
+    )
     outbox.queue(
-        session, settings, key=f"late:{invitation.id}:{earlier + 1}", email=email,
-        round_id=round_id, invitation_id=invitation.id,
-    )  # fmt: skip
+        session,
+        settings,
+        key=f"late:{invitation.id}:{earlier + 1}",
+        email=email,
+        round_id=round_id,
+        invitation_id=invitation.id,
+    )
     session.flush()
     return invitation
 

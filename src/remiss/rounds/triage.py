@@ -61,9 +61,15 @@ def parse(decision: str) -> TriageDecision:
 
 
 def decide(
-    session: Session, settings: Settings, round_id: int, decision: TriageDecision,
-    reason: str | None, actor: str, *, notify_sender: bool = False,
-) -> Triaged:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    round_id: int,
+    decision: TriageDecision,
+    reason: str | None,
+    actor: str,
+    *,
+    notify_sender: bool = False,
+) -> Triaged:
     """Record the triage of a round; samordnas opens it and invites, the others end it.
 
     A decision may be changed, with a reason, while nobody has answered (``_change``).
@@ -101,18 +107,27 @@ def decide(
         end_late_answers(session, round_.id)
         letters = _letters(session, settings, round_, decision, notify_sender)
     audit.record(
-        session, actor, "round.triage", round_id=round_.id, decision=str(decision),
-        reason=reason, invitations=invited, letters=letters,
+        session,
+        actor,
+        "round.triage",
+        round_id=round_.id,
+        decision=str(decision),
+        reason=reason,
+        invitations=invited,
+        letters=letters,
         previous=previous if changed else None,
-    )  # fmt: skip
+    )
     session.flush()
     return Triaged(round_.id, round_.reference, decision, invited, letters, changed)
 
 
 def _change(
-    session: Session, round_: Round, state: RoundState, decision: TriageDecision,
+    session: Session,
+    round_: Round,
+    state: RoundState,
+    decision: TriageDecision,
     reason: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """Refuse a change of triage unless nobody has answered and a reason is given."""
     if state not in ALLOWED[Action.RETRIAGE]:
         raise Refused(refusal(round_.reference, state, Action.RETRIAGE))
@@ -140,9 +155,12 @@ def _change(
 
 
 def _letters(
-    session: Session, settings: Settings, round_: Round, decision: TriageDecision,
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    decision: TriageDecision,
     notify_sender: bool,
-) -> int:  # fmt: skip
+) -> int:
     """Per region: each region's registrar gets the remiss; avstår: the sender, if asked."""
     org = organisation(session)
     regions = list(session.scalars(select(Region).where(Region.active.is_(True))))
@@ -154,9 +172,12 @@ def _letters(
                     round_=round_, org=org, region=region.name, to=region.registrar
                 )
                 outbox.queue(
-                    session, settings, key=f"per-region:{round_.id}:{region.code}:{_stamp()}",
-                    email=email, round_id=round_.id,
-                )  # fmt: skip
+                    session,
+                    settings,
+                    key=f"per-region:{round_.id}:{region.code}:{_stamp()}",
+                    email=email,
+                    round_id=round_.id,
+                )
                 sent += 1
         return sent
     if not notify_sender:
@@ -170,9 +191,12 @@ def _letters(
     names = _join([r.name for r in sorted(regions, key=lambda r: r.code)])
     email = catalogue.not_answering(round_=round_, org=org, to=round_.recipient, regions=names)
     outbox.queue(
-        session, settings, key=f"not-answering:{round_.id}:{_stamp()}", email=email,
+        session,
+        settings,
+        key=f"not-answering:{round_.id}:{_stamp()}",
+        email=email,
         round_id=round_.id,
-    )  # fmt: skip
+    )
     return 1
 
 

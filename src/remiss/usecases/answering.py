@@ -20,9 +20,13 @@ class CompiledNow:
 
 
 def compile_answer(
-    rt: Runtime, round_id: int, actor: str, *, notify: bool = True,
+    rt: Runtime,
+    round_id: int,
+    actor: str,
+    *,
+    notify: bool = True,
     formats: Sequence[str] = FORMATS,
-) -> CompiledNow:  # fmt: skip
+) -> CompiledNow:
     """Compile the sammanställning now; a new version's files are rendered after the commit."""
     with rt.transaction() as session:
         compiled = compile_and_notify(session, rt.settings, round_id, actor, notify=notify)
@@ -58,15 +62,28 @@ class Decided:
 
 
 def decide(
-    rt: Runtime, round_id: int, *, by: str, on: date, paragraph: str | None = None,
-    not_taking_part: str | None = None, signatories: Sequence[str] = (), actor: str,
-) -> Decided:  # fmt: skip
+    rt: Runtime,
+    round_id: int,
+    *,
+    by: str,
+    on: date,
+    paragraph: str | None = None,
+    not_taking_part: str | None = None,
+    signatories: Sequence[str] = (),
+    actor: str,
+) -> Decided:
     """Record the decision on the current draft version."""
     with rt.transaction() as session:
         round_ = sending.decide(
-            session, round_id, by=by, on=on, paragraph=paragraph,
-            not_taking_part=not_taking_part, signatories=signatories, actor=actor,
-        )  # fmt: skip
+            session,
+            round_id,
+            by=by,
+            on=on,
+            paragraph=paragraph,
+            not_taking_part=not_taking_part,
+            signatories=signatories,
+            actor=actor,
+        )
         decided = Decided(round_.reference, round_.decided_draft, on)
     rt.announce("round.decide", actor, round_id, decided.reference, draft=decided.draft)
     return decided
@@ -84,6 +101,13 @@ def send(
     """Mail the decided yttrande to its recipient (the same bytes when sent again)."""
     with rt.transaction() as session:
         sent = sending.send(session, rt.settings, round_id, to=to, again=again, actor=actor)
-    rt.announce("round.send", actor, round_id, sent.reference, to=sent.to, again=again,
-                pdf_sha256=sent.pdf_sha256)  # fmt: skip
+    rt.announce(
+        "round.send",
+        actor,
+        round_id,
+        sent.reference,
+        to=sent.to,
+        again=again,
+        pdf_sha256=sent.pdf_sha256,
+    )
     return SentNow(sent, rt.follow_up())

@@ -22,8 +22,14 @@ def close(rt: Runtime, round_id: int, actor: str) -> Closed:
     """Stop collecting now, compile the sammanställning and ask the lead to draft."""
     with rt.transaction() as session:
         compiled = close_round(session, rt.settings, round_id, actor)
-    rt.announce("round.close", actor, round_id, compiled.reference, version=compiled.version,
-                no_answers=compiled.no_answers)  # fmt: skip
+    rt.announce(
+        "round.close",
+        actor,
+        round_id,
+        compiled.reference,
+        version=compiled.version,
+        no_answers=compiled.no_answers,
+    )
     done = rt.follow_up(render=[round_id] if compiled.version else [])
     return Closed(compiled, done)
 
@@ -57,8 +63,9 @@ def move_national_deadline(
         )
         round_ = session.get_one(Round, round_id)
         reference, collecting = round_.reference, round_.status == RoundStatus.OPEN
-    rt.announce("round.national_deadline", actor, round_id, reference,
-                deadline=national.isoformat())  # fmt: skip
+    rt.announce(
+        "round.national_deadline", actor, round_id, reference, deadline=national.isoformat()
+    )
     return Extended(reference, new_internal, told, collecting, rt.follow_up())
 
 

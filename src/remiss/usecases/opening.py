@@ -34,8 +34,13 @@ def open_rounds(
         launched.delivery.add(done.delivery)
     for opened in launched.opened:
         if opened.created or opened.resumed:
-            rt.announce("round.register" if triage else "round.open", actor, opened.round_id,
-                        opened.reference, invitations=opened.invitations)  # fmt: skip
+            rt.announce(
+                "round.register" if triage else "round.open",
+                actor,
+                opened.round_id,
+                opened.reference,
+                invitations=opened.invitations,
+            )
     return Opened(launched.opened, launched.delivery)
 
 
@@ -64,8 +69,13 @@ def open_from_upload(
 def _announce_opened(rt: Runtime, opened: list[OpenedRound], actor: str, triage: bool) -> None:
     for o in opened:
         if o.created:
-            rt.announce("round.register" if triage else "round.open", actor, o.round_id,
-                        o.reference, invitations=o.invitations)  # fmt: skip
+            rt.announce(
+                "round.register" if triage else "round.open",
+                actor,
+                o.round_id,
+                o.reference,
+                invitations=o.invitations,
+            )
 
 
 @dataclass(frozen=True)
@@ -75,9 +85,14 @@ class Triaged:
 
 
 def triage(
-    rt: Runtime, round_id: int, decision: TriageDecision, reason: str | None, actor: str,
-    *, notify_sender: bool = False,
-) -> Triaged:  # fmt: skip
+    rt: Runtime,
+    round_id: int,
+    decision: TriageDecision,
+    reason: str | None,
+    actor: str,
+    *,
+    notify_sender: bool = False,
+) -> Triaged:
     """Decide (or change) a round's triage: samordnas invites, the others end it."""
     with rt.transaction() as session:
         done = triaging.decide(

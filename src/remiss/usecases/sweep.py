@@ -28,7 +28,13 @@ def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
         reminders = queue_reminders(session, rt.settings)
     for c in compiled:
         if c.closed_now:
-            rt.announce("round.close", actor, c.round_id, c.reference, version=c.version,
-                        no_answers=c.no_answers)  # fmt: skip
+            rt.announce(
+                "round.close",
+                actor,
+                c.round_id,
+                c.reference,
+                version=c.version,
+                no_answers=c.no_answers,
+            )
     done = rt.follow_up(render=[c.round_id for c in compiled if c.version])
     return Swept(compiled, reminders, done)

@@ -24,12 +24,21 @@ def until(moment: datetime, email: Email) -> Email:
 
 
 def compose(
-    kind: str, to: str, to_name: str | None, reply_to: str | None,
-    attachments: tuple[Attachment, ...], **context: object,
-) -> Email:  # fmt: skip
+    kind: str,
+    to: str,
+    to_name: str | None,
+    reply_to: str | None,
+    attachments: tuple[Attachment, ...],
+    **context: object,
+) -> Email:
     subject, text, html = render(kind, **context)
     message = OutgoingEmail(
-        to=to, to_name=to_name, subject=subject, text=text, html=html,
-        attachments=attachments, reply_to=reply_to,
-    )  # fmt: skip
+        to=to,
+        to_name=to_name,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=attachments,
+        reply_to=reply_to,
+    )
     return Email(kind=kind, message=message)

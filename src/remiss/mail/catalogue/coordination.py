@@ -14,42 +14,89 @@ from remiss.mail.rendering import Attachment
 
 
 def yttrande_ready(
-    *, round_: Round, org: Organisation, version: YttrandeVersion, answered: int, invited: int,
+    *,
+    round_: Round,
+    org: Organisation,
+    version: YttrandeVersion,
+    answered: int,
+    invited: int,
     round_link: str,
-) -> Email:  # fmt: skip
+) -> Email:
     """The coordinator's notice that collecting ended: the sammanställning, who drafts."""
     return compose(
-        "yttrande_ready", round_.coordinator, None, None, (),
-        round=round_, org=org, version=version, answered=answered, invited=invited,
-        round_link=round_link, docx_link=f"{round_link}/sammanstallning.docx",
-        drafter=round_.drafter, lead=round_.lead_group,
+        "yttrande_ready",
+        round_.coordinator,
+        None,
+        None,
+        (),
+        round=round_,
+        org=org,
+        version=version,
+        answered=answered,
+        invited=invited,
+        round_link=round_link,
+        docx_link=f"{round_link}/sammanstallning.docx",
+        drafter=round_.drafter,
+        lead=round_.lead_group,
         national_deadline=date_sv(round_.national_deadline),
-    )  # fmt: skip
+    )
 
 
 def drafting(
-    *, round_: Round, person: Person, org: Organisation, link: str, login_page: str,
-    valid_for: str, answered: int, invited: int,
-) -> Email:  # fmt: skip
+    *,
+    round_: Round,
+    person: Person,
+    org: Organisation,
+    link: str,
+    login_page: str,
+    valid_for: str,
+    answered: int,
+    invited: int,
+) -> Email:
     """To the lead's processtöd when collecting ends: draft the joint answer (a login link)."""
     return compose(
-        "drafting", person.email, person.name, round_.coordinator, (),
-        round=round_, person=person, org=org, lead=round_.lead_group, link=link,
-        login_page=login_page, valid_for=valid_for, answered=answered, invited=invited,
+        "drafting",
+        person.email,
+        person.name,
+        round_.coordinator,
+        (),
+        round=round_,
+        person=person,
+        org=org,
+        lead=round_.lead_group,
+        link=link,
+        login_page=login_page,
+        valid_for=valid_for,
+        answered=answered,
+        invited=invited,
         national_deadline=date_sv(round_.national_deadline),
-    )  # fmt: skip
+    )
 
 
 def handed_over(
-    *, round_: Round, org: Organisation, author: str, number: int, handed_over: str,
+    *,
+    round_: Round,
+    org: Organisation,
+    author: str,
+    number: int,
+    handed_over: str,
     draft_link: str,
-) -> Email:  # fmt: skip
+) -> Email:
     """To the coordinator: the lead has handed the draft over."""
     return compose(
-        "handed_over", round_.coordinator, None, None, (),
-        round=round_, org=org, author=author, number=number, handed_over=handed_over,
-        draft_link=draft_link, national_deadline=date_sv(round_.national_deadline),
-    )  # fmt: skip
+        "handed_over",
+        round_.coordinator,
+        None,
+        None,
+        (),
+        round=round_,
+        org=org,
+        author=author,
+        number=number,
+        handed_over=handed_over,
+        draft_link=draft_link,
+        national_deadline=date_sv(round_.national_deadline),
+    )
 
 
 @dataclass(frozen=True)
@@ -64,11 +111,21 @@ def disagreement(
     *, round_: Round, org: Organisation, to: str, items: Sequence[Disagreement]
 ) -> Email:
     """Meningsskiljaktighet: who holds which position (groups and regions, never persons)."""
-    return until(round_.internal_deadline_at, compose(
-        "disagreement", to, None, round_.coordinator, (),
-        round=round_, org=org, lead=round_.lead_group, items=list(items),
-        internal_deadline=date_sv(round_.internal_deadline),
-    ))  # fmt: skip
+    return until(
+        round_.internal_deadline_at,
+        compose(
+            "disagreement",
+            to,
+            None,
+            round_.coordinator,
+            (),
+            round=round_,
+            org=org,
+            lead=round_.lead_group,
+            items=list(items),
+            internal_deadline=date_sv(round_.internal_deadline),
+        ),
+    )
 
 
 def closed_without_answers(
@@ -76,31 +133,57 @@ def closed_without_answers(
 ) -> Email:
     """One digest per sweep of the coordinator's rounds that closed with nobody answering."""
     return compose(
-        "closed_without_answers", to, None, None, (),
-        org=org, rounds=list(rounds), count_sv=number_sv(len(rounds)), base_url=base_url,
-    )  # fmt: skip
+        "closed_without_answers",
+        to,
+        None,
+        None,
+        (),
+        org=org,
+        rounds=list(rounds),
+        count_sv=number_sv(len(rounds)),
+        base_url=base_url,
+    )
 
 
 def yttrande_sent(
-    *, round_: Round, org: Organisation, to: str, attachments: Sequence[Attachment],
-    reference: str, copy_of: str | None = None,
-) -> Email:  # fmt: skip
+    *,
+    round_: Round,
+    org: Organisation,
+    to: str,
+    attachments: Sequence[Attachment],
+    reference: str,
+    copy_of: str | None = None,
+) -> Email:
     """The decided yttrande to the sender of the remiss (or the coordinator's copy), the
     subject beginning with ``reference``: the sender's dnr (for a ministry, with the
     organisation's name: ``letter.reference_line``)."""
     return compose(
-        "yttrande_sent", to, None, round_.coordinator, tuple(attachments),
-        round=round_, org=org, copy_of=copy_of, reference=reference,
-    )  # fmt: skip
+        "yttrande_sent",
+        to,
+        None,
+        round_.coordinator,
+        tuple(attachments),
+        round=round_,
+        org=org,
+        copy_of=copy_of,
+        reference=reference,
+    )
 
 
 def per_region(*, round_: Round, org: Organisation, region: str, to: str) -> Email:
     """To a region's registrar: this remiss is answered per region, with its documents."""
     return compose(
-        "per_region", to, None, round_.coordinator, (),
-        round=round_, org=org, region=region, reason=round_.triage_reason,
+        "per_region",
+        to,
+        None,
+        round_.coordinator,
+        (),
+        round=round_,
+        org=org,
+        region=region,
+        reason=round_.triage_reason,
         national_deadline=date_sv(round_.national_deadline),
-    )  # fmt: skip
+    )
 
 
 def not_answering(*, round_: Round, org: Organisation, to: str, regions: str) -> Email:
@@ -115,10 +198,19 @@ def decision_voided(
 ) -> Email:
     """To the coordinator: a draft saved after the decision voided it."""
     return compose(
-        "decision_voided", round_.coordinator, None, None, (),
-        round=round_, org=org, author=author, number=number, decided=decided, link=link,
+        "decision_voided",
+        round_.coordinator,
+        None,
+        None,
+        (),
+        round=round_,
+        org=org,
+        author=author,
+        number=number,
+        decided=decided,
+        link=link,
         national_deadline=date_sv(round_.national_deadline),
-    )  # fmt: skip
+    )
 
 
 def login(*, to: str, org: Organisation, link: str, minutes: int, sent_at: datetime) -> Email:

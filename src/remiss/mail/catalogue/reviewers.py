@@ -37,16 +37,35 @@ class BatchItem:
 
 
 def invitation(
-    *, round_: Round, person: Person, org: Organisation, groups: Sequence[Group], link: str,
-    calendar: Attachment, forwarded_by: Person | None = None,
-) -> Email:  # fmt: skip
+    *,
+    round_: Round,
+    person: Person,
+    org: Organisation,
+    groups: Sequence[Group],
+    link: str,
+    calendar: Attachment,
+    forwarded_by: Person | None = None,
+) -> Email:
     """The invitation to answer a round, with the deadline as a calendar entry."""
-    return until(round_.internal_deadline_at, compose(
-        "invitation", person.email, person.name, round_.coordinator, (calendar,),
-        round=round_, person=person, groups=list(groups), lead=round_.lead_group, link=link,
-        org=org, internal_deadline=date_sv(round_.internal_deadline),
-        national_deadline=date_sv(round_.national_deadline), forwarded_by=forwarded_by,
-    ))  # fmt: skip
+    return until(
+        round_.internal_deadline_at,
+        compose(
+            "invitation",
+            person.email,
+            person.name,
+            round_.coordinator,
+            (calendar,),
+            round=round_,
+            person=person,
+            groups=list(groups),
+            lead=round_.lead_group,
+            link=link,
+            org=org,
+            internal_deadline=date_sv(round_.internal_deadline),
+            national_deadline=date_sv(round_.national_deadline),
+            forwarded_by=forwarded_by,
+        ),
+    )
 
 
 def invitation_batch(
@@ -69,16 +88,35 @@ def information_batch(
 
 
 def deadline_extended(
-    *, round_: Round, person: Person, org: Organisation, previous: str, link: str,
-    has_draft: bool, calendar: Attachment, earlier: bool = False,
-) -> Email:  # fmt: skip
+    *,
+    round_: Round,
+    person: Person,
+    org: Organisation,
+    previous: str,
+    link: str,
+    has_draft: bool,
+    calendar: Attachment,
+    earlier: bool = False,
+) -> Email:
     """The internal deadline moved (later, or ``earlier``): the new date, the calendar, the link."""
-    return until(round_.internal_deadline_at, compose(
-        "deadline_extended", person.email, person.name, round_.coordinator, (calendar,),
-        round=round_, person=person, org=org, previous_deadline=previous,
-        internal_deadline=date_sv(round_.internal_deadline), has_draft=has_draft, link=link,
-        earlier=earlier,
-    ))  # fmt: skip
+    return until(
+        round_.internal_deadline_at,
+        compose(
+            "deadline_extended",
+            person.email,
+            person.name,
+            round_.coordinator,
+            (calendar,),
+            round=round_,
+            person=person,
+            org=org,
+            previous_deadline=previous,
+            internal_deadline=date_sv(round_.internal_deadline),
+            has_draft=has_draft,
+            link=link,
+            earlier=earlier,
+        ),
+    )
 
 
 def reminder_digest(*, person: Person, org: Organisation, items: Sequence[DigestItem]) -> Email:
@@ -86,23 +124,44 @@ def reminder_digest(*, person: Person, org: Organisation, items: Sequence[Digest
     coordinators = {item.round.coordinator for item in items}
     others = len(items) - 1
     last = max(item.round.internal_deadline_at for item in items)
-    return until(last, compose(
-        "reminder", person.email, person.name,
-        coordinators.pop() if len(coordinators) == 1 else None, (),
-        person=person, items=list(items), others=others, others_sv=number_sv(others),
-        count_sv=number_sv(len(items)), org=org,
-    ))  # fmt: skip
+    return until(
+        last,
+        compose(
+            "reminder",
+            person.email,
+            person.name,
+            coordinators.pop() if len(coordinators) == 1 else None,
+            (),
+            person=person,
+            items=list(items),
+            others=others,
+            others_sv=number_sv(others),
+            count_sv=number_sv(len(items)),
+            org=org,
+        ),
+    )
 
 
 def reminder_now(
     *, round_: Round, person: Person, org: Organisation, link: str, has_draft: bool
 ) -> Email:
     """The coordinator's "remind now": one round, a fresh link."""
-    return until(round_.internal_deadline_at, compose(
-        "reminder_now", person.email, person.name, round_.coordinator, (),
-        round=round_, person=person, org=org, has_draft=has_draft,
-        internal_deadline=date_sv(round_.internal_deadline), link=link,
-    ))  # fmt: skip
+    return until(
+        round_.internal_deadline_at,
+        compose(
+            "reminder_now",
+            person.email,
+            person.name,
+            round_.coordinator,
+            (),
+            round=round_,
+            person=person,
+            org=org,
+            has_draft=has_draft,
+            internal_deadline=date_sv(round_.internal_deadline),
+            link=link,
+        ),
+    )
 
 
 def late_answer(
@@ -110,11 +169,19 @@ def late_answer(
 ) -> Email:
     """The coordinator let this person answer after the internal deadline: their link."""
     return compose(
-        "late_answer", person.email, person.name, round_.coordinator, (),
-        round=round_, person=person, org=org, link=link, has_draft=has_draft,
+        "late_answer",
+        person.email,
+        person.name,
+        round_.coordinator,
+        (),
+        round=round_,
+        person=person,
+        org=org,
+        link=link,
+        has_draft=has_draft,
         internal_deadline=date_sv(round_.internal_deadline),
         national_deadline=date_sv(round_.national_deadline),
-    )  # fmt: skip
+    )
 
 
 def forwarded(
@@ -122,10 +189,18 @@ def forwarded(
 ) -> Email:
     """To the one who forwarded: who answers now, and that their own link no longer does."""
     return compose(
-        "forwarded", person.email, person.name, round_.coordinator, (),
-        round=round_, person=person, org=org, colleague=colleague, moved_draft=moved_draft,
+        "forwarded",
+        person.email,
+        person.name,
+        round_.coordinator,
+        (),
+        round=round_,
+        person=person,
+        org=org,
+        colleague=colleague,
+        moved_draft=moved_draft,
         internal_deadline=date_sv(round_.internal_deadline),
-    )  # fmt: skip
+    )
 
 
 class Answered(Protocol):
@@ -142,27 +217,54 @@ class Answered(Protocol):
 
 
 def receipt(
-    *, round_: Answered, person: Person | Addressee, org: Organisation,
-    answers: Sequence[tuple[str, str]], submitted_at: str, version: int, link: str,
-) -> Email:  # fmt: skip
+    *,
+    round_: Answered,
+    person: Person | Addressee,
+    org: Organisation,
+    answers: Sequence[tuple[str, str]],
+    submitted_at: str,
+    version: int,
+    link: str,
+) -> Email:
     """The reviewer's receipt, with a copy of what they submitted."""
     return compose(
-        "receipt", person.email, person.name, round_.coordinator, (),
-        round=round_, person=person, org=org, answers=list(answers), submitted_at=submitted_at,
-        internal_deadline=date_sv(round_.internal_deadline), version=version, link=link,
-    )  # fmt: skip
+        "receipt",
+        person.email,
+        person.name,
+        round_.coordinator,
+        (),
+        round=round_,
+        person=person,
+        org=org,
+        answers=list(answers),
+        submitted_at=submitted_at,
+        internal_deadline=date_sv(round_.internal_deadline),
+        version=version,
+        link=link,
+    )
 
 
 def information(
     *, round_: Round, person: Person | Addressee, org: Organisation, groups: Sequence[Group]
 ) -> Email:
     """For an informed group's member (a kunskapsråd): the round, for their knowledge only."""
-    return until(round_.internal_deadline_at, compose(
-        "information", person.email, person.name, round_.coordinator, (),
-        round=round_, person=person, org=org, groups=list(groups), lead=round_.lead_group,
-        internal_deadline=date_sv(round_.internal_deadline),
-        national_deadline=date_sv(round_.national_deadline),
-    ))  # fmt: skip
+    return until(
+        round_.internal_deadline_at,
+        compose(
+            "information",
+            person.email,
+            person.name,
+            round_.coordinator,
+            (),
+            round=round_,
+            person=person,
+            org=org,
+            groups=list(groups),
+            lead=round_.lead_group,
+            internal_deadline=date_sv(round_.internal_deadline),
+            national_deadline=date_sv(round_.national_deadline),
+        ),
+    )
 
 
 def _batch(
