@@ -15,6 +15,23 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def api_url_on(port: int) -> str:
+    """The API of the embedded server listening on ``port``."""
+    return f"http://127.0.0.1:{port}/api"
+
+
+def point_prefect_at(api_url: str, data_dir: Path | None = None) -> None:
+    """Point Prefect in this process and the ones it starts at the API at ``api_url``; with
+    ``data_dir``, at the embedded server of that data folder, its home there too.
+
+    Before Prefect is first imported here: it reads its settings then."""
+    if data_dir is not None:
+        port = urlsplit(api_url).port or 4200  # Prefect's own default
+        os.environ.update(prefect_env(data_dir, port))
+    os.environ["PREFECT_API_URL"] = api_url
 
 
 def prefect_env(data_dir: Path, port: int) -> dict[str, str]:
@@ -54,7 +71,7 @@ def start_prefect_server(
     child = subprocess.Popen(
         command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
-    api_url = f"http://127.0.0.1:{port}/api"
+    api_url = api_url_on(port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if child.poll() is not None:

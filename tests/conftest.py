@@ -167,9 +167,6 @@ def sample_directory(app: App) -> App:
 @pytest.fixture
 def remiss(settings: Settings, smtp: RunningCatcher, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A CLI runner whose environment points remiss at the test database and SMTP server."""
-    from remiss.cli import load_commands
-
-    load_commands()
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("REMISS_DATABASE_URL", settings.resolved_database_url)
     monkeypatch.setenv("REMISS_DATA_DIR", str(settings.data_dir))

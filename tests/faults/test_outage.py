@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-import remiss.cli.reminders
-import remiss.cli.rounds  # noqa: F401  (both register their commands)
 from remiss import app as runtime
 from remiss.app import App
 from remiss.cli import app as cli

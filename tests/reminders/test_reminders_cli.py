@@ -7,7 +7,6 @@ from datetime import date
 from flows.reminders import reminder_sweep
 from typer.testing import CliRunner
 
-import remiss.cli.reminders  # noqa: F401  (registers the command)
 from remiss.cli import app as cli
 from remiss.core.models import Round
 from tests.reminders.conftest import LAKEMEDEL, Rounds

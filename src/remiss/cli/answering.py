@@ -6,12 +6,15 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import application, parse_date, round_app, runtime, shell
+from remiss.cli.process import application, runtime
+from remiss.cli.shell import parse_date, shell
+
+commands = typer.Typer()
 
 RoundArg = Annotated[str, typer.Argument(metavar="ROUND")]
 
 
-@round_app.command(
+@commands.command(
     "triage", help="Besluta om en inkommen remiss: samordnas, per-region eller avstår."
 )
 @shell
@@ -56,7 +59,7 @@ def round_triage(
     typer.echo(f"{done.reference}: {triage.DECISION_WORDS[done.decision]}{changed}{told}.")
 
 
-@round_app.command("decide", help="Registrera beslutet om yttrandet (efter att utkastet lämnats).")
+@commands.command("decide", help="Registrera beslutet om yttrandet (efter att utkastet lämnats).")
 @shell
 def round_decide(
     round_ref: RoundArg,
@@ -98,7 +101,7 @@ def round_decide(
     )
 
 
-@round_app.command("send", help="Skicka det beslutade yttrandet (PDF och Word) till mottagaren.")
+@commands.command("send", help="Skicka det beslutade yttrandet (PDF och Word) till mottagaren.")
 @shell
 def round_send(
     round_ref: RoundArg,

@@ -8,10 +8,13 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import application, fail, round_app, runtime, shell
+from remiss.cli.process import application, runtime
+from remiss.cli.shell import fail, shell
+
+commands = typer.Typer()
 
 
-@round_app.command(
+@commands.command(
     "compile", help="Skriv yttrandet och sammanställningen som DOCX, HTML och/eller PDF."
 )
 @shell

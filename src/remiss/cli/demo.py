@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from remiss.cli import app, shell
+from remiss.cli.shell import shell
 
 if TYPE_CHECKING:
     from remiss.app import App
+
+commands = typer.Typer()
 
 ROUND = """\
 reference: KS-2026-003
@@ -85,7 +87,7 @@ def say(text: str) -> None:
     typer.echo(f"• {text}")
 
 
-@app.command(
+@commands.command(
     "demo", help="Kör en hel remissrunda i en tillfällig katalog och visa var yttrandet hamnade."
 )
 @shell

@@ -6,11 +6,14 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import application, fail, round_app, shell
+from remiss.cli.process import application
+from remiss.cli.shell import fail, shell
 from remiss.core.errors import InputError
 
+commands = typer.Typer()
 
-@round_app.command(
+
+@commands.command(
     "set", help="Ändra vår referens eller mottagaren av yttrandet (inte när det är skickat)."
 )
 @shell

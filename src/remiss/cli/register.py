@@ -7,10 +7,15 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import app, application, fail, parse_date, shell
+from remiss.cli.process import application
+from remiss.cli.shell import fail, parse_date, shell
+
+commands = typer.Typer()
 
 
-@app.command("register", help="Registret: varje remiss med status och datum (tabell eller CSV).")
+@commands.command(
+    "register", help="Registret: varje remiss med status och datum (tabell eller CSV)."
+)
 @shell
 def register(
     start: Annotated[

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from remiss.cli import NowOption, delivery_line, reminders_app, runtime, set_clock, settings, shell
+from remiss.cli.process import runtime, settings
+from remiss.cli.shell import NowOption, delivery_line, set_clock, shell
+
+commands = typer.Typer()
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-@reminders_app.command(
+@commands.command(
     "send", help="Stäng remisser efter intern svarsdag och skicka de påminnelser som ska gå nu."
 )
 @shell

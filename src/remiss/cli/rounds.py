@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from remiss.cli import (
-    NowOption,
-    application,
-    delivery_line,
-    fail,
-    parse_date,
-    round_app,
-    runtime,
-    set_clock,
-    settings,
-    shell,
-)
+from remiss.cli.process import application, runtime, settings
+from remiss.cli.shell import NowOption, delivery_line, fail, parse_date, set_clock, shell
 from remiss.core import clock
 
+commands = typer.Typer()
 
-@round_app.command(
+
+@commands.command(
     "open", help="Öppna en remiss, eller alla i en samlingsfil, och skicka inbjudningarna."
 )
 @shell
@@ -51,10 +42,9 @@ def round_open(
     ] = False,
 ) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
-    if not os.environ.get("PREFECT_API_URL"):
-        from remiss.mail import courier
+    from remiss.mail import courier
 
-        courier.warm()  # it loads on the other core while this process reads the file
+    courier.warm()  # it loads on the other core while this process reads the file
     from remiss.core.swedish import date_sv
     from remiss.rounds import spec as roundspec
 
@@ -111,7 +101,7 @@ def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
                 )
 
 
-@round_app.command("list", help="Visa remisserna med status, svarsdagar och antal svar.")
+@commands.command("list", help="Visa remisserna med status, svarsdagar och antal svar.")
 @shell
 def round_list() -> None:
     """Rounds with status, deadlines and answered/invited counts."""
@@ -131,7 +121,7 @@ def round_list() -> None:
         )
 
 
-@round_app.command(
+@commands.command(
     "status", help="Visa per grupp och region vem som svarat, har utkast eller inte öppnat."
 )
 @shell
@@ -175,7 +165,7 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
                     typer.echo(f"  {region:<4} {p.name:<28} {p.label}")
 
 
-@round_app.command("extend", help="Flytta den interna svarsdagen; de som inte svarat meddelas.")
+@commands.command("extend", help="Flytta den interna svarsdagen; de som inte svarat meddelas.")
 @shell
 def round_extend(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")],
@@ -221,9 +211,7 @@ def round_extend(
     )
 
 
-@round_app.command(
-    "close", help="Stäng remissen nu, sammanställ yttrandet och meddela samordnaren."
-)
+@commands.command("close", help="Stäng remissen nu, sammanställ yttrandet och meddela samordnaren.")
 @shell
 def round_close(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")], now: NowOption = None

@@ -10,12 +10,13 @@ from typing import Annotated
 
 import typer
 
-from remiss.cli import app, application, fail, shell
+from remiss.cli.process import application
+from remiss.cli.shell import fail, shell
 
-LOOPBACK_OR_ANY = {"127.0.0.1", "localhost", "0.0.0.0", "::", "::1"}
+commands = typer.Typer()
 
 
-@app.command(
+@commands.command(
     "serve", help="Kör webben, de schemalagda flödena och (utan SMTP) den lokala e-postsänkan."
 )
 @shell
@@ -49,7 +50,14 @@ def serve(
 ) -> None:
     """Serve the web app and the flows' deployments (the reminder sweep on its schedule)."""
     import uvicorn
-    from flows.prefect_server import announce, prefect_env, start_prefect_server, stop, withdraw
+    from flows.prefect_server import (
+        announce,
+        api_url_on,
+        point_prefect_at,
+        start_prefect_server,
+        stop,
+        withdraw,
+    )
 
     from remiss.access import logins
     from remiss.core.db import upgrade
@@ -60,22 +68,21 @@ def serve(
     # Until Prefect installs its own handler, a SIGTERM must still unwind through the
     # finally below, or the Prefect server (in its own session) would outlive us.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    a.settings = a.settings.on_ports(port, prefect_port)
-    if "base_url" not in a.settings.model_fields_set and host not in LOOPBACK_OR_ANY:
-        # Links must point at where this server listens unless REMISS_BASE_URL says otherwise.
-        a.settings = a.settings.model_copy(update={"base_url": f"http://{host}:{a.settings.port}"})
+    s = a.settings.listening_on(host, port, prefect_port)
     if workers is not None:
-        a.settings = a.settings.model_copy(update={"web_workers": workers})
-    s = a.settings
+        s = s.model_copy(update={"web_workers": workers})
     if s.web_workers > 1 and not web_only:
         fail(
             "flera webbprocesser (--workers, REMISS_WEB_WORKERS) bara med --web-only: "
             "schemat och Prefect-servern körs i en process"
         )
-    embedded_prefect = not web_only and not os.environ.get("PREFECT_API_URL")
+    embedded_prefect = not web_only and not s.prefect_api_url
     _refuse_taken_port(host, s.port, "webben (REMISS_PORT)")
     if embedded_prefect:
         _refuse_taken_port("127.0.0.1", s.prefect_port, "Prefect-servern (REMISS_PREFECT_PORT)")
+        # Every action done here, and the flows served here, go to the server started below.
+        s = s.model_copy(update={"prefect_api_url": api_url_on(s.prefect_port)})
+    a.settings = s
     # What this process worked out goes to every process it starts: the Prefect server, and
     # the flow runs that serve() starts as subprocesses, which read their settings anew.
     os.environ.update(s.environment())
@@ -93,18 +100,19 @@ def serve(
     if embedded_prefect:
         typer.echo("Startar Prefect-servern …")
         child = start_prefect_server(s.data_dir, s.prefect_port)
-        os.environ.update(prefect_env(s.data_dir, s.prefect_port))
-        os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{s.prefect_port}/api"
-        # Commands run beside it (remiss round open, …) find it here and run their flows on it.
-        announce(s.data_dir, os.environ["PREFECT_API_URL"])
+        # Commands run beside it (remiss round open, …) find it here and tell it what they do.
+        announce(s.data_dir, api_url_on(s.prefect_port))
         typer.echo(f"Prefect: http://127.0.0.1:{s.prefect_port}")
+    if s.prefect_api_url:
+        # Prefect itself, here and in the flow runs it starts, reads where its API is.
+        point_prefect_at(s.prefect_api_url, s.data_dir if embedded_prefect else None)
     try:
         # Prefect is imported only once it points at its server (it reads its settings at
         # import), and before uvicorn sets up logging (Prefect's logging setup would mute it).
         from flows.events import announcer
         from flows.serving import serve_forever
 
-        api_url = os.environ.get("PREFECT_API_URL")
+        api_url = s.prefect_api_url
         web = uvicorn.Server(config(a, host, s.port, announcer(api_url) if api_url else None))
         web.config.load()
         install_log_filter()  # after uvicorn configured its loggers

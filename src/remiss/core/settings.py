@@ -10,10 +10,17 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_KEY_MIN = 32
+# Hosts that mean this machine (or every address of it): links to it name 127.0.0.1.
+LOOPBACK_OR_ANY = frozenset({"127.0.0.1", "localhost", "0.0.0.0", "::", "::1"})
+
+
+def local_url(port: int, host: str = "127.0.0.1") -> str:
+    """Where a web app listening on ``host``:``port`` is reached from this machine."""
+    return f"http://{'127.0.0.1' if host in LOOPBACK_OR_ANY else host}:{port}"
 
 
 def _split_csv(value: object) -> object:
@@ -26,12 +33,18 @@ class Settings(BaseSettings):
     """Everything remiss reads from its environment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="REMISS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="REMISS_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_by_name=True,
     )
 
     database_url: str | None = None
     data_dir: Path = Path("./var")
-    base_url: str = "http://127.0.0.1:8000"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Where the links in emails point; unset (or empty), where the web app listens.
+    base_url: str = Field(default="", validate_default=True)
     secret_key: SecretStr | None = None
     smtp_host: str | None = None
     smtp_port: int | None = None
@@ -47,8 +60,12 @@ class Settings(BaseSettings):
     internal_margin_days: int = Field(default=10, ge=0)
     coordinators: Annotated[list[str], NoDecode] = []
     sink_port: int = 8025
-    port: int = Field(default=8000, ge=1, le=65535)
     prefect_port: int = Field(default=4200, ge=1, le=65535)
+    # The Prefect API each action is told to, by its own name or by the one Prefect reads;
+    # unset, none (``remiss serve`` sets it to the Prefect server it starts).
+    prefect_api_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REMISS_PREFECT_API_URL", "PREFECT_API_URL")
+    )
     # Web processes serving the one port (``remiss serve --web-only``): one core each.
     web_workers: int = Field(default=1, ge=1, le=32)
     # Threads each web process runs its routes in: a few keep a burst's requests from
@@ -97,12 +114,13 @@ class Settings(BaseSettings):
 
     @field_validator("base_url")
     @classmethod
-    def _base_url(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _base_url(cls, value: str, info: ValidationInfo) -> str:
+        port = info.data.get("port", cls.model_fields["port"].default)
+        return value.rstrip("/") or local_url(port)
 
-    @field_validator("secret_key", mode="before")
+    @field_validator("secret_key", "prefect_api_url", mode="before")
     @classmethod
-    def _empty_secret_key(cls, value: object) -> object:
+    def _empty_is_none(cls, value: object) -> object:
         # REMISS_SECRET_KEY= (empty, as a copied .env file may say) is no key at all: one is
         # generated into the data folder, never the empty string used to sign.
         if isinstance(value, str) and not value.strip():
@@ -121,59 +139,29 @@ class Settings(BaseSettings):
             )
         return value
 
-    @model_validator(mode="after")
-    def _links_follow_the_port(self) -> Settings:
-        # Unless REMISS_BASE_URL says otherwise, links point at where the web app listens.
-        if "base_url" not in self.model_fields_set:
-            # Straight into __dict__: a derived value must not count as set by the operator.
-            self.__dict__["base_url"] = f"http://127.0.0.1:{self.port}"
-        return self
+    def listening_on(
+        self, host: str = "127.0.0.1", port: int | None = None, prefect_port: int | None = None
+    ) -> Settings:
+        """These settings for a web app on ``host`` and the ports a command line gave.
 
-    def on_ports(self, port: int | None = None, prefect_port: int | None = None) -> Settings:
-        """These settings with the ports a command line gave; links follow the web port."""
-        update: dict[str, object] = {}
-        if port is not None:
-            update["port"] = port
-            if "base_url" not in self.model_fields_set:
-                update["base_url"] = f"http://127.0.0.1:{port}"
+        Links that pointed where the web app listened point where it listens now; a
+        REMISS_BASE_URL elsewhere (a proxy, a public name) stays as it is."""
+        web_port = self.port if port is None else port
+        update: dict[str, object] = {"port": web_port}
         if prefect_port is not None:
             update["prefect_port"] = prefect_port
-        changed = self.model_copy(update=update)
-        # model_copy counts every updated field as set; the base URL stays derived.
-        changed.__pydantic_fields_set__.discard("base_url")
-        changed.__pydantic_fields_set__ |= self.model_fields_set & {"base_url"}
-        return changed
+        if self.base_url == local_url(self.port):
+            update["base_url"] = local_url(web_port, host)
+        return self.model_copy(update=update)
 
     def environment(self) -> dict[str, str]:
         """These settings as REMISS_* variables, for the processes this one starts."""
-        values = {
-            "REMISS_DATABASE_URL": self.resolved_database_url,
-            "REMISS_DATA_DIR": str(self.data_dir.resolve()),
-            "REMISS_BASE_URL": self.base_url,
-            "REMISS_PORT": str(self.port),
-            "REMISS_PREFECT_PORT": str(self.prefect_port),
-            "REMISS_SINK_PORT": str(self.sink_port),
-            "REMISS_TIMEZONE": self.timezone,
-            "REMISS_MAIL_FROM": self.mail_from,
-            "REMISS_SMTP_SECURITY": self.smtp_security,
-            "REMISS_SMTP_CONNECTIONS": str(self.smtp_connections),
-            "REMISS_WEB_WORKERS": str(self.web_workers),
-            "REMISS_WEB_THREADS": str(self.web_threads),
-            "REMISS_REMINDER_DAYS": ",".join(str(d) for d in self.reminder_days),
-            "REMISS_REMINDER_HOUR": str(self.reminder_hour),
-            "REMISS_INTERNAL_MARGIN_DAYS": str(self.internal_margin_days),
-            "REMISS_COORDINATORS": ",".join(self.coordinators),
-            "REMISS_TRUSTED_PROXIES": ",".join(str(n) for n in self.trusted_proxies),
+        prefix = self.model_config.get("env_prefix", "")
+        return {
+            f"{prefix}{name}".upper(): _as_variable(value)
+            for name in type(self).model_fields
+            if (value := getattr(self, name)) is not None
         }
-        optional = {
-            "REMISS_SMTP_HOST": self.smtp_host,
-            "REMISS_SMTP_PORT": None if self.smtp_port is None else str(self.smtp_port),
-            "REMISS_SMTP_USERNAME": self.smtp_username,
-            "REMISS_SMTP_PASSWORD": self.smtp_password and self.smtp_password.get_secret_value(),
-            "REMISS_SECRET_KEY": self.secret_key and self.secret_key.get_secret_value(),
-        }
-        values.update({name: value for name, value in optional.items() if value})
-        return values
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -218,3 +206,14 @@ class Settings(BaseSettings):
         finally:
             staged.unlink()
         return path.read_text().strip()
+
+
+def _as_variable(value: object) -> str:
+    """A setting's value as its variable says it (lists comma-separated, paths absolute)."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, Path):
+        return str(value.resolve())
+    if isinstance(value, list):
+        return ",".join(_as_variable(item) for item in value)
+    return str(value)
