@@ -35,10 +35,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core.db import make_engine, session_factory, upgrade
 from remiss.core.models import YttrandeVersion
 from remiss.core.settings import Settings
-from remiss.yttrande import layout
 from remiss.yttrande.closing import close_round
 from remiss.yttrande.model import Yttrande, paragraphs
-from remiss.yttrande.rendering import COLUMNS, render_version
+from remiss.yttrande.render import layout
+from remiss.yttrande.version_files import COLUMNS, render_version
 
 
 def bare_paragraphs(yttrande: Yttrande) -> list[str]:

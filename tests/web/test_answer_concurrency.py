@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from remiss.app import App, deliver_outbox
 from remiss.core.errors import Refused
 from remiss.core.models import Invitation, Round
-from remiss.reviewers import answers
-from remiss.yttrande import disagreement
+from remiss.reviewers import answers, disagreement
 from remiss.yttrande.closing import close_round
 from remiss.yttrande.versions import latest
 from tests.web.conftest import (

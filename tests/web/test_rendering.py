@@ -15,7 +15,7 @@ from sqlalchemy import select
 from remiss.app import App
 from remiss.core.models import YttrandeVersion
 from remiss.web.orchestration import Orchestrator
-from remiss.yttrande.rendering import render_pending, render_version
+from remiss.yttrande.version_files import render_pending, render_version
 from tests.web.conftest import REVIEWER, Opened
 from tests.web.test_yttrande_pages import answer, post
 
@@ -55,8 +55,8 @@ def refuse_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError("rendered while answering a request")
 
-    for module in ("docx", "html", "pdf"):
-        monkeypatch.setattr(f"remiss.yttrande.{module}.render", refuse)
+    for module in ("memo_docx", "memo_html", "memo_pdf"):
+        monkeypatch.setattr(f"remiss.yttrande.render.{module}.render", refuse)
 
 
 def test_closing_renders_nothing_and_the_files_come_after_the_response(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.models import Round
-from remiss.yttrande.disagreement import picture
+from remiss.reviewers.disagreement import picture
 
 
 def lines(sessions: sessionmaker[Session], round_id: int) -> list[tuple[str, tuple[str, ...]]]:

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.models import YttrandeDraft
 from remiss.core.settings import Settings
-from remiss.yttrande import joint, joint_render
+from remiss.yttrande import joint
+from remiss.yttrande.render import letter_files
 from tests.yttrande.seed import POSITION, Builder
 
 HEADING = "Yttrande över remiss: Bröstcancer, nationellt vårdprogram"
@@ -73,7 +74,7 @@ def test_yttrande_pdf_is_tagged_in_swedish_with_a_title(
 ) -> None:
     save_draft(seed, round_id, 1, "Inför en gemensam utbildningsdag.")
 
-    data = joint_render.render(joint_answer(sessions, round_id, settings), "pdf")
+    data = letter_files.render(joint_answer(sessions, round_id, settings), "pdf")
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "/StructTreeRoot" in pdf.Root
@@ -105,7 +106,7 @@ def test_yttrande_signature_is_never_alone_at_the_top_of_a_page(
     for count in range(1, 80):
         padding = "\n\n".join(f"Stycke {n} av den gemensamma texten." for n in range(count))
         save_draft(seed, round_id, count, padding)
-        data = joint_render.render(joint_answer(sessions, round_id, settings), "pdf")
+        data = letter_files.render(joint_answer(sessions, round_id, settings), "pdf")
 
         page, before = signature_page(data)
         assert before.endswith("texten."), f"{count} paragraphs: the signature starts a page"
@@ -121,7 +122,7 @@ def test_yttrande_word_file_keeps_the_signature_with_the_paragraph_before_it(
 ) -> None:
     save_draft(seed, round_id, 1, "Sista stycket före underskriften.")
 
-    data = joint_render.render(joint_answer(sessions, round_id, settings), "docx")
+    data = letter_files.render(joint_answer(sessions, round_id, settings), "docx")
 
     paragraphs = docx.Document(io.BytesIO(data)).paragraphs
     texts = [p.text for p in paragraphs]

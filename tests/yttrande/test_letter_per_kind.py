@@ -16,7 +16,8 @@ from remiss.mail import catalogue
 from remiss.mail.rendering import Attachment
 from remiss.rounds import spec as roundspec
 from remiss.rounds.opening import open_rounds
-from remiss.yttrande import joint, joint_render, letter, wording
+from remiss.yttrande import joint, letter, wording
+from remiss.yttrande.render import letter_files
 from tests.yttrande.seed import Builder, at
 
 ORG = "Sydöstra sjukvårdsregionen"
@@ -111,9 +112,9 @@ def test_nhv_takes_two_positions_each_headed_by_its_subject(sample_directory: Ap
         ("Definitionen av vården", f"{ORG} tillstyrker definitionen av vården."),
         ("Antalet enheter", f"{ORG} avstyrker antalet enheter."),
     ]
-    html = joint_render.render(answer, "html").decode("utf-8")
+    html = letter_files.render(answer, "html").decode("utf-8")
     assert "<h3>Definitionen av vården</h3>" in html and "<h3>Antalet enheter</h3>" in html
-    word = docx_text(joint_render.render(answer, "docx"))
+    word = docx_text(letter_files.render(answer, "docx"))
     for shown in (html, word):
         # The letter speaks to the sender: the reviewers' questions ("ni") are no headings.
         assert "Tillstyrker ni" not in shown
@@ -144,10 +145,10 @@ def test_a_departementsremiss_letter_carries_the_ministrys_dnr(sample_directory:
     [stand] = answer.stands
     assert stand.sentence == f"{ORG} tillstyrker förslagen i betänkandet, med följande synpunkter."
     assert answer.heading == f"Yttrande över remiss: {title} ({DNR})"
-    assert f"<h1>Yttrande över remiss: {title} ({DNR})</h1>" in joint_render.render(
+    assert f"<h1>Yttrande över remiss: {title} ({DNR})</h1>" in letter_files.render(
         answer, "html"
     ).decode("utf-8")
-    assert f"{title} ({DNR})" in docx_text(joint_render.render(answer, "docx"))
+    assert f"{title} ({DNR})" in docx_text(letter_files.render(answer, "docx"))
 
     with sample_directory.sessions() as session:
         round_, org = session.get_one(Round, round_id), organisation(session)

@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core import audit, clock
 from remiss.core.models import Group, Invitation, Membership, Person, Round, SentYttrande
 from remiss.core.settings import Settings
-from remiss.yttrande import closing, disagreement, drafts, layout, sending, versions
-from remiss.yttrande import docx as docx_render
-from remiss.yttrande import html as html_render
-from remiss.yttrande import pdf as pdf_render
+from remiss.reviewers import disagreement
+from remiss.yttrande import closing, drafts, sending, versions
 from remiss.yttrande.compile import build
 from remiss.yttrande.model import Yttrande
+from remiss.yttrande.render import layout
+from remiss.yttrande.render import memo_docx as docx_render
+from remiss.yttrande.render import memo_html as html_render
+from remiss.yttrande.render import memo_pdf as pdf_render
 from tests.yttrande.seed import POSITION, Builder, at
 
 INTERNAL = "Internt arbetsmaterial – skickas inte"

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
-from remiss.yttrande import docx as docx_render
-from remiss.yttrande import fonts, html_pdf
-from remiss.yttrande import html as html_render
-from remiss.yttrande import pdf as pdf_render
 from remiss.yttrande.compile import build
 from remiss.yttrande.model import Answer, Yttrande
-from remiss.yttrande.rendering import render_pending
+from remiss.yttrande.render import memo_docx as docx_render
+from remiss.yttrande.render import memo_html as html_render
+from remiss.yttrande.render import memo_pdf as pdf_render
+from remiss.yttrande.render import pdf_fonts, weasy
+from remiss.yttrande.version_files import render_pending
 from remiss.yttrande.versions import compile_round, latest
 from tests.yttrande.seed import (
     DRAFT_TEXT,
@@ -256,8 +256,8 @@ def test_pdf_prints_any_letters_and_a_word_wider_than_the_page(yttrande: Yttrand
 
 def test_pdf_falls_back_to_the_font_reportlab_ships(monkeypatch: pytest.MonkeyPatch) -> None:
     missing = (Path("/nonexistent"), ("Regular.ttf", "Bold.ttf"))
-    monkeypatch.setattr(fonts, "FONT_CHOICES", (missing, fonts.FONT_CHOICES[-1]))
-    regular, bold = fonts.font_files()
+    monkeypatch.setattr(pdf_fonts, "FONT_CHOICES", (missing, pdf_fonts.FONT_CHOICES[-1]))
+    regular, bold = pdf_fonts.font_files()
     assert (regular.name, bold.name) == ("Vera.ttf", "VeraBd.ttf") and regular.is_file()
 
 
@@ -268,7 +268,7 @@ def test_missing_weasyprint_is_a_clear_error_naming_the_libraries(
     monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)
 
     with pytest.raises(RemissError) as raised:
-        html_pdf.from_html(html_render.render(yttrande))
+        weasy.from_html(html_render.render(yttrande))
 
     assert "libpango-1.0-0" in str(raised.value)
     assert "libpangoft2-1.0-0" in str(raised.value)

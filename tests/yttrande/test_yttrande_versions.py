@@ -20,7 +20,8 @@ from remiss.core import clock
 from remiss.core.errors import InputError, NotFound
 from remiss.core.models import AuditEvent, Invitation, Person, YttrandeVersion
 from remiss.core.settings import Settings
-from remiss.yttrande import documents, export, joint, rendering, versions
+from remiss.reports.answers_csv import answers_csv
+from remiss.yttrande import documents, joint, version_files, versions
 from tests.yttrande.seed import KARIN_TEXT, PER_TEXT, POSITION, Builder
 
 COORDINATOR = "kansli@sosr.example.org"
@@ -61,7 +62,7 @@ def late_answer_from_olof(seed: Seed, round_id: int) -> None:
 
 def rendered(sessions: sessionmaker[Session], round_id: int) -> YttrandeVersion:
     """The round's newest version after its files are rendered (all formats)."""
-    rendering.render_pending(sessions, [round_id])
+    version_files.render_pending(sessions, [round_id])
     with sessions() as s:
         version = versions.latest(s, round_id)
     assert version is not None
@@ -74,8 +75,8 @@ def test_first_compile_stores_version_one_as_its_content_and_renders_nothing(
     def refuse(*args: object) -> None:
         raise AssertionError("compiling rendered a file")
 
-    for module in ("docx", "html", "pdf"):
-        monkeypatch.setattr(f"remiss.yttrande.{module}.render", refuse)
+    for module in ("memo_docx", "memo_html", "memo_pdf"):
+        monkeypatch.setattr(f"remiss.yttrande.render.{module}.render", refuse)
     version = compile_now(sessions, round_id, settings)
 
     assert version.number == 1
@@ -97,7 +98,7 @@ def test_rendering_keeps_each_file_once_from_the_stored_content(
     assert "<h1>Sammanställning" in version.html
     assert version.pdf is not None and version.pdf.startswith(b"%PDF")
     # Rendered once: nothing is left to render, and compiling again changes no file.
-    assert rendering.render_pending(sessions, [round_id]) == 0
+    assert version_files.render_pending(sessions, [round_id]) == 0
     again = compile_now(sessions, round_id, settings)
     assert again.id == first.id
     assert (again.docx, again.html, again.pdf) == (version.docx, version.html, version.pdf)
@@ -106,25 +107,25 @@ def test_rendering_keeps_each_file_once_from_the_stored_content(
 def test_only_the_formats_asked_for_are_rendered(sessions, round_id, settings, monkeypatch) -> None:
     compile_now(sessions, round_id, settings)
     made: list[str] = []
-    original = rendering.render
+    original = version_files.render
 
     def counting(yttrande: Any, fmt: str) -> bytes | str:
         made.append(fmt)
         return original(yttrande, fmt)
 
-    monkeypatch.setattr(rendering, "render", counting)
+    monkeypatch.setattr(version_files, "render", counting)
 
-    assert rendering.render_pending(sessions, [round_id], ["docx"]) == 1
+    assert version_files.render_pending(sessions, [round_id], ["docx"]) == 1
     with sessions() as s:
         version = versions.latest(s, round_id)
         assert version is not None
         assert version.docx.startswith(b"PK") and (version.html, version.pdf) == ("", None)
     assert made == ["docx"]
 
-    assert rendering.render_pending(sessions, [round_id], ["pdf", "docx"]) == 1
+    assert version_files.render_pending(sessions, [round_id], ["pdf", "docx"]) == 1
     assert made == ["docx", "pdf"]
     with sessions() as s:
-        assert rendering.pending(s, [round_id]) == [(version.id, ["html"])]
+        assert version_files.pending(s, [round_id]) == [(version.id, ["html"])]
 
 
 def test_compiling_again_with_nothing_new_returns_the_same_version(
@@ -246,7 +247,7 @@ def test_unknown_round_is_not_found_everywhere(sessions, round_id, settings, ses
     for call in (
         lambda: versions.latest(session, missing),
         lambda: versions.update_summary(session, missing, "x", None, COORDINATOR),
-        lambda: export.answers_csv(session, missing, STOCKHOLM),
+        lambda: answers_csv(session, missing, STOCKHOLM),
     ):
         with pytest.raises(NotFound):
             call()
@@ -268,7 +269,7 @@ STANCE = "Ställer ni er bakom kunskapsstödet?"
 
 
 def test_csv_has_one_row_per_person_with_a_column_per_question(session, round_id) -> None:
-    rows = csv_rows(export.answers_csv(session, round_id, STOCKHOLM))
+    rows = csv_rows(answers_csv(session, round_id, STOCKHOLM))
 
     assert [r["namn"] for r in rows] == [
         "Anna Ek", "Karin Kvist", "Kristina Fransson", "Maria Lind", "Per Wallin",
@@ -285,7 +286,7 @@ def test_csv_has_one_row_per_person_with_a_column_per_question(session, round_id
 
 
 def test_csv_round_trips_commas_quotes_and_newlines(session, round_id) -> None:
-    rows = csv_rows(export.answers_csv(session, round_id, STOCKHOLM))
+    rows = csv_rows(answers_csv(session, round_id, STOCKHOLM))
 
     karin = next(r for r in rows if r["namn"] == "Karin Kvist")
     assert karin[SECTIONS] == KARIN_TEXT
@@ -302,6 +303,6 @@ def test_csv_never_hands_excel_a_formula(seed: Seed, session) -> None:
         )
         return round_.id
 
-    rows = csv_rows(export.answers_csv(session, seed(fill), STOCKHOLM))
+    rows = csv_rows(answers_csv(session, seed(fill), STOCKHOLM))
 
     assert rows[0]["Övriga synpunkter"] == '\'=HYPERLINK("http://x")'

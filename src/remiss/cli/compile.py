@@ -30,7 +30,7 @@ def round_compile(
     from remiss.rounds.opening import find
     from remiss.rounds.transitions import without_documents
     from remiss.usecases.answering import compile_answer
-    from remiss.yttrande import documents, drafts, files, sending
+    from remiss.yttrande import documents, drafts, sending, to_folder
 
     wanted = documents.parse_formats(formats)
     a = application()
@@ -47,7 +47,7 @@ def round_compile(
         done = compile_answer(runtime(), round_id, "cli", notify=False, formats=wanted)
         step("skriver filerna")
         with a.sessions() as session:
-            written = files.write(session, a.settings, round_id, wanted, out)
+            written = to_folder.write(session, a.settings, round_id, wanted, out)
             draft = drafts.current(session, round_id)
             sent = sending.sent_files(session, round_id)
     for path in written:

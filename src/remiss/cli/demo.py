@@ -136,7 +136,7 @@ def _run(folder: Path, a: App) -> None:
     from remiss.usecases.opening import open_rounds
     from remiss.usecases.runtime import inline
     from remiss.usecases.sweep import sweep
-    from remiss.yttrande import documents, drafts, files
+    from remiss.yttrande import documents, drafts, to_folder
 
     upgrade(a.engine)
     with a.transaction() as session:
@@ -204,7 +204,7 @@ def _run(folder: Path, a: App) -> None:
 
     out = folder / "dokument"
     with a.transaction() as session:
-        written = files.write(session, a.settings, r.round_id, documents.FORMATS, out)
+        written = to_folder.write(session, a.settings, r.round_id, documents.FORMATS, out)
     mail = sink.read_all(a.settings.sink_dir)
     say(f"{len(mail)} e-postmeddelanden ligger i {a.settings.sink_dir}")
     typer.echo("\nYttrandet (det som skickas) och sammanställningen (intern) finns här:")

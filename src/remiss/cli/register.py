@@ -36,8 +36,8 @@ def register(
     """Every round: kind, sender, dnr, title, state, lead, dates, answered/asked."""
     from remiss.core.clock import now
     from remiss.directory.sync import organisation
+    from remiss.reports import answered_rounds
     from remiss.rounds import register as registry
-    from remiss.yttrande import report
 
     if fmt not in ("table", "csv", "docx", "pdf"):
         fail(f"--format: välj table, csv, docx eller pdf (angivet: {fmt!r})")
@@ -48,7 +48,9 @@ def register(
         if fmt in ("docx", "pdf"):
             today = now().astimezone(a.settings.tz).date()
             answered = registry.answered_in(registry.entries(session, a.settings.tz), first, last)
-            content = report.render(organisation(session), answered, first, last, fmt, today)
+            content = answered_rounds.render(
+                organisation(session), answered, first, last, fmt, today
+            )
             out.mkdir(parents=True, exist_ok=True)
             path = out / f"besvarade-remisser-{today.isoformat()}.{fmt}"
             path.write_bytes(content)

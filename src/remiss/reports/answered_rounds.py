@@ -10,16 +10,19 @@ import io
 from datetime import date
 
 from docx import Document
+from jinja2 import PackageLoader
 
 from remiss.core.models import Organisation
 from remiss.core.swedish import date_sv
 from remiss.rounds.register import Entry
-from remiss.yttrande import html, html_pdf, word
 from remiss.yttrande.model import Header
+from remiss.yttrande.render import docx_common, html, weasy
 
 TITLE = "Besvarade remisser"
 COLUMNS = ("Diarienummer", "Remiss", "Avsändare", "Ansvarig grupp", "Beslutad av",
            "Beslutad", "Skickad", "Svar")  # fmt: skip
+# The documents' environment (autoescaping, strict), reading this package's templates.
+_ENV = html.environment().overlay(loader=PackageLoader("remiss.reports", "templates"))
 
 
 def _cells(row: Entry) -> tuple[str, ...]:
@@ -41,7 +44,7 @@ def period_text(start: date | None, end: date | None) -> str:
 
 
 def render_html(org: Organisation, rows: list[Entry], start: date | None, end: date | None) -> str:
-    return html.environment().get_template("besvarade.html.j2").render(
+    return _ENV.get_template("besvarade.html.j2").render(
         org=org, title=TITLE, period=period_text(start, end), rows=rows, columns=COLUMNS,
         cell_rows=[_cells(r) for r in rows],
     )  # fmt: skip
@@ -53,14 +56,14 @@ def render(
 ) -> bytes:  # fmt: skip
     """The report as ``docx`` or ``pdf``."""
     if fmt == "pdf":
-        return html_pdf.from_html(render_html(org, rows, start, end))
+        return weasy.from_html(render_html(org, rows, start, end))
     document = Document()
     header = Header(
         organisation=org.name, organisation_short=org.short, unit=org.unit,
         date=today.isoformat(), date_text=date_sv(today), their_reference="",
         our_reference=None, recipient="RSL AU", title=TITLE,
     )  # fmt: skip
-    word.setup(document, header, TITLE)
+    docx_common.setup(document, header, TITLE)
     document.add_paragraph().add_run(org.name).bold = True
     document.add_paragraph(org.unit)
     document.add_heading(TITLE, level=1)
@@ -73,12 +76,12 @@ def render(
         table.style = "Table Grid"
         for cell, title in zip(table.rows[0].cells, COLUMNS, strict=True):
             cell.paragraphs[0].add_run(title).bold = True
-        word.repeat_as_header(table.rows[0])
+        docx_common.repeat_as_header(table.rows[0])
         cells = [_cells(r) for r in rows]
         for values in cells:
             for cell, value in zip(table.add_row().cells, values, strict=True):
-                cell.paragraphs[0].add_run(word.clean(value))
-        word.fit_columns(table, COLUMNS, cells)
+                cell.paragraphs[0].add_run(docx_common.clean(value))
+        docx_common.fit_columns(table, COLUMNS, cells)
     buffer = io.BytesIO()
     document.save(buffer)
-    return word.fixed_zip(buffer.getvalue(), today)
+    return docx_common.fixed_zip(buffer.getvalue(), today)

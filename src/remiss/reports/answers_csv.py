@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from remiss.core.text import spreadsheet_cell
-from remiss.yttrande.compile import invitees, load_round
+from remiss.yttrande.compile import load_round
+from remiss.yttrande.respondents import invitees
 
 BOM = "\ufeff"
 DELIMITER = ";"

@@ -25,7 +25,7 @@ from remiss.core.swedish import datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import DEFAULT_ORGANISATION
 from remiss.mail import catalogue, outbox
-from remiss.reviewers import page
+from remiss.reviewers import disagreement, page
 from remiss.reviewers.page import (
     Link,
     PageQuestion,
@@ -35,7 +35,6 @@ from remiss.reviewers.page import (
     is_editable,
 )
 from remiss.rounds.invitations import by_token, link
-from remiss.yttrande import disagreement
 
 FORWARDED = (
     "Du har vidarebefordrat remissen. Den här länken kan inte längre användas för att svara."

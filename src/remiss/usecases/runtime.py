@@ -14,7 +14,7 @@ from remiss.app import App, deliver_outbox
 from remiss.core.settings import Settings
 from remiss.mail.claims import DeliveryReport
 from remiss.yttrande.documents import FORMATS
-from remiss.yttrande.rendering import render_pending
+from remiss.yttrande.version_files import render_pending
 
 log = logging.getLogger("remiss.usecases")
 

@@ -22,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from remiss.app import App, deliver_outbox
 from remiss.core.background import Coalesced
 from remiss.core.errors import NotFound, Refused
+from remiss.reviewers import disagreement
 from remiss.usecases.runtime import Announcement
 from remiss.web import (
     dashboard,
@@ -51,7 +52,6 @@ from remiss.web.security import (
     SecurityHeadersMiddleware,
     verify_csrf,
 )
-from remiss.yttrande import disagreement
 
 ROUTERS: list[APIRouter] = [
     reviewer.router,

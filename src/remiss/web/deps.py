@@ -18,7 +18,7 @@ from remiss.core.text import printable
 from remiss.usecases.runtime import AfterCommit, Runtime
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import remiss_app
-from remiss.yttrande.rendering import render_pending
+from remiss.yttrande.version_files import render_pending
 
 
 class LoginRequired(Exception):

@@ -13,7 +13,7 @@ import threading
 from fastapi import BackgroundTasks
 
 from remiss.app import App
-from remiss.yttrande.rendering import render_version
+from remiss.yttrande.version_files import render_version
 
 
 class Orchestrator:

@@ -10,11 +10,11 @@ from fastapi.responses import Response
 from remiss.core.clock import now
 from remiss.core.errors import RemissError
 from remiss.directory.sync import organisation
+from remiss.reports import answered_rounds
 from remiss.rounds import register as registry
 from remiss.web.deps import AppDep, CoordinatorDep, SessionDep
 from remiss.web.pages import message_page, not_found, render
 from remiss.web.yttrande import attachment, content_disposition
-from remiss.yttrande import report
 
 router = APIRouter()
 
@@ -52,7 +52,7 @@ def answered_report(
     rows = registry.answered_in(registry.entries(session, app.settings.tz), first, last)
     today = now().astimezone(app.settings.tz).date()
     try:
-        content = report.render(organisation(session), rows, first, last, fmt, today)
+        content = answered_rounds.render(organisation(session), rows, first, last, fmt, today)
     except RemissError as exc:  # WeasyPrint or its system libraries missing
         return message_page(request, "Det gick inte", str(exc), status_code=503)
     return attachment(content, fmt, f"besvarade-remisser-{today.isoformat()}.{fmt}")

@@ -18,6 +18,7 @@ from remiss.app import App
 from remiss.core.errors import InputError, Refused, RemissError, RoundNotFound
 from remiss.core.models import Round
 from remiss.directory.sync import organisation
+from remiss.reports.answers_csv import answers_csv
 from remiss.rounds.transitions import without_documents
 from remiss.usecases import answering
 from remiss.web.dashboard import round_context
@@ -35,9 +36,9 @@ from remiss.web.deps import (
 )
 from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, not_found, redirect, render
-from remiss.yttrande import documents, joint, joint_render, letter, sending
-from remiss.yttrande.export import answers_csv
+from remiss.yttrande import documents, joint, letter, sending
 from remiss.yttrande.panel import form_errors, panel, version
+from remiss.yttrande.render import letter_files
 
 router = APIRouter()
 
@@ -153,7 +154,7 @@ def yttrande(
             if content is None:
                 answer = joint.build(session, round_id, app.settings)
         if content is None:
-            content = joint_render.render(answer, fmt)
+            content = letter_files.render(answer, fmt)
     except RemissError as exc:  # WeasyPrint or its system libraries missing
         return message_page(request, "Det gick inte", str(exc), status_code=503)
     return attachment(content, fmt, name)

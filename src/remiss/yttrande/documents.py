@@ -1,7 +1,7 @@
 """The documents' files: which formats exist, which are stored, their bytes and names.
 
 One rule for every shell: a version's files are rendered once, from its stored content,
-after the compile that made it (``rendering``), and every download serves the stored
+after the compile that made it (``version_files``), and every download serves the stored
 file; nothing here renders.
 """
 

@@ -1,7 +1,7 @@
 """The yttrande that is sent: one voice, from the current draft (or, before it, the proposal).
 
 No reviewer's name, no per-person material, no list of who did not answer: that is the
-sammanställning's. Built here from the database; ``joint_render`` only lays it out.
+sammanställning's. Built here from the database; the renderers (``render``) only lay it out.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ from remiss.mail import catalogue, outbox
 from remiss.mail.rendering import Attachment
 from remiss.rounds import stage
 from remiss.rounds.transitions import Action, require
-from remiss.yttrande import drafts, joint, joint_render, letter
+from remiss.yttrande import drafts, joint, letter
+from remiss.yttrande.render import letter_files
 
 MIME = {
     "pdf": ("application", "pdf"),
@@ -217,7 +218,7 @@ def _keep(session: Session, settings: Settings, round_: Round) -> SentYttrande:
     if answer.status is not None or draft is None:  # the decision is on another version
         raise Refused(f"{round_.reference}: det aktuella utkastet är inte beslutat; besluta först")
     _refuse_unchosen(round_, draft.positions)
-    pdf, docx = joint_render.render(answer, "pdf"), joint_render.render(answer, "docx")
+    pdf, docx = letter_files.render(answer, "pdf"), letter_files.render(answer, "docx")
     org = organisation(session)
     kept = SentYttrande(
         round_id=round_.id,

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from remiss.core.errors import RemissError
 from remiss.core.settings import Settings
 from remiss.directory.sync import organisation
-from remiss.yttrande import documents, joint, joint_render, letter, sending
+from remiss.yttrande import documents, joint, letter, sending
 from remiss.yttrande.compile import load_round
+from remiss.yttrande.render import letter_files
 from remiss.yttrande.versions import latest
 
 
@@ -44,7 +45,7 @@ def write(
     for fmt in formats:
         # What was sent is final: its PDF and Word file are the bytes that went out.
         sent = out / letter.file_name(round_, org, fmt)
-        sent.write_bytes(sending.sent_bytes(kept, fmt) or joint_render.render(answer, fmt))
+        sent.write_bytes(sending.sent_bytes(kept, fmt) or letter_files.render(answer, fmt))
         internal = out / documents.file_name(round_.reference, fmt)
         internal.write_bytes(documents.content(version, fmt) or b"")
         paths += [sent, internal]

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core import progress
 from remiss.core.models import YttrandeVersion
-from remiss.yttrande import docx, html, pdf
 from remiss.yttrande.documents import FORMAT_NAMES, FORMATS
 from remiss.yttrande.model import Yttrande
+from remiss.yttrande.render import memo_docx, memo_html, memo_pdf
 
 COLUMNS = {"docx": YttrandeVersion.docx, "html": YttrandeVersion.html, "pdf": YttrandeVersion.pdf}
 
@@ -26,10 +26,10 @@ COLUMNS = {"docx": YttrandeVersion.docx, "html": YttrandeVersion.html, "pdf": Yt
 def render(yttrande: Yttrande, fmt: str) -> bytes | str:
     """The yttrande in ``fmt``: Word or PDF bytes, or the HTML page as text."""
     if fmt == "docx":
-        return docx.render(yttrande)
+        return memo_docx.render(yttrande)
     if fmt == "html":
-        return html.render(yttrande)
-    return pdf.render(yttrande)
+        return memo_html.render(yttrande)
+    return memo_pdf.render(yttrande)
 
 
 def unrendered(fmt: str) -> ColumnElement[bool]:

@@ -2,8 +2,8 @@
 
 A new version is stored only when the content changed (compared by checksum), so
 compiling again with nothing new hands back the version already kept. A version is
-stored as its content; its files are rendered from that afterwards (``rendering``), so
-compiling, and so closing, never waits on a renderer. Services here flush; the caller
+stored as its content; its files are rendered from that afterwards (``version_files``),
+so compiling, and so closing, never waits on a renderer. Services here flush; the caller
 owns the transaction.
 """
 
@@ -28,7 +28,7 @@ def compile_round(
 ) -> YttrandeVersion:
     """Compile the round; return the latest version if nothing changed, else store a new one.
 
-    The new version holds its content and no file yet: ``rendering`` adds them.
+    The new version holds its content and no file yet: ``version_files`` adds them.
     """
     yttrande = build(session, round_id, settings)
     checksum = yttrande.checksum()

@@ -1,4 +1,4 @@
-"""What both Word documents share: A4, a named style set, page numbers, plain-text runs.
+"""What every Word file shares: A4, a named style set, page numbers, plain-text runs.
 
 The styles are set by name (Normal, Title, Heading 1–3, the table grid), all in the body's
 font and in black, with headings kept with the text that follows; the footer says
@@ -24,8 +24,8 @@ from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
-from remiss.yttrande import layout
 from remiss.yttrande.model import Header, paragraphs
+from remiss.yttrande.render import layout
 
 FONT = "Calibri"
 BLACK = RGBColor(0, 0, 0)

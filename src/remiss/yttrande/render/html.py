@@ -1,4 +1,4 @@
-"""Render the yttrande as one self-contained HTML page, also the source of the PDF.
+"""The document templates' one Jinja2 environment (``templates/``), for every HTML page.
 
 Autoescaping makes reviewer text data: '<script>' in an answer prints as text.
 """
@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from remiss.yttrande import layout
-from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande, paragraphs
+from remiss.yttrande.model import paragraphs
 
 _ENV = Environment(
-    loader=PackageLoader("remiss.yttrande", "templates"),
+    loader=PackageLoader("remiss.yttrande.render", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,
@@ -24,13 +23,3 @@ _ENV.filters["paragraphs"] = paragraphs
 def environment() -> Environment:
     """The autoescaping environment of the document templates."""
     return _ENV
-
-
-def render(yttrande: Yttrande) -> str:
-    """Return the yttrande as an HTML document (inline CSS, print CSS for A4)."""
-    return _ENV.get_template("yttrande.html.j2").render(
-        y=yttrande,
-        layout=layout,
-        no_answers=NO_ANSWERS,
-        no_comments=NO_COMMENTS,
-    )

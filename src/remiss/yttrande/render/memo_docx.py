@@ -15,21 +15,21 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
-from remiss.yttrande import layout, word
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
+from remiss.yttrande.render import docx_common, layout
 
 
 def render(yttrande: Yttrande) -> bytes:
     """Return the yttrande as DOCX bytes."""
     document = Document()
-    word.setup(document, yttrande.header, yttrande.heading)
+    docx_common.setup(document, yttrande.header, yttrande.heading)
     _header(document, yttrande)
-    body = word.Body(document)
+    body = docx_common.Body(document)
     body.add_heading(yttrande.heading, level=1)
-    word.text(body, yttrande.opening)
+    docx_common.text(body, yttrande.opening)
 
     body.add_heading("Sammanfattning", level=2)
-    word.text(body, yttrande.summary or layout.NO_SUMMARY)
+    docx_common.text(body, yttrande.summary or layout.NO_SUMMARY)
 
     body.add_heading("Ställningstagande", level=2)
     if not yttrande.positions:
@@ -41,9 +41,9 @@ def render(yttrande: Yttrande) -> bytes:
         else:
             body.add_paragraph(layout.NO_POSITION_TAKEN)
         if section.disagreement:
-            word.labelled(body, layout.DISAGREEMENT, "")
+            docx_common.labelled(body, layout.DISAGREEMENT, "")
             for line in section.disagreement:
-                body.add_paragraph(word.clean(line), style="List Bullet")
+                body.add_paragraph(docx_common.clean(line), style="List Bullet")
 
     body.add_heading("Synpunkter", level=2)
     for text_section in yttrande.texts:
@@ -51,22 +51,22 @@ def render(yttrande: Yttrande) -> bytes:
         if not text_section.answers:
             body.add_paragraph(NO_ANSWERS)
         for answer in text_section.answers:
-            word.labelled(body, f"{answer.attribution}:", "")
-            word.text(body, answer.text)
+            docx_common.labelled(body, f"{answer.attribution}:", "")
+            docx_common.text(body, answer.text)
 
     body.add_heading("Underlag", level=2)
     for line in layout.underlag_lines(yttrande):
-        body.add_paragraph(word.clean(line))
+        body.add_paragraph(docx_common.clean(line))
 
     body.add_heading(layout.NON_RESPONDERS, level=2)
-    body.add_paragraph(word.clean(layout.silent_groups_line(yttrande.underlag)))
-    body.add_paragraph(word.clean(layout.non_responders_line(yttrande)))
+    body.add_paragraph(docx_common.clean(layout.silent_groups_line(yttrande.underlag)))
+    body.add_paragraph(docx_common.clean(layout.non_responders_line(yttrande)))
     if yttrande.underlag.non_responders:
         _table(document, layout.NON_RESPONDER_COLUMNS, layout.non_responder_cells(yttrande))
 
     body.add_heading(layout.FORLOPP, level=2)
     for label, text in layout.forlopp_lines(yttrande):
-        word.labelled(body, label, text)
+        docx_common.labelled(body, label, text)
     if not yttrande.forlopp:
         body.add_paragraph(layout.NO_EVENTS)
 
@@ -74,7 +74,7 @@ def render(yttrande: Yttrande) -> bytes:
 
     buffer = io.BytesIO()
     document.save(buffer)
-    return word.fixed_zip(buffer.getvalue(), date.fromisoformat(yttrande.header.date))
+    return docx_common.fixed_zip(buffer.getvalue(), date.fromisoformat(yttrande.header.date))
 
 
 def _header(document: DocumentObject, yttrande: Yttrande) -> None:
@@ -83,13 +83,13 @@ def _header(document: DocumentObject, yttrande: Yttrande) -> None:
     for section in document.sections:
         marking = section.header.paragraphs[0]
         marking.style = document.styles["Normal"]
-        word.add_run(marking, layout.INTERNAL, bold=True)
-    word.header_block(
+        docx_common.add_run(marking, layout.INTERNAL, bold=True)
+    docx_common.header_block(
         document, yttrande.header, layout.header_fields(yttrande.header), addressed=False
     )
 
 
-def _appendix(body: word.Body, yttrande: Yttrande) -> None:
+def _appendix(body: docx_common.Body, yttrande: Yttrande) -> None:
     body.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     body.add_heading(layout.APPENDIX, level=2)
     if not yttrande.appendix:
@@ -97,12 +97,12 @@ def _appendix(body: word.Body, yttrande: Yttrande) -> None:
     for person in yttrande.appendix:
         body.add_heading(person.title, level=3)
         for label, value in layout.person_fields(person):
-            word.labelled(body, f"{label}: ", value)
+            docx_common.labelled(body, f"{label}: ", value)
         if person.no_comments and not person.answers:
             body.add_paragraph(NO_COMMENTS)
         for item in person.answers:
-            word.labelled(body, item.question, "")
-            word.text(body, item.text)
+            docx_common.labelled(body, item.question, "")
+            docx_common.text(body, item.text)
 
 
 def _table(document: DocumentObject, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -111,9 +111,9 @@ def _table(document: DocumentObject, columns: tuple[str, ...], rows: list[tuple[
     table.autofit = False
     for cell, title in zip(table.rows[0].cells, columns, strict=True):
         cell.paragraphs[0].add_run(title).bold = True
-    word.repeat_as_header(table.rows[0])
+    docx_common.repeat_as_header(table.rows[0])
     for values in rows:
         for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.paragraphs[0].add_run(word.clean(value))
-    word.fit_columns(table, columns, rows)
+            cell.paragraphs[0].add_run(docx_common.clean(value))
+    docx_common.fit_columns(table, columns, rows)
     document.add_paragraph()

@@ -2,7 +2,7 @@
 
 The same sections as the Word file and the HTML page, on A4 with "Internt arbetsmaterial
 – skickas inte" at the head and "Sida X av Y" at the foot of every page, set by
-``typeset`` on ReportLab's canvas: a thousand answers run to some five hundred pages,
+``pdf_pages`` on ReportLab's canvas: a thousand answers run to some five hundred pages,
 set in about the time the Word file takes. Reviewer text is drawn as plain text, so
 markup or a field code in an answer prints as written. The same model gives the same
 bytes (the file is dated by the document, not the clock).
@@ -15,10 +15,10 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from remiss.yttrande import layout
-from remiss.yttrande.fonts import BOLD
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
-from remiss.yttrande.typeset import (
+from remiss.yttrande.render import layout
+from remiss.yttrande.render.pdf_fonts import BOLD
+from remiss.yttrande.render.pdf_pages import (
     LEFT,
     PAGE_HEIGHT,
     PAGE_WIDTH,

@@ -1,4 +1,4 @@
-"""Print the yttrande's HTML to PDF with WeasyPrint, as tagged PDF/UA-1.
+"""Print a document's HTML to PDF with WeasyPrint, as tagged PDF/UA-1 (the letter, the report).
 
 WeasyPrint is imported only here and only when a PDF is asked for: it needs the
 Pango system libraries, and a machine without them should still compile DOCX and HTML.
