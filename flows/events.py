@@ -38,8 +38,9 @@ class Announcer:
         worker.start()
         worker.join(TIMEOUT)
         if worker.is_alive():
-            log.warning("Prefect svarade inte inom %s s; händelsen %s skickades inte",
-                        TIMEOUT, done.action)  # fmt: skip
+            log.warning(
+                "Prefect svarade inte inom %s s; händelsen %s skickades inte", TIMEOUT, done.action
+            )
 
     def _send(self, done: Announcement) -> None:
         try:

@@ -93,9 +93,15 @@ def round_decide(
     with a.sessions() as session:
         round_id = find(session, round_ref).id
     decided = decide(
-        runtime(), round_id, by=by, on=day, paragraph=paragraph,
-        not_taking_part=not_taking_part, signatories=signatory or (), actor="cli",
-    )  # fmt: skip
+        runtime(),
+        round_id,
+        by=by,
+        on=day,
+        paragraph=paragraph,
+        not_taking_part=not_taking_part,
+        signatories=signatory or (),
+        actor="cli",
+    )
     typer.echo(
         f"{decided.reference}: utkast version {decided.draft} beslutat av {by} den {date_sv(day)}."
     )

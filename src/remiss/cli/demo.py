@@ -148,9 +148,11 @@ def _run(folder: Path, a: App) -> None:
     clock.set_now(datetime.fromisoformat(at("2026-02-16T09:00")))
     rt = inline(a)
     [r] = open_rounds(rt, roundspec.load(round_file), "demo").rounds
-    say(f"Remissen {r.reference} öppnad: {r.invitations} inbjudningar skickade, "
+    say(
+        f"Remissen {r.reference} öppnad: {r.invitations} inbjudningar skickade, "
         f"{r.informed} i kunskapsråd för kännedom "
-        f"(intern svarsdag {date_sv(r.internal_deadline)})")  # fmt: skip
+        f"(intern svarsdag {date_sv(r.internal_deadline)})"
+    )
 
     tokens = {}
     for message in sink.read_all(a.settings.sink_dir):
@@ -166,10 +168,15 @@ def _run(folder: Path, a: App) -> None:
                 session, a.settings, tokens[email], values or {}, no_comments=values is None
             )
     deliver_outbox(a)
-    escalated = [m for m in sink.read_all(a.settings.sink_dir)
-                 if m.subject.startswith("Meningsskiljaktighet")]  # fmt: skip
-    say(f"{len(ANSWERS)} svar inskickade (ett med HTML och fältkoder, ett ”Inga synpunkter”); "
-        f"meningsskiljaktigheten rapporterades i {len(escalated)} e-postmeddelanden")  # fmt: skip
+    escalated = [
+        m
+        for m in sink.read_all(a.settings.sink_dir)
+        if m.subject.startswith("Meningsskiljaktighet")
+    ]
+    say(
+        f"{len(ANSWERS)} svar inskickade (ett med HTML och fältkoder, ett ”Inga synpunkter”); "
+        f"meningsskiljaktigheten rapporterades i {len(escalated)} e-postmeddelanden"
+    )
 
     clock.set_now(datetime.fromisoformat(at("2026-03-20T08:05")))
     swept = sweep(rt, "demo")
@@ -189,18 +196,26 @@ def _run(folder: Path, a: App) -> None:
             session, a.settings, round_.id, drafter, DRAFT_POSITIONS, DRAFT_TEXTS, hand_over=True
         )
     deliver_outbox(a)
-    say(f"{drafter_name} (ansvarig grupp) skrev utkastet till yttrande och lämnade det till samordnaren "
-        f"(version {handed.number})")  # fmt: skip
+    say(
+        f"{drafter_name} (ansvarig grupp) skrev utkastet till yttrande och lämnade det till samordnaren "
+        f"(version {handed.number})"
+    )
 
     clock.set_now(datetime.fromisoformat(at("2026-04-07T14:00")))
     decided = decide(
-        rt, r.round_id, by="Samverkansnämndens presidium", on=date(2026, 4, 7),
-        paragraph="§ 14", actor="demo",
-    )  # fmt: skip
+        rt,
+        r.round_id,
+        by="Samverkansnämndens presidium",
+        on=date(2026, 4, 7),
+        paragraph="§ 14",
+        actor="demo",
+    )
     sent = send(rt, r.round_id, to="registrator@rcc.example.org", actor="demo").sent
-    say(f"Presidiet beslutade version {decided.draft} den {date_sv(date(2026, 4, 7))}; "
+    say(
+        f"Presidiet beslutade version {decided.draft} den {date_sv(date(2026, 4, 7))}; "
         f"yttrandet (daterat samma dag) skickades till {sent.to}, "
-        f"PDF sha256 {sent.pdf_sha256[:12]}…")  # fmt: skip
+        f"PDF sha256 {sent.pdf_sha256[:12]}…"
+    )
 
     out = folder / "dokument"
     with a.transaction() as session:

@@ -19,18 +19,31 @@ from remiss.yttrande.model import Header
 from remiss.yttrande.render import docx_common, html, weasy
 
 TITLE = "Besvarade remisser"
-COLUMNS = ("Diarienummer", "Remiss", "Avsändare", "Ansvarig grupp", "Beslutad av",
-           "Beslutad", "Skickad", "Svar")  # fmt: skip
+COLUMNS = (
+    "Diarienummer",
+    "Remiss",
+    "Avsändare",
+    "Ansvarig grupp",
+    "Beslutad av",
+    "Beslutad",
+    "Skickad",
+    "Svar",
+)
 # The documents' environment (autoescaping, strict), reading this package's templates.
 _ENV = html.environment().overlay(loader=PackageLoader("remiss.reports", "templates"))
 
 
 def _cells(row: Entry) -> tuple[str, ...]:
     return (
-        row.reference, row.title, row.issuer, row.lead, row.decided_by,
-        date_sv(row.decided) if row.decided else "", date_sv(row.sent) if row.sent else "",
+        row.reference,
+        row.title,
+        row.issuer,
+        row.lead,
+        row.decided_by,
+        date_sv(row.decided) if row.decided else "",
+        date_sv(row.sent) if row.sent else "",
         f"{row.answered} av {row.asked}",
-    )  # fmt: skip
+    )
 
 
 def period_text(start: date | None, end: date | None) -> str:
@@ -45,24 +58,38 @@ def period_text(start: date | None, end: date | None) -> str:
 
 def render_html(org: Organisation, rows: list[Entry], start: date | None, end: date | None) -> str:
     return _ENV.get_template("besvarade.html.j2").render(
-        org=org, title=TITLE, period=period_text(start, end), rows=rows, columns=COLUMNS,
+        org=org,
+        title=TITLE,
+        period=period_text(start, end),
+        rows=rows,
+        columns=COLUMNS,
         cell_rows=[_cells(r) for r in rows],
-    )  # fmt: skip
+    )
 
 
 def render(
-    org: Organisation, rows: list[Entry], start: date | None, end: date | None, fmt: str,
+    org: Organisation,
+    rows: list[Entry],
+    start: date | None,
+    end: date | None,
+    fmt: str,
     today: date,
-) -> bytes:  # fmt: skip
+) -> bytes:
     """The report as ``docx`` or ``pdf``."""
     if fmt == "pdf":
         return weasy.from_html(render_html(org, rows, start, end))
     document = Document()
     header = Header(
-        organisation=org.name, organisation_short=org.short, unit=org.unit,
-        date=today.isoformat(), date_text=date_sv(today), their_reference="",
-        our_reference=None, recipient="RSL AU", title=TITLE,
-    )  # fmt: skip
+        organisation=org.name,
+        organisation_short=org.short,
+        unit=org.unit,
+        date=today.isoformat(),
+        date_text=date_sv(today),
+        their_reference="",
+        our_reference=None,
+        recipient="RSL AU",
+        title=TITLE,
+    )
     docx_common.setup(document, header, TITLE)
     document.add_paragraph().add_run(org.name).bold = True
     document.add_paragraph(org.unit)

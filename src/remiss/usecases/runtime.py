@@ -77,9 +77,13 @@ class Runtime:
         return FollowUp(delivery, rendered)
 
     def announce(
-        self, action: str, actor: str, round_id: int | None = None,
-        reference: str | None = None, **detail: Any,
-    ) -> None:  # fmt: skip
+        self,
+        action: str,
+        actor: str,
+        round_id: int | None = None,
+        reference: str | None = None,
+        **detail: Any,
+    ) -> None:
         """Tell Prefect (when configured) what was done; never fails the action."""
         if self.announcer is None:
             return

@@ -127,9 +127,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    app: App, *, limiter: RateLimiter | None = None,
+    app: App,
+    *,
+    limiter: RateLimiter | None = None,
     announcer: Callable[[Announcement], None] | None = None,
-) -> FastAPI:  # fmt: skip
+) -> FastAPI:
     """The FastAPI application over ``app``; ``limiter`` overrides the default rate limits;
     ``announcer`` tells Prefect of every action (``remiss serve`` gives it one)."""
     key = app.settings.signing_key()

@@ -53,9 +53,12 @@ SHOWN: dict[str, Callable[[str], bool]] = {
 
 @router.get("/")
 def rounds_list(
-    request: Request, session: SessionDep, coordinator: CoordinatorDep, sort: str = "intern",
+    request: Request,
+    session: SessionDep,
+    coordinator: CoordinatorDep,
+    sort: str = "intern",
     visa: str = "alla",
-) -> Response:  # fmt: skip
+) -> Response:
     key, reverse = SORTS.get(sort, SORTS["intern"])
     everything = sorted(progress.list_rounds(session), key=key, reverse=reverse)
     registered = [r for r in everything if r.state == RoundState.INKOMMEN]

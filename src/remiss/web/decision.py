@@ -18,9 +18,12 @@ router = APIRouter()
 
 @router.post("/rounds/{round_id}/decide")
 def decide(
-    request: Request, round_id: IdPath, rt: RuntimeDep, form: FormDep,
+    request: Request,
+    round_id: IdPath,
+    rt: RuntimeDep,
+    form: FormDep,
     coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         day = date.fromisoformat(text(form, "date"))
     except ValueError:
@@ -28,10 +31,15 @@ def decide(
         return redirect(f"/rounds/{round_id}#yttrande")
     try:
         answering.decide(
-            rt, round_id, by=text(form, "by"), on=day, paragraph=text(form, "paragraph"),
+            rt,
+            round_id,
+            by=text(form, "by"),
+            on=day,
+            paragraph=text(form, "paragraph"),
             not_taking_part=text(form, "not_taking_part"),
-            signatories=text(form, "signatories").splitlines(), actor=coordinator,
-        )  # fmt: skip
+            signatories=text(form, "signatories").splitlines(),
+            actor=coordinator,
+        )
     except InputError as exc:
         flash(request, f"Beslutet är inte sparat: {exc.message}.")
         return redirect(f"/rounds/{round_id}#yttrande")
@@ -45,9 +53,13 @@ def decide(
 
 @router.post("/rounds/{round_id}/send")
 def send(
-    request: Request, round_id: IdPath, app: AppDep, rt: RuntimeDep, form: FormDep,
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    rt: RuntimeDep,
+    form: FormDep,
     coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+) -> Response:
     to = text(form, "to")
     again = text(form, "again") == "1"
     if text(form, "confirm") != "1":
@@ -57,9 +69,11 @@ def send(
             if round_ is None:
                 return redirect("/")
             context = {
-                "round": round_, "to": to or round_.recipient or "", "again": again,
+                "round": round_,
+                "to": to or round_.recipient or "",
+                "again": again,
                 "coordinator": coordinator,
-            }  # fmt: skip
+            }
             return render(request, "send_confirm.html", context)
 
     try:

@@ -26,9 +26,12 @@ def change(
     try:
         with app.transaction() as session:
             changes = details.change(
-                session, round_id, our_reference=given("our_reference"),
-                recipient=given("recipient"), actor=coordinator,
-            )  # fmt: skip
+                session,
+                round_id,
+                our_reference=given("our_reference"),
+                recipient=given("recipient"),
+                actor=coordinator,
+            )
     except InputError as exc:
         flash(request, f"Inget ändrades: {exc.message}.")
         return redirect(f"/rounds/{round_id}#uppgifter")

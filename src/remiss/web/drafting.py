@@ -52,9 +52,15 @@ def my_rounds(request: Request, user: UserDep, app: AppDep, session: SessionDep)
 
 
 def _page(
-    request: Request, app: App, round_id: int, user: str, *, status_code: int = 200,
-    typed: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-) -> Response:  # fmt: skip
+    request: Request,
+    app: App,
+    round_id: int,
+    user: str,
+    *,
+    status_code: int = 200,
+    typed: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
     with app.sessions() as session:
         round_ = session.get(Round, round_id)
         assert round_ is not None
@@ -92,9 +98,13 @@ def draft_page(request: Request, round_id: IdPath, user: RoundUserDep, app: AppD
 
 @router.post("/rounds/{round_id}/utkast")
 def save_draft(
-    request: Request, round_id: IdPath, user: RoundUserDep, app: AppDep, form: FormDep,
+    request: Request,
+    round_id: IdPath,
+    user: RoundUserDep,
+    app: AppDep,
+    form: FormDep,
     rt: RuntimeDep,
-) -> Response:  # fmt: skip
+) -> Response:
     action = text(form, "action")
     hand_over = ACTIONS.get(action)
     typed = {k: text(form, k) for k in form if k.startswith(("position-", "text-"))}

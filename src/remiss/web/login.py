@@ -28,9 +28,12 @@ def login_form(request: Request, session: SessionDep, utloggad: str = "") -> Res
 
 @router.post("/login")
 def ask_for_link(
-    request: Request, app: AppDep, form: FormDep, background: BackgroundTasks,
+    request: Request,
+    app: AppDep,
+    form: FormDep,
+    background: BackgroundTasks,
     delivery: DeliveryDep,
-) -> Response:  # fmt: skip
+) -> Response:
     email = text(form, "email")
     try:
         with app.transaction() as session:

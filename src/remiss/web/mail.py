@@ -20,20 +20,26 @@ PER_PAGE = 50
 
 @router.get("/mail")
 def inbox(
-    request: Request, app: AppDep, coordinator: CoordinatorDep,
+    request: Request,
+    app: AppDep,
+    coordinator: CoordinatorDep,
     q: Annotated[str, Query(max_length=200)] = "",
     sida: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> Response:  # fmt: skip
+) -> Response:
     """Newest first, 50 a page, searchable by recipient or subject."""
     settings = app.settings
     found = sink.search(settings.sink_dir, printable(q)) if settings.uses_sink else []
     pages = max(1, (len(found) + PER_PAGE - 1) // PER_PAGE)
     page = min(sida, pages)
     context = {
-        "coordinator": coordinator, "uses_sink": settings.uses_sink, "q": q,
-        "messages": found[(page - 1) * PER_PAGE : page * PER_PAGE], "total": len(found),
-        "page": page, "pages": pages,
-    }  # fmt: skip
+        "coordinator": coordinator,
+        "uses_sink": settings.uses_sink,
+        "q": q,
+        "messages": found[(page - 1) * PER_PAGE : page * PER_PAGE],
+        "total": len(found),
+        "page": page,
+        "pages": pages,
+    }
     return render(request, "mail.html", context)
 
 

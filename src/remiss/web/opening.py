@@ -53,9 +53,12 @@ def new_round(request: Request, app: AppDep, coordinator: CoordinatorDep) -> Res
 
 @router.post("/rounds/new")
 def open_round(
-    request: Request, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, rt: RuntimeDep,
-) -> Response:  # fmt: skip
+    request: Request,
+    app: AppDep,
+    form: FormDep,
+    coordinator: CoordinatorDep,
+    rt: RuntimeDep,
+) -> Response:
     values = _form_values(form)
     if text(form, "preview") == "1":
         try:
@@ -80,9 +83,12 @@ def open_round(
 
 @router.post("/rounds/upload")
 def upload_rounds(
-    request: Request, app: AppDep, form: FormDep,
-    coordinator: CoordinatorDep, rt: RuntimeDep,
-) -> Response:  # fmt: skip
+    request: Request,
+    app: AppDep,
+    form: FormDep,
+    coordinator: CoordinatorDep,
+    rt: RuntimeDep,
+) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _show(request, app, coordinator, 422, upload_error="Välj en YAML-fil.")

@@ -28,23 +28,35 @@ def _day(text: str) -> date | None:
 
 @router.get("/register")
 def register_page(
-    request: Request, app: AppDep, session: SessionDep, coordinator: CoordinatorDep,
-    start: str = "", end: str = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    app: AppDep,
+    session: SessionDep,
+    coordinator: CoordinatorDep,
+    start: str = "",
+    end: str = "",
+) -> Response:
     rows = registry.entries(session, app.settings.tz, _day(start), _day(end))
     context = {
-        "rows": rows, "start": start, "end": end, "coordinator": coordinator,
+        "rows": rows,
+        "start": start,
+        "end": end,
+        "coordinator": coordinator,
         "pictures": registry.pictures(session, app.settings.tz, rows),
         "rates": registry.group_rates(session, [r.reference for r in rows]),
-    }  # fmt: skip
+    }
     return render(request, "register.html", context)
 
 
 @router.get("/register/besvarade.{fmt}")
 def answered_report(
-    request: Request, fmt: str, app: AppDep, session: SessionDep, coordinator: CoordinatorDep,
-    start: str = "", end: str = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    fmt: str,
+    app: AppDep,
+    session: SessionDep,
+    coordinator: CoordinatorDep,
+    start: str = "",
+    end: str = "",
+) -> Response:
     """ "Besvarade remisser" for RSL AU: the yttranden sent in the period (Word or PDF)."""
     if fmt not in ("docx", "pdf"):
         return not_found(request)

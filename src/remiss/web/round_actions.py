@@ -28,9 +28,14 @@ Question = Callable[[Session], tuple[str, str]]
 
 
 def _act(
-    request: Request, app: App, round_id: int, form: FormData, action: Callable[[], str],
-    question: Question, guard: transitions.Action,
-) -> Response:  # fmt: skip
+    request: Request,
+    app: App,
+    round_id: int,
+    form: FormData,
+    action: Callable[[], str],
+    question: Question,
+    guard: transitions.Action,
+) -> Response:
     """Ask first, then act, and come back to the round with a message.
 
     The first POST only asks: a page says what will happen (who gets mail, that collecting
@@ -45,8 +50,14 @@ def _act(
             transitions.require(session, round_, guard)
             title, body = question(session)
         fields = {k: text(form, k) for k in form if k not in ("csrf_token", "confirm")}
-        context = {"title": title, "body": body, "fields": fields, "round_id": round_id,
-                   "action": request.url.path, "coordinator": True}  # fmt: skip
+        context = {
+            "title": title,
+            "body": body,
+            "fields": fields,
+            "round_id": round_id,
+            "action": request.url.path,
+            "coordinator": True,
+        }
         return render(request, "confirm.html", context)
     try:
         message = action()
@@ -63,9 +74,13 @@ def _pending(session: Session, round_id: int) -> str:
 
 @router.post("/rounds/{round_id}/extend")
 def extend(
-    request: Request, round_id: IdPath, app: AppDep, form: FormDep, rt: RuntimeDep,
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    form: FormDep,
+    rt: RuntimeDep,
     coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         new_deadline = date.fromisoformat(text(form, "deadline"))
     except ValueError:
@@ -82,27 +97,41 @@ def extend(
         told = f"{_pending(session, round_id)} som inte har svarat får ett mejl"
         now, new = date_sv(round_.internal_deadline), date_sv(new_deadline)
         if round_.status == RoundStatus.CLOSED:
-            return ("Öppna remissen igen?", f"Remissen är stängd. Den öppnas igen med intern "
-                    f"svarsdag {new}, och {told} med sin länk.")  # fmt: skip
+            return (
+                "Öppna remissen igen?",
+                f"Remissen är stängd. Den öppnas igen med intern "
+                f"svarsdag {new}, och {told} med sin länk.",
+            )
         if new_deadline < round_.internal_deadline:
-            return ("Flytta svarsdagen tidigare?", f"Den interna svarsdagen flyttas tidigare, "
-                    f"från {now} till {new}. {told} om det.")  # fmt: skip
-        return ("Förläng svarstiden?", f"Den interna svarsdagen flyttas från {now} till "
-                f"{new}. {told} om det.")  # fmt: skip
+            return (
+                "Flytta svarsdagen tidigare?",
+                f"Den interna svarsdagen flyttas tidigare, från {now} till {new}. {told} om det.",
+            )
+        return (
+            "Förläng svarstiden?",
+            f"Den interna svarsdagen flyttas från {now} till {new}. {told} om det.",
+        )
 
     return _act(request, app, round_id, form, action, question, transitions.Action.EXTEND)
 
 
 @router.post("/rounds/{round_id}/close")
 def close(
-    request: Request, round_id: IdPath, app: AppDep, form: FormDep, rt: RuntimeDep,
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    form: FormDep,
+    rt: RuntimeDep,
     coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+) -> Response:
     def question(session: Session) -> tuple[str, str]:
         pending = len(invitations.pending_invitations(session, round_id))
-        return ("Stäng remissen nu?", f"Inga fler svar tas emot; {pending} av de tillfrågade "
-                "har inte svarat. Sammanställningen görs och ansvarig grupps handläggare får "
-                "en länk för att bereda yttrandet.")  # fmt: skip
+        return (
+            "Stäng remissen nu?",
+            f"Inga fler svar tas emot; {pending} av de tillfrågade "
+            "har inte svarat. Sammanställningen görs och ansvarig grupps handläggare får "
+            "en länk för att bereda yttrandet.",
+        )
 
     def action() -> str:
         closed = collecting.close(rt, round_id, coordinator).compiled
@@ -125,25 +154,36 @@ def close(
 
 @router.post("/rounds/{round_id}/remind")
 def remind(
-    request: Request, round_id: IdPath, app: AppDep, form: FormDep, rt: RuntimeDep,
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    form: FormDep,
+    rt: RuntimeDep,
     coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+) -> Response:
     def action() -> str:
         told = collecting.remind(rt, round_id, coordinator).told
         return f"Påminnelse skickas till {told} personer som inte har svarat."
 
     def question(session: Session) -> tuple[str, str]:
-        return ("Skicka påminnelse nu?", f"{_pending(session, round_id)} som inte har svarat "
-                "får en påminnelse med en ny länk.")  # fmt: skip
+        return (
+            "Skicka påminnelse nu?",
+            f"{_pending(session, round_id)} som inte har svarat får en påminnelse med en ny länk.",
+        )
 
     return _act(request, app, round_id, form, action, question, transitions.Action.REMIND)
 
 
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/resend")
 def resend(
-    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep, form: FormDep,
-    rt: RuntimeDep, coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+    request: Request,
+    round_id: IdPath,
+    invitation_id: IdPath,
+    app: AppDep,
+    form: FormDep,
+    rt: RuntimeDep,
+    coordinator: CoordinatorDep,
+) -> Response:
     def action() -> str:
         told = collecting.resend(rt, round_id, invitation_id, coordinator)
         return f"Inbjudan skickas igen till {told.name}."
@@ -162,13 +202,20 @@ def _person(session: Session, round_id: int, invitation_id: int) -> str:
 
 @router.post("/rounds/{round_id}/invitations/{invitation_id}/late")
 def allow_late(
-    request: Request, round_id: IdPath, invitation_id: IdPath, app: AppDep, form: FormDep,
-    rt: RuntimeDep, coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+    request: Request,
+    round_id: IdPath,
+    invitation_id: IdPath,
+    app: AppDep,
+    form: FormDep,
+    rt: RuntimeDep,
+    coordinator: CoordinatorDep,
+) -> Response:
     def question(session: Session) -> tuple[str, str]:
         person = _person(session, round_id, invitation_id)
-        return ("Tillåt ett sent svar?", f"{person} får skicka in ett svar efter svarsdagen och "
-                "får ett mejl med sin länk.")  # fmt: skip
+        return (
+            "Tillåt ett sent svar?",
+            f"{person} får skicka in ett svar efter svarsdagen och får ett mejl med sin länk.",
+        )
 
     def action() -> str:
         told = collecting.allow_late(rt, round_id, invitation_id, coordinator)

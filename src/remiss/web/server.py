@@ -50,9 +50,12 @@ def install_log_filter() -> None:
 
 
 def config(
-    app: App, host: str = "127.0.0.1", port: int = 8000,
-    announcer: Callable[[Announcement], None] | None = None, **options: Any,
-) -> uvicorn.Config:  # fmt: skip
+    app: App,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    announcer: Callable[[Announcement], None] | None = None,
+    **options: Any,
+) -> uvicorn.Config:
     """The uvicorn configuration for the web app over ``app`` (telling ``announcer`` of
     every action, if given)."""
     web = create_app(app, announcer=announcer)

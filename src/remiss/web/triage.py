@@ -38,9 +38,13 @@ def decide(
     for round_id, decision, reason in chosen:
         try:
             result = opening.triage(
-                rt, round_id, triage.parse(decision), reason, coordinator,
+                rt,
+                round_id,
+                triage.parse(decision),
+                reason,
+                coordinator,
                 notify_sender=round_id in notify,
-            )  # fmt: skip
+            )
             done.append(result.triaged)
         except (InputError, Refused, NotFound) as exc:
             problems.append(str(exc))

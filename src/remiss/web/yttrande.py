@@ -79,9 +79,14 @@ def attachment(content: bytes, fmt: str, filename: str) -> Response:
 
 
 def download(
-    request: Request, app: App, round_id: int, fmt: str, number: int | None,
-    background: BackgroundTasks, orchestrator: Orchestrator,
-) -> Response:  # fmt: skip
+    request: Request,
+    app: App,
+    round_id: int,
+    fmt: str,
+    number: int | None,
+    background: BackgroundTasks,
+    orchestrator: Orchestrator,
+) -> Response:
     """The latest version's document, or version ``number``, as stored; a GET renders nothing.
 
     A file not rendered yet (its rendering still running, or a format the CLI left out) is
@@ -124,9 +129,15 @@ def download(
 
 @router.get("/rounds/{round_id}/sammanstallning.{fmt}")
 def sammanstallning(
-    request: Request, round_id: IdPath, fmt: str, app: AppDep, user: RoundUserDep,
-    background: BackgroundTasks, orchestrator: OrchestratorDep, version: VersionQuery = None,
-) -> Response:  # fmt: skip
+    request: Request,
+    round_id: IdPath,
+    fmt: str,
+    app: AppDep,
+    user: RoundUserDep,
+    background: BackgroundTasks,
+    orchestrator: OrchestratorDep,
+    version: VersionQuery = None,
+) -> Response:
     """The internal compilation (who said what), as stored at its last compile."""
     if fmt not in documents.FORMATS:
         return not_found(request)
@@ -162,9 +173,12 @@ def yttrande(
 
 @router.get("/rounds/{round_id}/answers.csv")
 def answers(
-    request: Request, round_id: IdPath, app: AppDep, session: SessionDep,
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    session: SessionDep,
     coordinator: CoordinatorDep,
-) -> Response:  # fmt: skip
+) -> Response:
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise RoundNotFound(round_id)
@@ -208,9 +222,13 @@ def _form_again(
 
 @router.post("/rounds/{round_id}/yttrande")
 def save_and_compile(
-    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep,
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    form: FormDep,
+    coordinator: CoordinatorDep,
     rt: RuntimeDep,
-) -> Response:  # fmt: skip
+) -> Response:
     summary, signatory = text(form, "summary"), text(form, "signatory")
     errors = form_errors(summary, signatory)
     if errors:

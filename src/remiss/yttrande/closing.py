@@ -142,9 +142,14 @@ def close_due(sessions: sessionmaker[Session], settings: Settings, actor: str) -
 
 
 def _compile(
-    session: Session, settings: Settings, round_: Round, actor: str, *, closed_now: bool,
+    session: Session,
+    settings: Settings,
+    round_: Round,
+    actor: str,
+    *,
+    closed_now: bool,
     notify: bool,
-) -> Compiled:  # fmt: skip
+) -> Compiled:
     try:
         # A savepoint: a failing compile (a rendering bug, a database error) rolls back to
         # here and leaves the close in place, marked for the next sweep to try again.

@@ -76,10 +76,15 @@ def begin(session: Session, settings: Settings, round_: Round) -> bool:
     _row, token = logins.issue(session, person.email, DRAFTER_LINK_VALID)
     progress = round_progress(session, round_)
     email = catalogue.drafting(
-        round_=round_, person=person, org=organisation(session),
-        link=logins.url(settings, token), login_page=f"{settings.base_url}/login",
-        valid_for="tre dagar", answered=progress.answered, invited=progress.invited,
-    )  # fmt: skip
+        round_=round_,
+        person=person,
+        org=organisation(session),
+        link=logins.url(settings, token),
+        login_page=f"{settings.base_url}/login",
+        valid_for="tre dagar",
+        answered=progress.answered,
+        invited=progress.invited,
+    )
     outbox.queue(session, settings, key=f"drafting:{round_.id}", email=email, round_id=round_.id)
     audit.record(session, "system", "draft.begin", round_id=round_.id, drafter=person.email)
     return True
@@ -168,23 +173,32 @@ def save(
             "i formuläret."
         ) from exc
     audit.record(
-        session, actor, "draft.hand_over" if hand_over else "draft.save",
-        round_id=round_id, number=draft.number,
-    )  # fmt: skip
+        session,
+        actor,
+        "draft.hand_over" if hand_over else "draft.save",
+        round_id=round_id,
+        number=draft.number,
+    )
     if round_.decided_at is not None:
         _void_decision(session, settings, round_, draft, actor)
     if hand_over:
         round_.handed_over_at = draft.created_at
         end_late_answers(session, round_id)
         email = catalogue.handed_over(
-            round_=round_, org=organisation(session), author=_name(session, actor),
-            number=draft.number, handed_over=datetime_sv(draft.created_at, settings.tz),
+            round_=round_,
+            org=organisation(session),
+            author=_name(session, actor),
+            number=draft.number,
+            handed_over=datetime_sv(draft.created_at, settings.tz),
             draft_link=f"{settings.base_url}/rounds/{round_id}/utkast",
-        )  # fmt: skip
+        )
         outbox.queue(
-            session, settings, key=f"handed-over:{round_id}:{draft.number}", email=email,
+            session,
+            settings,
+            key=f"handed-over:{round_id}:{draft.number}",
+            email=email,
             round_id=round_id,
-        )  # fmt: skip
+        )
     session.flush()
     return draft
 
@@ -210,18 +224,28 @@ def _void_decision(
     round_.decided_at = None
     round_.decision_voided_at = draft.created_at
     audit.record(
-        session, actor, "round.decision_voided", round_id=round_.id, draft=decided,
-        by_draft=draft.number,
-    )  # fmt: skip
-    email = catalogue.decision_voided(
-        round_=round_, org=organisation(session), author=_name(session, actor),
-        number=draft.number, decided=decided or 0,
-        link=f"{settings.base_url}/rounds/{round_.id}#yttrande",
-    )  # fmt: skip
-    outbox.queue(
-        session, settings, key=f"decision-voided:{round_.id}:{draft.number}", email=email,
+        session,
+        actor,
+        "round.decision_voided",
         round_id=round_.id,
-    )  # fmt: skip
+        draft=decided,
+        by_draft=draft.number,
+    )
+    email = catalogue.decision_voided(
+        round_=round_,
+        org=organisation(session),
+        author=_name(session, actor),
+        number=draft.number,
+        decided=decided or 0,
+        link=f"{settings.base_url}/rounds/{round_.id}#yttrande",
+    )
+    outbox.queue(
+        session,
+        settings,
+        key=f"decision-voided:{round_.id}:{draft.number}",
+        email=email,
+        round_id=round_.id,
+    )
 
 
 def _name(session: Session, email: str) -> str:

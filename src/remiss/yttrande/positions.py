@@ -52,9 +52,11 @@ def section(
 
 
 def summary_line(
-    question: str | None, options: Sequence[str], stances: Sequence[Stance],
+    question: str | None,
+    options: Sequence[str],
+    stances: Sequence[Stance],
     consulted: Sequence[str],
-) -> str:  # fmt: skip
+) -> str:
     """'Fyra av fem grupper tillstyrker, en med synpunkter.' (the question quoted first if given)"""
     given: dict[str, list[str]] = {}
     for stance in stances:

@@ -51,9 +51,16 @@ def _field(value: str | None, name: str) -> str | None:
 
 
 def decide(
-    session: Session, round_id: int, *, by: str, on: date, paragraph: str | None = None,
-    not_taking_part: str | None = None, signatories: Sequence[str] = (), actor: str,
-) -> Round:  # fmt: skip
+    session: Session,
+    round_id: int,
+    *,
+    by: str,
+    on: date,
+    paragraph: str | None = None,
+    not_taking_part: str | None = None,
+    signatories: Sequence[str] = (),
+    actor: str,
+) -> Round:
     """Record the decision on the current draft version.
 
     Refused before the draft is handed over, while a position question has no joint
@@ -95,10 +102,16 @@ def decide(
         shown = joint.signatories(round_, organisation(session))
         round_.signatories = [s.model_dump() for s in shown] or None
     audit.record(
-        session, actor, "round.decide", round_id=round_id, by=decided_by, on=on.isoformat(),
-        paragraph=round_.decision_paragraph, draft=draft.number,
+        session,
+        actor,
+        "round.decide",
+        round_id=round_id,
+        by=decided_by,
+        on=on.isoformat(),
+        paragraph=round_.decision_paragraph,
+        draft=draft.number,
         signatories=[Signatory.model_validate(s).line() for s in round_.signatories or []],
-    )  # fmt: skip
+    )
     session.flush()
     return round_
 
@@ -133,9 +146,14 @@ class Sent:
 
 
 def send(
-    session: Session, settings: Settings, round_id: int, *, to: str | None = None,
-    again: bool = False, actor: str,
-) -> Sent:  # fmt: skip
+    session: Session,
+    settings: Settings,
+    round_id: int,
+    *,
+    to: str | None = None,
+    again: bool = False,
+    actor: str,
+) -> Sent:
     """Mail the decided yttrande to the recipient (a copy to the coordinator).
 
     The first sending keeps the exact files with their SHA-256 (``SentYttrande``): they are
@@ -175,16 +193,26 @@ def send(
             copy_of=address if copy else None,
         )
         outbox.queue(
-            session, settings, key=f"sent:{round_id}:{stamp}:{'copy' if copy else 'to'}",
-            email=email, round_id=round_id,
-        )  # fmt: skip
+            session,
+            settings,
+            key=f"sent:{round_id}:{stamp}:{'copy' if copy else 'to'}",
+            email=email,
+            round_id=round_id,
+        )
     if round_.sent_at is None:
         round_.sent_at = moment
     round_.sent_to = address
     audit.record(
-        session, actor, "round.send", round_id=round_id, to=address, again=again,
-        draft=kept.draft_number, pdf_sha256=kept.pdf_sha256, docx_sha256=kept.docx_sha256,
-    )  # fmt: skip
+        session,
+        actor,
+        "round.send",
+        round_id=round_id,
+        to=address,
+        again=again,
+        draft=kept.draft_number,
+        pdf_sha256=kept.pdf_sha256,
+        docx_sha256=kept.docx_sha256,
+    )
     session.flush()
     return Sent(round_id, round_.reference, address, True, kept.pdf_sha256, kept.docx_sha256)
 

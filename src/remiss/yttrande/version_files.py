@@ -59,8 +59,10 @@ def pending(
         )
         .order_by(YttrandeVersion.id)
     ).all()
-    found = [(row[0], [fmt for fmt, lacking in zip(wanted, row[1:], strict=True) if lacking])
-             for row in rows]  # fmt: skip
+    found = [
+        (row[0], [fmt for fmt, lacking in zip(wanted, row[1:], strict=True) if lacking])
+        for row in rows
+    ]
     return [(version_id, missing) for version_id, missing in found if missing]
 
 

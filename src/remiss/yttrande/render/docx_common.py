@@ -33,8 +33,9 @@ HEADING_SIZES = {"Title": 18, "Heading 1": 16, "Heading 2": 13, "Heading 3": 11}
 # Characters XML 1.0 cannot hold; a pasted answer may carry them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TAB_OR_BREAK = re.compile("[\t\r\n]")
-_P, _PPR, _PSTYLE, _R, _RPR, _B, _BR, _T = (qn(tag) for tag in
-    ("w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:b", "w:br", "w:t"))  # fmt: skip
+_P, _PPR, _PSTYLE, _R, _RPR, _B, _BR, _T = (
+    qn(tag) for tag in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:b", "w:br", "w:t")
+)
 _VAL, _SPACE = qn("w:val"), qn("xml:space")
 
 

@@ -56,9 +56,12 @@ def render(yttrande: Yttrande) -> bytes:
     buffer = io.BytesIO()
     header = yttrande.header
     canvas = MarkedCanvas(
-        buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), dated=date.fromisoformat(header.date),
-        invariant=True, lang="sv-SE",
-    )  # fmt: skip
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        dated=date.fromisoformat(header.date),
+        invariant=True,
+        lang="sv-SE",
+    )
     canvas.setTitle(yttrande.heading)
     canvas.setAuthor(header.organisation)
     canvas.setSubject(header.their_reference)

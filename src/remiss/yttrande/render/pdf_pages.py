@@ -211,9 +211,12 @@ class Pages:
         return max(len(c) for c in cells) * style.leading + 2 * CELL_PAD_Y, cells
 
     def _draw_row(
-        self, row: tuple[float, list[list[Line]]], widths: Sequence[float], style: Style,
+        self,
+        row: tuple[float, list[list[Line]]],
+        widths: Sequence[float],
+        style: Style,
         fill: bool,
-    ) -> None:  # fmt: skip
+    ) -> None:
         height, cells = row
         canvas = self.canvas
         canvas.setLineWidth(0.75)
