@@ -79,12 +79,6 @@ def take(session: Session, key: str, limit: Limit) -> bool:
     return taken
 
 
-def has_left(session: Session, key: str, limit: Limit) -> bool:
-    """Whether ``key``'s bucket has a token to take (takes none)."""
-    row = session.connection().execute(_BUCKET, {"bucket": key[:120]}).first()
-    return row is None or _refilled(row.tokens, row.updated_at, now(), limit) >= 1
-
-
 def forget_full(session: Session, older_than: timedelta) -> int:
     """Drop buckets untouched for ``older_than`` (full again by then); returns how many."""
     result = session.execute(delete(RateBucket).where(RateBucket.updated_at < now() - older_than))

@@ -1,14 +1,15 @@
 """Rate limits in the web process: guessing unknown links and asking for login links.
 
 The counts live in the database (``access.limits``), so every web process sees them; a
-reviewer's ordinary use of their own link is never counted as guessing.
+reviewer's ordinary use of their own link is never counted as guessing, and a valid link
+is served even to an address that has guessed its fill (behind a regional NAT, one
+hospital's mistyped links must not lock out everyone there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from remiss.access import limits
 from remiss.access.limits import Limit
-from remiss.core.clock import now
 from remiss.core.tokens import hash_token, looks_like_token
 
 if TYPE_CHECKING:
@@ -27,13 +27,6 @@ if TYPE_CHECKING:
 
 # Unknown links an address may try, and login links it may ask for: 20 and 10, then one a minute.
 GUESSES = Limit(capacity=20, per_second=1 / 60)
-# How long a client seen with guesses left is taken as still having some (other web
-# processes may count its guesses meanwhile), and how many such clients are kept. It
-# bounds how long a link's page may still be served to a client that used up its guesses
-# through another process; not how many guesses it gets: a guess this process counts ends
-# what it knew of the client, so the next request reads the count again.
-GUESSES_KNOWN_FOR = timedelta(seconds=10)
-KNOWN_CLIENTS_MOST = 100_000
 LOGINS = Limit(capacity=10, per_second=1 / 60)
 # Threads a web process reads and writes these counts on, beside the routes' threads
 # (one limiter per event loop, as anyio keeps the routes').
@@ -102,6 +95,13 @@ class RateLimitMiddleware:
     Guesses and logins are counted in the database (``access.limits``), so that every web
     process sees the same counts; a link's own count is kept in this process's memory
     (``LocalBuckets``). The "opened" ping of a reviewer's page counts nothing.
+
+    Whether a link is unknown only its route can tell (a 404, the same page for an unknown
+    link as for a withdrawn one), so a link request is always let through, and only its
+    404 takes a guess: with none left, the 404 is answered as 429 instead. A valid link is
+    thus served to every address, limited by its own bucket alone. A 429 then says
+    "unknown" as the 404 did, which tells a guesser nothing new: a link's 256 random bits
+    are what keep it from being guessed; the allowance stops the stream of 404 pages.
     """
 
     def __init__(self, app: ASGIApp, limiter: RateLimiter, page: bytes, remiss: App) -> None:
@@ -110,8 +110,6 @@ class RateLimitMiddleware:
         self.page = page
         self.remiss = remiss
         self.links = limits.LocalBuckets(limiter.link)
-        # Clients seen with guesses left, and until when that is taken as still so.
-        self._may_guess: dict[str, datetime] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -124,14 +122,11 @@ class RateLimitMiddleware:
             if parts[1] == "r" and parts[3:] == ["oppnad"]:
                 await self.app(scope, receive, send)
                 return
-            refused = await self._admit_link(client, parts[1], parts[2])
-            if refused is not None:
-                await self._too_many(send, refused)
+            token = parts[2]
+            if looks_like_token(token) and not self.links.take(f"{parts[1]}:{hash_token(token)}"):
+                await self._too_many(send, self.limiter.link)
                 return
-            status = await self._serve(scope, receive, send)
-            if status == 404:
-                self._may_guess.pop(client, None)
-                await self._count(self._take, "guess:" + client, self.limiter.guesses)
+            await self._serve_link(scope, receive, send, client)
             return
         login = path == "/login" and scope.get("method") == "POST"
         if login and not await self._count(self._take, "login:" + client, self.limiter.logins):
@@ -139,30 +134,35 @@ class RateLimitMiddleware:
             return
         await self.app(scope, receive, send)
 
-    async def _admit_link(self, client: str, kind: str, token: str) -> Limit | None:
-        """The limit that refuses this link request, or None to serve it.
+    async def _serve_link(self, scope: Scope, receive: Receive, send: Send, client: str) -> None:
+        """Serve a link; its 404 takes one of ``client``'s guesses, or is a 429 when none
+        is left.
 
-        Whether the client may still guess is read from the database at most once every
-        ten seconds while it may (``GUESSES_KNOWN_FOR``): a reviewer's page and submit do
-        not each wait for that read (nor do fifty reviewers behind one hospital address).
-        A guess this process counts is read anew at once; one counted by another process
-        is seen within the ten seconds.
+        The 404 is held back until the route is done: the route may still hold a database
+        session while it sends (on SQLite, this process's write lock), and the guess is
+        counted in a transaction of its own.
         """
-        moment = now()
-        if self._may_guess.get(client, moment) <= moment:
-            if not await self._count(self._has_guesses_left, client):
-                return self.limiter.guesses
-            if len(self._may_guess) >= KNOWN_CLIENTS_MOST:
-                self._may_guess.clear()
-            self._may_guess[client] = moment + GUESSES_KNOWN_FOR
-        if looks_like_token(token) and not self.links.take(f"{kind}:{hash_token(token)}"):
-            return self.limiter.link
-        return None
+        held: list[Message] = []
+
+        async def send_unless_unknown(message: Message) -> None:
+            if held or (message["type"] == "http.response.start" and message["status"] == 404):
+                held.append(message)
+            else:
+                await send(message)
+
+        await self.app(scope, receive, send_unless_unknown)
+        if not held:
+            return
+        if not await self._count(self._take, "guess:" + client, self.limiter.guesses):
+            await self._too_many(send, self.limiter.guesses)
+            return
+        for message in held:
+            await send(message)
 
     async def _count(self, read: Callable[..., bool], *args: object) -> bool:
         """``read(*args)`` (a count in the database) on a worker thread of its own: not in
-        the queue for the routes' threads, where under load it would wait once before the
-        request and again for its route."""
+        the queue for the routes' threads, where under load a request would wait for it as
+        long again as for its route."""
         try:
             counters = _COUNTERS.get()
         except LookupError:  # the first in this event loop
@@ -170,25 +170,9 @@ class RateLimitMiddleware:
             _COUNTERS.set(counters)
         return await to_thread.run_sync(read, *args, limiter=counters)
 
-    def _has_guesses_left(self, client: str) -> bool:
-        with self.remiss.reading() as session:
-            return limits.has_left(session, "guess:" + client, self.limiter.guesses)
-
     def _take(self, key: str, limit: Limit) -> bool:
         with self.remiss.transaction() as session:
             return limits.take(session, key, limit)
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> int:
-        status = 0
-
-        async def send_and_note(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        await self.app(scope, receive, send_and_note)
-        return status
 
     async def _too_many(self, send: Send, limit: Limit) -> None:
         await send(
