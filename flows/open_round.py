@@ -45,7 +45,8 @@ def open_rounds_task(
         }
         for o in opened.rounds
     ]
-    return {"rounds": rounds, "delivery": opened.delivery.fields()}
+    delivery = opened.delivery.fields() if opened.delivery is not None else None
+    return {"rounds": rounds, "delivery": delivery}
 
 
 @flow(name="open-round")

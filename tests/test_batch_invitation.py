@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -29,13 +28,13 @@ from remiss.mail.rendering import to_mime
 from remiss.rounds import invitations, issuing
 from remiss.rounds import spec as roundspec
 from remiss.rounds.batch_invitation import Invited, calendar_uid, deadlines_calendar
-from remiss.rounds.launch import launch
 from remiss.rounds.opening import open_rounds
 from remiss.web import create_app
 from remiss.web.rate_limits import RateLimiter
 from tests.launching import seed_people
 from tests.mailcatcher import Received, RunningCatcher
 from tests.test_cli import BATCH, run
+from tests.working import WorkedClient, launched
 
 PERIOD = "remissperioden 16 februari 2026 – 14 april 2026"
 PER = "per.wallin@rjl.example.org"  # RPO Cancersjukdomar and RPO Kirurgi: 16 rounds
@@ -111,7 +110,7 @@ def test_a_period_of_22_rounds_sends_each_person_one_invitation_with_a_link_per_
     with sample_directory.sessions() as s:
         titles = dict(s.execute(select(Round.reference, Round.title)).tuples().all())
     web = create_app(sample_directory, limiter=RateLimiter(capacity=1000, per_second=1))
-    with TestClient(web, base_url="http://remiss.test") as client:
+    with WorkedClient(web, base_url="http://remiss.test") as client:
         for email, rounds in invited.items():
             [mail] = mails[email]  # one email, whatever the number of rounds
             assert mail.message["Message-ID"]
@@ -226,7 +225,7 @@ def test_a_batch_launch_cut_short_is_finished_by_running_it_again_one_email_per_
 
     monkeypatch.setattr(issuing, "issue", failing_third)
     with pytest.raises(RuntimeError):
-        launch(app.sessions, app.settings, parsed, smtp.target, batch=20)
+        launched(app, parsed, smtp.target, batch=20)
     first = asked(smtp.catcher)
     half = invitations_by_person(app)
     assert first and set(first) == set(half)  # what was committed went out, all of it
@@ -235,7 +234,7 @@ def test_a_batch_launch_cut_short_is_finished_by_running_it_again_one_email_per_
         assert len(mail.tokens()) == len(half[email])
     monkeypatch.setattr(issuing, "issue", real_issue)
 
-    again = launch(app.sessions, app.settings, parsed, smtp.target, batch=20).opened
+    again, _ = launched(app, parsed, smtp.target, batch=20)
     assert all(o.resumed and not o.created for o in again)
     invited = invitations_by_person(app)
     assert sum(o.invitations for o in again) == sum(map(len, invited.values())) - sum(
@@ -251,7 +250,7 @@ def test_a_batch_launch_cut_short_is_finished_by_running_it_again_one_email_per_
         assert Counter(opened) == Counter(s.scalars(select(Round.id)))  # each round once
         assert s.scalar(select(func.count()).select_from(Message)) == len(smtp.catcher.received)
 
-    third = launch(app.sessions, app.settings, parsed, smtp.target, batch=20).opened
+    third, _ = launched(app, parsed, smtp.target, batch=20)
     assert not any(o.resumed or o.invitations for o in third)
     assert deliver_outbox(app).sent == 0
     assert asked(smtp.catcher) == mails

@@ -12,6 +12,7 @@ import pytest
 from remiss.app import App
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import RunningCatcher
+from tests.working import WorkedClient
 
 T = TypeVar("T")
 
@@ -79,7 +80,6 @@ def test_every_web_action_is_told_to_prefect_as_an_event_on_its_round(
 ) -> None:
     from datetime import timedelta
 
-    from fastapi.testclient import TestClient
     from flows.events import announcer
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter
@@ -97,7 +97,7 @@ def test_every_web_action_is_told_to_prefect_as_an_event_on_its_round(
         sample_directory, limiter=RateLimiter(capacity=1000, per_second=1),
         announcer=announcer(str(PREFECT_API_URL.value())),
     )  # fmt: skip
-    with TestClient(web, base_url="http://remiss.test") as client:
+    with WorkedClient(web, base_url="http://remiss.test") as client:
         login(client, smtp.catcher)
         assert post(client, f"/rounds/{round_id}/close").status_code == 303
         # Refused (already closed): the page says why, and Prefect is told nothing.
@@ -138,7 +138,6 @@ def eventually(found: Callable[[], T], what: str, within: float = 30.0) -> T:
 def test_an_unanswering_prefect_never_stops_a_coordinator(
     sample_directory: App, smtp: RunningCatcher
 ) -> None:
-    from fastapi.testclient import TestClient
     from flows.events import announcer
     from sqlalchemy import select
 
@@ -155,7 +154,7 @@ def test_an_unanswering_prefect_never_stops_a_coordinator(
         sample_directory, limiter=RateLimiter(capacity=1000, per_second=1),
         announcer=announcer(nobody),
     )  # fmt: skip
-    with TestClient(web, base_url="http://remiss.test") as client:
+    with WorkedClient(web, base_url="http://remiss.test") as client:
         login(client, smtp.catcher)
         assert post(client, f"/rounds/{round_id}/close").status_code == 303
     with sample_directory.sessions() as session:

@@ -1,4 +1,5 @@
-"""Launching a round: invitations opened in batches and delivered while they are issued."""
+"""Launching a round: invitations opened in batches and delivered (by a worker beside the
+launch) while they are issued."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from remiss.rounds import issuing
 from remiss.rounds import spec as roundspec
 from remiss.rounds.invitations import calendar_attachment
 from remiss.rounds.issuing import InvitationMail
-from remiss.rounds.launch import launch
 from remiss.rounds.opening import open_rounds
 from tests.launching import ROUND, CountingServer, seed_people
+from tests.working import launched
 
 
 @pytest.fixture
@@ -40,9 +41,9 @@ def test_a_launch_of_2000_sends_every_invitation_once_the_first_before_the_last_
     app: App, server: CountingServer
 ) -> None:
     seed_people(app, 2000)
-    launched = launch(app.sessions, app.settings, roundspec.loads(ROUND, "r.yaml"), server.target)
-    assert [o.invitations for o in launched.opened] == [2000]
-    assert launched.delivery.sent == 2000
+    opened, delivery = launched(app, roundspec.loads(ROUND, "r.yaml"), server.target)
+    assert [o.invitations for o in opened] == [2000]
+    assert delivery.sent == 2000
     assert sorted(server.recipients) == sorted(f"p{i}@launch.example.org" for i in range(2000))
     assert set(server.recipients.values()) == {1}
     assert set(invitation_counts(app).values()) == {1}
@@ -65,16 +66,16 @@ def test_a_launch_cut_short_is_finished_by_running_it_again_sending_nothing_twic
 
     monkeypatch.setattr(issuing, "issue", failing_third)
     with pytest.raises(RuntimeError):
-        launch(app.sessions, app.settings, parsed, server.target, batch=20)
+        launched(app, parsed, server.target, batch=20)
     assert sum(server.recipients.values()) == 40  # the two batches committed went out
     monkeypatch.setattr(issuing, "issue", real_issue)
 
-    [again] = launch(app.sessions, app.settings, parsed, server.target, batch=20).opened
+    [again], _ = launched(app, parsed, server.target, batch=20)
     assert again.resumed and not again.created and again.invitations == 60
     assert set(invitation_counts(app).values()) == {1} and len(invitation_counts(app)) == 100
     assert set(server.recipients.values()) == {1} and len(server.recipients) == 100
 
-    [third] = launch(app.sessions, app.settings, parsed, server.target, batch=20).opened
+    [third], _ = launched(app, parsed, server.target, batch=20)
     assert not third.resumed and third.invitations == 0
     assert sum(server.recipients.values()) == 100
 

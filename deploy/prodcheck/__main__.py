@@ -69,6 +69,7 @@ def run(server: Server, work: Path) -> int:
         try:
             topology.start(say)
             drive.run()
+            verify.settled(topology, counts)
             verify.messages(topology, smtp.mailbox, counts)
             verify.rendered(topology)
             verify.prefect(topology, counts)
@@ -91,6 +92,7 @@ def run(server: Server, work: Path) -> int:
     print(f"duplicates: {counts.duplicates}")
     print(f"web processes: {counts.web_processes}")
     print(f"workers: {counts.workers}")
+    print(f"remiss workers: {counts.remiss_workers}")
     print(f"sweep schedule: {counts.schedule}")
     print("prod-check: OK")
     return 0

@@ -1,6 +1,6 @@
 """Production as compose starts it, as processes on this machine: a Prefect server on
 PostgreSQL, the deployments of deploy/prefect.yaml on a process work pool, workers and
-several web processes over one app database, sending to one SMTP server."""
+remiss's own workers and several web processes over one app database, sending to one SMTP server."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class Topology:
     smtp_port: int
     web_count: int = 2
     worker_count: int = 2
+    remiss_worker_count: int = 2
     supervisor: Supervisor = field(init=False)
     app_url: URL = field(init=False)
     prefect_url: URL = field(init=False)
@@ -87,6 +88,11 @@ class Topology:
                  "--name", f"worker-{n}"],
                 self.env, self.repo,
             )  # fmt: skip
+        # remiss's own workers: what comes after a commit (mail, files, disagreements).
+        for n in range(1, self.remiss_worker_count + 1):
+            self.supervisor.start(
+                f"remiss-worker-{n}", [self.bin("remiss"), "worker"], self.env, self.repo
+            )
         for n, port in enumerate(self.web_ports, start=1):
             web = self.supervisor.start(
                 f"web-{n}",
@@ -99,7 +105,10 @@ class Topology:
                 lambda port=port: answers(f"http://127.0.0.1:{port}/login"),  # type: ignore[misc]
                 web, 60,
             )  # fmt: skip
-        progress(f"{self.web_count} webbprocesser och {self.worker_count} workers startade")
+        progress(
+            f"{self.web_count} webbprocesser, {self.remiss_worker_count} remiss-arbetare och "
+            f"{self.worker_count} Prefect-workers startade"
+        )
 
     def read(self, sql: str, **params: Any) -> list[Any]:
         """The rows of one read of the app database, as it stands now."""

@@ -36,8 +36,29 @@ class Counts:
     duplicates: int = 0
     web_processes: int = 0
     workers: int = 0
+    remiss_workers: int = 0
     schedule: str = ""
     restored_rounds: int = 0
+
+
+def settled(topology: Topology, counts: Counts) -> None:
+    """remiss's workers are alive, each saying so, and have done what the round left them:
+    the outbox sent, every version's files rendered (they work a moment after a commit)."""
+    [(alive,)] = topology.read(
+        "select count(*) from worker_beats where seen_at > now() - interval '15 seconds'"
+    )
+    counts.remiss_workers = alive
+    if alive != topology.remiss_worker_count:
+        raise CheckFailed(f"{alive} av {topology.remiss_worker_count} remiss-arbetare lever")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        [(waiting,)] = topology.read(
+            "select (select count(*) from messages where status in ('pending', 'sending'))"
+            " + (select count(*) from yttrande_versions where files_pending)"
+        )
+        if not waiting:
+            return
+        time.sleep(0.5)
 
 
 def messages(topology: Topology, mailbox: Mailbox, counts: Counts) -> None:
@@ -58,7 +79,7 @@ def messages(topology: Topology, mailbox: Mailbox, counts: Counts) -> None:
 
 
 def rendered(topology: Topology) -> None:
-    """Every round's newest sammanställning was rendered in every format by what compiled it,
+    """Every round's newest sammanställning was rendered in every format by the workers,
     with no download asking for it."""
     [(unrendered,)] = topology.read(
         "select count(*) from yttrande_versions v where (v.pdf is null or length(v.docx) = 0 "

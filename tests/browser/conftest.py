@@ -6,18 +6,21 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import func, select
 
-from remiss.app import App, deliver_outbox
+from remiss.app import App
+from remiss.core.models import Message
 from remiss.core.settings import Settings
+from remiss.core.states import MessageStatus
 from remiss.directory import sync as directory
 from remiss.mail.sink import free_port
+from remiss.usecases.worker import Worker
 from remiss.web import create_app
 from remiss.web.rate_limits import RateLimiter
 from tests.conftest import EXAMPLES
@@ -65,9 +68,17 @@ def served(settings: Settings) -> Iterator[tuple[App, str]]:
     listening = socket.create_server(("127.0.0.1", port))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
+    # And a worker beside it, as ``remiss serve`` runs one: what the pages queue is sent.
+    stop = threading.Event()
+    working = threading.Thread(
+        target=Worker(app, poll=0.05).run, args=(stop,), kwargs={"beat": False}, daemon=True
+    )
+    working.start()
     try:
         yield app, url
     finally:
+        stop.set()
+        working.join(timeout=30)
         server.should_exit = True
         thread.join(timeout=10)
         listening.close()
@@ -111,10 +122,20 @@ def shoot() -> Callable[[object, str], None]:
     return save
 
 
-def deliver(app: App) -> None:
-    """Send the outbox from a thread of its own (Playwright's loop runs in this one)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(deliver_outbox, app).result()
+def deliver(live: Live) -> None:
+    """Wait until the worker beside the server has sent everything the outbox holds: as
+    many messages have arrived as it holds (woken by each arrival, no polling)."""
+
+    def queued() -> int:
+        with live.app.sessions() as session:
+            return (
+                session.scalar(
+                    select(func.count(Message.id)).where(Message.status != MessageStatus.FAILED)
+                )
+                or 0
+            )
+
+    live.catcher.wait_for(lambda: len(live.catcher.received) >= queued(), "the outbox's mail")
 
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -65,7 +65,7 @@ def setting(live: Live) -> dict[str, Any]:
         [second] = rounds.open_rounds(
             session, live.app.settings, roundspec.loads(CLOSED_ROUND), "t"
         )
-    deliver(live.app)
+    deliver(live)
     with live.app.transaction() as session:
         settings = live.app.settings
         answers.save_draft(session, token_of(link_of(live, DRAFTING, "Mastocytos")),
@@ -77,7 +77,7 @@ def setting(live: Live) -> dict[str, Any]:
                        no_comments=False)  # fmt: skip
     with live.app.transaction() as session:
         close_round(session, live.app.settings, second.round_id, COORDINATOR)
-    deliver(live.app)
+    deliver(live)
     return {"open": first.round_id, "closed": second.round_id}
 
 

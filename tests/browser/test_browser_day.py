@@ -32,7 +32,7 @@ def test_actions_ask_text_is_kept_and_a_late_answer_is_mailed(
 ) -> None:
     with live.app.transaction() as session:
         [opened] = rounds.open_rounds(session, live.app.settings, roundspec.loads(ROUND), "t")
-    deliver(live.app)
+    deliver(live)
     [invitation] = mails(live, WRITER, "Astma")
     writer = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE").new_page()
     writer.goto(invitation.links()[-1])

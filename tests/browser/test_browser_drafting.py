@@ -42,7 +42,7 @@ def mails(live: Live, email: str, subject: str) -> list[Any]:
 
 def answer_and_close(live: Live, round_id: int) -> None:
     """Deliver the invitations, let ANSWERS be submitted, and close the round."""
-    deliver(live.app)
+    deliver(live)
     for email, values in ANSWERS.items():
         [invitation] = mails(live, email, "Bröstcancer")
         with live.app.transaction() as session:
@@ -62,7 +62,7 @@ def test_the_processtod_drafts_and_hands_over_in_the_browser(
         directory.apply(session, directory.loads(text))
         [opened] = rounds.open_rounds(session, live.app.settings, roundspec.loads(ROUND), "test")
     answer_and_close(live, opened.round_id)
-    deliver(live.app)
+    deliver(live)
     [drafting] = mails(live, PROCESSTOD, "Bered yttrandet")
     match = LOGIN_LINK.search(drafting.text())
     assert match
@@ -91,7 +91,7 @@ def test_the_processtod_drafts_and_hands_over_in_the_browser(
     assert_accessible(page)
     context.close()
 
-    deliver(live.app)
+    deliver(live)
     [notice] = mails(live, COORDINATOR, "Utkast till yttrande lämnat")
     assert "Maria Lund" in notice.text()
 

@@ -36,7 +36,7 @@ def test_a_reviewer_saves_a_draft_submits_and_gets_a_receipt(
 ) -> None:
     with live.app.transaction() as session:
         rounds.open_rounds(session, live.app.settings, roundspec.loads(ROUND), "test")
-    deliver(live.app)
+    deliver(live)
     [invitation] = mails(live, REVIEWER, "Bröstcancer")
     [link] = invitation.links()
     assert link.startswith(live.url)

@@ -18,6 +18,7 @@ from remiss.rounds.opening import open_rounds
 from tests.faults.conftest import tally
 from tests.faults.figures import report
 from tests.mailcatcher import RunningCatcher
+from tests.working import WorkedClient
 
 ROUND = """\
 reference: OUTAGE-1
@@ -81,7 +82,6 @@ def test_an_outage_of_hours_fails_nothing_and_every_message_arrives_once_after(
 
 
 def assert_the_dashboard_says_mail_waits(app: App) -> None:
-    from fastapi.testclient import TestClient
 
     from remiss.access.logins import login_link
     from remiss.web import create_app
@@ -89,7 +89,7 @@ def assert_the_dashboard_says_mail_waits(app: App) -> None:
 
     with app.transaction() as session:
         link = login_link(session, app.settings, "kansli@sosr.example.org")
-    with TestClient(create_app(app), base_url="http://remiss.test") as client:
+    with WorkedClient(create_app(app), base_url="http://remiss.test") as client:
         path = link.split("remiss.test", 1)[1]
         confirm = client.get(path)
         client.post(path, data={"csrf_token": csrf_of(confirm.text)})

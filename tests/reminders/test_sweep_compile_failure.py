@@ -17,6 +17,7 @@ from remiss.core import clock
 from remiss.core.models import AuditEvent, Round, YttrandeVersion
 from tests.mailcatcher import RunningCatcher
 from tests.reminders.conftest import LAKEMEDEL, Rounds, utc
+from tests.working import WorkedClient
 
 COORDINATOR = "kansli@sosr.example.org"
 ANSWERING = "kristina.lindgren@rkl.example.org"  # RSG Hälsodata
@@ -82,7 +83,6 @@ def test_a_failed_compile_keeps_the_close_sends_the_reminders_and_is_retried(
 def test_the_round_page_says_the_compile_failed_and_will_be_tried_again(
     rounds: Rounds, environment: None, smtp: RunningCatcher
 ) -> None:
-    from fastapi.testclient import TestClient
 
     from remiss.web import create_app
     from tests.web.conftest import login
@@ -91,7 +91,7 @@ def test_the_round_page_says_the_compile_failed_and_will_be_tried_again(
     rounds.answer(ANSWERING, past)
     with versions_table_gone(rounds.app.engine):
         reminder_sweep.fn("2026-03-21T09:00:00+01:00")
-    with TestClient(create_app(rounds.app), base_url="http://remiss.test") as client:
+    with WorkedClient(create_app(rounds.app), base_url="http://remiss.test") as client:
         login(client, smtp.catcher)
         page = client.get(f"/rounds/{past}")
     assert page.status_code == 200

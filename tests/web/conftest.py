@@ -26,6 +26,7 @@ from remiss.rounds import spec as roundspec
 from remiss.web import create_app
 from remiss.web.rate_limits import RateLimiter
 from tests.mailcatcher import MailCatcher, Received, RunningCatcher
+from tests.working import WorkedClient
 
 COORDINATOR = "kansli@sosr.example.org"
 REVIEWER = "fredrik.jonsson@rjl.example.org"
@@ -85,7 +86,7 @@ def app(settings: Settings, smtp: RunningCatcher) -> Iterator[App]:
 @pytest.fixture
 def client(sample_directory: App) -> Iterator[TestClient]:
     web = create_app(sample_directory, limiter=RateLimiter(capacity=1000, per_second=1))
-    with TestClient(web, base_url="http://remiss.test") as test_client:
+    with WorkedClient(web, base_url="http://remiss.test") as test_client:
         yield test_client
 
 

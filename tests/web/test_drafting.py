@@ -23,6 +23,7 @@ from tests.conftest import EXAMPLES
 from tests.mailcatcher import Received, RunningCatcher
 from tests.web.conftest import COORDINATOR, LOGIN_LINK, csrf_of, open_round
 from tests.web.test_yttrande_pages import answer, docx_text, post
+from tests.working import WorkedClient
 
 PROCESSTOD = "maria.lund@rjl.example.org"
 PER, KARIN, OLOF, JOHAN = (
@@ -66,7 +67,7 @@ def with_processtod(app: App) -> App:
 @pytest.fixture
 def browser(with_processtod: App) -> Iterator[TestClient]:
     web = create_app(with_processtod, limiter=RateLimiter(capacity=1000, per_second=1))
-    with TestClient(web, base_url="http://remiss.test") as client:
+    with WorkedClient(web, base_url="http://remiss.test") as client:
         yield client
 
 
@@ -134,7 +135,7 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
     assert drafting.subject == "Bered yttrandet: Bröstcancer, nationellt vårdprogram"
 
     web = create_app(app, limiter=RateLimiter(capacity=1000, per_second=1))
-    with TestClient(web, base_url="http://remiss.test") as drafter:
+    with WorkedClient(web, base_url="http://remiss.test") as drafter:
         log_in_by_mailed_link(drafter, drafting)
         # Their own page, not the dashboard.
         home = drafter.get("/", follow_redirects=True)

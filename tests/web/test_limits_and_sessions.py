@@ -26,6 +26,7 @@ from remiss.web.rate_limits import RateLimiter, client_address
 from tests.conftest import EXAMPLES
 from tests.mailcatcher import MailCatcher, RunningCatcher
 from tests.web.conftest import COORDINATOR, LOGIN_LINK, Opened, csrf_of, login
+from tests.working import WorkedClient
 
 UNKNOWN = "/r/" + "u" * 43
 BATCH = EXAMPLES / "rounds" / "2026-02-nationella-kunskapsstod.yaml"
@@ -33,7 +34,7 @@ PROXY = ("127.0.0.1", 5000)
 
 
 def web_client(web: FastAPI, client: tuple[str, int] = ("192.0.2.10", 5000)) -> TestClient:
-    return TestClient(web, base_url="http://remiss.test", client=client)
+    return WorkedClient(web, base_url="http://remiss.test", client=client)
 
 
 def reviewers(app: App, opened: Opened) -> list[str]:

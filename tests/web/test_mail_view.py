@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from remiss.app import App
 from remiss.web import create_app
 from remiss.web.rate_limits import RateLimiter
+from tests.working import WorkedClient
 
 
 def fill_sink(app: App, count: int) -> None:
@@ -37,7 +38,7 @@ def test_the_mail_view_is_newest_first_paged_and_searchable(
     fill_sink(local, 120)
     try:
         web = create_app(local, limiter=RateLimiter(capacity=1000, per_second=1))
-        with TestClient(web, base_url="http://remiss.test") as client:
+        with WorkedClient(web, base_url="http://remiss.test") as client:
             client.cookies.update(coordinator.cookies)
             page = client.get("/mail").text
             assert "120 meddelanden, nyaste först; sida 1 av 3" in page

@@ -27,6 +27,7 @@ from remiss.web import ROUTERS, create_app
 from remiss.web.rate_limits import RateLimiter
 from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import REVIEWER, Opened, csrf_of, login
+from tests.working import WorkedClient
 
 FIELDS = [
     "action", "areas", "groups", "lead", "deadline", "documents", "email", "name",
@@ -130,8 +131,8 @@ def test_no_route_answers_any_input_with_a_server_error(
     ]
     assert len(routes) > 25
     token = opened.token_for(REVIEWER)
-    coordinator = TestClient(web, raise_server_exceptions=False, follow_redirects=False)
-    stranger = TestClient(web, raise_server_exceptions=False, follow_redirects=False)
+    coordinator = WorkedClient(web, raise_server_exceptions=False, follow_redirects=False)
+    stranger = WorkedClient(web, raise_server_exceptions=False, follow_redirects=False)
     with coordinator, stranger:
         login(coordinator, smtp.catcher)
         page = coordinator.get(f"/rounds/{opened.round_id}")

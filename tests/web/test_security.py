@@ -28,6 +28,7 @@ from tests.web.conftest import (
     login,
     open_round,
 )
+from tests.working import WorkedClient
 
 
 def test_every_response_carries_the_security_headers(client: TestClient, opened: Opened) -> None:
@@ -137,7 +138,7 @@ def test_the_session_cookie_is_secure_behind_https(sample_directory: App) -> Non
         sample_directory.settings.model_copy(update={"base_url": "https://remiss.example.org"})
     )
     try:
-        with TestClient(create_app(secure), base_url="https://remiss.example.org") as client:
+        with WorkedClient(create_app(secure), base_url="https://remiss.example.org") as client:
             response = client.get("/login")
             cookie = response.headers["set-cookie"].lower()
             assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
@@ -148,7 +149,7 @@ def test_the_session_cookie_is_secure_behind_https(sample_directory: App) -> Non
 def test_too_many_requests_get_a_swedish_429(sample_directory: App, opened: Opened) -> None:
     limiter = RateLimiter(capacity=3, per_second=0.01, logins=Limit(capacity=3, per_second=0.01))
     web = create_app(sample_directory, limiter=limiter)
-    with TestClient(web) as client:
+    with WorkedClient(web) as client:
         token = opened.token_for(REVIEWER)
         statuses = [client.get(f"/r/{token}").status_code for _ in range(5)]
         assert statuses == [200, 200, 200, 429, 429]
@@ -203,7 +204,7 @@ def sink_app(settings: Settings) -> Iterator[App]:
 def test_the_coordinator_reads_the_sink_mail_on_the_dashboard(sink_app: App) -> None:
     assert sink_app.settings.uses_sink
     open_round(sink_app)
-    with TestClient(create_app(sink_app), base_url="http://remiss.test") as client:
+    with WorkedClient(create_app(sink_app), base_url="http://remiss.test") as client:
         form = client.get("/login")
         client.post("/login", data={"email": COORDINATOR, "csrf_token": csrf_of(form.text)})
         from remiss.mail import sink
@@ -231,7 +232,7 @@ def test_the_coordinator_reads_the_sink_mail_on_the_dashboard(sink_app: App) -> 
         assert part.headers["x-frame-options"] == "SAMEORIGIN"
         assert client.get("/mail/no-such-message").status_code == 404
         assert client.get("/mail/no-such-message/html").status_code == 404
-    with TestClient(create_app(sink_app), base_url="http://remiss.test") as outsider:
+    with WorkedClient(create_app(sink_app), base_url="http://remiss.test") as outsider:
         assert outsider.get(f"/mail/{key}/html", follow_redirects=False).status_code in {303, 307}
 
 

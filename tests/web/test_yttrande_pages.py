@@ -30,6 +30,7 @@ from tests.web.conftest import (
     open_round,
     received,
 )
+from tests.working import WorkedClient
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "Mastocytos, remissförslag nationell högspecialiserad vård"
@@ -97,7 +98,7 @@ def answered(coordinator: TestClient, opened: Opened) -> Opened:
 def stranger(sample_directory: App) -> Iterator[TestClient]:
     """A second browser on the same app, never logged in as a coordinator."""
     web = create_app(sample_directory, limiter=RateLimiter(capacity=1000, per_second=1))
-    with TestClient(web, base_url="http://remiss.test") as test_client:
+    with WorkedClient(web, base_url="http://remiss.test") as test_client:
         yield test_client
 
 

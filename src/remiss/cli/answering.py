@@ -126,9 +126,12 @@ def round_send(
         round_id = find(session, round_ref).id
     done = send(runtime(), round_id, to=to, again=again, actor="cli")
     sent, report = done.sent, done.follow_up.delivery
-    delivered = report.sent if report is not None else 0
+    delivered = (
+        f"{report.sent} meddelanden levererade"
+        if report is not None
+        else "e-posten skickas av arbetaren"
+    )
     typer.echo(
         f"{sent.reference}: yttrandet skickat till {sent.to} (kopia till samordnaren); "
-        f"{delivered} meddelanden levererade. PDF sha256 {sent.pdf_sha256}, Word sha256 "
-        f"{sent.docx_sha256}."
+        f"{delivered}. PDF sha256 {sent.pdf_sha256}, Word sha256 {sent.docx_sha256}."
     )

@@ -21,6 +21,7 @@ from remiss.cli import (
     reminders,
     rounds,
     serve,
+    worker,
 )
 
 app = typer.Typer(
@@ -35,7 +36,7 @@ round_app = typer.Typer(help="Remissrundor.", no_args_is_help=True)
 reminders_app = typer.Typer(help="Påminnelser.", no_args_is_help=True)
 
 # In the order ``remiss --help`` and ``remiss round --help`` list them.
-for module in (demo, register, serve):
+for module in (demo, register, serve, worker):
     app.add_typer(module.commands)
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")

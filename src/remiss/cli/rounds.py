@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from remiss.cli.process import application, runtime, settings
-from remiss.cli.shell import NowOption, delivery_line, fail, parse_date, set_clock, shell
+from remiss.cli.shell import (
+    BY_WORKER,
+    NowOption,
+    delivery_line,
+    fail,
+    parse_date,
+    set_clock,
+    shell,
+)
 from remiss.core import clock
 
 commands = typer.Typer()
@@ -42,9 +50,6 @@ def round_open(
     ] = False,
 ) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
-    from remiss.mail import courier
-
-    courier.warm()  # it loads on the other core while this process reads the file
     from remiss.core.swedish import date_sv
     from remiss.rounds import spec as roundspec
 
@@ -77,6 +82,9 @@ def round_open(
             )
         else:
             typer.echo(f"Redan öppnad {where}: inget nytt skickat")
+    if opened.delivery is None:
+        typer.echo(BY_WORKER)
+        return
     typer.echo(delivery_line(opened.delivery.fields()).capitalize())
     for error in opened.delivery.errors:
         typer.echo(f"  fel: {error}", err=True)

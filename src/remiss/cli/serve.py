@@ -1,10 +1,15 @@
-"""``remiss serve``: the web app, the scheduled flows and, with no SMTP server, the sink."""
+"""``remiss serve``: the web app, the scheduled flows, a worker and, with no SMTP server,
+the sink."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
+import subprocess
+import sys
+from contextlib import suppress
 from types import FrameType
 from typing import Annotated
 
@@ -17,7 +22,8 @@ commands = typer.Typer()
 
 
 @commands.command(
-    "serve", help="Kör webben, de schemalagda flödena och (utan SMTP) den lokala e-postsänkan."
+    "serve",
+    help="Kör webben, de schemalagda flödena, arbetaren och (utan SMTP) den lokala e-postsänkan.",
 )
 @shell
 def serve(
@@ -96,6 +102,10 @@ def serve(
             typer.echo(
                 f"Lokal e-postsänka på 127.0.0.1:{s.sink_port}; e-post sparas i {s.sink_dir}"
             )
+    # What comes after a commit (mail, files, disagreements) is done by a worker: one here
+    # beside the web, unless this is one of several web processes (compose runs the
+    # workers as a service of their own).
+    worker = None if web_only else _start_worker()
     child = None
     if embedded_prefect:
         typer.echo("Startar Prefect-servern …")
@@ -135,8 +145,34 @@ def serve(
         if child is not None:
             withdraw(s.data_dir)
         stop(child)
+        _stop_worker(worker)
         if running_sink is not None:
             running_sink.stop()
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """``remiss worker`` as a child that stops when this process ends, however it ends."""
+    command = [sys.executable, "-c", "from remiss.cli import main; main()", "worker"]
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """In the child before it runs: SIGTERM to it when its parent dies (Linux)."""
+    with suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)  # it finishes the message on the wire, then stops
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def _refuse_taken_port(host: str, port: int, what: str) -> None:

@@ -68,6 +68,10 @@ def parse_now(value: str | None, tz: Any) -> datetime | None:
     return moment
 
 
+# What a command says of its mail when a standing worker sends it.
+BY_WORKER = "E-post: skickas av arbetaren (remiss worker)."
+
+
 def delivery_line(report: dict[str, Any]) -> str:
     """What delivery came to, saying only what happened: "e-post: 4 skickade, 1 misslyckades"."""
     parts = [f"{report['sent']} skickade"]

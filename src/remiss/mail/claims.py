@@ -125,6 +125,13 @@ _RENEW = (
 )
 
 
+def any_due(session: Session | Connection) -> bool:
+    """Whether any message is due: what a worker asks before it starts a delivery."""
+    moment = now()
+    times = {"moment": moment, "stale": moment - LEASE, "limit": 1}
+    return any(session.scalars(query, times).first() is not None for query in _DUE_IDS)
+
+
 def claim(session: Session | Connection, limit: int, token: str | None = None) -> list[Claimed]:
     """Claim up to ``limit`` due messages under ``token`` (a new one if None).
 

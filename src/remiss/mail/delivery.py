@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core.clock import now
 from remiss.core.settings import Settings
 from remiss.mail.claims import RENEW_EVERY, Claimed, DeliveryReport, Outcome, claim, record
-from remiss.mail.feed import Feed
 from remiss.mail.smtp import Connection, SmtpTarget, classify, send
 
 Item = Claimed
@@ -38,12 +37,9 @@ GATHER = 0.05
 class _Run:
     """One pass over the outbox: claim a window, send, record as outcomes arrive."""
 
-    def __init__(
-        self, factory: sessionmaker[Session], sender: str, connections: int, feed: Feed | None
-    ) -> None:
+    def __init__(self, factory: sessionmaker[Session], sender: str, connections: int) -> None:
         # Claims and outcomes are Core statements: a bare connection, no Session.
         self.engine: Engine = factory.kw["bind"]
-        self.feed = feed
         self.sender = sender
         # Claimed ahead of the connections: a new claim starts while the queue still
         # holds what keeps every connection busy.
@@ -120,24 +116,17 @@ class _Run:
         return self.filling
 
     async def _fill(self) -> None:
-        """Claim up to the window; with a feed, wait for the next batch if none is due."""
-        while not self.exhausted and not self.server_down:
-            # What the feed said before the claim: a batch committed after it is not missed.
-            batches, closed = self.feed.state() if self.feed else (0, True)
-            want = self.window - self.in_flight - self.queue.qsize()
-            if want <= 0:
-                return
-            items = await self._in_db(self._claim, want)
-            for item in items:
-                self.queue.put_nowait(item)
-            if len(items) < want and closed:
-                self.exhausted = True
-            elif items:
-                return
-            elif self.feed is not None:
-                await asyncio.get_running_loop().run_in_executor(
-                    None, self.feed.wait_beyond, batches
-                )
+        """Claim up to the window; fewer than asked for: nothing more is due."""
+        if self.exhausted or self.server_down:
+            return
+        want = self.window - self.in_flight - self.queue.qsize()
+        if want <= 0:
+            return
+        items = await self._in_db(self._claim, want)
+        for item in items:
+            self.queue.put_nowait(item)
+        if len(items) < want:
+            self.exhausted = True
 
     def done(self, outcome: Outcome) -> None:
         self.in_flight -= 1
@@ -157,8 +146,6 @@ class _Run:
                 outcome = classify(exc, item)
                 if outcome.unreachable:
                     self.server_down = True
-                    if self.feed is not None:
-                        self.feed.stopped()  # the producer no longer waits for this run
                 self.done(outcome)
                 if not isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
                     await connection.close()
@@ -190,8 +177,6 @@ class _Run:
                 finally:
                     self.writing = 0
                     self.written.set()
-                if self.feed is not None:
-                    self.feed.handled(len(batch))  # told per write, not per message
             if self.finished:
                 return
 
@@ -211,17 +196,13 @@ async def deliver_async(
     sender: str,
     *,
     connections: int = 8,
-    feed: Feed | None = None,
 ) -> DeliveryReport:
-    """Send every due message over ``connections`` reused connections; return what happened.
-
-    With a ``feed`` it also waits for the batches still to be queued, until the feed closes.
-    """
+    """Send every due message over ``connections`` reused connections; return what happened."""
     report = DeliveryReport()
     pool = [Connection(target) for _ in range(max(1, connections))]
     try:
         while True:
-            run = _Run(factory, sender, len(pool), feed)
+            run = _Run(factory, sender, len(pool))
             recorder = asyncio.create_task(run.recorder())
             try:
                 await asyncio.gather(*(run.worker(c) for c in pool))
@@ -239,8 +220,6 @@ async def deliver_async(
             if run.server_down or run.handled == 0:
                 return report
     finally:
-        if feed is not None:
-            feed.stopped()
         for connection in pool:
             await connection.close()
 

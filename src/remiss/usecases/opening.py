@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from remiss.app import mail_target
 from remiss.core.models import Round
 from remiss.core.states import TriageDecision
 from remiss.mail.claims import DeliveryReport
@@ -19,20 +18,17 @@ from remiss.usecases.runtime import FollowUp, Runtime
 @dataclass(frozen=True)
 class Opened:
     rounds: list[OpenedRound]
-    delivery: DeliveryReport
+    delivery: DeliveryReport | None  # None: left to the standing workers
 
 
 def open_rounds(
     rt: Runtime, parsed: list[ParsedRound], actor: str, *, triage: bool = False
 ) -> Opened:
-    """Open (or, with ``triage``, register) the rounds of a file, delivering the invitations
-    while they are issued; then whatever else the outbox held."""
-    with mail_target(rt.settings) as target:
-        launched = launch(rt.app.sessions, rt.settings, parsed, target, actor, triage=triage)
-    done = rt.follow_up()
-    if done.delivery is not None:
-        launched.delivery.add(done.delivery)
-    for opened in launched.opened:
+    """Open (or, with ``triage``, register) the rounds of a file; the invitations are
+    delivered while they are issued, with whatever else the outbox held."""
+    with rt.delivering() as delivered:
+        opened_rounds = launch(rt.app.sessions, rt.settings, parsed, actor, triage=triage)
+    for opened in opened_rounds:
         if opened.created or opened.resumed:
             rt.announce(
                 "round.register" if triage else "round.open",
@@ -41,7 +37,7 @@ def open_rounds(
                 opened.reference,
                 invitations=opened.invitations,
             )
-    return Opened(launched.opened, launched.delivery)
+    return Opened(opened_rounds, delivered)
 
 
 def open_from_form(

@@ -1,4 +1,5 @@
-"""What a use case runs in: the process's ``App``, what follows a commit, who is told."""
+"""What a use case runs in: the process's ``App``, who does what follows a commit (the
+workers, or the command itself when none is alive), who is told."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from remiss.app import App, deliver_outbox
 from remiss.core.settings import Settings
 from remiss.mail.claims import DeliveryReport
+from remiss.usecases import beats, worker
 from remiss.yttrande.documents import FORMATS
 from remiss.yttrande.version_files import render_pending
 
@@ -31,28 +33,20 @@ class Announcement:
 
 
 @dataclass(frozen=True)
-class AfterCommit:
-    """The work an action leaves for after its commit: mail to deliver, files to render."""
-
-    mail: bool
-    render: tuple[int, ...] = ()
-    formats: tuple[str, ...] = FORMATS
-
-
-@dataclass(frozen=True)
 class FollowUp:
-    """What the follow-up came to when done inline (None where it was left for later)."""
+    """What the follow-up came to when done inline; nothing where a worker does it."""
 
     delivery: DeliveryReport | None = None
     rendered: int = 0
+    left_to_worker: bool = False
 
 
 @dataclass
 class Runtime:
     app: App
-    # None: the use case delivers and renders inline (a command, a flow). A web process
-    # leaves it to its background work instead, so the response does not wait.
-    after_commit: Callable[[AfterCommit], None] | None = None
+    # True: a command or a flow, which does its own follow-up when no standing worker is
+    # alive. False: a web process, which leaves it to the workers always.
+    inline: bool = True
     announcer: Callable[[Announcement], None] | None = None
 
     @property
@@ -64,17 +58,31 @@ class Runtime:
         with self.app.transaction() as session:
             yield session
 
+    def worker_alive(self) -> bool:
+        with self.app.sessions() as session:
+            return beats.alive(session)
+
     def follow_up(
         self, *, mail: bool = True, render: Sequence[int] = (), formats: Sequence[str] = FORMATS
     ) -> FollowUp:
-        """Deliver what was queued and render what was compiled, now or in the background."""
-        work = AfterCommit(mail, tuple(render), tuple(formats))
-        if self.after_commit is not None:
-            self.after_commit(work)
-            return FollowUp()
-        delivery = deliver_outbox(self.app) if work.mail else None
-        rendered = render_pending(self.app.sessions, work.render, work.formats) if render else 0
+        """After a commit: deliver what was queued and render what was compiled, inline
+        when this is a command and no worker is alive; else the workers do it."""
+        if not self.inline or self.worker_alive():
+            return FollowUp(left_to_worker=True)
+        delivery = deliver_outbox(self.app) if mail else None
+        rendered = render_pending(self.app.sessions, render, formats) if render else 0
         return FollowUp(delivery, rendered)
+
+    @contextmanager
+    def delivering(self) -> Iterator[DeliveryReport | None]:
+        """For a long action (opening a large round): what it commits is delivered while it
+        runs, by a worker thread beside it when no standing worker is alive; the report of
+        what that thread sent (None when the workers send it)."""
+        if not self.inline or self.worker_alive():
+            yield None
+            return
+        with worker.beside(self.app) as here:
+            yield here.total.delivery
 
     def announce(
         self,
@@ -94,5 +102,6 @@ class Runtime:
 
 
 def inline(app: App, announcer: Callable[[Announcement], None] | None = None) -> Runtime:
-    """The runtime of a command or a flow: what follows a commit is done before it returns."""
-    return Runtime(app, None, announcer)
+    """The runtime of a command or a flow: what follows a commit is done before it returns,
+    unless a standing worker is alive to do it."""
+    return Runtime(app, True, announcer)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import partial
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -19,10 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from remiss.app import App, deliver_outbox
-from remiss.core.background import Coalesced
+from remiss.app import App
 from remiss.core.errors import NotFound, Refused
-from remiss.reviewers import disagreement
 from remiss.usecases.runtime import Announcement
 from remiss.web import (
     dashboard,
@@ -41,7 +38,6 @@ from remiss.web import (
     yttrande,
 )
 from remiss.web.deps import LoginRequired, NotCoordinator
-from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import STATIC, message_page, not_found, rate_limited_page, redirect
 from remiss.web.rate_limits import RateLimiter, RateLimitMiddleware
 from remiss.web.security import (
@@ -69,15 +65,6 @@ ROUTERS: list[APIRouter] = [
     details.router,
     statement.router,
 ]
-# Answers that come while a round's disagreement is being looked at are looked at together
-# this long after (seconds): at most once every five seconds per round and web process
-# under load. The picture is read over all the round's answers; the lead learns of a
-# disagreement seconds later, which changes nothing for them.
-ESCALATION_PAUSE = 5.0
-# Mail asked for while a delivery runs (receipts of a burst of answers) goes this long after
-# it, all in one run: a run costs a connection to the mail server and an event loop of its
-# own, and run back to back they carried a message or two each. The first asks no wait.
-DELIVERY_PAUSE = 0.5
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -140,9 +127,6 @@ def create_app(
     async def lifespan(web: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = app.settings.web_threads
         yield
-        # What the last answers left for later is done before the process stops.
-        await to_thread.run_sync(web.state.escalation.finish)
-        await to_thread.run_sync(web.state.delivery.finish)
 
     web = FastAPI(
         title="remiss",
@@ -153,14 +137,8 @@ def create_app(
         dependencies=[Depends(verify_csrf)],
     )
     web.state.remiss = app
-    web.state.orchestrator = Orchestrator(app)
     web.state.announcer = announcer
     web.state.csrf = Csrf(key)
-    # Work a response leaves behind, done by one thread at a time (see Coalesced).
-    web.state.delivery = Coalesced(lambda _: deliver_outbox(app), pause=DELIVERY_PAUSE)
-    web.state.escalation = Coalesced(
-        partial(disagreement.escalate_round, app.sessions, app.settings), pause=ESCALATION_PAUSE
-    )
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in ROUTERS:
         web.include_router(router)

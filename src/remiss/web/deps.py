@@ -5,20 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import BackgroundTasks, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from remiss.access import coordinators, sessions
 from remiss.app import App
-from remiss.core.background import Coalesced
 from remiss.core.errors import RoundNotFound
 from remiss.core.models import Round
 from remiss.core.text import printable
-from remiss.usecases.runtime import AfterCommit, Runtime
-from remiss.web.orchestration import Orchestrator
+from remiss.usecases.runtime import Runtime
 from remiss.web.pages import remiss_app
-from remiss.yttrande.version_files import render_pending
 
 
 class LoginRequired(Exception):
@@ -40,44 +37,12 @@ async def the_app(request: Request) -> App:
 AppDep = Annotated[App, Depends(the_app)]
 
 
-async def orchestrator(request: Request) -> Orchestrator:
-    found: Orchestrator = request.app.state.orchestrator
-    return found
-
-
-OrchestratorDep = Annotated[Orchestrator, Depends(orchestrator)]
-
-
-async def delivery(request: Request) -> Coalesced:
-    """This process's delivery of the outbox: ``background.add_task(delivery.ask)``."""
-    found: Coalesced = request.app.state.delivery
-    return found
-
-
-async def escalation(request: Request) -> Coalesced:
-    """This process's look at a round's disagreement: ``….add_task(escalation.ask, round_id)``."""
-    found: Coalesced = request.app.state.escalation
-    return found
-
-
-DeliveryDep = Annotated[Coalesced, Depends(delivery)]
-EscalationDep = Annotated[Coalesced, Depends(escalation)]
-
-
-async def web_runtime(request: Request, background: BackgroundTasks) -> Runtime:
+async def web_runtime(request: Request) -> Runtime:
     """The runtime a route runs its use case in: what the use case leaves for after its
-    commit is done once the response has gone (delivery by this process's one delivering
-    thread), and the action is told to Prefect when ``remiss serve`` gave an announcer."""
+    commit is the workers' (``remiss worker``), and the action is told to Prefect when
+    ``remiss serve`` gave an announcer."""
     state = request.app.state
-    app: App = state.remiss
-
-    def after_commit(work: AfterCommit) -> None:
-        if work.mail:
-            background.add_task(state.delivery.ask)
-        if work.render:
-            background.add_task(render_pending, app.sessions, work.render, work.formats)
-
-    return Runtime(app, after_commit, state.announcer)
+    return Runtime(state.remiss, inline=False, announcer=state.announcer)
 
 
 RuntimeDep = Annotated[Runtime, Depends(web_runtime)]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from remiss.access import logins, sessions
 from remiss.access.coordinators import may_log_in
 from remiss.core.errors import InputError
 from remiss.core.tokens import looks_like_token
-from remiss.web.deps import AppDep, DeliveryDep, FormDep, SessionDep, text
+from remiss.web.deps import AppDep, FormDep, SessionDep, text
 from remiss.web.pages import redirect, render
 from remiss.web.security import new_session
 
@@ -31,8 +31,6 @@ def ask_for_link(
     request: Request,
     app: AppDep,
     form: FormDep,
-    background: BackgroundTasks,
-    delivery: DeliveryDep,
 ) -> Response:
     email = text(form, "email")
     try:
@@ -42,7 +40,6 @@ def ask_for_link(
         return render(
             request, "login.html", {"email": email, "error": exc.message}, status_code=422
         )
-    background.add_task(delivery.ask)
     return render(request, "login_sent.html", {"message": message})
 
 

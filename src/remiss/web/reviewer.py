@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from remiss.app import App
-from remiss.core.background import Coalesced
 from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
 from remiss.reviewers import answers, forwarding, page
-from remiss.web.deps import AppDep, DeliveryDep, EscalationDep, FormDep, text
+from remiss.web.deps import AppDep, FormDep, text
 from remiss.web.pages import not_found, redirect, render
 
 router = APIRouter()
@@ -47,21 +43,20 @@ def _page(
     **extra: Any,
 ) -> HTMLResponse:
     with app.reading() as session:
-        shown = page.view(session, token)
-        context: dict[str, Any] = {
-            "page": shown,
-            "token": token,
-            "values": shown.values,
-            "errors": {},
-            "refused": None,
-            "forward_errors": {},
-            "forward_values": {},
-            "flash": None,
-            "typed": {},
-            "closed_reason": page.closed_reason(shown.round, app.settings.tz),
-        }
-        context.update(extra)
-        return render(request, "reviewer.html", context, status_code=status_code)
+        shown = page.read(session, token, app.settings.tz)
+    context: dict[str, Any] = {
+        "page": shown,
+        "token": token,
+        "values": shown.values,
+        "errors": {},
+        "refused": None,
+        "forward_errors": {},
+        "forward_values": {},
+        "flash": None,
+        "typed": {},
+    }
+    context.update(extra)
+    return render(request, "reviewer.html", context, status_code=status_code)
 
 
 @router.get("/r/{token}")
@@ -72,10 +67,7 @@ def show(request: Request, token: str, app: AppDep, klar: str = "") -> Response:
 
 
 @router.post("/r/{token}")
-def answer(
-    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks,
-    delivery: DeliveryDep, escalation: EscalationDep,
-) -> Response:  # fmt: skip
+def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response:
     action = text(form, "action")
     values = _posted_values(form)
     if action not in ACTIONS:
@@ -83,15 +75,13 @@ def answer(
                      refused="Välj Spara utkast, Skicka in eller Inga synpunkter.")  # fmt: skip
     try:
         with app.transaction() as session:
-            round_id = None  # of a submission, once it has committed
             if action == "draft":
                 answers.save_draft(session, token, values)
             else:
-                saved = answers.submit(
+                answers.submit(
                     session, app.settings, token, values, no_comments=action == "no_comments",
                     escalate=False,
                 )  # fmt: skip
-                round_id = saved.round_id
     except answers.MissingAnswers as exc:
         return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
     except Refused as exc:
@@ -99,28 +89,7 @@ def answer(
         return _page(
             request, app, token, status_code=409, values=values, refused=str(exc), typed=typed
         )
-    if round_id is not None:
-        # Once the answer has committed: the disagreement it may have changed, then the mail
-        # (one task, so at most one hop to a worker thread).
-        background.add_task(_after_answer, escalation, delivery, round_id)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
-
-
-async def _after_answer(escalation: Coalesced, delivery: Coalesced, round_id: int) -> None:
-    # Under load both are usually under way already and take the keys from here; a run to
-    # start needs a thread of the pool.
-    to_start = [
-        partial(work.ask, key)
-        for work, key in ((escalation, round_id), (delivery, None))
-        if not work.leave_to_run(key)
-    ]
-    if to_start:
-        await run_in_threadpool(_each, to_start)
-
-
-def _each(calls: Sequence[Callable[[], None]]) -> None:
-    for call in calls:
-        call()
 
 
 @router.post("/r/{token}/oppnad")
@@ -132,10 +101,7 @@ def opened(request: Request, token: str, app: AppDep) -> Response:
 
 
 @router.post("/r/{token}/vidarebefordra")
-def forward(
-    request: Request, token: str, app: AppDep, form: FormDep, background: BackgroundTasks,
-    delivery: DeliveryDep,
-) -> Response:  # fmt: skip
+def forward(request: Request, token: str, app: AppDep, form: FormDep) -> Response:
     fields = {
         "name": text(form, "name"),
         "email": text(form, "email"),
@@ -158,5 +124,4 @@ def forward(
         )  # fmt: skip
     except Refused as exc:
         return _page(request, app, token, status_code=409, refused=str(exc))
-    background.add_task(delivery.ask)
     return redirect(f"/r/{token}?klar=vidarebefordrad")

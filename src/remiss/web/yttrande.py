@@ -11,7 +11,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from remiss.app import App
@@ -27,14 +27,12 @@ from remiss.web.deps import (
     CoordinatorDep,
     FormDep,
     IdPath,
-    OrchestratorDep,
     RoundUserDep,
     RuntimeDep,
     SessionDep,
     VersionQuery,
     text,
 )
-from remiss.web.orchestration import Orchestrator
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import documents, joint, letter, sending
 from remiss.yttrande.panel import form_errors, panel, version
@@ -84,13 +82,11 @@ def download(
     round_id: int,
     fmt: str,
     number: int | None,
-    background: BackgroundTasks,
-    orchestrator: Orchestrator,
 ) -> Response:
     """The latest version's document, or version ``number``, as stored; a GET renders nothing.
 
-    A file not rendered yet (its rendering still running, or a format the CLI left out) is
-    asked for in the background, and the page says to try again in a moment.
+    A file not rendered yet (a worker renders every version's files once it is compiled:
+    ``files_pending``) is not rendered here: the page says to try again in a moment.
     """
     with app.sessions() as session:
         round_ = session.get(Round, round_id)
@@ -111,10 +107,9 @@ def download(
         if found is None:
             return not_found(request)
         content = documents.content(found, fmt)
-        version_id, version_number = found.id, found.number
+        version_number = found.number
         filename = documents.file_name(round_.reference, fmt, number and found.number)
     if content is None:
-        orchestrator.render_version_later(background, version_id, fmt)
         page = message_page(
             request,
             "Filen skapas",
@@ -134,14 +129,12 @@ def sammanstallning(
     fmt: str,
     app: AppDep,
     user: RoundUserDep,
-    background: BackgroundTasks,
-    orchestrator: OrchestratorDep,
     version: VersionQuery = None,
 ) -> Response:
     """The internal compilation (who said what), as stored at its last compile."""
     if fmt not in documents.FORMATS:
         return not_found(request)
-    return download(request, app, round_id, fmt, version, background, orchestrator)
+    return download(request, app, round_id, fmt, version)
 
 
 @router.get("/rounds/{round_id}/yttrande.{fmt}")

@@ -1,9 +1,9 @@
 """Rendering each version's files once, from its stored content, in the formats asked for.
 
-Compiling stores a version's content only, so closing never waits on a renderer. The
-flows that compile render the new version's files as their next task, the web after
-its response, the CLI only in the formats it writes; a download then serves the stored
-file. Each file is rendered at most once per version: one written meanwhile by another
+Compiling stores a version's content only, with ``files_pending`` set, so closing never
+waits on a renderer. A worker renders what is pending (``usecases.worker``); a command
+without one renders inline, the CLI's compile only in the formats it writes; a download
+then serves the stored file. Each file is rendered at most once per version: one written meanwhile by another
 worker is left as it is.
 """
 
@@ -78,7 +78,21 @@ def render_pending(
     return sum(render_version(sessions, version_id, missing) for version_id, missing in todo)
 
 
-def render_version(sessions: sessionmaker[Session], version_id: int, formats: Sequence[str]) -> int:
+def files_pending(session: Session, limit: int) -> list[int]:
+    """Versions with a file still to render, oldest first: what a worker renders."""
+    return list(
+        session.scalars(
+            select(YttrandeVersion.id)
+            .where(YttrandeVersion.files_pending)
+            .order_by(YttrandeVersion.id)
+            .limit(limit)
+        )
+    )
+
+
+def render_version(
+    sessions: sessionmaker[Session], version_id: int, formats: Sequence[str] = FORMATS
+) -> int:
     """Render and keep version ``version_id``'s files in ``formats`` that it lacks; how many."""
     with sessions() as session:
         row = session.execute(
@@ -102,4 +116,12 @@ def render_version(sessions: sessionmaker[Session], version_id: int, formats: Se
                 .values({COLUMNS[fmt]: content})
             )
             rendered += done.rowcount  # type: ignore[attr-defined]
+    with sessions() as session, session.begin():
+        # Every file there (whoever rendered it): no worker need look at it again.
+        session.execute(
+            update(YttrandeVersion)
+            .where(YttrandeVersion.id == version_id, YttrandeVersion.files_pending)
+            .where(*(~unrendered(fmt) for fmt in FORMATS))
+            .values(files_pending=False)
+        )
     return rendered

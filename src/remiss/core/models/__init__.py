@@ -18,6 +18,7 @@ from remiss.core.models.rounds import (
     Round,
     RoundGroup,
 )
+from remiss.core.models.workers import WorkerBeat
 from remiss.core.models.yttrande import SentYttrande, YttrandeDraft, YttrandeVersion
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "RoundGroup",
     "SentYttrande",
     "UTCDateTime",
+    "WorkerBeat",
     "YttrandeDraft",
     "YttrandeVersion",
 ]

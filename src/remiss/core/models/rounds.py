@@ -73,6 +73,8 @@ class Round(Base):
     handed_over_at: Mapped[datetime | None] = mapped_column()
     # Who held which position when the last disagreement email went (a digest of it).
     disagreement_key: Mapped[str | None] = mapped_column(String(64))
+    # An answer was submitted since the disagreement was last looked at: the worker looks.
+    disagreement_due_at: Mapped[datetime | None] = mapped_column(index=True)
     # Triage: samordnas (opened), per-region or avstår (ended), and why.
     triage_decision: Mapped[str | None] = mapped_column(String(20))
     triage_reason: Mapped[str | None] = mapped_column(Text)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +37,10 @@ class YttrandeVersion(Base):
     docx: Mapped[bytes] = mapped_column(LargeBinary)
     html: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A file is still to be rendered: a worker renders it (``version_files``).
+    files_pending: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=false(), index=True
+    )
 
 
 class YttrandeDraft(Base):
