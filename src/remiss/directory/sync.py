@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from remiss.core import audit
 from remiss.core.addresses import normalise_email
 from remiss.core.models import Group, Membership, Organisation, Person, Region
-from remiss.core.yamlio import Located, load_file, load_text, validation_error
+from remiss.core.text import NOT_IN_A_NAME, controls_in, shown
+from remiss.core.yamlio import Located, format_loc, load_file, load_text, validation_error
 from remiss.directory.kinds import KindSpec
 
 DEFAULT_ORGANISATION = {
@@ -115,6 +116,10 @@ def parse(doc: Located) -> DirectorySpec:
     """Validate a directory document; raise InputError naming file, line and reason."""
     if not isinstance(doc.data, dict):
         raise doc.error("förväntade en katalog med 'regions' och 'groups'")
+    # Nothing in a directory is more than one line: each text is a name, a code or an address.
+    for loc, value in controls_in(doc.data):
+        message = f"{NOT_IN_A_NAME} (angivet: '{shown(value[:80])}')"
+        raise doc.error(message, loc, field=shown(format_loc(loc)))
     try:
         spec = DirectorySpec.model_validate(doc.data)
     except ValidationError as exc:

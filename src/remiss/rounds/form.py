@@ -63,6 +63,10 @@ _MESSAGES = {
     "date_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
     "date_type": "Ange ett datum (ÅÅÅÅ-MM-DD).",
     "string_pattern_mismatch": "Har fel format.",
+    "control_character": (
+        "Texten innehåller ett kontrolltecken (radbrytning eller liknande), som inte får "
+        "finnas här."
+    ),
 }
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from remiss.core.addresses import normalise_email
 from remiss.core.errors import InputError
 from remiss.core.swedish import date_sv
+from remiss.core.text import NOT_IN_A_NAME, control_character
 from remiss.core.yamlio import Located, Location, load_file, load_text, validation_error
 from remiss.rounds.questions import QuestionSetSpec, QuestionSpec
 
@@ -39,10 +41,20 @@ ROUND_FIELDS = {
 }
 
 
+def _one_line(value: str) -> str:
+    if control_character(value) is not None:
+        raise PydanticCustomError("control_character", NOT_IN_A_NAME)
+    return value
+
+
+# A name or reference: it goes into mail subjects and headers, so it is one line.
+Name = Annotated[str, AfterValidator(_one_line)]
+
+
 class DocumentSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1)
+    title: Name = Field(min_length=1)
     url: str = Field(min_length=1, pattern=r"^https?://\S+$")
 
 
@@ -51,21 +63,21 @@ class RoundSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: str = Field(min_length=1, max_length=100)
-    title: str = Field(min_length=1, max_length=500)
-    kind: str = ""
-    issuer: str = Field(min_length=1)
-    areas: list[str] = []
-    groups: list[str] = []
-    lead: str | None = None
+    reference: Name = Field(min_length=1, max_length=100)
+    title: Name = Field(min_length=1, max_length=500)
+    kind: Name = ""
+    issuer: Name = Field(min_length=1)
+    areas: list[Name] = []
+    groups: list[Name] = []
+    lead: Name | None = None
     opens: date | None = None
     deadline: date
     internal_deadline: date | None = None
     questions: str | list[QuestionSpec] | QuestionSetSpec = "default"
     coordinator: str
     documents: list[DocumentSpec] = []
-    our_reference: str | None = None
-    period: str | None = None
+    our_reference: Name | None = None
+    period: Name | None = None
     # Where the yttrande is sent (the sender's registry); from the kind when absent.
     recipient: str | None = None
 
