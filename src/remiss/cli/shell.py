@@ -6,15 +6,20 @@ and changes nothing then.
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
-from remiss.core import clock
+from remiss.core import clock, failures
 from remiss.core.errors import RemissError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,16 +46,43 @@ def shell(func: F) -> F:
         except FileNotFoundError as exc:
             fail(f"{exc.filename}: filen finns inte")
         except OSError as exc:
-            if exc.filename is None:
-                raise
+            if exc.filename is None or failures.is_disk_full(exc):
+                line = failures.said(exc)
+                if line is None:
+                    raise
+                fail(f"{line} ({_logged(exc)})")
             fail(f"{exc.filename}: filen kan inte läsas ({exc.strerror})")
         except ValidationError as exc:
             # Domain input is validated into InputError; what arrives here is the settings.
             first = exc.errors()[0]
             name = "REMISS_" + "_".join(str(part) for part in first["loc"]).upper()
             fail(f"{name}: {first['msg'].removeprefix('Value error, ')}")
+        except DBAPIError as exc:
+            line = failures.said(exc)
+            if line is None:
+                raise
+            fail(f"{line} ({_logged(exc)})")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _logged(exc: BaseException) -> str:
+    """Write the traceback to the commands' log; where it went, or that it could not."""
+    try:
+        from remiss.app import current
+
+        folder = current().settings.data_dir
+    except Exception:  # the settings themselves may be what failed
+        folder = Path(os.environ.get("REMISS_DATA_DIR", "var"))
+    path = folder / "logs" / "remiss.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {datetime.now().isoformat(timespec='seconds')} {sys.argv[1:]}\n")
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return "detaljerna kunde inte loggas"
+    return f"detaljer i {path}"
 
 
 def parse_now(value: str | None, tz: Any) -> datetime | None:

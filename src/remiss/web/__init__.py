@@ -7,6 +7,7 @@ errors that reach a route are mapped to pages here, once: ``NotFound`` is the 40
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -15,10 +16,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from remiss.app import App
+from remiss.core import failures
 from remiss.core.errors import NotFound, Refused
 from remiss.usecases.runtime import Announcement
 from remiss.web import (
@@ -48,6 +51,8 @@ from remiss.web.security import (
     SecurityHeadersMiddleware,
     verify_csrf,
 )
+
+log = logging.getLogger("remiss.web")
 
 ROUTERS: list[APIRouter] = [
     reviewer.router,
@@ -90,6 +95,23 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 async def _refused(request: Request, exc: Exception) -> Response:
     return message_page(request, "Det gick inte", str(exc), status_code=409)
+
+
+async def _database_failed(request: Request, exc: Exception) -> Response:
+    """The database or the disk under it failed: a Swedish 503 that says so (the
+    traceback goes to the log), never a bare 500."""
+    line = failures.said(exc)
+    if line is None:
+        raise exc
+    log.error("databasen: %s", line, exc_info=exc)
+    page = message_page(
+        request,
+        "Det gick inte att spara just nu",
+        line[0].upper() + line[1:] + ".",
+        status_code=503,
+    )
+    page.headers["Retry-After"] = "60"
+    return page
 
 
 async def _invalid_request(request: Request, exc: Exception) -> Response:
@@ -149,6 +171,7 @@ def create_app(
     web.add_exception_handler(NotCoordinator, _not_coordinator)
     web.add_exception_handler(CsrfFailed, _csrf_failed)
     web.add_exception_handler(StarletteHTTPException, _http_error)
+    web.add_exception_handler(DBAPIError, _database_failed)
     # Added innermost first: headers wrap everything, the limiter answers before any session.
     web.add_middleware(
         SessionMiddleware,
