@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
@@ -60,6 +60,9 @@ def queue(
     return bool(result.rowcount)
 
 
+DUE_AT_ONCE = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def queue_rendered(session: Session, messages: list[Rendered]) -> None:
     """Queue rendered messages in one statement; a key already taken inserts nothing."""
     if messages:
@@ -77,7 +80,9 @@ def _row(m: Rendered, moment: datetime) -> dict[str, Any]:
         "raw": m.raw,
         "status": MessageStatus.PENDING,
         "attempts": 0,
-        "next_attempt_at": moment,
+        # Due at once, whatever the clock says later: mail queued by a command run with
+        # ``--now`` far ahead is not held until then (retries are scheduled from their try).
+        "next_attempt_at": DUE_AT_ONCE,
         "created_at": moment,
         "round_id": m.round_id,
         "invitation_id": m.invitation_id,
