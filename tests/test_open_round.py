@@ -424,3 +424,18 @@ def test_an_internal_deadline_after_the_moved_national_deadline_is_refused(
         open_text(sample_directory, bad, "remiss.yaml")
     assert str(caught.value).startswith("remiss.yaml:8: "), str(caught.value)
     assert table_counts(sample_directory) == before
+
+
+def test_changed_named_groups_under_an_opened_reference_are_refused_saying_so(
+    sample_directory: App,
+) -> None:
+    open_text(sample_directory, ROUND + "groups: [rpo-barn]\n")
+    before = table_counts(sample_directory)
+    for changed in ("groups: [rpo-kirurgi]\n", "groups: [rpo-barn, rpo-kirurgi]\n", ""):
+        with pytest.raises(InputError) as caught:
+            open_text(sample_directory, ROUND + changed, "round.yaml")
+        assert "groups (" in str(caught.value)
+        assert "'rpo-barn' i remiss" in str(caught.value)
+    assert table_counts(sample_directory) == before
+    [again] = open_text(sample_directory, ROUND + "groups: [rpo-barn]\n")
+    assert again["created"] is False and again["invitations"] == 0

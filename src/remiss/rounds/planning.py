@@ -137,6 +137,13 @@ def differences(round_: Round, spec: RoundSpec) -> list[str]:
     differ("documents", [d.model_dump() for d in spec.documents], list(round_.documents))
     if spec.lead is not None and round_.lead_group is not None:
         differ("lead", spec.lead, round_.lead_group.key)
+    # Named groups: one the file adds that the round was not routed to, or one the round
+    # was routed to by name that the file no longer names (a named group an area covers
+    # anyway was routed by its area, and may come and go).
+    routed = {rg.group.key for rg in round_.routed_groups}
+    named = {rg.group.key for rg in round_.routed_groups if rg.reason == "named"}
+    if not set(spec.groups) <= routed or not named <= set(spec.groups):
+        differ("groups", sorted(spec.groups), sorted(named))
     return found
 
 
