@@ -8,8 +8,15 @@ its lease. Outcomes are written by one recorder in small groups as they arrive (
 waits up to 50 ms for half as many as there are connections), a write at least once
 a minute also renewing the lease on what is still held; a crash therefore re-sends
 at most the messages that were on the wire, or accepted but not yet written (a
-handful). A server that cannot be reached fails nobody: the messages wait (see
-``claims``). Only the server's own permanent refusal of a recipient fails a message.
+handful).
+
+A connection the server does not take (refused, dropped and not taken back, a greeting
+such as Postfix's ``421 4.7.0 too many connections``) is put aside for the rest of the
+call, its message handed to the others: a relay that allows three connections gets
+three. Only when no connection is left, nothing answering at all, do the messages wait
+for the server (see ``claims``), and nobody is failed for it. A "try later" on one
+message, or its connection dropped mid-message, is retried after a backoff (``smtp``);
+only the server's own permanent refusal of a recipient fails a message.
 """
 
 from __future__ import annotations
@@ -20,14 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from typing import Any
 
-import aiosmtplib
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.clock import now
 from remiss.core.settings import Settings
 from remiss.mail.claims import RENEW_EVERY, Claimed, DeliveryReport, Outcome, claim, record
-from remiss.mail.smtp import Connection, SmtpTarget, classify, send
+from remiss.mail.smtp import Connection, SmtpTarget, classify, describe, keeps_connection, send
 
 Item = Claimed
 # How long outcomes may wait to be written together (a crash may re-send what waits).
@@ -37,10 +43,15 @@ GATHER = 0.05
 class _Run:
     """One pass over the outbox: claim a window, send, record as outcomes arrive."""
 
-    def __init__(self, factory: sessionmaker[Session], sender: str, connections: int) -> None:
+    def __init__(self, factory: sessionmaker[Session], sender: str, pool: list[Connection]) -> None:
         # Claims and outcomes are Core statements: a bare connection, no Session.
         self.engine: Engine = factory.kw["bind"]
         self.sender = sender
+        self.pool = pool
+        connections = len(pool)
+        # Connections the server did not take, put aside, and the last reason why.
+        self.resting: list[Connection] = []
+        self.refusal = ""
         # Claimed ahead of the connections: a new claim starts while the queue still
         # holds what keeps every connection busy.
         self.window = 8 * connections
@@ -136,19 +147,31 @@ class _Run:
         if len(self.unrecorded) >= self.gather:
             self.gathered.set()
 
+    def _rest(self, connection: Connection, item: Item, exc: Exception) -> None:
+        """The server did not take ``connection``: its message, untried, goes to the others."""
+        self.in_flight -= 1
+        self.queue.put_nowait(item)
+        self.resting.append(connection)
+        self.refusal = describe(exc)
+        if len(self.resting) == len(self.pool):
+            self.server_down = True  # nothing answers at all: everything waits
+        self.written.set()
+
     async def worker(self, connection: Connection) -> None:
         while (item := await self.next_item()) is not None:
             try:
                 client = await connection.ensure()
-                await send(client, self.sender, item[2], item[3])
-                self.done(Outcome(item[0], item[1] + 1, ok=True))
+            except Exception as exc:
+                self._rest(connection, item, exc)
+                return
+            try:
+                await send(client, self.sender, item.recipient, item.raw)
             except Exception as exc:  # every failure is recorded on its message
-                outcome = classify(exc, item)
-                if outcome.unreachable:
-                    self.server_down = True
-                self.done(outcome)
-                if not isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-                    await connection.close()
+                self.done(classify(exc, item))
+                if not keeps_connection(exc):
+                    await connection.close()  # the next message opens a new one
+            else:
+                self.done(Outcome(item.id, item.attempts + 1, ok=True))
 
     async def recorder(self) -> None:
         try:
@@ -181,13 +204,33 @@ class _Run:
                 return
 
     def release(self) -> None:
-        """Claimed but not tried because the server is gone: they wait like the rest."""
+        """Claimed but not tried because no connection is left: they wait like the rest."""
+        error = f"E-postservern tog inte emot någon anslutning ({self.refusal})"
         while not self.queue.empty():
             mid, attempts, *_ = self.queue.get_nowait()
-            self.unrecorded.append(
-                Outcome(mid, attempts, unreachable=True, error="E-postservern svarade inte")
-            )
+            self.unrecorded.append(Outcome(mid, attempts, unreachable=True, error=error))
         self.arrived.set()
+
+    async def go(self) -> None:
+        """Send until nothing is due or no connection is left."""
+        recorder = asyncio.create_task(self.recorder())
+        try:
+            while True:
+                await asyncio.gather(*(self.worker(c) for c in self.pool if c not in self.resting))
+                # A connection put aside may hand its message back after the others found
+                # nothing more to do: those still working take it.
+                if self.queue.empty() or self.server_down:
+                    break
+            if self.filling is not None:
+                await self.filling  # what it claims is released with the rest
+            if self.server_down:
+                self.release()
+        finally:
+            self.finished = True
+            self.arrived.set()
+            self.gathered.set()
+            await recorder
+            self.db.shutdown(wait=True)
 
 
 async def deliver_async(
@@ -199,28 +242,20 @@ async def deliver_async(
 ) -> DeliveryReport:
     """Send every due message over ``connections`` reused connections; return what happened."""
     report = DeliveryReport()
-    pool = [Connection(target) for _ in range(max(1, connections))]
+    every = [Connection(target) for _ in range(max(1, connections))]
+    pool = every
     try:
         while True:
-            run = _Run(factory, sender, len(pool))
-            recorder = asyncio.create_task(run.recorder())
-            try:
-                await asyncio.gather(*(run.worker(c) for c in pool))
-                if run.filling is not None:
-                    await run.filling  # what it claims is released with the rest
-                run.release()
-            finally:
-                run.finished = True
-                run.arrived.set()
-                run.gathered.set()
-                await recorder
-                run.db.shutdown(wait=True)
+            run = _Run(factory, sender, pool)
+            await run.go()
             report.add(run.report)
             # Another pass only if this one worked: new mail may have been queued meanwhile.
             if run.server_down or run.handled == 0:
                 return report
+            # A connection the server did not take stays aside for the rest of this call.
+            pool = [c for c in pool if c not in run.resting]
     finally:
-        for connection in pool:
+        for connection in every:
             await connection.close()
 
 

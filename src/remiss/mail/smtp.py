@@ -1,5 +1,10 @@
 """Talking to the SMTP server: where it is, one reused connection, one message to one
-recipient, and what a failure means for the message (``classify``)."""
+recipient, and what a failure while sending means for the message (``classify``).
+
+A connection that cannot be opened (nobody listening, or a greeting that refuses it, as
+Postfix's ``421 4.7.0 too many connections``) says something about the connection, not
+about any message: the deliverer puts that connection aside (``delivery``).
+"""
 
 from __future__ import annotations
 
@@ -13,16 +18,8 @@ import aiosmtplib
 from remiss.core.settings import Settings
 from remiss.mail.claims import Claimed, Outcome
 
-# No answer from a server at all, or it said it is closing (421): the server, not the message.
-UNREACHABLE = (
-    aiosmtplib.SMTPConnectError,
-    aiosmtplib.SMTPConnectTimeoutError,
-    aiosmtplib.SMTPServerDisconnected,
-    aiosmtplib.SMTPTimeoutError,
-    ConnectionError,
-    TimeoutError,
-    OSError,
-)
+# The reply with which a server says it is closing this connection (RFC 5321, 3.8).
+CLOSING = 421
 
 
 @dataclass(frozen=True)
@@ -51,21 +48,37 @@ class SmtpTarget:
 
 
 def classify(exc: Exception, item: Claimed) -> Outcome:
-    """What a failed send means for its message."""
+    """What a failure while sending means for its message, on a connection that was open.
+
+    Only the server's permanent refusal (5xx) fails the message. Anything else, "try
+    later" (4xx, 421 included) or a connection dropped or timed out mid-message, is an
+    attempt at this one message, tried again after a backoff; it says nothing about the
+    others, which the other connections go on sending.
+    """
     mid, attempts = item[0], item[1]
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         answers = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
         permanent = all(500 <= r.code < 600 for r in exc.recipients)
         return Outcome(mid, attempts + 1, permanent=permanent, error=answers)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
-        if exc.code == 421:
-            return Outcome(mid, attempts, unreachable=True, error=f"{exc.code} {exc.message}")
-        return Outcome(
-            mid, attempts + 1, permanent=500 <= exc.code < 600, error=f"{exc.code} {exc.message}"
-        )
-    if isinstance(exc, UNREACHABLE):
-        return Outcome(mid, attempts, unreachable=True, error=f"{type(exc).__name__}: {exc}")
-    return Outcome(mid, attempts + 1, error=f"{type(exc).__name__}: {exc}")
+        permanent = 500 <= exc.code < 600
+        return Outcome(mid, attempts + 1, permanent=permanent, error=f"{exc.code} {exc.message}")
+    return Outcome(mid, attempts + 1, error=describe(exc))
+
+
+def keeps_connection(exc: Exception) -> bool:
+    """Whether a connection may carry the next message after ``exc``: only after the server
+    refused a recipient (and RSET followed), not when it said it is closing (421)."""
+    return isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and all(
+        r.code != CLOSING for r in exc.recipients
+    )
+
+
+def describe(exc: BaseException) -> str:
+    """A failure as a line for ``last_error``: the server's answer when it gave one."""
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return f"{exc.code} {exc.message}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 async def send(client: aiosmtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
@@ -100,11 +113,14 @@ def _local_hostname() -> str:
 
 
 class Connection:
+    """One connection to the server, opened when first needed and reused after."""
+
     def __init__(self, target: SmtpTarget) -> None:
         self.target = target
         self.client: aiosmtplib.SMTP | None = None
 
     async def ensure(self) -> aiosmtplib.SMTP:
+        """The open connection, or a new one; raises when the server does not take it."""
         if self.client is not None and self.client.is_connected:
             return self.client
         t = self.target
@@ -116,9 +132,22 @@ class Connection:
             start_tls=t.security == "starttls",
             local_hostname=_local_hostname(),
         )
-        await client.connect()
-        if t.username and t.password:
-            await client.login(t.username, t.password)
+        await client.connect()  # closes what it opened when it fails
+        try:
+            # Greeted here rather than by the first message, so that a refusal at EHLO is
+            # the connection's, not that message's.
+            if client.is_ehlo_or_helo_needed:
+                try:
+                    await client.ehlo()
+                except aiosmtplib.SMTPHeloError as exc:
+                    if exc.code < 500:
+                        raise
+                    await client.helo()  # a server that knows only HELO
+            if t.username and t.password:
+                await client.login(t.username, t.password)
+        except BaseException:
+            client.close()
+            raise
         self.client = client
         return client
 
