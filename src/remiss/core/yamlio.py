@@ -37,31 +37,55 @@ class Located:
         return InputError(message, file=self.source, line=self.line_of(loc), field=field)
 
 
-# Directory and round files are a few hundred lines; these limits leave them far room and
-# refuse what only an attack looks like (nested aliases that expand exponentially, a
-# nesting deep enough to exhaust the parser's recursion).
+# Directory and round files are a few hundred lines, a large region's directory (10,000
+# people) some 115,000 parts in 1.3 MB; these limits leave them far room and refuse what
+# only an attack looks like. An alias re-walks what it points at, so what aliases reach is
+# counted on its own (nested aliases expand exponentially: seven lines reach half a
+# million); the parts written out in the text are bounded by their number and characters;
+# a nesting deep enough to exhaust the parser's recursion is refused outright.
 MAX_CHARACTERS = 2_000_000
 MAX_DEPTH = 40
 MAX_ALIASES = 100
-MAX_NODES = 20_000
+MAX_NODES = 250_000
+MAX_ALIASED_NODES = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class _Budget:
-    """How much of the document a walk has expanded; aliases re-walk what they point at."""
+    """What a walk has reached through aliases; ``seen`` only when the text has any (a
+    node met twice is met through an alias: the composer shares it)."""
 
-    def __init__(self) -> None:
-        self.nodes = 0
+    def __init__(self, aliases: int) -> None:
+        self.aliased = 0
+        self.seen: set[int] | None = set() if aliases else None
         self.open: set[int] = set()
 
+    def through_alias(self, node: yaml.Node, again: bool, line: int) -> bool:
+        """Whether ``node`` is reached through an alias (``again``: its parent was)."""
+        if self.seen is None:
+            return False
+        if not again and id(node) not in self.seen:
+            self.seen.add(id(node))
+            return False
+        self.aliased += 1
+        if self.aliased > MAX_ALIASED_NODES:
+            raise InputError(
+                f"filen är för stor när alias räknas ut (över {MAX_ALIASED_NODES} delar "
+                "nås genom alias)",
+                line=line,
+            )
+        return True
 
-def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int], budget: _Budget) -> Any:
+
+def _walk(
+    node: yaml.Node,
+    loc: Location,
+    lines: dict[Location, int],
+    budget: _Budget,
+    again: bool = False,
+) -> Any:
     line = node.start_mark.line + 1
-    budget.nodes += 1
-    if budget.nodes > MAX_NODES:
-        raise InputError(
-            f"filen är för stor när alias räknas ut (över {MAX_NODES} delar)", line=line
-        )
+    again = budget.through_alias(node, again, line)
     if id(node) in budget.open:
         raise InputError("ett alias pekar på sig självt", line=line)
     lines.setdefault(loc, line)
@@ -78,12 +102,12 @@ def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int], budget: _B
                     line=key_node.start_mark.line + 1,
                 )
             lines[(*loc, key)] = key_node.start_mark.line + 1
-            result[key] = _walk(value_node, (*loc, key), lines, budget)
+            result[key] = _walk(value_node, (*loc, key), lines, budget, again)
         budget.open.discard(id(node))
         return result
     if isinstance(node, yaml.SequenceNode):
         budget.open.add(id(node))
-        items = [_walk(item, (*loc, i), lines, budget) for i, item in enumerate(node.value)]
+        items = [_walk(item, (*loc, i), lines, budget, again) for i, item in enumerate(node.value)]
         budget.open.discard(id(node))
         return items
     return _scalar(node)
@@ -100,17 +124,26 @@ def _scalar(node: yaml.Node) -> Any:
         ) from exc
 
 
-def _check_shape(text: str) -> None:
-    """Refuse control characters, and nesting or aliases beyond the limits, before composing."""
+def _check_shape(text: str) -> int:
+    """Refuse control characters, and nesting, parts or aliases beyond the limits, before
+    composing; the number of aliases."""
     if len(text) > MAX_CHARACTERS:
         raise InputError(f"filen är för stor (över {MAX_CHARACTERS} tecken)")
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputError(f"otillåtet osynligt tecken U+{ord(bad.group()):04X}", line=line)
-    depth = aliases = 0
+    depth = aliases = nodes = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         at = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise InputError(
+                    f"filen har för många delar (över {MAX_NODES} nycklar, värden, listor "
+                    "och mappningar)",
+                    line=at,
+                )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -121,12 +154,13 @@ def _check_shape(text: str) -> None:
             aliases += 1
             if aliases > MAX_ALIASES:
                 raise InputError(f"för många alias (över {MAX_ALIASES})", line=at)
+    return aliases
 
 
 def load_text(text: str, source: str) -> Located:
     """Parse YAML text, keeping lines; syntax errors and hostile shapes become InputError."""
     try:
-        _check_shape(text)
+        aliases = _check_shape(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except InputError as exc:
         exc.file = source
@@ -141,7 +175,7 @@ def load_text(text: str, source: str) -> Located:
         raise InputError("filen är tom", file=source)
     lines: dict[Location, int] = {}
     try:
-        data = _walk(node, (), lines, _Budget())
+        data = _walk(node, (), lines, _Budget(aliases))
     except InputError as exc:
         exc.file = source
         raise
