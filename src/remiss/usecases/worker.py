@@ -35,6 +35,7 @@ from remiss.mail.delivery import deliver
 from remiss.mail.smtp import SmtpTarget
 from remiss.reviewers import disagreement, disagreement_due
 from remiss.usecases import beats
+from remiss.yttrande import letter_store
 from remiss.yttrande.version_files import files_pending, render_version
 
 log = logging.getLogger("remiss.worker")
@@ -135,7 +136,9 @@ class Worker:
     def _render_one(self) -> int:
         with self.app.sessions() as session:
             pending = files_pending(session, limit=1)
-        return sum(render_version(self.app.sessions, version_id) for version_id in pending)
+        if pending:
+            return sum(render_version(self.app.sessions, version_id) for version_id in pending)
+        return letter_store.render_pending(self.app.sessions, self.app.settings)
 
     def _escalate(self, pause: bool) -> int:
         moment = time.monotonic()

@@ -34,9 +34,8 @@ from remiss.web.deps import (
     text,
 )
 from remiss.web.pages import flash, message_page, not_found, redirect, render
-from remiss.yttrande import documents, joint, letter, sending
+from remiss.yttrande import documents, letter, letter_store, sending
 from remiss.yttrande.panel import form_errors, panel, version
-from remiss.yttrande.render import letter_files
 
 router = APIRouter()
 
@@ -141,7 +140,10 @@ def sammanstallning(
 def yttrande(
     request: Request, round_id: IdPath, fmt: str, app: AppDep, user: RoundUserDep
 ) -> Response:
-    """The yttrande that is sent, from the current draft (or the proposal before any)."""
+    """The yttrande that is sent, from the current draft (or the proposal before any).
+
+    Each letter is rendered once for what it says (``letter_store``); a large one by a
+    worker, the page meanwhile saying that it is being made."""
     if fmt not in documents.FORMATS:
         return not_found(request)
     try:
@@ -156,9 +158,22 @@ def yttrande(
             # What was sent is final: its PDF and Word file are served as they went out.
             content = sending.sent_bytes(sending.sent_files(session, round_id), fmt)
             if content is None:
-                answer = joint.build(session, round_id, app.settings)
-        if content is None:
-            content = letter_files.render(answer, fmt)
+                now_said = letter_store.current(session, round_id, app.settings)
+                kept = letter_store.stored(session, round_id, now_said.checksum, fmt)
+                content = kept.content if kept is not None else None
+        if content is None and now_said.small:
+            content = letter_store.render_and_keep(app.sessions, round_id, now_said, fmt)
+        elif content is None:
+            letter_store.ask(app.sessions, round_id, now_said.checksum, fmt)
+            page = message_page(
+                request,
+                "Filen skapas",
+                f"{documents.FORMAT_NAMES[fmt]}-filen med yttrandet skapas just nu. "
+                "Ladda om sidan om en stund.",
+                status_code=202,
+            )
+            page.headers["Retry-After"] = str(RETRY_AFTER)
+            return page
     except RemissError as exc:  # WeasyPrint or its system libraries missing
         return message_page(request, "Det gick inte", str(exc), status_code=503)
     return attachment(content, fmt, name)

@@ -19,7 +19,12 @@ from remiss.core.models.rounds import (
     RoundGroup,
 )
 from remiss.core.models.workers import WorkerBeat
-from remiss.core.models.yttrande import SentYttrande, YttrandeDraft, YttrandeVersion
+from remiss.core.models.yttrande import (
+    LetterFile,
+    SentYttrande,
+    YttrandeDraft,
+    YttrandeVersion,
+)
 
 __all__ = [
     "NAMING",
@@ -31,6 +36,7 @@ __all__ = [
     "Invitation",
     "InvitationGroup",
     "InvitationToken",
+    "LetterFile",
     "LoginToken",
     "Membership",
     "Message",

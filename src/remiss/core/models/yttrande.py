@@ -82,3 +82,20 @@ class SentYttrande(Base):
     docx_name: Mapped[str] = mapped_column(String(300))
     docx: Mapped[bytes] = mapped_column(LargeBinary)
     docx_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class LetterFile(Base):
+    """The yttrande as a file, rendered once for what it says (``checksum``), until sent.
+
+    Asked for by a download; empty (``content`` NULL) while a worker renders a large one.
+    """
+
+    __tablename__ = "letter_files"
+    __table_args__ = (UniqueConstraint("round_id", "checksum", "fmt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    checksum: Mapped[str] = mapped_column(String(64))
+    fmt: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column()
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -1,0 +1,141 @@
+"""The yttrande's files until it is sent: rendered once for what the letter says.
+
+A letter is built from the round's newest draft (cheap: a few reads), and its files keyed
+by a checksum of what it says: the same letter downloaded again is served as stored, not
+printed anew (a 4 MB answer took 84 s to print). A small letter is rendered within the
+download that first asks for it; a large one is left to a worker (``usecases.worker``),
+and the download says it is being made, as the sammanställning's do. What was sent is
+final and kept elsewhere (``sending.sent_files``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from remiss.core.clock import now
+from remiss.core.models import LetterFile
+from remiss.core.settings import Settings
+from remiss.yttrande import joint
+from remiss.yttrande.joint import JointAnswer
+from remiss.yttrande.render import letter_files
+
+# Letters up to this many characters are rendered within the request that asks first.
+INLINE_MOST = 200_000
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter as built now: what it says, its checksum and size."""
+
+    answer: JointAnswer
+    checksum: str
+    size: int
+
+    @property
+    def small(self) -> bool:
+        return self.size <= INLINE_MOST
+
+
+def current(session: Session, round_id: int, settings: Settings) -> Letter:
+    answer = joint.build(session, round_id, settings)
+    said = repr(answer)  # frozen dataclasses of strings and tuples: the same letter, same text
+    return Letter(answer, hashlib.sha256(said.encode("utf-8")).hexdigest(), len(said))
+
+
+def stored(session: Session, round_id: int, checksum: str, fmt: str) -> LetterFile | None:
+    return session.scalars(
+        select(LetterFile).where(
+            LetterFile.round_id == round_id,
+            LetterFile.checksum == checksum,
+            LetterFile.fmt == fmt,
+        )
+    ).first()
+
+
+def render_and_keep(
+    sessions: sessionmaker[Session], round_id: int, letter: Letter, fmt: str
+) -> bytes:
+    """Render ``letter`` in ``fmt`` and keep it (the round's older files in ``fmt`` go)."""
+    content = letter_files.render(letter.answer, fmt)
+    _keep(sessions, round_id, letter.checksum, fmt, content)
+    return content
+
+
+def ask(sessions: sessionmaker[Session], round_id: int, checksum: str, fmt: str) -> None:
+    """Leave the letter's file to a worker (once, however many ask)."""
+    _keep(sessions, round_id, checksum, fmt, None)
+
+
+def render_pending(sessions: sessionmaker[Session], settings: Settings, most: int = 1) -> int:
+    """A worker's share: letters asked for and not rendered yet; how many were rendered.
+
+    A letter that changed since it was asked for is rendered as it says now."""
+    with sessions() as session:
+        asked = session.execute(
+            select(LetterFile.round_id, LetterFile.fmt)
+            .where(LetterFile.content.is_(None))
+            .order_by(LetterFile.id)
+            .limit(most)
+        ).all()
+    rendered = 0
+    for round_id, fmt in asked:
+        try:
+            with sessions() as session:
+                letter = current(session, round_id, settings)
+            render_and_keep(sessions, round_id, letter, fmt)
+        except Exception:
+            # Not asked again and again: the next download asks anew.
+            with sessions.begin() as session:
+                session.execute(
+                    delete(LetterFile).where(
+                        LetterFile.round_id == round_id,
+                        LetterFile.fmt == fmt,
+                        LetterFile.content.is_(None),
+                    )
+                )
+            raise
+        rendered += 1
+    return rendered
+
+
+def _keep(
+    sessions: sessionmaker[Session], round_id: int, checksum: str, fmt: str, content: bytes | None
+) -> None:
+    with sessions.begin() as session:
+        session.execute(
+            delete(LetterFile).where(
+                LetterFile.round_id == round_id,
+                LetterFile.fmt == fmt,
+                LetterFile.checksum != checksum,
+            )
+        )
+        if content is not None:
+            updated = session.execute(
+                update(LetterFile)
+                .where(
+                    LetterFile.round_id == round_id,
+                    LetterFile.checksum == checksum,
+                    LetterFile.fmt == fmt,
+                )
+                .values(content=content)
+            )
+            if updated.rowcount:  # type: ignore[attr-defined]
+                return
+        try:
+            with session.begin_nested():
+                session.add(
+                    LetterFile(
+                        round_id=round_id,
+                        checksum=checksum,
+                        fmt=fmt,
+                        created_at=now(),
+                        content=content,
+                    )
+                )
+        except IntegrityError:
+            pass  # another request or worker kept it first
