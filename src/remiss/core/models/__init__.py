@@ -4,6 +4,7 @@ Every model is importable from here; importing this package registers them all.
 """
 
 from remiss.core.models.access import CoordinatorSession, LoginToken, RateBucket
+from remiss.core.models.anchoring import Approval, ApprovalToken
 from remiss.core.models.audit import AuditEvent
 from remiss.core.models.base import NAMING, Base, UTCDateTime
 from remiss.core.models.directory import Group, Membership, Organisation, Person, Region
@@ -29,6 +30,8 @@ from remiss.core.models.yttrande import (
 __all__ = [
     "NAMING",
     "AnswerVersion",
+    "Approval",
+    "ApprovalToken",
     "AuditEvent",
     "Base",
     "CoordinatorSession",
