@@ -1,6 +1,9 @@
 """Reviewer answers: drafts, submissions, receipts (the page itself: ``page``).
 
-Every save appends an ``AnswerVersion``; nothing a reviewer sent is overwritten.
+Every submission appends an ``AnswerVersion``; nothing a reviewer sent is overwritten.
+A draft saved on top of a draft takes its place (``rows.write``): only the latest draft
+since the last submission is kept, and an answer holds at most ``ANSWER_MOST``
+characters, so that one link cannot fill the database by saving.
 Reading the page changes nothing (mail scanners open links): the invitation is
 marked opened by the reviewer's first POST. Saving and submitting read and write as
 rows and statements (``rows``, and why); the rest goes through the mapped objects.
@@ -41,6 +44,17 @@ DOUBLE_SUBMIT = (
 )
 MISSING = "Besvara frågan innan du skickar in."
 BAD_OPTION = "Välj ett av svarsalternativen."
+# Some forty pages of text, all the answer's fields together: more than any consultation
+# answer needs, little enough that a link saving as fast as it can grows nothing.
+ANSWER_MOST = 200_000
+
+
+def count_sv(n: int) -> str:
+    """``n`` as Swedish writes a count: thousands set apart by a (non-breaking) space."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+SIZE_HINT = f"Ett svar får vara högst {count_sv(ANSWER_MOST)} tecken, alla fält tillsammans."
 
 
 class MissingAnswers(InputError):
@@ -49,6 +63,34 @@ class MissingAnswers(InputError):
     def __init__(self, fields: dict[str, str]) -> None:
         super().__init__("Några frågor behöver besvaras innan du skickar in.")
         self.fields = fields
+
+
+class TooLong(InputError):
+    """An answer longer than ``ANSWER_MOST`` characters; nothing of it is saved."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(
+            f"Svaret är {count_sv(length)} tecken långt. Ett svar får vara högst "
+            f"{count_sv(ANSWER_MOST)} tecken, alla fält tillsammans. Inget sparades: korta "
+            "texten och försök igen."
+        )
+        self.length = length
+
+
+def check_size(values: dict[str, str]) -> None:
+    """Refuse an answer whose fields together hold more than ``ANSWER_MOST`` characters."""
+    length = sum(len(value) for value in values.values())
+    if length > ANSWER_MOST:
+        raise TooLong(length)
+
+
+def cut_to_size(values: dict[str, str]) -> dict[str, str]:
+    """``values`` cut to ``ANSWER_MOST`` characters in all, the first fields first: what
+    can be shown again of a form too large to be read whole."""
+    left, kept = ANSWER_MOST, {}
+    for key, value in values.items():
+        kept[key], left = value[:left], max(0, left - len(value))
+    return kept
 
 
 def find(session: Session, token: str, *, lock: bool = False) -> Invitation:
@@ -121,9 +163,11 @@ class Saved:
 
 
 def save_draft(session: Session, token: str, raw: dict[str, str]) -> Saved:
-    """Keep what the reviewer typed as a draft; nothing is required yet."""
+    """Keep what the reviewer typed as a draft, in place of a draft saved since the last
+    submission; nothing is required yet."""
     found = _answerable(session, token)
     values = clean(found.questions, raw)
+    check_size(values)
     errors = check_options(found.questions, values)
     if errors:
         raise MissingAnswers(errors)
@@ -154,6 +198,7 @@ def submit(
     found = _answerable(session, token)
     questions = found.questions
     values = {} if no_comments else clean(questions, raw)
+    check_size(values)
     if not no_comments:
         errors = check_options(questions, values)
         errors.update({q.key: MISSING for q in questions if q.required and q.key not in values})

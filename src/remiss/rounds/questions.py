@@ -20,6 +20,9 @@ SETS_DIR = Path(__file__).parent / "question_sets"
 NO_COMMENTS = "Inga synpunkter"
 # Other names of a shipped set: the directory's kinds name the kunskapsstöd's by its kind.
 ALIASES = {"kunskapsstod": "default", "kunskapsstöd": "default"}
+# The most questions a round may ask: the reviewer's form posts a field for each, and the
+# web reads a form of no more fields than these and its own two (``web.deps``).
+QUESTIONS_MOST = 500
 
 
 class QuestionSpec(BaseModel):

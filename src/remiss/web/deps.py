@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import aclosing
+from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
+from starlette.types import Message
 
 from remiss.access import coordinators, sessions
 from remiss.app import App
 from remiss.core.errors import RoundNotFound
 from remiss.core.models import Round
 from remiss.core.text import printable
+from remiss.rounds.questions import QUESTIONS_MOST
 from remiss.usecases.runtime import Runtime
 from remiss.web.pages import remiss_app
 
@@ -116,7 +120,8 @@ CoordinatorDep = Annotated[str, Depends(current_coordinator)]
 
 
 async def form_data(request: Request) -> FormData:
-    """The posted form (parsed once; the CSRF check has read it already)."""
+    """The posted form (parsed once; the CSRF check has read it already, within
+    ``ReviewerForm``'s limits on a reviewer's routes, Starlette's own elsewhere)."""
     return await request.form()
 
 
@@ -127,3 +132,62 @@ def text(form: FormData, name: str) -> str:
     """A form field as text, without control characters; "" when absent or a file."""
     value = form.get(name)
     return printable(value) if isinstance(value, str) else ""
+
+
+# Starlette reads a form of at most 1,000 fields of at most 1 MB each, with no bound on
+# the whole, and answers anything beyond with a bare 400 that loses what was typed. A
+# reviewer's answer may be longer than that (200,000 characters are up to 2.4 MB
+# percent-encoded), and a round asks at most QUESTIONS_MOST questions, one field each
+# beside the form's token and the button pressed: so a reviewer's form is read whole up
+# to BODY_MOST bytes and ANSWER_FIELDS_MOST fields. Beyond BODY_MOST it is read as far as
+# that (``cut_short``), for the page to show what it can of it.
+ANSWER_FIELDS_MOST = QUESTIONS_MOST + 2
+BODY_MOST = 5 * 1024 * 1024
+
+
+class ReviewerForm(APIRoute):
+    """A route whose form is read within a reviewer's limits, before the CSRF check."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def read_then_handle(request: Request) -> Response:
+            if request.method != "POST":
+                return await handle(request)
+            body, cut = await _body_within(request, BODY_MOST)
+            request.state.cut_short = cut
+            # The body read again by a request of its own: Starlette reads a form from
+            # the stream, which this one has used up.
+            replayed = Request(request.scope, _replay(body))
+            await replayed.form(max_fields=ANSWER_FIELDS_MOST, max_part_size=BODY_MOST)
+            return await handle(replayed)
+
+        return read_then_handle
+
+
+def cut_short(request: Request) -> bool:
+    """Whether the posted body was longer than ``BODY_MOST`` and read only that far."""
+    return bool(getattr(request.state, "cut_short", False))
+
+
+async def _body_within(request: Request, most: int) -> tuple[bytes, bool]:
+    body = bytearray()
+    async with aclosing(request.stream()) as stream:
+        async for chunk in stream:
+            body += chunk
+            if len(body) > most:
+                return bytes(body[:most]), True
+    return bytes(body), False
+
+
+def _replay(body: bytes) -> Callable[[], Coroutine[Any, Any, Message]]:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive

@@ -1,4 +1,8 @@
-"""The reviewer's page behind a personal link: read, save a draft, submit, forward."""
+"""The reviewer's page behind a personal link: read, save a draft, submit, forward.
+
+Whatever goes wrong with an answer, the page comes back with what the reviewer typed
+still in its fields: a missing answer, or one too long.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ from remiss.app import App
 from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
 from remiss.reviewers import answers, forwarding, page
-from remiss.web.deps import AppDep, FormDep, text
+from remiss.web.deps import BODY_MOST, AppDep, FormDep, ReviewerForm, cut_short, text
 from remiss.web.pages import not_found, redirect, render
 
-router = APIRouter()
+router = APIRouter(route_class=ReviewerForm)
 
 FLASHES = {
     "utkast": "Utkastet är sparat.",
@@ -24,6 +28,11 @@ FLASHES = {
     "vidarebefordrad": "Remissen är vidarebefordrad. Din kollega får en egen länk per e-post.",
 }
 ACTIONS = {"draft": "utkast", "submit": "inskickat", "no_comments": "inga"}
+CUT_SHORT = (
+    f"Det du skickade var större än {BODY_MOST // (1024 * 1024)} MB, mer än vi kan ta emot. "
+    f"Inget sparades. Nedan visas de första {answers.count_sv(answers.ANSWER_MOST)} tecknen "
+    "av det du skrev: korta texten och försök igen."
+)
 
 
 def _posted_values(form: FormData) -> dict[str, str]:
@@ -54,6 +63,9 @@ def _page(
         "forward_values": {},
         "flash": None,
         "typed": {},
+        "problem": None,
+        "answer_most": answers.ANSWER_MOST,
+        "size_hint": answers.SIZE_HINT,
     }
     context.update(extra)
     return render(request, "reviewer.html", context, status_code=status_code)
@@ -70,6 +82,10 @@ def show(request: Request, token: str, app: AppDep, klar: str = "") -> Response:
 def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response:
     action = text(form, "action")
     values = _posted_values(form)
+    if cut_short(request):
+        kept = answers.cut_to_size(values)
+        return _page(request, app, token, status_code=413, values=kept, typed=kept,
+                     problem=CUT_SHORT)  # fmt: skip
     if action not in ACTIONS:
         return _page(request, app, token, status_code=400, values=values,
                      refused="Välj Spara utkast, Skicka in eller Inga synpunkter.")  # fmt: skip
@@ -82,6 +98,9 @@ def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response
                     session, app.settings, token, values, no_comments=action == "no_comments",
                     escalate=False,
                 )  # fmt: skip
+    except answers.TooLong as exc:
+        return _page(request, app, token, status_code=413, values=values, typed=values,
+                     problem=exc.message)  # fmt: skip
     except answers.MissingAnswers as exc:
         return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
     except Refused as exc:

@@ -2,6 +2,11 @@
 // The page works fully without this; it only turns "Ej öppnad" into "Öppnad" for the coordinator.
 (function () {
   "use strict";
+  // What was just posted could not be saved: the summary that says why is read first.
+  var problem = document.getElementById("fel");
+  if (problem) {
+    problem.focus();
+  }
   var form = document.querySelector("form[data-opened]");
   if (!form || !window.fetch || !window.FormData) {
     return;
