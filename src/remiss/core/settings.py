@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # Threads each web process runs its routes in: a few keep a burst's requests from
     # crowding one another off the core (and, on SQLite, queueing for its one writer).
     web_threads: int = Field(default=8, ge=1, le=200)
+    # /oversikt and its feed: the public overview of the joint answers (false: 404).
+    public_overview: bool = True
     # Proxies whose X-Forwarded-For names the real client (addresses or networks).
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 

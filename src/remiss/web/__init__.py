@@ -33,6 +33,7 @@ from remiss.web import (
     login,
     mail,
     opening,
+    overview,
     register,
     reviewer,
     round_actions,
@@ -69,6 +70,7 @@ ROUTERS: list[APIRouter] = [
     decision.router,
     details.router,
     statement.router,
+    overview.router,
 ]
 
 
