@@ -38,6 +38,8 @@ OTHER = Round(
 )
 PERSON = Person(name="Karin Kvist", email="karin.kvist@rkl.example.org")
 CALENDAR = Attachment("svarsdag.ics", b"BEGIN:VCALENDAR", "text", "calendar")
+APPROVAL_LINK = "https://remiss.example.org/f/" + "F" * 43
+DRAFT_PDF = Attachment("KS-2026-003-yttrande-utkast-2.pdf", b"%PDF", "application", "pdf")
 VERSION = YttrandeVersion(number=2, created_at=datetime(2026, 3, 28, 8, 0, tzinfo=UTC))
 
 
@@ -129,6 +131,19 @@ def every_email() -> dict[str, Email]:
             round_=ROUND, org=ORG, author="Maria Lund (maria.lund@rjl.example.org)", number=3,
             decided=2, link="https://remiss.example.org/rounds/1#yttrande",
         ),
+        "anchoring": catalogue.anchoring(
+            round_=ROUND, org=ORG, name="Maria Holmgren", to="maria.holmgren@rog.example.org",
+            link=APPROVAL_LINK, reply_by="8 april 2026", number=2, draft=DRAFT_PDF,
+        ),
+        "anchoring_new_version": catalogue.anchoring_new_version(
+            round_=ROUND, org=ORG, name="Maria Holmgren", to="maria.holmgren@rog.example.org",
+            link=APPROVAL_LINK, reply_by="8 april 2026", number=3, earlier="godkänt på version 2",
+            draft=DRAFT_PDF,
+        ),
+        "anchoring_reminder": catalogue.anchoring_reminder(
+            round_=ROUND, org=ORG, name="Maria Holmgren", to="maria.holmgren@rog.example.org",
+            link=APPROVAL_LINK, reply_by="8 april 2026", number=2,
+        ),
         "login": catalogue.login(
             to="kansli@sosr.example.org", org=ORG, link="https://remiss.example.org/login/x",
             minutes=30, sent_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC),
@@ -147,6 +162,9 @@ def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
     if kind in REVIEWER_MAIL:
         # Reviewer mail: the personal link on a line of its own, and the sender's dnr named so.
         assert f"\n{LINK}\n" in message.text
+    if kind.startswith("anchoring"):
+        # To an approver: their link on a line of its own, and the day an answer is asked for.
+        assert f"\n{APPROVAL_LINK}\n" in message.text and "8 april 2026" in message.subject
     if kind in {"yttrande_sent", "not_answering"}:  # to the sender: their reference is "Er"
         assert message.subject.startswith("KS-2026-003")
         assert "Er referens: KS-2026-003" in message.text

@@ -11,6 +11,7 @@ import sys
 import typer
 
 from remiss.cli import (
+    anchoring,
     answering,
     compile,
     database,
@@ -44,7 +45,7 @@ app.add_typer(round_app, name="round")
 app.add_typer(reminders_app, name="reminders")
 db_app.add_typer(database.commands)
 directory_app.add_typer(directory.commands)
-for module in (answering, compile, details, rounds):
+for module in (answering, anchoring, compile, details, rounds):
     round_app.add_typer(module.commands)
 reminders_app.add_typer(reminders.commands)
 

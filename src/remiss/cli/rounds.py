@@ -140,6 +140,7 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
     from remiss.rounds import stage
     from remiss.rounds.opening import find
     from remiss.rounds.progress import MESSAGE_STATUS_LABELS, round_progress
+    from remiss.yttrande import approvals
 
     a = application()
     s = a.settings
@@ -166,6 +167,8 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
                 f"E-post väntar på e-postservern sedan {datetime_sv(waiting.since, s.tz)}: "
                 f"{waiting.count} meddelanden skickas när servern svarar igen."
             )
+        for line in approvals.report(session, round_.id, s.tz):  # förankring
+            typer.echo(line)
         for group in progress.groups:
             typer.echo(f"\n{group.name}{' (ansvarig)' if group.id == round_.lead_group_id else ''}")
             for region in progress.regions:

@@ -33,6 +33,7 @@ class Action(StrEnum):
     DRAFT_WITHOUT_ANSWERS = "draft_without_answers"
     SAVE_DRAFT = "save_draft"
     HAND_OVER = "hand_over"
+    ANCHOR = "anchor"
     DECIDE = "decide"
     SEND = "send"
     SEND_AGAIN = "send_again"
@@ -62,6 +63,8 @@ ALLOWED: dict[Action, frozenset[RoundState]] = {
     Action.DRAFT_WITHOUT_ANSWERS: frozenset({S.INGA_SVAR}),
     Action.SAVE_DRAFT: MAKING,
     Action.HAND_OVER: frozenset({S.BEREDNING, S.FORANKRING}),
+    # The handed-over draft to the leadership; once decided, the decision is what counts.
+    Action.ANCHOR: frozenset({S.FORANKRING}),
     Action.DECIDE: frozenset({S.FORANKRING, S.BESLUTAD}),
     Action.SEND: frozenset({S.BESLUTAD}),
     Action.SEND_AGAIN: frozenset({S.SKICKAD}),
@@ -83,6 +86,7 @@ WORDS: dict[Action, str] = {
     Action.DRAFT_WITHOUT_ANSWERS: "att skriva yttrandet utan svar",
     Action.SAVE_DRAFT: "att spara utkastet",
     Action.HAND_OVER: "att lämna utkastet till samordnaren",
+    Action.ANCHOR: "att skicka utkastet för förankring",
     Action.DECIDE: "att registrera beslutet",
     Action.SEND: "att skicka yttrandet",
     Action.SEND_AGAIN: "att skicka yttrandet igen",
@@ -92,6 +96,8 @@ ORDER = list(S)
 # What to do instead, where the state alone does not say it.
 HINTS: dict[tuple[Action, RoundState], str] = {
     (Action.DECIDE, S.BEREDNING): "utkastet är inte lämnat till samordnaren än",
+    (Action.ANCHOR, S.BEREDNING): "utkastet är inte lämnat till samordnaren än",
+    (Action.ANCHOR, S.BESLUTAD): "yttrandet är redan beslutat",
     (Action.SEND, S.BEREDNING): "inget beslut är registrerat; besluta först",
     (Action.SEND, S.FORANKRING): "inget beslut är registrerat om den aktuella versionen",
     (Action.EXTEND, S.FORANKRING): "utkastet är lämnat; flytta den nationella svarsdagen i stället",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from remiss.rounds.reminders import ReminderReport, queue_reminders
 from remiss.usecases.runtime import FollowUp, Runtime
+from remiss.yttrande.anchor_reminders import remind_due
 from remiss.yttrande.closing import Compiled, close_due
 
 
@@ -26,6 +27,7 @@ def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
     compiled = close_due(rt.app.sessions, rt.settings, actor)
     with rt.transaction() as session:
         reminders = queue_reminders(session, rt.settings)
+        remind_due(session, rt.settings)  # approvers: the working day before their day
     for c in compiled:
         if c.closed_now:
             rt.announce(

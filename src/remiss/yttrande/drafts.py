@@ -181,6 +181,10 @@ def save(
     )
     if round_.decided_at is not None:
         _void_decision(session, settings, round_, draft, actor)
+    # Imported here: anchoring renders the letter, which reads the drafts.
+    from remiss.yttrande import anchoring
+
+    anchoring.renew(session, settings, round_, draft, actor)  # the approvers need it again
     if hand_over:
         round_.handed_over_at = draft.created_at
         end_late_answers(session, round_id)

@@ -1,8 +1,9 @@
 """The sammanställning's Förlopp: how the round went, as the audit log recorded it.
 
 Triage, moved deadlines, closing, each disagreement mailed, drafting (each version and
-its author), the decision and the version it approved, a voided decision, and sending
-with the checksums of what was sent. Read in the order the log holds them (time, then
+its author), anchoring (to whom each version went, each approval and comment), the
+decision and the version it approved, a voided decision, and sending with the checksums
+of what was sent. Read in the order the log holds them (time, then
 id), so compiling twice with nothing new gives the same content. Compiling itself is
 not part of the Förlopp, or every compile would make a new version.
 """
@@ -119,6 +120,29 @@ def _hand_over(detail: Detail, who: Callable[[str], str]) -> str:
     return f"Utkast version {detail.get('number')} lämnades till samordnaren."
 
 
+def _anchor(detail: Detail, who: Callable[[str], str]) -> str:
+    to = ", ".join(str(a) for a in detail.get("to") or [])
+    again = " på nytt" if detail.get("again") else ""
+    by = f", svar senast {_date(detail['reply_by'])}" if detail.get("reply_by") else ""
+    return f"Utkast version {detail.get('draft')} skickades{again} för förankring till {to}{by}."
+
+
+def _anchor_renew(detail: Detail, who: Callable[[str], str]) -> str:
+    return _anchor({**detail, "again": True}, who)
+
+
+def _approve(detail: Detail, who: Callable[[str], str]) -> str:
+    said = f" Kommentar: {detail['comment']}" if detail.get("comment") else ""
+    return f"{detail.get('name')} godkände utkast version {detail.get('draft')}.{said}"
+
+
+def _anchor_comment(detail: Detail, who: Callable[[str], str]) -> str:
+    return (
+        f"{detail.get('name')} lämnade synpunkter på utkast version {detail.get('draft')}: "
+        f"{detail.get('comment')}"
+    )
+
+
 def _decide(detail: Detail, who: Callable[[str], str]) -> str:
     paragraph = f" ({detail['paragraph']})" if detail.get("paragraph") else ""
     text = f"Beslut av {detail.get('by')} den {_date(detail.get('on'))}{paragraph}"
@@ -174,6 +198,10 @@ PHRASES: dict[str, Phrase] = {
     "draft.begin": _begin,
     "draft.save": _draft,
     "draft.hand_over": _hand_over,
+    "round.anchor": _anchor,
+    "anchor.renew": _anchor_renew,
+    "anchor.approve": _approve,
+    "anchor.comment": _anchor_comment,
     "round.decide": _decide,
     "round.decision_voided": _voided,
     "round.send": _send,

@@ -3,14 +3,16 @@
 A function takes typed arguments, renders ``templates/emails/{kind}.{subject,txt,html}.j2``
 and returns an ``Email``: the message and its kind, ready for ``outbox.queue``. Reading
 this package tells what each email needs: ``reviewers`` holds the mail to the people asked
-(and told), ``coordination`` the rest. ``tests/test_email_catalogue.py`` renders every one,
-so a template asking for something its function does not give fails in a test.
+(and told), ``anchoring`` the draft to its approvers, ``coordination`` the rest.
+``tests/test_email_catalogue.py`` renders every one, so a template asking for something its
+function does not give fails in a test.
 
-Adding a kind: write its three templates and one function in one of the two modules that
+Adding a kind: write its three templates and one function in one of the modules that
 calls ``compose``, and name it here.
 """
 
 from remiss.mail.catalogue._base import Email
+from remiss.mail.catalogue.anchoring import anchoring, anchoring_new_version, anchoring_reminder
 from remiss.mail.catalogue.coordination import (
     Disagreement,
     closed_without_answers,
@@ -46,6 +48,9 @@ __all__ = [
     "DigestItem",
     "Disagreement",
     "Email",
+    "anchoring",
+    "anchoring_new_version",
+    "anchoring_reminder",
     "closed_without_answers",
     "deadline_extended",
     "decision_voided",
