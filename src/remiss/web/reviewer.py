@@ -1,24 +1,28 @@
 """The reviewer's page behind a personal link: read, save a draft, submit, forward.
 
 Whatever goes wrong with an answer, the page comes back with what the reviewer typed
-still in its fields: a missing answer, or one too long.
+still in its fields: a missing answer, one too long, or a database that could not take it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import FormData
 
 from remiss.app import App
+from remiss.core import failures
 from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
 from remiss.reviewers import answers, forwarding, page
 from remiss.web.deps import BODY_MOST, AppDep, FormDep, ReviewerForm, cut_short, text
 from remiss.web.pages import not_found, redirect, render
 
+log = logging.getLogger("remiss.web")
 router = APIRouter(route_class=ReviewerForm)
 
 FLASHES = {
@@ -32,6 +36,10 @@ CUT_SHORT = (
     f"Det du skickade var större än {BODY_MOST // (1024 * 1024)} MB, mer än vi kan ta emot. "
     f"Inget sparades. Nedan visas de första {answers.count_sv(answers.ANSWER_MOST)} tecknen "
     "av det du skrev: korta texten och försök igen."
+)
+DATABASE_FAILED = (
+    "Det gick inte att spara ditt svar just nu, på grund av ett tekniskt fel hos oss. "
+    "Inget sparades, men det du skrev finns kvar nedan. Försök igen om en stund."
 )
 
 
@@ -108,7 +116,22 @@ def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response
         return _page(
             request, app, token, status_code=409, values=values, refused=str(exc), typed=typed
         )
+    except DBAPIError as exc:
+        return _not_saved(request, app, token, values, exc)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
+
+
+def _not_saved(
+    request: Request, app: App, token: str, values: dict[str, str], exc: DBAPIError
+) -> Response:
+    """The page again, with what was typed, after the database failed to take the answer
+    (a full disk, a database away); the traceback goes to the log. If the page cannot be
+    read either, the app's own 503 page says so (``web._database_failed``)."""
+    log.error("databasen, ett svar: %s", failures.said(exc), exc_info=exc)
+    shown = _page(request, app, token, status_code=503, values=values, typed=values,
+                  problem=DATABASE_FAILED)  # fmt: skip
+    shown.headers["Retry-After"] = "60"
+    return shown
 
 
 @router.post("/r/{token}/oppnad")
