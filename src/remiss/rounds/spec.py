@@ -19,7 +19,7 @@ from remiss.core.errors import InputError
 from remiss.core.swedish import date_sv
 from remiss.core.text import NOT_IN_A_NAME, control_character
 from remiss.core.yamlio import Located, Location, load_file, load_text, validation_error
-from remiss.rounds.questions import QuestionSetSpec, QuestionSpec
+from remiss.rounds.questions import QUESTIONS_MOST, QuestionSetSpec, QuestionSpec
 
 ROUND_FIELDS = {
     "reference",
@@ -96,6 +96,23 @@ class RoundSpec(BaseModel):
     @classmethod
     def _recipient(cls, value: str | None) -> str | None:
         return normalise_email(value) if value else None
+
+    @field_validator("questions")
+    @classmethod
+    def _answerable(
+        cls, value: str | list[QuestionSpec] | QuestionSetSpec
+    ) -> str | list[QuestionSpec] | QuestionSetSpec:
+        # A round that asks more than the reviewer's form can post would open and then
+        # take no answer at all (a shipped set, named, asks a handful).
+        if isinstance(value, str):
+            return value
+        asked = len(value.questions if isinstance(value, QuestionSetSpec) else value)
+        if asked > QUESTIONS_MOST:
+            raise ValueError(
+                f"en remiss får ha högst {QUESTIONS_MOST} frågor (fler tar granskarens "
+                f"formulär inte emot); här är de {asked}"
+            )
+        return value
 
     @field_validator("documents", mode="before")
     @classmethod
