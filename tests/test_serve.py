@@ -210,7 +210,7 @@ def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
         ), ran.stdout + ran.stderr
 
 
-def test_a_taken_port_gives_one_line_and_exit_1(tmp_path: Path) -> None:
+def test_a_taken_port_gives_one_line_naming_who_holds_it_and_exit_1(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -223,9 +223,11 @@ def test_a_taken_port_gives_one_line_and_exit_1(tmp_path: Path) -> None:
             timeout=60,
         )  # fmt: skip
     assert done.returncode == 1
+    # This test's process listens there, and is named.
+    me = f"{os.getpid()} ({Path('/proc/self/comm').read_text().strip()})"
     assert done.stderr.strip() == (
-        f"remiss: port {port} på 127.0.0.1 används redan; välj en annan port för webben "
-        "(REMISS_PORT) eller stoppa det som lyssnar där"
+        f"remiss: port {port} på 127.0.0.1 används redan av process {me}; välj en annan port "
+        "för webben (REMISS_PORT) eller stoppa det som lyssnar där"
     )
     assert done.stdout == ""
 

@@ -3,18 +3,17 @@ the sink."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
-from contextlib import suppress
 from types import FrameType
 from typing import Annotated
 
 import typer
 
+from remiss.cli.children import dying_with, listener
 from remiss.cli.process import application
 from remiss.cli.shell import fail, shell
 
@@ -62,6 +61,7 @@ def serve(
         point_prefect_at,
         start_prefect_server,
         stop,
+        stop_leftover,
         withdraw,
     )
 
@@ -85,6 +85,10 @@ def serve(
     embedded_prefect = not web_only and not s.prefect_api_url
     _refuse_taken_port(host, s.port, "webben (REMISS_PORT)")
     if embedded_prefect:
+        if (left := stop_leftover(s.data_dir)) is not None:
+            typer.echo(
+                f"Stoppade Prefect-servern (process {left}) som en tidigare körning lämnade."
+            )
         _refuse_taken_port("127.0.0.1", s.prefect_port, "Prefect-servern (REMISS_PREFECT_PORT)")
         # Every action done here, and the flows served here, go to the server started below.
         s = s.model_copy(update={"prefect_api_url": api_url_on(s.prefect_port)})
@@ -153,15 +157,7 @@ def serve(
 def _start_worker() -> subprocess.Popen[bytes]:
     """``remiss worker`` as a child that stops when this process ends, however it ends."""
     command = [sys.executable, "-c", "from remiss.cli import main; main()", "worker"]
-    return subprocess.Popen(command, preexec_fn=_die_with_parent)
-
-
-def _die_with_parent() -> None:
-    """In the child before it runs: SIGTERM to it when its parent dies (Linux)."""
-    with suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    return subprocess.Popen(command, preexec_fn=dying_with(os.getpid()))
 
 
 def _stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
@@ -176,14 +172,17 @@ def _stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
 
 
 def _refuse_taken_port(host: str, port: int, what: str) -> None:
-    """One line and exit 1 when something already listens where we would."""
+    """One line and exit 1 when something already listens where we would, naming it when
+    the system lets us see who."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
+            holder = listener(port)
+            by = f" av process {holder[0]} ({holder[1]})" if holder else ""
             fail(
-                f"port {port} på {host} används redan; välj en annan port för {what} "
+                f"port {port} på {host} används redan{by}; välj en annan port för {what} "
                 "eller stoppa det som lyssnar där"
             )
 
