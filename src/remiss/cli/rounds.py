@@ -1,4 +1,5 @@
-"""``remiss round …``: open, list, status, extend, close (triage and the answer: answering.py)."""
+"""``remiss round …``: open, finish-opening, list, status, extend, close (triage and the answer:
+answering.py)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,33 @@ def round_open(
         typer.echo(f"  fel: {error}", err=True)
 
 
+@commands.command(
+    "finish-opening", help="Slutför ett avbrutet öppnande: bjud in dem som inte har bjudits in."
+)
+@shell
+def round_finish_opening(
+    round_ref: Annotated[str, typer.Argument(metavar="ROUND")], now: NowOption = None
+) -> None:
+    """Invite the people an opening cut short left out (the schedule does it too, later)."""
+    from remiss.rounds.opening import find
+    from remiss.usecases.opening import finish_openings
+
+    set_clock(now, settings().tz)
+    with application().sessions() as session:
+        round_ = find(session, round_ref)
+        round_id, where = round_.id, f"{round_.reference} (id {round_.id})"
+    finished = finish_openings(runtime(), [round_id], "cli")
+    if not finished.rounds:
+        typer.echo(f"{where}: öppnandet är inte avbrutet; inget nytt skickat")
+        return
+    [r] = finished.rounds
+    typer.echo(f"Slutförde öppnandet av {where}, som avbröts: {r.invitations} inbjudningar till")
+    delivery = finished.follow_up.delivery
+    typer.echo(BY_WORKER if delivery is None else delivery_line(delivery.fields()).capitalize())
+    for error in delivery.errors if delivery is not None else []:
+        typer.echo(f"  fel: {error}", err=True)
+
+
 def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
     """With ``--now`` in the past, a round whose internal deadline has really passed would be
     closed by the running schedule within minutes: refuse it, saying how to go on."""
@@ -137,7 +165,7 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
     """Per group and region: who answered, who has a draft, who has not opened."""
     from remiss.core.swedish import date_sv, datetime_sv
     from remiss.mail import outbox
-    from remiss.rounds import stage
+    from remiss.rounds import resuming, stage
     from remiss.rounds.opening import find
     from remiss.rounds.progress import MESSAGE_STATUS_LABELS, round_progress
     from remiss.yttrande import approvals
@@ -154,7 +182,12 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
             f"Status: {stage.state(round_, progress.answered)}; intern svarsdag {date_sv(round_.internal_deadline)}; "
             f"nationell {date_sv(round_.national_deadline)}; ansvarig: {lead}"
         )
-        typer.echo(f"Svar: {progress.answered}/{progress.invited}")
+        cut = resuming.interruptions(session, [round_.id]).get(round_.id)
+        finishing = f" (slutför med: remiss round finish-opening {round_.reference})"
+        typer.echo(
+            f"Svar: {progress.answered}/{progress.invited}"
+            + (f"; {cut.line}{finishing}" if cut else "")
+        )
         typer.echo(
             "E-post: "
             + ", ".join(

@@ -17,17 +17,15 @@ from sqlalchemy.orm import Session
 from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import RoundNotFound
-from remiss.core.models import AuditEvent, Invitation, Question, Round, RoundGroup
+from remiss.core.models import Invitation, Question, Round, RoundGroup
 from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.directory.routing import Route, route
-from remiss.rounds import batching
+from remiss.rounds import batching, resuming
 from remiss.rounds.issuing import Invitee
 from remiss.rounds.planning import RoundPlan, differences, plan
-from remiss.rounds.spec import ParsedRound, RoundSpec
-
-# Recorded when a round's invitations are to follow in transactions of their own.
-OPENING = "round.opening"
+from remiss.rounds.resuming import OPENING
+from remiss.rounds.spec import ParsedRound
 
 
 @dataclass
@@ -151,9 +149,8 @@ def _create(
     return Opening(round_, plan_.route, result, list(plan_.route.people.values()))
 
 
-def _resume(session: Session, round_: Round, spec: RoundSpec) -> Opening:
+def _resume(session: Session, round_: Round, routed: Route) -> Opening:
     """A round whose opening was cut short: the people routed to it not yet invited."""
-    routed = route(session, spec.areas, spec.groups, spec.lead)
     session.refresh(round_, ["lead_group"])  # the invitation names it, after this session
     invited = set(
         session.scalars(select(Invitation.person_id).where(Invitation.round_id == round_.id))
@@ -163,15 +160,10 @@ def _resume(session: Session, round_: Round, spec: RoundSpec) -> Opening:
     return Opening(round_, routed, result, invitees)
 
 
-def _cut_short(session: Session, round_ids: list[int]) -> set[int]:
-    """Of these rounds, those whose opening began in batches and never finished."""
-    events = session.execute(
-        select(AuditEvent.round_id, AuditEvent.action).where(
-            AuditEvent.round_id.in_(round_ids), AuditEvent.action.in_([OPENING, "round.open"])
-        )
-    ).all()
-    began = {round_id for round_id, action in events if action == OPENING}
-    return began - {round_id for round_id, action in events if action == "round.open"}
+def resume(session: Session, round_: Round) -> Opening:
+    """A round whose opening was cut short, routed from what it stores (its areas, groups
+    and lead) as opening its file again routes it: the people not yet invited."""
+    return _resume(session, round_, resuming.routed_from(session, round_))
 
 
 def invite(session: Session, settings: Settings, round_: Round, route_: Route) -> int:
@@ -208,7 +200,7 @@ def finish(
         audit.record(
             session,
             actor,
-            "round.open",
+            resuming.OPENED,
             round_id=round_.id,
             reference=round_.reference,
             invitations=totals.get(round_.id, 0),
@@ -260,11 +252,13 @@ def prepare(
                 "reference",
             )
         plans.append(found)
-    cut_short = _cut_short(session, [r.id for r in existing.values()]) if existing else set()
+    cut_short = resuming.cut_short(session, [r.id for r in existing.values()])
     openings = []
     for item, entry in zip(parsed, plans, strict=True):
         if isinstance(entry, Round) and entry.id in cut_short:
-            openings.append(_resume(session, entry, item.spec))
+            spec = item.spec
+            routed = route(session, spec.areas, spec.groups, spec.lead)
+            openings.append(_resume(session, entry, routed))
         elif isinstance(entry, Round):
             openings.append(Opening(entry, None, _outcome(entry, created=False)))
         else:

@@ -38,6 +38,7 @@ class Action(StrEnum):
     SEND = "send"
     SEND_AGAIN = "send_again"
     SET_DETAILS = "set_details"
+    FINISH_OPENING = "finish_opening"
 
 
 S = RoundState
@@ -69,6 +70,8 @@ ALLOWED: dict[Action, frozenset[RoundState]] = {
     Action.SEND: frozenset({S.BESLUTAD}),
     Action.SEND_AGAIN: frozenset({S.SKICKAD}),
     Action.SET_DETAILS: frozenset(set(S) - {S.SKICKAD}),
+    # Inviting the rest of an opening cut short: only while answers are collected.
+    Action.FINISH_OPENING: COLLECTING,
 }
 
 # What the action is, as the refusal names it: "… att förlänga svarstiden går bara …".
@@ -91,6 +94,7 @@ WORDS: dict[Action, str] = {
     Action.SEND: "att skicka yttrandet",
     Action.SEND_AGAIN: "att skicka yttrandet igen",
     Action.SET_DETAILS: "att ändra vår referens eller mottagaren",
+    Action.FINISH_OPENING: "att slutföra öppnandet",
 }
 ORDER = list(S)
 # What to do instead, where the state alone does not say it.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from remiss.core.models import Round
 from remiss.core.states import TriageDecision
 from remiss.mail.claims import DeliveryReport
 from remiss.rounds import form as roundform
+from remiss.rounds import launch as launching
+from remiss.rounds import opening as openings
+from remiss.rounds import resuming, transitions
 from remiss.rounds import triage as triaging
 from remiss.rounds.launch import launch
 from remiss.rounds.opening import OpenedRound
@@ -38,6 +42,38 @@ def open_rounds(
                 invitations=opened.invitations,
             )
     return Opened(opened_rounds, delivered)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """Openings finished: each round's result (``invitations``: those issued now)."""
+
+    rounds: list[OpenedRound]
+    follow_up: FollowUp
+
+
+def finish_openings(rt: Runtime, round_ids: Sequence[int], actor: str) -> Finished:
+    """Finish the openings of these rounds that were cut short, as opening their file again
+    does: invite the people their routing reaches who have no invitation yet (one email each
+    for all the rounds), then record each opening and tell the informed. A round whose
+    opening is not cut short is left alone; one that no longer collects answers is refused.
+    """
+    with rt.transaction() as session:
+        unfinished = resuming.cut_short(session, round_ids)
+        resumed = []
+        for round_id in sorted(unfinished):
+            round_ = session.get_one(Round, round_id)
+            transitions.require(session, round_, transitions.Action.FINISH_OPENING)
+            resumed.append(openings.resume(session, round_))
+    if not resumed:
+        return Finished([], FollowUp())
+    done = launching.invite(rt.app.sessions, rt.settings, resumed, actor)
+    finished = [done[o.round.id] for o in resumed]
+    for opened in finished:
+        rt.announce(
+            "round.open", actor, opened.round_id, opened.reference, invitations=opened.invitations
+        )
+    return Finished(finished, rt.follow_up())
 
 
 def open_from_form(

@@ -1,10 +1,14 @@
-"""The sweep the schedule runs: close what is past its internal deadline, remind who is due."""
+"""The sweep the schedule runs: close what is past its internal deadline, remind who is due,
+finish the openings cut short."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from remiss.rounds import resuming
+from remiss.rounds.opening import OpenedRound
 from remiss.rounds.reminders import ReminderReport, queue_reminders
+from remiss.usecases.opening import finish_openings
 from remiss.usecases.runtime import FollowUp, Runtime
 from remiss.yttrande.anchor_reminders import remind_due
 from remiss.yttrande.closing import Compiled, close_due
@@ -15,6 +19,8 @@ class Swept:
     compiled: list[Compiled]
     reminders: ReminderReport
     follow_up: FollowUp
+    # Openings cut short (over ``resuming.STALLED`` ago) that this sweep finished.
+    finished_openings: list[OpenedRound] = field(default_factory=list)
 
     @property
     def closed_round_ids(self) -> list[int]:
@@ -23,11 +29,17 @@ class Swept:
 
 def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
     """Close (and compile) every round past its internal deadline, compile what failed
-    before, and queue the reminders due now; then deliver and render."""
+    before, queue the reminders due now, and finish the openings cut short; then deliver
+    and render."""
     compiled = close_due(rt.app.sessions, rt.settings, actor)
     with rt.transaction() as session:
         reminders = queue_reminders(session, rt.settings)
         remind_due(session, rt.settings)  # approvers: the working day before their day
+    # Rare (a launch killed, the database restarted or the disk full in the middle of one),
+    # and after closing: a round past its deadline invites nobody more.
+    with rt.app.reading() as session:
+        stalled = resuming.stalled(session)
+    finished = finish_openings(rt, stalled, actor).rounds if stalled else []
     for c in compiled:
         if c.closed_now:
             rt.announce(
@@ -39,4 +51,4 @@ def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
                 no_answers=c.no_answers,
             )
     done = rt.follow_up(render=[c.round_id for c in compiled if c.version])
-    return Swept(compiled, reminders, done)
+    return Swept(compiled, reminders, done, finished)

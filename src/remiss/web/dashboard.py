@@ -20,6 +20,7 @@ from remiss.rounds import (
     curve,
     overview,
     progress,
+    resuming,
     stage,
     timeline,
     transitions,
@@ -82,6 +83,8 @@ def rounds_list(
             "sort": sort if sort in SORTS else "intern",
             "shown": shown,
             "waiting": outbox.waiting(session),
+            # Openings cut short, by round id: "öppnandet avbröts: 40 av 100 inbjudna".
+            "interrupted": resuming.interruptions(session),
         },
     )
 
@@ -123,6 +126,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "state": state,
         # What the page may offer: only the buttons that can act in this state.
         "can": transitions.actions(state),
+        "interrupted": resuming.interruptions(session, [round_id]).get(round_id),
         "today": now().astimezone(settings.tz).date(),
         "timeline": timeline.timeline(session, round_id),
         "sent_yttrande": outbox.of_kind(session, round_id, "yttrande_sent"),

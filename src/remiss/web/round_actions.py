@@ -1,6 +1,7 @@
 """What a coordinator does to one round from its page: extend, close, remind, resend, allow a
-late answer, draft a round nobody answered. Each asks first, then runs its use case and
-comes back to the round with a message; the rules live in the services.
+late answer, draft a round nobody answered, finish an opening cut short. Each asks first,
+then runs its use case and comes back to the round with a message; the rules live in the
+services.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from remiss.core.errors import InputError, RoundNotFound
 from remiss.core.models import Round
 from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
-from remiss.rounds import invitations, steering, transitions
-from remiss.usecases import answering, collecting
+from remiss.rounds import invitations, resuming, steering, transitions
+from remiss.usecases import answering, collecting, opening
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, RuntimeDep, text
 from remiss.web.pages import flash, message_page, redirect, render
 
@@ -235,3 +236,36 @@ def draft_without_answers(
     answering.draft_without_answers(rt, round_id, coordinator)
     flash(request, "Remissen är i beredning: skriv utkastet till yttrande.")
     return redirect(f"/rounds/{round_id}/utkast")
+
+
+@router.post("/rounds/{round_id}/finish-opening")
+def finish_opening(
+    request: Request,
+    round_id: IdPath,
+    app: AppDep,
+    form: FormDep,
+    rt: RuntimeDep,
+    coordinator: CoordinatorDep,
+) -> Response:
+    """Invite the people an opening cut short left out (the sweep does it too, later)."""
+
+    def question(session: Session) -> tuple[str, str]:
+        cut = resuming.interruptions(session, [round_id]).get(round_id)
+        if cut is None:
+            return ("Slutför öppnandet?", "Öppnandet är redan slutfört; inget nytt skickas.")
+        return (
+            "Slutför öppnandet?",
+            f"{cut.line.capitalize()}. De som remissen når och som inte har fått någon "
+            "inbjudan får den nu; ingen får den två gånger.",
+        )
+
+    def action() -> str:
+        finished = opening.finish_openings(rt, [round_id], coordinator).rounds
+        if not finished:
+            return "Öppnandet var redan slutfört; inget nytt skickades."
+        n = sum(f.invitations for f in finished)
+        return (
+            f"Öppnandet är slutfört: {n} {'inbjudan' if n == 1 else 'inbjudningar'} till skickas."
+        )
+
+    return _act(request, app, round_id, form, action, question, transitions.Action.FINISH_OPENING)
