@@ -25,6 +25,7 @@ from remiss.core import failures
 from remiss.core.errors import NotFound, Refused
 from remiss.usecases.runtime import Announcement
 from remiss.web import (
+    approval,
     dashboard,
     decision,
     details,
@@ -57,6 +58,7 @@ log = logging.getLogger("remiss.web")
 
 ROUTERS: list[APIRouter] = [
     reviewer.router,
+    approval.router,
     login.router,
     opening.router,  # before dashboard: /rounds/new is not a round id
     dashboard.router,

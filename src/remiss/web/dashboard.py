@@ -32,7 +32,7 @@ from remiss.web.deps import (
     SessionDep,
 )
 from remiss.web.pages import remiss_app, render
-from remiss.yttrande import joint, sending
+from remiss.yttrande import approvals, joint, sending
 from remiss.yttrande.panel import panel
 
 router = APIRouter()
@@ -122,6 +122,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "labels": progress.STATE_LABELS,
         "states": progress.STATES,
         "yttrande": panel(session, summary.round),
+        "anchoring": approvals.panel(session, summary.round),
         "waiting": outbox.waiting(session, round_id),
         "state": state,
         # What the page may offer: only the buttons that can act in this state.

@@ -24,6 +24,8 @@ from remiss.core.states import RoundState
 from remiss.core.swedish import date_sv
 from remiss.core.text import printable
 from remiss.core.tokens import hash_token, looks_like_token
+from remiss.directory import kinds
+from remiss.directory.sync import organisation
 from remiss.rounds import stage
 from remiss.yttrande import joint
 from remiss.yttrande.joint import JointAnswer
@@ -169,6 +171,7 @@ class ApprovalPage:
     """What an approver's page shows: the round, the draft as the letter reads, their answer."""
 
     approver: ApproverStatus
+    round_id: int
     round_title: str
     reference: str
     issuer: str
@@ -185,6 +188,7 @@ def read(session: Session, settings: Settings, token: str) -> ApprovalPage:
     round_ = session.get_one(Round, approval.round_id)
     return ApprovalPage(
         approver=_status(approval),
+        round_id=round_.id,
         round_title=round_.title,
         reference=round_.reference,
         issuer=round_.issuer,
@@ -203,3 +207,29 @@ def report(session: Session, round_id: int, tz: ZoneInfo) -> list[str]:
     versions = sorted({a.draft for a in rows})
     heading = f"Förankring (utkast version {', '.join(map(str, versions))}):"
     return [heading] + [f"  {a.name:<28} {a.line(tz)}" for a in rows]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The round page's Förankring: each approver, and who the kind would ask."""
+
+    approvers: tuple[ApproverStatus, ...]
+    kind_approvers: tuple[str, ...]  # names, for the form's hint
+
+    @property
+    def summary(self) -> str:
+        """ "2 av 3 har godkänt version 4, 1 har synpunkter" (what the decision form says)."""
+        versions = sorted({a.draft for a in self.approvers})
+        approved = sum(a.state == WORDS[APPROVED] for a in self.approvers)
+        comments = sum(a.state == WORDS[COMMENTS] for a in self.approvers)
+        text = (
+            f"{approved} av {len(self.approvers)} har godkänt version "
+            f"{', '.join(map(str, versions))}"
+        )
+        return text + (f", {comments} har synpunkter" if comments else "")
+
+
+def panel(session: Session, round_: Round) -> Panel:
+    spec = kinds.find(organisation(session).kinds, round_.kind)
+    named = tuple(a.name for a in spec.approvers) if spec is not None else ()
+    return Panel(tuple(status(session, round_.id)), named)
