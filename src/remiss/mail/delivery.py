@@ -7,8 +7,9 @@ connection waits for it), so what it holds is always about to be sent, well with
 its lease. Outcomes are written by one recorder in small groups as they arrive (it
 waits up to 50 ms for half as many as there are connections), a write at least once
 a minute also renewing the lease on what is still held; a crash therefore re-sends
-at most the messages that were on the wire, or accepted but not yet written (a
-handful).
+at most the messages that were on the wire, or accepted but not yet written (never more
+than twice the connections). Once a write has failed no connection takes another
+message: what is unwritten stays within that bound, and the run ends with the error.
 
 A connection the server does not take (refused, dropped and not taken back, a greeting
 such as Postfix's ``421 4.7.0 too many connections``) is put aside for the rest of the
@@ -68,11 +69,12 @@ class _Run:
         self.gather = max(1, connections // 2)
         # On the wire, or accepted but not yet written: at most twice as many as there are
         # connections. A connection waits for the recorder before a message beyond that,
-        # so what a crash re-sends stays bounded however slow the database is just then.
+        # so what a crash re-sends stays bounded however slow the database is just then. A
+        # write that failed stays counted: nothing written, and nothing more sent.
         self.unwritten_most = 2 * connections
         self.writing = 0
         self.written = asyncio.Event()
-        self.recorder_failed = False
+        self.failure: Exception | None = None  # the database's, which ends the run
         self.in_flight = 0
         self.exhausted = False
         self.server_down = False
@@ -99,10 +101,9 @@ class _Run:
             return record(connection, outcomes, self.token, renew=renew)
 
     async def next_item(self) -> Item | None:
-        while not self.server_down:
+        # Checked before every message: once a claim or a write failed, none more is sent.
+        while self.failure is None and not self.server_down:
             if len(self.unrecorded) + self.writing + self.in_flight >= self.unwritten_most:
-                if self.recorder_failed:
-                    return None  # nothing more is sent that could not be written
                 self.written.clear()
                 await self.written.wait()
                 continue
@@ -120,8 +121,7 @@ class _Run:
     def _refill(self) -> asyncio.Task[None]:
         """The claim under way, or a new one: one at a time, however many workers ask."""
         if self.filling is not None and self.filling.done():
-            self.filling.result()  # a claim that failed fails the run
-            self.filling = None
+            self.filling = None  # a claim that failed is the run's ``failure``
         if self.filling is None:
             self.filling = asyncio.create_task(self._fill())
         return self.filling
@@ -133,7 +133,11 @@ class _Run:
         want = self.window - self.in_flight - self.queue.qsize()
         if want <= 0:
             return
-        items = await self._in_db(self._claim, want)
+        try:
+            items = await self._in_db(self._claim, want)
+        except Exception as exc:
+            self._fail(exc)
+            return
         for item in items:
             self.queue.put_nowait(item)
         if len(items) < want:
@@ -146,6 +150,12 @@ class _Run:
         self.arrived.set()
         if len(self.unrecorded) >= self.gather:
             self.gathered.set()
+
+    def _fail(self, exc: Exception) -> None:
+        """The database failed: no connection takes another message, none waits for a write."""
+        if self.failure is None:
+            self.failure = exc
+        self.written.set()
 
     def _rest(self, connection: Connection, item: Item, exc: Exception) -> None:
         """The server did not take ``connection``: its message, untried, goes to the others."""
@@ -174,14 +184,6 @@ class _Run:
                 self.done(Outcome(item.id, item.attempts + 1, ok=True))
 
     async def recorder(self) -> None:
-        try:
-            await self._record_as_they_arrive()
-        except BaseException:
-            self.recorder_failed = True
-            self.written.set()  # no connection waits for a write that will not come
-            raise
-
-    async def _record_as_they_arrive(self) -> None:
         while True:
             await self.arrived.wait()
             # A moment for more outcomes to join this write, until half as many as there are
@@ -197,9 +199,12 @@ class _Run:
                 self.writing = len(batch)
                 try:
                     self.report.add(await self._in_db(self._record, batch))
-                finally:
-                    self.writing = 0
-                    self.written.set()
+                except Exception as exc:
+                    # Unwritten, and counted so until the run ends (``writing`` stays).
+                    self._fail(exc)
+                    return
+                self.writing = 0
+                self.written.set()
             if self.finished:
                 return
 
@@ -212,14 +217,18 @@ class _Run:
         self.arrived.set()
 
     async def go(self) -> None:
-        """Send until nothing is due or no connection is left."""
+        """Send until nothing is due or nothing can be sent; raise the database's failure."""
         recorder = asyncio.create_task(self.recorder())
         try:
             while True:
+                resting = len(self.resting)
                 await asyncio.gather(*(self.worker(c) for c in self.pool if c not in self.resting))
                 # A connection put aside may hand its message back after the others found
-                # nothing more to do: those still working take it.
-                if self.queue.empty() or self.server_down:
+                # nothing more to do: those still working take it. Each round puts one more
+                # aside, or is the last.
+                if self.failure is not None or self.server_down or self.queue.empty():
+                    break
+                if len(self.resting) == resting:
                     break
             if self.filling is not None:
                 await self.filling  # what it claims is released with the rest
@@ -231,6 +240,9 @@ class _Run:
             self.gathered.set()
             await recorder
             self.db.shutdown(wait=True)
+        if self.failure is not None:
+            # What it held and did not send is taken over when its lease runs out.
+            raise self.failure
 
 
 async def deliver_async(
