@@ -75,6 +75,12 @@ class Round(Base):
     disagreement_key: Mapped[str | None] = mapped_column(String(64))
     # An answer was submitted since the disagreement was last looked at: the worker looks.
     disagreement_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    # What the last disagreement email reported, as [question key, "group" | "region", name,
+    # side] each, and the working day it went: at most one a day, and only for someone new.
+    disagreement_mailed: Mapped[list[Any] | None] = mapped_column(JSON)
+    disagreement_mailed_on: Mapped[date | None] = mapped_column(Date)
+    # How the coordinator handled the disagreement (``remiss round disagreement --handled``).
+    disagreement_handled: Mapped[str | None] = mapped_column(Text)
     # Triage: samordnas (opened), per-region or avstår (ended), and why.
     triage_decision: Mapped[str | None] = mapped_column(String(20))
     triage_reason: Mapped[str | None] = mapped_column(Text)
@@ -229,6 +235,8 @@ class AnswerVersion(Base):
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     no_comments: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column()
+    # The reviewer marked consequences at system level: sent at once to the informed.
+    system_level: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     invitation: Mapped[Invitation] = relationship(back_populates="versions")
 
