@@ -8,6 +8,7 @@ from remiss.core.models.anchoring import Approval, ApprovalToken
 from remiss.core.models.audit import AuditEvent
 from remiss.core.models.base import NAMING, Base, UTCDateTime
 from remiss.core.models.directory import Group, Membership, Organisation, Person, Region
+from remiss.core.models.dispositions import Disposition
 from remiss.core.models.mail import Message
 from remiss.core.models.rounds import (
     AnswerVersion,
@@ -35,6 +36,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CoordinatorSession",
+    "Disposition",
     "Group",
     "Invitation",
     "InvitationGroup",
