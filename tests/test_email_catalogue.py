@@ -106,10 +106,25 @@ def every_email() -> dict[str, Email]:
         ),
         "disagreement": catalogue.disagreement(
             round_=ROUND, org=ORG, to="kansli@sosr.example.org",
-            items=[catalogue.Disagreement("Ställer ni er bakom?", (
-                "Tillstyrker: RPO Cancersjukdomar (Region Kalmar län)",
-                "Avstyrker: RPO Cancersjukdomar (Region Östergötland)",
-            ))],
+            items=[catalogue.Disagreement(
+                "Ställer ni er bakom?",
+                ("Grupper: RPO Cancersjukdomar (ansvarig grupp) tillstyrker; RPO Kirurgi "
+                 "avstyrker.", "Regioner: Region Kalmar län tillstyrker; Region Östergötland "
+                 "avstyrker."),
+                joined="Region Östergötland avstyrker",
+                minority="Motiveringar från minoriteten, som avstyrker",
+                reasoning=(
+                    catalogue.Reasoning("RPO Kirurgi, Region Östergötland", "Avstyrker",
+                                        (("Övriga synpunkter", "Kräver fler salar.\nOch mer."),)),
+                    catalogue.Reasoning("RPO Kirurgi, Region Östergötland", "Avstyrker", ()),
+                ),
+            )],
+        ),
+        "system_level": catalogue.system_level(
+            round_=ROUND, org=ORG, to="anna.ekstrom@rjl.example.org",
+            who="RPO Cancersjukdomar, Region Kalmar län",
+            answers=[("Ställer ni er bakom?", "Avstyrker"), ("Övriga synpunkter", "Kostar.")],
+            submitted_at="2 mars 2026 kl. 10.15",
         ),
         "closed_without_answers": catalogue.closed_without_answers(
             to="kansli@sosr.example.org", org=ORG, rounds=[ROUND, ROUND],

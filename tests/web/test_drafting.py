@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,8 +16,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from remiss.app import App, deliver_outbox
+from remiss.core import clock
 from remiss.core.models import Round, YttrandeDraft
 from remiss.directory import sync as directory
+from remiss.usecases.worker import Worker
 from remiss.web import create_app
 from remiss.web.rate_limits import RateLimiter
 from tests.conftest import EXAMPLES
@@ -108,21 +111,31 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
     assert sorted(r.envelope_to[0] for r in first) == sorted(
         [COORDINATOR, PROCESSTOD, *KUNSKAPSRAD]
     )
-    text = first[0].text()
+    text = " ".join(first[0].text().split())
     assert first[0].subject == "Meningsskiljaktighet: Bröstcancer, nationellt vårdprogram"
-    assert "Tillstyrker: RPO Cancersjukdomar (Region Jönköpings län)" in text
-    assert "Avstyrker: RPO Cancersjukdomar (Region Östergötland)" in text
+    assert "Grupper: inom RPO Cancersjukdomar (ansvarig grupp) är ställningstagandet delat." in text
+    assert "Regioner: Region Jönköpings län tillstyrker; Region Östergötland avstyrker." in text
+    # As many for as against: both sides' reasoning, by group and region.
+    assert "RPO Cancersjukdomar, Region Östergötland (avstyrker)" in text
+    assert "Konsekvensanalys saknas för RÖ." in text and "Bra." in text
     assert not any(name in text for name in REVIEWER_NAMES)
     # The same picture again (an edit that keeps the position) mails nobody.
     answer(browser, links[PER], **{"q-stallningstagande": "Tillstyrker", "q-innehall": "Bra!"})
     deliver_outbox(app)
     assert len(disagreement_mail(smtp)) == len(first)
-    # A changed picture is mailed again.
+    # Region Kalmar län joins a side the same day: told the next working day, once.
     answer(browser, links[KARIN], **{"q-stallningstagande": "Tillstyrker med synpunkter"})
     deliver_outbox(app)
+    assert len(disagreement_mail(smtp)) == len(first)
+    clock.set_now(datetime(2026, 2, 17, 6, 0, tzinfo=UTC))  # Tuesday 07.00 in Sweden
+    Worker(app).drain()
     changed = disagreement_mail(smtp)[len(first) :]
     assert len(changed) == len(first)
-    assert "Region Jönköpings län och Region Kalmar län" in changed[0].text()
+    assert "Region Jönköpings län och Region Kalmar län tillstyrker" in changed[0].text()
+    assert (
+        "Nytt sedan förra rapporten: RPO Cancersjukdomar tillstyrker; Region Kalmar län "
+        "tillstyrker." in changed[0].text()
+    )
 
     # Closing: the processtöd gets a login link to draft the answer.
     browser.cookies.clear()

@@ -33,6 +33,7 @@ from remiss.mail import catalogue, outbox
 from remiss.reviewers import disagreement, disagreement_due, rows
 from remiss.reviewers.page import answer_lines, may_answer, why_closed
 from remiss.reviewers.rows import Answering
+from remiss.reviewers.system_level import send as send_system_level
 from remiss.rounds import invitations
 
 FORWARDED = (
@@ -162,7 +163,9 @@ class Saved:
     version: Row[Any]
 
 
-def save_draft(session: Session, token: str, raw: dict[str, str]) -> Saved:
+def save_draft(
+    session: Session, token: str, raw: dict[str, str], *, system_level: bool = False
+) -> Saved:
     """Keep what the reviewer typed as a draft, in place of a draft saved since the last
     submission; nothing is required yet."""
     found = _answerable(session, token)
@@ -172,7 +175,10 @@ def save_draft(session: Session, token: str, raw: dict[str, str]) -> Saved:
     if errors:
         raise MissingAnswers(errors)
     link = found.link
-    version = rows.write(session, found, VersionKind.DRAFT, values, False, rows.DRAFT_SAVED)
+    version = rows.write(
+        session, found, VersionKind.DRAFT, values, False, rows.DRAFT_SAVED,
+        system_level=system_level,
+    )  # fmt: skip
     audit.record(
         session,
         link.email,
@@ -186,9 +192,13 @@ def save_draft(session: Session, token: str, raw: dict[str, str]) -> Saved:
 
 def submit(
     session: Session, settings: Settings, token: str, raw: dict[str, str], *, no_comments: bool,
-    escalate: bool = True,
+    escalate: bool = True, system_level: bool = False,
 ) -> Saved:  # fmt: skip
     """Submit an answer (or "Inga synpunkter"); queue a receipt with a copy of it.
+
+    With ``system_level`` (the reviewer marked consequences at system level; never with
+    "Inga synpunkter") the answer is queued at once to the informed groups' members and
+    the coordinator (``system_level.send``).
 
     With ``escalate`` the round's disagreement is looked at in the same transaction;
     without, the round is flagged for a worker to look at once this one has committed
@@ -197,6 +207,7 @@ def submit(
     """
     found = _answerable(session, token)
     questions = found.questions
+    system_level = system_level and not no_comments
     values = {} if no_comments else clean(questions, raw)
     check_size(values)
     if not no_comments:
@@ -205,7 +216,11 @@ def submit(
         if errors:
             raise MissingAnswers(errors)
     previous = found.latest(VersionKind.SUBMITTED)
-    if previous is not None and previous.values == values and previous.no_comments == no_comments:
+    if previous is not None and (previous.values, previous.no_comments, previous.system_level) == (
+        values,
+        no_comments,
+        system_level,
+    ):
         raise Refused(DOUBLE_SUBMIT)
     link = found.link
     late = link.late_allowed and not accepts_answers(
@@ -222,6 +237,7 @@ def submit(
         rows.SUBMITTED,
         gave_none=no_comments,
         still_late=still_late,
+        system_level=system_level,
     )
     audit.record(
         session,
@@ -234,6 +250,8 @@ def submit(
         late=late,
     )
     queue_receipt(session, settings, found, version, token)
+    if system_level:
+        send_system_level(session, settings, found, version)
     if escalate:
         round_ = session.get(Round, link.round_id)
         assert round_ is not None  # the invitation's, read above

@@ -114,6 +114,7 @@ _VERSION = (
     AnswerVersion.values,
     AnswerVersion.no_comments,
     AnswerVersion.created_at,
+    AnswerVersion.system_level,
 )
 # Read once the lock is held: an answer committed while this one waited is among them.
 _VERSIONS = (
@@ -126,7 +127,8 @@ _VERSIONS = (
 @dataclass(frozen=True)
 class Answering:
     """A link read to be answered: its row (``_LINK``), its round's questions, and every
-    version of its answer so far (number, kind, values, no_comments, created_at)."""
+    version of its answer so far (number, kind, values, no_comments, created_at,
+    system_level)."""
 
     link: Row[Any]
     questions: tuple[Row[Any], ...]
@@ -175,6 +177,7 @@ _REPLACE_DRAFT = (
     .values(
         values=bindparam("draft_values", type_=AnswerVersion.values.type),
         created_at=bindparam("draft_at", type_=AnswerVersion.created_at.type),
+        system_level=bindparam("draft_system_level", type_=AnswerVersion.system_level.type),
     )
     .returning(*_VERSION)
 )
@@ -187,11 +190,14 @@ def write(
     values: dict[str, Any],
     no_comments: bool,
     mark: Update,
+    *,
+    system_level: bool = False,
     **marks: object,
 ) -> Row[Any]:
     """Write the next version of the answer and mark its invitation (``mark``:
     ``DRAFT_SAVED`` or ``SUBMITTED``, with ``marks``; opened, if it was not); the version
-    written. A draft written when the newest version is a draft replaces it."""
+    written. A draft written when the newest version is a draft replaces it.
+    ``system_level``: the reviewer marked consequences at system level."""
     newest, at = found.latest(), now()
     connection = session.connection()
     if kind == VersionKind.DRAFT and newest is not None and newest.kind == VersionKind.DRAFT:
@@ -203,6 +209,7 @@ def write(
                 "draft_number": newest.number,
                 "draft_values": values,
                 "draft_at": at,
+                "draft_system_level": system_level,
             },
         ).one()
     else:
@@ -215,6 +222,7 @@ def write(
                 "values": values,
                 "no_comments": no_comments,
                 "created_at": at,
+                "system_level": system_level,
             },
         ).one()
     connection.execute(mark, {"invitation": found.link.id, "moment": at, **marks})

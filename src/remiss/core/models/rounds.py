@@ -75,8 +75,8 @@ class Round(Base):
     disagreement_key: Mapped[str | None] = mapped_column(String(64))
     # An answer was submitted since the disagreement was last looked at: the worker looks.
     disagreement_due_at: Mapped[datetime | None] = mapped_column(index=True)
-    # What the last disagreement email reported, as [question key, "group" | "region", name,
-    # side] each, and the working day it went: at most one a day, and only for someone new.
+    # Who the disagreement emails have told of, as [question key, "group" | "region", name,
+    # side] each, and the working day the last went: at most one a day, for someone new.
     disagreement_mailed: Mapped[list[Any] | None] = mapped_column(JSON)
     disagreement_mailed_on: Mapped[date | None] = mapped_column(Date)
     # How the coordinator handled the disagreement (``remiss round disagreement --handled``).

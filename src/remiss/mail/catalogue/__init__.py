@@ -15,6 +15,7 @@ from remiss.mail.catalogue._base import Email
 from remiss.mail.catalogue.anchoring import anchoring, anchoring_new_version, anchoring_reminder
 from remiss.mail.catalogue.coordination import (
     Disagreement,
+    Reasoning,
     closed_without_answers,
     decision_voided,
     disagreement,
@@ -23,6 +24,7 @@ from remiss.mail.catalogue.coordination import (
     login,
     not_answering,
     per_region,
+    system_level,
     yttrande_ready,
     yttrande_sent,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "DigestItem",
     "Disagreement",
     "Email",
+    "Reasoning",
     "anchoring",
     "anchoring_new_version",
     "anchoring_reminder",
@@ -69,6 +72,7 @@ __all__ = [
     "receipt",
     "reminder_digest",
     "reminder_now",
+    "system_level",
     "yttrande_ready",
     "yttrande_sent",
 ]

@@ -100,17 +100,31 @@ def handed_over(
 
 
 @dataclass(frozen=True)
+class Reasoning:
+    """What one respondent on the minority's side wrote: by group and region, no name."""
+
+    who: str  # "RPO Kirurgi och plastikkirurgi, Region Östergötland"
+    position: str  # "Avstyrker"
+    comments: tuple[tuple[str, str], ...]  # (question, what they wrote)
+
+
+@dataclass(frozen=True)
 class Disagreement:
-    """One position question on which groups or regions differ, and who holds what."""
+    """One position question on which groups or regions differ, who holds what, and the
+    minority's reasoning."""
 
     question: str
-    sides: tuple[str, ...]  # "Tillstyrker: RPO Cancersjukdomar (Region Kalmar län)"
+    sides: tuple[str, ...]  # "Grupper: RPO Cancersjukdomar tillstyrker; RPO Kirurgi avstyrker."
+    joined: str = ""  # who joined a side since the last report: "Region Kalmar län tillstyrker"
+    minority: str = ""  # the heading of the reasoning: "De som avstyrker"
+    reasoning: tuple[Reasoning, ...] = ()
 
 
 def disagreement(
     *, round_: Round, org: Organisation, to: str, items: Sequence[Disagreement]
 ) -> Email:
-    """Meningsskiljaktighet: who holds which position (groups and regions, never persons)."""
+    """Meningsskiljaktighet: who holds which position (groups and regions, never persons),
+    and what the minority wrote."""
     return until(
         round_.internal_deadline_at,
         compose(
@@ -125,6 +139,33 @@ def disagreement(
             items=list(items),
             internal_deadline=date_sv(round_.internal_deadline),
         ),
+    )
+
+
+def system_level(
+    *,
+    round_: Round,
+    org: Organisation,
+    to: str,
+    who: str,
+    answers: Sequence[tuple[str, str]],
+    submitted_at: str,
+) -> Email:
+    """An answer marked as having consequences at system level, at once to the informed
+    groups' members and the coordinator: by group and region, as the disagreement."""
+    return compose(
+        "system_level",
+        to,
+        None,
+        round_.coordinator,
+        (),
+        round=round_,
+        org=org,
+        lead=round_.lead_group,
+        who=who,
+        answers=list(answers),
+        submitted_at=submitted_at,
+        internal_deadline=date_sv(round_.internal_deadline),
     )
 
 
