@@ -159,6 +159,17 @@ def every_email() -> dict[str, Email]:
             round_=ROUND, org=ORG, name="Maria Holmgren", to="maria.holmgren@rog.example.org",
             link=APPROVAL_LINK, reply_by="8 april 2026", number=2,
         ),
+        "outcome_sent": catalogue.outcome_sent(
+            round_=ROUND, org=ORG, name="Karin Kvist", to="karin.kvist@rkl.example.org",
+            sent_on="den 9 april 2026",
+            pdf=Attachment("KS-2026-003-yttrande.pdf", b"%PDF", "application", "pdf"),
+            fates=[catalogue.Fate("Övriga synpunkter", "Inför en regional utbildningsdag.",
+                                  "Ej med", "Ligger utanför remissen.")],
+        ),
+        "outcome_triaged": catalogue.outcome_triaged(
+            round_=ROUND, org=ORG, name="Karin Kvist", to="karin.kvist@rkl.example.org",
+            per_region=True, reason="Regional fråga",
+        ),
         "login": catalogue.login(
             to="kansli@sosr.example.org", org=ORG, link="https://remiss.example.org/login/x",
             minutes=30, sent_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC),
@@ -180,6 +191,8 @@ def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
     if kind.startswith("anchoring"):
         # To an approver: their link on a line of its own, and the day an answer is asked for.
         assert f"\n{APPROVAL_LINK}\n" in message.text and "8 april 2026" in message.subject
+    if kind.startswith("outcome_"):  # how the remiss ended, to everyone asked or told
+        assert message.subject.startswith("Skickat: ")
     if kind in {"yttrande_sent", "not_answering"}:  # to the sender: their reference is "Er"
         assert message.subject.startswith("KS-2026-003")
         assert "Er referens: KS-2026-003" in message.text

@@ -2,7 +2,8 @@
 
 A round registered with ``--triage`` is ``inkommen``: routed, nobody asked. Deciding
 ``samordnas`` opens it (invitations go out now, with the deadlines it was registered
-with); ``per-region`` and ``avstår`` end it, the reason kept.
+with); ``per-region`` and ``avstår`` end it, the reason kept, and everyone already asked or
+told of it hears so (``told``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from remiss.core.text import printable
 from remiss.directory.routing import route
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.rounds import stage
+from remiss.rounds import stage, told
 from remiss.rounds.opening import invite
 from remiss.rounds.steering import end_late_answers
 from remiss.rounds.transitions import ALLOWED, Action, refusal
@@ -106,6 +107,7 @@ def decide(
         round_.compile_pending = False
         end_late_answers(session, round_.id)
         letters = _letters(session, settings, round_, decision, notify_sender)
+        told.tell_not_joint(session, settings, round_)  # those asked and told, and why
     audit.record(
         session,
         actor,

@@ -2,7 +2,9 @@
 
 ``/utkast`` lists the rounds a drafter may work on; ``/rounds/{id}/utkast`` shows every
 answer per question beside the proposed joint answer, and saves drafts or hands the
-draft over. The rules live in ``remiss.yttrande.drafts``.
+draft over, with what became of each received comment (Med, Omformulerad, Ej med), which
+``/rounds/{id}/utkast/synpunkter`` saves alone. The rules live in
+``remiss.yttrande.drafts`` and ``remiss.yttrande.dispositions``.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from remiss.web.deps import (
     text,
 )
 from remiss.web.pages import flash, redirect, render
-from remiss.yttrande import drafts, proposal
+from remiss.yttrande import dispositions, drafts, proposal
 
 router = APIRouter()
 
 ACTIONS = {"save": False, "hand_over": True}
+# The form's fields that are kept when a post is refused and the page is shown again.
+TYPED = ("position-", "text-", dispositions.FIELD, dispositions.REASON)
 
 
 def roles(session: Session, settings: Settings, user: str) -> dict[str, str | None]:
@@ -74,6 +78,10 @@ def _page(
             else:
                 values[f"position-{q.key}"] = q.position or ""
                 values[f"text-{q.key}"] = q.proposed_text
+        heard = dispositions.comments(session, round_id)
+        for comment in heard:
+            values[dispositions.FIELD + comment.field] = comment.choice or ""
+            values[dispositions.REASON + comment.field] = comment.reason or ""
         values.update(typed or {})
         state = stage.current(session, round_)
         context = {
@@ -86,6 +94,9 @@ def _page(
             "current": current,
             "history": drafts.history(session, round_id),
             "org_name": organisation(session).name,
+            "heard": dispositions.points(heard),
+            "choices": dispositions.CHOICES,
+            "reason_max": dispositions.REASON_MAX,
             **roles(session, app.settings, user),
         }
         return render(request, "utkast.html", context, status_code=status_code)
@@ -107,7 +118,7 @@ def save_draft(
 ) -> Response:
     action = text(form, "action")
     hand_over = ACTIONS.get(action)
-    typed = {k: text(form, k) for k in form if k.startswith(("position-", "text-"))}
+    typed = {k: text(form, k) for k in form if k.startswith(TYPED)}
     if hand_over is None:
         return _page(request, app, round_id, user, status_code=400, typed=typed)
     positions = {k.removeprefix("position-"): v for k, v in typed.items() if k.startswith("pos")}
@@ -117,13 +128,37 @@ def save_draft(
             draft = drafts.save(
                 session, app.settings, round_id, user, positions, texts, hand_over=hand_over
             )
+            dispositions.save(session, round_id, user, dispositions.from_form(typed))
     except InputError as exc:
-        message = exc.message[:1].upper() + exc.message[1:] + "."
-        errors = {exc.field or "form": message}
-        return _page(request, app, round_id, user, status_code=422, typed=typed, errors=errors)
+        return _refused(request, app, round_id, user, typed, exc)
     rt.follow_up()  # the hand-over's notice, or a voided decision's
     if hand_over:
         flash(request, f"Utkastet (version {draft.number}) är lämnat till samordnaren.")
     else:
         flash(request, f"Utkastet är sparat (version {draft.number}).")
     return redirect(f"/rounds/{round_id}/utkast")
+
+
+@router.post("/rounds/{round_id}/utkast/synpunkter")
+def save_dispositions(
+    request: Request, round_id: IdPath, user: RoundUserDep, app: AppDep, form: FormDep
+) -> Response:
+    """Keep what became of the comments, without saving a new version of the draft."""
+    typed = {k: text(form, k) for k in form if k.startswith(TYPED)}
+    try:
+        with app.transaction() as session:
+            changed = dispositions.save(session, round_id, user, dispositions.from_form(typed))
+    except InputError as exc:
+        return _refused(request, app, round_id, user, typed, exc)
+    changes = "en ändring" if changed == 1 else f"{changed} ändringar"
+    flash(request, f"Vad som blev av synpunkterna är sparat ({changes}).")
+    return redirect(f"/rounds/{round_id}/utkast")
+
+
+def _refused(
+    request: Request, app: App, round_id: int, user: str, typed: dict[str, str], exc: InputError
+) -> Response:
+    """The page again with what was typed, the refusal beside its field."""
+    message = exc.message[:1].upper() + exc.message[1:] + "."
+    errors = {exc.field or "form": message}
+    return _page(request, app, round_id, user, status_code=422, typed=typed, errors=errors)

@@ -18,10 +18,11 @@ from remiss.core.settings import Settings
 from remiss.core.states import QuestionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.directory.sync import organisation
-from remiss.yttrande import forlopp, positions, wording
+from remiss.yttrande import dispositions, forlopp, positions, wording
 from remiss.yttrande.model import (
     NO_COMMENTS,
     Answer,
+    DispositionRow,
     GroupTally,
     Header,
     NonResponder,
@@ -92,6 +93,27 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
         underlag=_underlag(round_, people, consulted),
         appendix=tuple(_person_answers(p, round_, settings) for p in respondents),
         forlopp=forlopp.events(session, round_.id, settings.tz),
+        dispositions=_dispositions(session, round_.id, people),
+    )
+
+
+def _dispositions(
+    session: Session, round_id: int, people: list[Invitee]
+) -> tuple[DispositionRow, ...]:
+    """Every comment and what became of it, once the drafter has weighed any."""
+    found = dispositions.comments(session, round_id, people)
+    if not any(c.choice for c in found):
+        return ()
+    return tuple(
+        DispositionRow(
+            question=c.question,
+            group=c.groups,
+            region=c.region,
+            comment=c.short,
+            outcome=c.outcome,
+            reason=c.reason or "",
+        )
+        for c in found
     )
 
 

@@ -137,6 +137,18 @@ class Event:
 
 
 @dataclass(frozen=True)
+class DispositionRow:
+    """What became of one received comment in the yttrande: the sammanställning's last table."""
+
+    question: str
+    group: str
+    region: str
+    comment: str  # shortened to a line
+    outcome: str  # "Med", "Omformulerad", "Ej med"; "" while not weighed
+    reason: str  # why not (Ej med); "" otherwise
+
+
+@dataclass(frozen=True)
 class Yttrande:
     header: Header
     opening: str
@@ -148,15 +160,23 @@ class Yttrande:
     appendix: tuple[PersonAnswers, ...]
     # The round's process as the audit log holds it, by time: triage to sending.
     forlopp: tuple[Event, ...] = ()
+    # Every comment and what became of it, once the drafter has weighed one; else empty.
+    dispositions: tuple[DispositionRow, ...] = ()
 
     @property
     def heading(self) -> str:
         return f"Sammanställning: {self.header.title}"
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the model as JSON-ready dicts and lists."""
+        """Return the model as JSON-ready dicts and lists.
+
+        No comment weighed, no ``dispositions`` key: a version compiled before there were
+        any keeps its checksum, and compiling it again gives the same version.
+        """
         result = _plain(dataclasses.asdict(self))
         assert isinstance(result, dict)
+        if not result["dispositions"]:
+            del result["dispositions"]
         return result
 
     @classmethod

@@ -4,7 +4,8 @@ The decision names who decided (e.g. "Samverkansnämndens presidium"), the date,
 minutes' paragraph and who did not take part because of jäv; the yttrande then carries
 the decision line. Sending mails the decided yttrande, PDF and Word attached, to the
 round's recipient through the outbox, subject beginning with the sender's reference,
-with a copy to the coordinator; once, unless sent again on purpose.
+with a copy to the coordinator; once, unless sent again on purpose. Everyone asked and
+every informed member is told, once (``outcome``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from remiss.mail import catalogue, outbox
 from remiss.mail.rendering import Attachment
 from remiss.rounds import stage
 from remiss.rounds.transitions import Action, require
-from remiss.yttrande import drafts, joint, letter
+from remiss.yttrande import drafts, joint, letter, outcome
 from remiss.yttrande.render import letter_files
 
 MIME = {
@@ -143,6 +144,7 @@ class Sent:
     queued: bool
     pdf_sha256: str = ""
     docx_sha256: str = ""
+    told: int = 0  # the outcome mailed to those asked and told (none anew when sent again)
 
 
 def send(
@@ -202,6 +204,7 @@ def send(
     if round_.sent_at is None:
         round_.sent_at = moment
     round_.sent_to = address
+    told = outcome.tell_sent(session, settings, round_, kept)  # each person once, ever
     audit.record(
         session,
         actor,
@@ -212,9 +215,10 @@ def send(
         draft=kept.draft_number,
         pdf_sha256=kept.pdf_sha256,
         docx_sha256=kept.docx_sha256,
+        told=told,
     )
     session.flush()
-    return Sent(round_id, round_.reference, address, True, kept.pdf_sha256, kept.docx_sha256)
+    return Sent(round_id, round_.reference, address, True, kept.pdf_sha256, kept.docx_sha256, told)
 
 
 def _locked(session: Session, round_id: int) -> Round:

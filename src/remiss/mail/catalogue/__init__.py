@@ -3,7 +3,8 @@
 A function takes typed arguments, renders ``templates/emails/{kind}.{subject,txt,html}.j2``
 and returns an ``Email``: the message and its kind, ready for ``outbox.queue``. Reading
 this package tells what each email needs: ``reviewers`` holds the mail to the people asked
-(and told), ``anchoring`` the draft to its approvers, ``coordination`` the rest.
+(and told), ``anchoring`` the draft to its approvers, ``outcome`` how the remiss ended (to
+everyone asked or told), ``coordination`` the rest.
 ``tests/test_email_catalogue.py`` renders every one, so a template asking for something its
 function does not give fails in a test.
 
@@ -28,6 +29,7 @@ from remiss.mail.catalogue.coordination import (
     yttrande_ready,
     yttrande_sent,
 )
+from remiss.mail.catalogue.outcome import Fate, outcome_sent, outcome_triaged
 from remiss.mail.catalogue.reviewers import (
     Answered,
     BatchItem,
@@ -50,6 +52,7 @@ __all__ = [
     "DigestItem",
     "Disagreement",
     "Email",
+    "Fate",
     "Reasoning",
     "anchoring",
     "anchoring_new_version",
@@ -68,6 +71,8 @@ __all__ = [
     "late_answer",
     "login",
     "not_answering",
+    "outcome_sent",
+    "outcome_triaged",
     "per_region",
     "receipt",
     "reminder_digest",

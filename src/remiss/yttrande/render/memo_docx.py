@@ -16,7 +16,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
-from remiss.yttrande.render import docx_common, layout
+from remiss.yttrande.render import docx_common, layout, outcome_table
 
 
 def render(yttrande: Yttrande) -> bytes:
@@ -71,6 +71,11 @@ def render(yttrande: Yttrande) -> bytes:
         body.add_paragraph(layout.NO_EVENTS)
 
     _appendix(body, yttrande)
+    body.add_heading(outcome_table.TITLE, level=2)
+    if yttrande.dispositions:
+        _table(document, outcome_table.COLUMNS, outcome_table.cells(yttrande))
+    else:
+        body.add_paragraph(outcome_table.NONE_WEIGHED)
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
-from remiss.yttrande.render import layout
+from remiss.yttrande.render import layout, outcome_table
 from remiss.yttrande.render.html import environment
 
 
@@ -15,6 +15,7 @@ def render(yttrande: Yttrande) -> str:
         .render(
             y=yttrande,
             layout=layout,
+            outcome_table=outcome_table,
             no_answers=NO_ANSWERS,
             no_comments=NO_COMMENTS,
         )

@@ -16,7 +16,7 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
-from remiss.yttrande.render import layout
+from remiss.yttrande.render import layout, outcome_table
 from remiss.yttrande.render.pdf_fonts import BOLD
 from remiss.yttrande.render.pdf_pages import (
     LEFT,
@@ -116,6 +116,11 @@ def render(yttrande: Yttrande) -> bytes:
     if not yttrande.forlopp:
         pages.line(layout.NO_EVENTS, BODY)
     _appendix(pages, yttrande)
+    pages.line(outcome_table.TITLE, H2)
+    if yttrande.dispositions:
+        _table(pages, outcome_table.COLUMNS, outcome_table.cells(yttrande))
+    else:
+        pages.line(outcome_table.NONE_WEIGHED, BODY)
     pages.finish()
     return buffer.getvalue()
 
