@@ -58,10 +58,8 @@ def healthy(api_url: str) -> bool:
         return False
 
 
-def start_prefect_server(
-    data_dir: Path, port: int, timeout: float = 120.0
-) -> subprocess.Popen[bytes]:
-    """Start ``prefect server start`` as a child and wait until its API answers.
+def start_prefect_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start ``prefect server start`` as a child; ``wait_until_up`` waits for its API.
 
     The child is recorded in the data folder until it is stopped, so that one left behind
     is known by the next start (``stop_leftover``). It dies with this process however this
@@ -83,18 +81,13 @@ def start_prefect_server(
         preexec_fn=dying_with(os.getpid()),
     )
     remember(data_dir, child.pid, port)
-    try:
-        _wait_until_up(child, data_dir, port, timeout)
-    except BaseException:  # a timeout, or a SIGTERM or Ctrl+C to us meanwhile
-        stop(child)
-        _record(data_dir).unlink(missing_ok=True)
-        raise
     return child
 
 
-def _wait_until_up(
-    child: subprocess.Popen[bytes], data_dir: Path, port: int, timeout: float
+def wait_until_up(
+    child: subprocess.Popen[bytes], data_dir: Path, port: int, timeout: float = 120.0
 ) -> None:
+    """Return once the server ``child`` answers on ``port``; stop it if it does not in time."""
     api_url = api_url_on(port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -105,6 +98,7 @@ def _wait_until_up(
         if healthy(api_url):
             return
         time.sleep(0.5)
+    stop(child)
     raise RuntimeError(f"Prefect-servern svarade inte inom {timeout:.0f} s")
 
 

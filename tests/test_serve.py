@@ -87,8 +87,10 @@ def serving(
             drain.join(timeout=60)
 
 
-def listening(lines: list[str]) -> bool:
-    return "Uvicorn running" in lines[-1]
+def serving_flows(lines: list[str]) -> bool:
+    """The web app listens and, once the Prefect server answers, the flows are served."""
+    text = "".join(lines)
+    return "Uvicorn running" in text and "Prefect: http" in text
 
 
 def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_path: Path) -> None:
@@ -99,9 +101,10 @@ def test_serve_starts_web_prefect_and_sink_prints_a_login_link_and_stops(tmp_pat
     )  # fmt: skip
     remiss = Path(sys.executable).with_name("remiss")
     command = [str(remiss), "serve", "--port", str(web), "--prefect-port", str(prefect)]
-    with serving(command, env, listening, within=180) as served:
+    with serving(command, env, serving_flows, within=180) as served:
         text = served.output
-        assert "Uvicorn running" in text, text
+        # The web app answers first, while the Prefect server starts.
+        assert text.index("Uvicorn running") < text.index("Prefect: http"), text
         assert f"remiss: http://127.0.0.1:{web}" in text
         link = re.search(rf"http://127\.0\.0\.1:{web}/login/[A-Za-z0-9_-]{{43}}", text)
         assert link is not None, text
@@ -172,7 +175,7 @@ def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
     round_file.write_text(ROUND, encoding="utf-8")
 
     command = [str(bin_dir / "remiss"), "serve"]
-    with serving(command, env, listening, within=240) as served:
+    with serving(command, env, serving_flows, within=240) as served:
         text = served.output
         assert f"Uvicorn running on http://127.0.0.1:{web}" in text, text
 

@@ -8,14 +8,18 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from remiss.cli.children import dying_with, listener
 from remiss.cli.process import application
 from remiss.cli.shell import fail, shell
+
+if TYPE_CHECKING:
+    import uvicorn
 
 commands = typer.Typer()
 
@@ -62,6 +66,7 @@ def serve(
         start_prefect_server,
         stop,
         stop_leftover,
+        wait_until_up,
         withdraw,
     )
 
@@ -114,12 +119,10 @@ def serve(
     if embedded_prefect:
         typer.echo("Startar Prefect-servern …")
         child = start_prefect_server(s.data_dir, s.prefect_port)
-        # Commands run beside it (remiss round open, …) find it here and tell it what they do.
-        announce(s.data_dir, api_url_on(s.prefect_port))
-        typer.echo(f"Prefect: http://127.0.0.1:{s.prefect_port}")
     if s.prefect_api_url:
         # Prefect itself, here and in the flow runs it starts, reads where its API is.
         point_prefect_at(s.prefect_api_url, s.data_dir if embedded_prefect else None)
+    web_thread = None
     try:
         # Prefect is imported only once it points at its server (it reads its settings at
         # import), and before uvicorn sets up logging (Prefect's logging setup would mute it).
@@ -144,14 +147,49 @@ def serve(
         elif web_only:
             web.run()
         else:
-            serve_forever(s.timezone, web)
+            # The web app answers while the Prefect server starts (10-30 s, most of the wait
+            # for a first page): what is done meanwhile is told to a Prefect not yet there,
+            # which drops it with a warning (flows/events.py), as when it is down.
+            web_thread = threading.Thread(target=web.run, name="web", daemon=True)
+            web_thread.start()
+            if child is not None:
+                wait_until_up(child, s.data_dir, s.prefect_port)
+                # Commands run beside it (remiss round open, …) find it here and tell it.
+                announce(s.data_dir, api_url_on(s.prefect_port))
+            said = f"Prefect: http://127.0.0.1:{s.prefect_port}" if child is not None else None
+            serve_forever(s.timezone, _AlreadyServing(web, web_thread, said))
     finally:
+        if web_thread is not None:
+            web.should_exit = True
+            web_thread.join(timeout=10)
         if child is not None:
             withdraw(s.data_dir)
         stop(child)
         _stop_worker(worker)
         if running_sink is not None:
             running_sink.stop()
+
+
+class _AlreadyServing:
+    """The web app, already answering on ``thread``, as ``serve_forever`` takes it: it runs
+    the web app it is given once the flows are registered (then this says ``ready``, so
+    that a line like "Prefect: …" means the flows can be run) and stops it on its way out."""
+
+    def __init__(self, web: uvicorn.Server, thread: threading.Thread, ready: str | None) -> None:
+        self.web, self.thread, self.ready = web, thread, ready
+
+    def run(self) -> None:
+        if self.ready:
+            typer.echo(self.ready)
+        self.thread.join()
+
+    @property
+    def should_exit(self) -> bool:
+        return self.web.should_exit
+
+    @should_exit.setter
+    def should_exit(self, value: bool) -> None:
+        self.web.should_exit = value
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
