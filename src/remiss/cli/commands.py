@@ -18,6 +18,7 @@ from remiss.cli import (
     demo,
     details,
     directory,
+    disagreement,
     register,
     reminders,
     rounds,
@@ -45,7 +46,7 @@ app.add_typer(round_app, name="round")
 app.add_typer(reminders_app, name="reminders")
 db_app.add_typer(database.commands)
 directory_app.add_typer(directory.commands)
-for module in (answering, anchoring, compile, details, rounds):
+for module in (answering, anchoring, compile, details, disagreement, rounds):
     round_app.add_typer(module.commands)
 reminders_app.add_typer(reminders.commands)
 

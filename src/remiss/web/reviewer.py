@@ -74,6 +74,7 @@ def _page(
         "problem": None,
         "answer_most": answers.ANSWER_MOST,
         "size_hint": answers.SIZE_HINT,
+        "system_level": False,
     }
     context.update(extra)
     return render(request, "reviewer.html", context, status_code=status_code)
@@ -90,6 +91,8 @@ def show(request: Request, token: str, app: AppDep, klar: str = "") -> Response:
 def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response:
     action = text(form, "action")
     values = _posted_values(form)
+    # Konsekvenser på systemnivå: shown again as posted when the page comes back.
+    marked = text(form, "system_level") == "1"
     if cut_short(request):
         kept = answers.cut_to_size(values)
         return _page(request, app, token, status_code=413, values=kept, typed=kept,
@@ -100,22 +103,24 @@ def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response
     try:
         with app.transaction() as session:
             if action == "draft":
-                answers.save_draft(session, token, values)
+                answers.save_draft(session, token, values, system_level=marked)
             else:
                 answers.submit(
                     session, app.settings, token, values, no_comments=action == "no_comments",
-                    escalate=False,
+                    escalate=False, system_level=marked,
                 )  # fmt: skip
     except answers.TooLong as exc:
         return _page(request, app, token, status_code=413, values=values, typed=values,
-                     problem=exc.message)  # fmt: skip
+                     problem=exc.message, system_level=marked)  # fmt: skip
     except answers.MissingAnswers as exc:
-        return _page(request, app, token, status_code=422, values=values, errors=exc.fields)
+        return _page(request, app, token, status_code=422, values=values, errors=exc.fields,
+                     system_level=marked)  # fmt: skip
     except Refused as exc:
         typed = {key: value for key, value in values.items() if value.strip()}
         return _page(
-            request, app, token, status_code=409, values=values, refused=str(exc), typed=typed
-        )
+            request, app, token, status_code=409, values=values, refused=str(exc), typed=typed,
+            system_level=marked,
+        )  # fmt: skip
     except DBAPIError as exc:
         return _not_saved(request, app, token, values, exc)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")

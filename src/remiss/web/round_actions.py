@@ -1,7 +1,7 @@
 """What a coordinator does to one round from its page: extend, close, remind, resend, allow a
 late answer, draft a round nobody answered, finish an opening cut short. Each asks first,
 then runs its use case and comes back to the round with a message; the rules live in the
-services.
+services. A note of how a disagreement was handled is only kept: it asks nothing first.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from remiss.app import App
-from remiss.core.errors import InputError, RoundNotFound
+from remiss.core.errors import InputError, Refused, RoundNotFound
 from remiss.core.models import Round
 from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
+from remiss.reviewers import disagreement
 from remiss.rounds import invitations, resuming, steering, transitions
 from remiss.usecases import answering, collecting, opening
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, RuntimeDep, text
@@ -269,3 +270,19 @@ def finish_opening(
         )
 
     return _act(request, app, round_id, form, action, question, transitions.Action.FINISH_OPENING)
+
+
+@router.post("/rounds/{round_id}/disagreement")
+def disagreement_handled(
+    request: Request, round_id: IdPath, app: AppDep, form: FormDep, coordinator: CoordinatorDep
+) -> Response:
+    """Record how the round's meningsskiljaktighet was handled (for the sammanställning)."""
+    try:
+        with app.transaction() as session:
+            disagreement.handle(session, round_id, text(form, "handled"), coordinator)
+    except InputError as exc:
+        return message_page(request, "Det gick inte", exc.message, status_code=422)
+    except Refused as exc:
+        return message_page(request, "Det gick inte", str(exc), status_code=409)
+    flash(request, "Hanteringen av meningsskiljaktigheten är antecknad.")
+    return redirect(f"/rounds/{round_id}")

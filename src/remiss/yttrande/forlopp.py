@@ -1,6 +1,7 @@
 """The sammanställning's Förlopp: how the round went, as the audit log recorded it.
 
-Triage, moved deadlines, closing, each disagreement mailed, drafting (each version and
+Triage, moved deadlines, closing, each disagreement mailed and how it was handled, each
+answer sent on for its consequences at system level, drafting (each version and
 its author), anchoring (to whom each version went, each approval and comment), the
 decision and the version it approved, a voided decision, and sending with the checksums
 of what was sent. Read in the order the log holds them (time, then
@@ -103,6 +104,21 @@ def _disagreement(detail: Detail, who: Callable[[str], str]) -> str:
     return f"{text}: {', '.join(to)}." if to else f"{text}."
 
 
+def _handled(detail: Detail, who: Callable[[str], str]) -> str:
+    note = str(detail.get("note") or "").strip()
+    return f"Meningsskiljaktigheten hanterades: {note}" + (
+        "" if note.endswith((".", "!", "?")) else "."
+    )
+
+
+def _system_level(detail: Detail, who: Callable[[str], str]) -> str:
+    to = [str(address) for address in detail.get("to") or []]
+    return (
+        f"Ett svar från {detail.get('who')} med konsekvenser på systemnivå skickades till "
+        f"{_recipients(len(to))}: {', '.join(to)}."
+    )
+
+
 def _begin(detail: Detail, who: Callable[[str], str]) -> str:
     drafter = detail.get("drafter")
     return (
@@ -195,6 +211,8 @@ PHRASES: dict[str, Phrase] = {
     "round.national_deadline": _national,
     "round.close": _close,
     "round.disagreement": _disagreement,
+    "round.disagreement_handled": _handled,
+    "answer.system_level": _system_level,
     "draft.begin": _begin,
     "draft.save": _draft,
     "draft.hand_over": _hand_over,
