@@ -14,6 +14,8 @@ from remiss.app import App, deliver_outbox
 from remiss.core.clock import set_now
 from remiss.core.models import Approval, Round
 from remiss.reviewers import answers
+from remiss.web import create_app
+from remiss.web.rate_limits import RateLimiter
 from remiss.yttrande import drafts
 from remiss.yttrande.closing import close_round
 from tests.mailcatcher import MailCatcher, RunningCatcher
@@ -171,3 +173,11 @@ def test_an_unknown_link_is_the_same_404_as_a_reviewers(client: WorkedClient) ->
     assert client.get("/f/kort").status_code == 404
     assert client.get(f"/f/{unknown}/utkast.pdf").status_code == 404
     assert client.get(f"/f/{unknown}/klart").status_code == 404
+
+
+def test_unknown_approval_links_count_as_guesses_like_reviewers_links(
+    sample_directory: App,
+) -> None:
+    with WorkedClient(create_app(sample_directory, limiter=RateLimiter())) as guesser:
+        assert {guesser.get(f"/f/{'B' * 42}{n % 10}").status_code for n in range(20)} == {404}
+        assert guesser.get(f"/f/{'C' * 43}").status_code == 429

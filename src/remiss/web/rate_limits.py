@@ -118,7 +118,7 @@ class RateLimitMiddleware:
         path = str(scope.get("path", ""))
         parts = path.split("/")
         client = client_address(scope, self.remiss.settings.trusted_proxies)
-        if parts[1:2] in (["r"], ["login"]) and len(parts) >= 3 and parts[2]:
+        if parts[1:2] in (["r"], ["f"], ["login"]) and len(parts) >= 3 and parts[2]:
             if parts[1] == "r" and parts[3:] == ["oppnad"]:
                 await self.app(scope, receive, send)
                 return

@@ -71,6 +71,8 @@ class Csrf:
         path = str(request.scope.get("path", ""))
         if isinstance(token, str) and path.startswith("/r/"):
             return "r:" + hash_token(token)
+        if isinstance(token, str) and path.startswith("/f/"):
+            return "f:" + hash_token(token)
         if isinstance(token, str) and path.startswith("/login/"):
             return "login:" + hash_token(token)
         nonce = request.session.get("csrf")
