@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from deploy.prodcheck import by_hand
 from deploy.prodcheck.forms import defaults
 from deploy.prodcheck.mailbox import Mailbox, Received
 from deploy.prodcheck.processes import CheckFailed
@@ -79,6 +80,8 @@ class Drive:
         invitations = self._wait_for_outbox()
         self.say(f"öppnad av deployment open-round: {len(self.round_ids)} remisser, "
                  f"{invitations} meddelanden")  # fmt: skip
+        by_hand.register_for_triage(self.topology, self.tag, today)
+        self.say("en remiss registrerad för triage från kommandoraden")
 
         answered = self._answer_half()
         self._wait_for_outbox()
@@ -99,6 +102,7 @@ class Drive:
                  "svarat, ingen till den som svarat")  # fmt: skip
 
         coordinator = self._log_in(COORDINATOR)
+        by_hand.mistyped_form(self.topology, coordinator)
         first, second = (self.round_ids[f"PROD-{self.tag}-{n}"] for n in (1, 2))
         self._post(coordinator, f"/rounds/{first}", f"/rounds/{first}/close", {"confirm": "1"}, 1)
         self._wait_for_state(first, "closed")
@@ -115,12 +119,12 @@ class Drive:
         decision = {"date": today_iso, "by": "Regionala samverkansnämnden", "paragraph": "§ 12",
                     "not_taking_part": ""}  # fmt: skip
         self._post(coordinator, f"/rounds/{first}", f"/rounds/{first}/decide", decision, 0)
-        self._post(coordinator, f"/rounds/{first}", f"/rounds/{first}/send", {"confirm": "1"}, 1)
+        by_hand.send_by_hand(self.topology, f"PROD-{self.tag}-1")
         self._wait_for_outbox()
         sent = [r for r in self.mailbox.snapshot() if RECIPIENT in r.to]
         if len(sent) != 1:
             raise CheckFailed(f"yttrandet kom {len(sent)} gånger till {RECIPIENT}")
-        self.say("beredd av ledande gruppen, beslutad och skickad till avsändaren")
+        self.say("beredd av ledande gruppen, beslutad i webben, skickad från kommandoraden")
 
     # -- steps -----------------------------------------------------------------------
 

@@ -21,8 +21,14 @@ SWEEP = "reminder-sweep/reminder-sweep"
 SWEEP_CRON = "*/15 * * * *"
 # The deployments run by workers.
 EXPECTED_FLOWS = {"open-round", "reminder-sweep", "compile-response"}
-# What the coordinator did on the web, told to Prefect as events on each round.
-EXPECTED_EVENTS = {"remiss.round.close", "remiss.round.decide", "remiss.round.send"}
+# What the coordinator did, told to Prefect as events on each round: registered for triage
+# and sent from the command line, closed and decided on the web.
+EXPECTED_EVENTS = {
+    "remiss.round.register",
+    "remiss.round.close",
+    "remiss.round.decide",
+    "remiss.round.send",
+}
 
 
 @dataclass

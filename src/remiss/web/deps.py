@@ -138,10 +138,11 @@ def text(form: FormData, name: str) -> str:
 # the whole, and answers anything beyond with a bare 400 that loses what was typed. A
 # reviewer's answer may be longer than that (200,000 characters are up to 2.4 MB
 # percent-encoded), and a round asks at most QUESTIONS_MOST questions, one field each
-# beside the form's token and the button pressed: so a reviewer's form is read whole up
+# beside the form's token, the button pressed and the mark of consequences at system
+# level: so a reviewer's form is read whole up
 # to BODY_MOST bytes and ANSWER_FIELDS_MOST fields. Beyond BODY_MOST it is read as far as
 # that (``cut_short``), for the page to show what it can of it.
-ANSWER_FIELDS_MOST = QUESTIONS_MOST + 2
+ANSWER_FIELDS_MOST = QUESTIONS_MOST + 3
 BODY_MOST = 5 * 1024 * 1024
 
 
