@@ -31,7 +31,7 @@ from remiss.core.text import printable
 from remiss.directory.sync import DEFAULT_ORGANISATION
 from remiss.mail import catalogue, outbox
 from remiss.reviewers import disagreement, disagreement_due, rows
-from remiss.reviewers.page import answer_lines, may_answer, why_closed
+from remiss.reviewers.page import LEFT_THE_GROUP, answer_lines, may_answer, why_closed
 from remiss.reviewers.rows import Answering
 from remiss.reviewers.system_level import send as send_system_level
 from remiss.rounds import invitations
@@ -136,6 +136,8 @@ def _answerable(session: Session, token: str) -> Answering:
         raise Refused(FORWARDED)
     if not may_answer(link.status, link.late_allowed, link.round_status, link.internal_deadline_at):
         raise Refused(why_closed(link.closed_at, link.internal_deadline, link.internal_deadline_at))
+    if not (link.in_directory or link.late_allowed):  # the coordinator may let them answer
+        raise Refused(LEFT_THE_GROUP.format(link.coordinator))
     return found
 
 

@@ -34,6 +34,12 @@ from remiss.core.tokens import hash_token
 from remiss.reviewers import rows
 from remiss.rounds.questions import NO_COMMENTS
 
+# A person a directory import took out of the groups the invitation came through.
+LEFT_THE_GROUP = (
+    "Enligt katalogen är du inte längre med i gruppen som remissen skickades till, så "
+    "svaret kan inte sparas. Dina tidigare svar finns kvar. Kontakta samordnaren ({}) om du "
+    "ändå ska svara."
+)
 # Deadlines are Swedish days; a refusal without settings at hand names them in Swedish time.
 SWEDEN = ZoneInfo("Europe/Stockholm")
 
@@ -127,6 +133,7 @@ _PAGE = (
         Invitation.round_id,
         Invitation.status,
         Invitation.late_allowed,
+        rows.IN_DIRECTORY,
         Person.name.label("reviewer"),
         Round.reference,
         Round.title,
@@ -207,9 +214,12 @@ def read(session: Session, token: str, tz: ZoneInfo) -> ReviewerPage:
         ),
         editable=may_answer(
             link.status, link.late_allowed, link.round_status, link.internal_deadline_at
-        ),
-        closed_reason=why_closed(
-            link.closed_at, link.internal_deadline, link.internal_deadline_at, tz
+        )
+        and (link.in_directory or link.late_allowed),
+        closed_reason=(
+            why_closed(link.closed_at, link.internal_deadline, link.internal_deadline_at, tz)
+            if link.in_directory or link.late_allowed
+            else LEFT_THE_GROUP.format(link.coordinator)
         ),
         questions=questions,
         values={k: str(v) for k, v in (newest.version_values if newest else {}).items()},

@@ -29,15 +29,29 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, Row, Update, bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Update,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
 from remiss.core.clock import now
 from remiss.core.errors import NotFound
 from remiss.core.models import (
     AnswerVersion,
     Invitation,
+    InvitationGroup,
     InvitationToken,
+    Membership,
     Organisation,
     Person,
     Question,
@@ -78,12 +92,34 @@ def questions(connection: Connection, round_id: int) -> tuple[Row[Any], ...]:
 # closed. The weakest shared lock (KEY SHARE): an answer escalating a disagreement may
 # still update the round while others hold theirs. SQLAlchemy writes one strength of lock
 # a statement, hence the suffix. The organisation's name is what a receipt signs with.
+# Whether the person is still in the directory as the invitation reached them: active,
+# and in one of the groups it came through (a forwarded invitation, or one that came
+# through no group, reached them as a person). A re-import may have taken them out.
+_CAME_THROUGH = aliased(InvitationGroup, name="came_through")
+_MEMBER = aliased(Membership, name="still_member")
+IN_DIRECTORY = and_(
+    Person.active,
+    or_(
+        Invitation.forwarded_from_id.is_not(None),
+        ~select(_CAME_THROUGH.id)
+        .where(_CAME_THROUGH.invitation_id == Invitation.id)
+        .correlate(Invitation)
+        .exists(),
+        select(_CAME_THROUGH.id)
+        .join(_MEMBER, _MEMBER.group_id == _CAME_THROUGH.group_id)
+        .where(_CAME_THROUGH.invitation_id == Invitation.id)
+        .where(_MEMBER.person_id == Person.id, _MEMBER.active)
+        .correlate(Invitation, Person)
+        .exists(),
+    ),
+).label("in_directory")
 _LINK = (
     select(
         Invitation.id,
         Invitation.round_id,
         Invitation.status,
         Invitation.late_allowed,
+        IN_DIRECTORY,
         Person.id.label("person_id"),
         Person.name,
         Person.email,
