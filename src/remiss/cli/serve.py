@@ -80,6 +80,8 @@ def serve(
     # finally below, or the Prefect server (in its own session) would outlive us.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     s = a.settings.listening_on(host, port, prefect_port)
+    if (example := s.example_left()) is not None:
+        fail(example)
     if workers is not None:
         s = s.model_copy(update={"web_workers": workers})
     if s.web_workers > 1 and not web_only:

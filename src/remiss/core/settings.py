@@ -8,12 +8,16 @@ from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_KEY_MIN = 32
+# What deploy/.env.example says until an operator fills it in: refused outside development.
+EXAMPLE_SMTP_HOST = "smtp.example.org"
+EXAMPLE_PASSWORD = "change-me"
 # Hosts that mean this machine (or every address of it): links to it name 127.0.0.1.
 LOOPBACK_OR_ANY = frozenset({"127.0.0.1", "localhost", "0.0.0.0", "::", "::1"})
 
@@ -179,6 +183,29 @@ class Settings(BaseSettings):
     def uses_sink(self) -> bool:
         """True when no SMTP server is configured and the local sink stands in."""
         return not self.smtp_host
+
+    @property
+    def development(self) -> bool:
+        """True when links point at this machine: remiss runs for whoever sits at it."""
+        return urlsplit(self.base_url).hostname in LOOPBACK_OR_ANY
+
+    def example_left(self) -> str | None:
+        """The line refusing to start when deploy/.env.example's placeholders are still set,
+        outside development (a copied .env that was never filled in)."""
+        if self.development:
+            return None
+        if (self.smtp_host or "").strip().lower() == EXAMPLE_SMTP_HOST:
+            return (
+                f"REMISS_SMTP_HOST är exemplets {EXAMPLE_SMTP_HOST}: ange er e-postserver "
+                "(deploy/.env), eller lämna den tom för den lokala e-postsänkan"
+            )
+        password = urlsplit(self.database_url or "").password
+        if password is not None and unquote(password) == EXAMPLE_PASSWORD:
+            return (
+                f"databasens lösenord är exemplets {EXAMPLE_PASSWORD}: byt POSTGRES_PASSWORD "
+                "i deploy/.env (eller lösenordet i REMISS_DATABASE_URL)"
+            )
+        return None
 
     @property
     def sink_dir(self) -> Path:

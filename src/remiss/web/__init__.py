@@ -31,6 +31,7 @@ from remiss.web import (
     details,
     directory,
     drafting,
+    health,
     login,
     mail,
     opening,
@@ -57,6 +58,7 @@ from remiss.web.security import (
 log = logging.getLogger("remiss.web")
 
 ROUTERS: list[APIRouter] = [
+    health.router,
     reviewer.router,
     approval.router,
     login.router,
