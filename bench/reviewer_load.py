@@ -5,7 +5,8 @@ with a round open to ``--reviewers`` people, its invitations delivered, and a pe
 link for each. Then starts the web app as production runs it (``remiss serve
 --web-only --workers 2``: uvicorn in two processes as deploy/.env.example has it, eight
 route threads each, the default rate limits, behind a trusted proxy that names each
-client in X-Forwarded-For), with an SMTP server that counts the receipts. ``--clients``
+client in X-Forwarded-For) with a ``remiss worker`` beside it, and an SMTP server that
+counts the receipts the worker sends. ``--clients``
 concurrent clients, each on links of its own, open a page and submit an answer (the CSRF
 token and the options read from that page), one reviewer after the other, for
 ``--seconds`` after a warm-up.
@@ -412,8 +413,18 @@ def app_turn(
                "--workers", str(workers)]  # fmt: skip
     work, used = reviewers_work(tokens, clients)
     log = folder / "remiss.log"
-    with running(command, env, port, log) as server:
-        measured = asyncio.run(load(f"http://127.0.0.1:{port}", clients, seconds, work, server))
+    # A worker beside the web, as production runs one: it sends the receipts and looks at
+    # the disagreements the answers leave, on the same two cores.
+    with (folder / "worker.log").open("ab") as worker_log:
+        worker = subprocess.Popen(
+            [remiss, "worker"], env=env, stdout=worker_log, stderr=subprocess.STDOUT
+        )
+    try:
+        with running(command, env, port, log) as server:
+            measured = asyncio.run(load(f"http://127.0.0.1:{port}", clients, seconds, work, server))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
     if max(used) >= len(tokens) // clients:
         print("# some clients ran out of reviewers: give --reviewers more", flush=True)
     text = log.read_text(errors="replace")
