@@ -63,3 +63,18 @@ def test_serve_refuses_the_example_password_before_it_connects(tmp_path: Path) -
         "remiss: databasens lösenord är exemplets change-me: byt POSTGRES_PASSWORD i "
         "deploy/.env (eller lösenordet i REMISS_DATABASE_URL)\n"
     )
+
+
+def test_the_worker_refuses_the_example_mail_server_too(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("remiss")), "worker", "--once"],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))},
+            "REMISS_DATA_DIR": str(tmp_path / "var"),
+            "REMISS_BASE_URL": PUBLIC,
+            "REMISS_SMTP_HOST": "smtp.example.org",
+        },
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("remiss: REMISS_SMTP_HOST är exemplets smtp.example.org")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from remiss.cli.process import application
-from remiss.cli.shell import delivery_line, shell
+from remiss.cli.shell import delivery_line, fail, shell
 
 commands = typer.Typer()
 
@@ -29,6 +29,9 @@ def worker(
     (SIGTERM or Ctrl-C); with ``--once``, what is there now, then exit."""
     from remiss.usecases.worker import Worker
 
+    example = application().settings.example_left()
+    if example is not None:
+        fail(example)
     working = Worker(application())
     if once:
         done = working.drain()
