@@ -200,6 +200,11 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
                 f"E-post väntar på e-postservern sedan {datetime_sv(waiting.since, s.tz)}: "
                 f"{waiting.count} meddelanden skickas när servern svarar igen."
             )
+        if (later := outbox.later(session, round_.id)) is not None:
+            typer.echo(
+                f"E-post som försöks igen senare: {later.count} meddelanden, nästa försök "
+                f"{datetime_sv(later.since, s.tz)}."
+            )
         for line in approvals.report(session, round_.id, s.tz):  # förankring
             typer.echo(line)
         for group in progress.groups:

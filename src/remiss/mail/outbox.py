@@ -133,6 +133,18 @@ def waiting(session: Session, round_id: int | None = None) -> Waiting | None:
     return Waiting(count=count, since=since) if count else None
 
 
+def later(session: Session, round_id: int) -> Waiting | None:
+    """The round's messages the server asked to be tried again later, and the next try
+    (``since`` is then when that try is due)."""
+    query = select(func.count(), func.min(Message.next_attempt_at)).where(
+        Message.round_id == round_id,
+        Message.status == MessageStatus.PENDING,
+        Message.next_attempt_at > now(),
+    )
+    count, next_try = session.execute(query).one()
+    return Waiting(count=count, since=next_try) if count else None
+
+
 def of_kind(session: Session, round_id: int, kind: str) -> list[Message]:
     """The round's messages of one kind, oldest first (what was sent, to whom, and how it went)."""
     return list(
