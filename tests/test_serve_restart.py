@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,12 +39,14 @@ def descendants(pid: int) -> set[int]:
 
 
 def within(seconds: float, done: Callable[[], bool]) -> bool:
-    """Whether ``done`` comes true within ``seconds`` (asked every tenth of a second)."""
+    """Whether ``done`` comes true within ``seconds`` (asked every tenth of a second: what a
+    real process does in its own time)."""
     deadline = time.monotonic() + seconds
+    pause = threading.Event()
     while not done():
         if time.monotonic() > deadline:
             return False
-        time.sleep(0.1)
+        pause.wait(0.1)
     return True
 
 
@@ -107,7 +110,10 @@ def test_a_recorded_process_id_now_someone_elses_is_left_alone(tmp_path: Path) -
     # server of this data folder.
     data_dir, port = tmp_path / "var", free_port()
     (data_dir / "prefect").mkdir(parents=True)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # A process that waits on its input until it is killed.
+    other = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     try:
         remember(data_dir, other.pid, port)
         assert stop_leftover(data_dir) is None
