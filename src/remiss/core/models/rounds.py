@@ -99,6 +99,9 @@ class Round(Base):
     decision_voided_at: Mapped[datetime | None] = mapped_column()
     # Who signs, as recorded with the decision: [{"name": …, "title": …}, …].
     signatories: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Where the kind asks (NHV): whether each region takes its own decision too, by region
+    # code, recorded with the decision: {"RJL": true, "RKL": false, …}.
+    own_decisions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Nobody answered and the coordinator chose to draft the answer anyway (beredning).
     drafting_without_answers: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
