@@ -20,6 +20,7 @@ from remiss.core.models.rounds import (
     Round,
     RoundGroup,
 )
+from remiss.core.models.svarsmall import Svarsmall
 from remiss.core.models.workers import WorkerBeat
 from remiss.core.models.yttrande import (
     LetterFile,
@@ -54,6 +55,7 @@ __all__ = [
     "Round",
     "RoundGroup",
     "SentYttrande",
+    "Svarsmall",
     "UTCDateTime",
     "WorkerBeat",
     "YttrandeDraft",
