@@ -15,7 +15,7 @@ from remiss.core.states import InvitationStatus, VersionKind
 from remiss.core.text import printable
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
-from remiss.reviewers.answers import FORWARDED, find, latest
+from remiss.reviewers.answers import FORWARDED, find, latest, save_draft
 from remiss.reviewers.page import closed_reason, is_editable
 from remiss.rounds import invitations
 
@@ -42,8 +42,15 @@ def forward(
     name: str,
     email: str,
     move_draft: bool,
+    typed: dict[str, str] | None = None,
+    system_level: bool = False,
 ) -> Invitation:
-    """Hand the invitation behind ``token`` to a colleague and send them their own link."""
+    """Hand the invitation behind ``token`` to a colleague and send them their own link.
+
+    ``typed`` is what the page's answer fields held when the reviewer forwarded: with
+    ``move_draft`` it is saved as their draft first, so that the colleague gets what the
+    reviewer saw, not an older draft (fields left empty keep the saved draft as it is).
+    """
     old = find(session, token, lock=True)
     if old.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
@@ -73,6 +80,9 @@ def forward(
     ).first()
     if taken is not None:
         raise InputError(f"{address} är redan inbjuden till den här remissen.", field="email")
+    if move_draft and typed and any(value.strip() for value in typed.values()):
+        save_draft(session, token, typed, system_level=system_level)
+        session.expire(old)  # the draft was written as rows, past the mapped objects
     if old.opened_at is None:
         old.opened_at = now()
     groups = [(ig.group, ig.role) for ig in old.groups]

@@ -138,11 +138,13 @@ def text(form: FormData, name: str) -> str:
 # the whole, and answers anything beyond with a bare 400 that loses what was typed. A
 # reviewer's answer may be longer than that (200,000 characters are up to 2.4 MB
 # percent-encoded), and a round asks at most QUESTIONS_MOST questions, one field each
-# beside the form's token, the button pressed and the mark of consequences at system
-# level: so a reviewer's form is read whole up
-# to BODY_MOST bytes and ANSWER_FIELDS_MOST fields. Beyond BODY_MOST it is read as far as
-# that (``cut_short``), for the page to show what it can of it.
-ANSWER_FIELDS_MOST = QUESTIONS_MOST + 3
+# beside the form's token, the button pressed, the mark of consequences at system
+# level and the three of forwarding (the colleague's name and address, whether the draft
+# goes along: they belong to the answer's form, so that forwarding keeps what was typed):
+# so a reviewer's form is read whole up to BODY_MOST bytes and ANSWER_FIELDS_MOST fields.
+# Beyond BODY_MOST it is read as far as that (``cut_short``), for the page to show what it
+# can of it.
+ANSWER_FIELDS_MOST = QUESTIONS_MOST + 6
 BODY_MOST = 5 * 1024 * 1024
 
 

@@ -149,11 +149,21 @@ def opened(request: Request, token: str, app: AppDep) -> Response:
 
 @router.post("/r/{token}/vidarebefordra")
 def forward(request: Request, token: str, app: AppDep, form: FormDep) -> Response:
+    """Forward to a colleague. The page's answer fields are posted along (the forwarding
+    fields belong to the answer's form): a mistyped address brings the page back with what
+    was typed still in them, and the summary of what to fix at its top."""
     fields = {
         "name": text(form, "name"),
         "email": text(form, "email"),
         "move_draft": text(form, "move_draft"),
     }
+    values = _posted_values(form)
+    marked = text(form, "system_level") == "1"
+    kept: dict[str, Any] = {"values": values, "system_level": marked, "forward_values": fields}
+    if cut_short(request):
+        cut = answers.cut_to_size(values)
+        return _page(request, app, token, status_code=413, **{**kept, "values": cut},
+                     typed=cut, problem=CUT_SHORT)  # fmt: skip
     try:
         with app.transaction() as session:
             forwarding.forward(
@@ -163,12 +173,22 @@ def forward(request: Request, token: str, app: AppDep, form: FormDep) -> Respons
                 name=fields["name"],
                 email=fields["email"],
                 move_draft=fields["move_draft"] == "1",
+                typed=values,
+                system_level=marked,
             )
+    except answers.TooLong as exc:
+        return _page(request, app, token, status_code=413, typed=values, problem=exc.message,
+                     **kept)  # fmt: skip
+    except answers.MissingAnswers as exc:
+        return _page(request, app, token, status_code=422, errors=exc.fields, **kept)
     except InputError as exc:
         return _page(
             request, app, token, status_code=422,
-            forward_errors={exc.field or "email": exc.message}, forward_values=fields,
+            forward_errors={exc.field or "email": exc.message}, **kept,
         )  # fmt: skip
     except Refused as exc:
-        return _page(request, app, token, status_code=409, refused=str(exc))
+        typed = {key: value for key, value in values.items() if value.strip()}
+        return _page(request, app, token, status_code=409, refused=str(exc), typed=typed, **kept)
+    except DBAPIError as exc:
+        return _not_saved(request, app, token, values, exc)
     return redirect(f"/r/{token}?klar=vidarebefordrad")
