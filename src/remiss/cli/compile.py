@@ -21,25 +21,37 @@ commands = typer.Typer()
 def round_compile(
     round_ref: Annotated[str, typer.Argument(metavar="ROUND")],
     formats: Annotated[
-        str, typer.Option("--format", help="Format att skriva: docx, html, pdf (kommaseparerade).")
-    ] = "docx,html,pdf",
+        str | None,
+        typer.Option(
+            "--format",
+            help="Format att skriva: docx, html, pdf, svarsmall (kommaseparerade); utan: "
+            "docx, html, pdf och, när remissen har en, avsändarens svarsmall ifylld.",
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Katalog att skriva filerna i.")] = Path("."),
 ) -> None:
     """Write the yttrande and the sammanställning as DOCX, HTML and/or PDF."""
     from remiss.cli.progress import shown
+    from remiss.rounds import svarsmall
     from remiss.rounds.opening import find
     from remiss.rounds.transitions import without_documents
     from remiss.usecases.answering import compile_answer
     from remiss.yttrande import documents, drafts, sending, to_folder
+    from remiss.yttrande.svarsmall_letter import FMT
 
-    wanted = documents.parse_formats(formats)
+    asked = documents.parse_formats(formats or ",".join(documents.FORMATS), also=(FMT,))
+    wanted = [f for f in asked if f != FMT]
     a = application()
     with a.sessions() as session:
         round_ = find(session, round_ref)
         round_id, reference = round_.id, round_.reference
         why = without_documents(session, round_)
+        has_template = svarsmall.of(session, round_id) is not None
     if why is not None:
         fail(why)
+    if FMT in asked and not has_template:
+        fail(f"{reference}: remissen har ingen svarsmall (ange svarsmall: i remissfilen)")
+    filled = FMT in asked or (formats is None and has_template)
     _check_writable(out)  # before compiling: a folder we cannot write to must change nothing
     # Steps: compiling, each file rendered (named by the rendering), writing.
     with shown(reference, total=len(wanted) + 2) as step:
@@ -47,7 +59,7 @@ def round_compile(
         done = compile_answer(runtime(), round_id, "cli", notify=False, formats=wanted)
         step("skriver filerna")
         with a.sessions() as session:
-            written = to_folder.write(session, a.settings, round_id, wanted, out)
+            written = to_folder.write(session, a.settings, round_id, wanted, out, svarsmall=filled)
             draft = drafts.current(session, round_id)
             sent = sending.sent_files(session, round_id)
     for path in written:

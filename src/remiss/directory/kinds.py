@@ -9,6 +9,7 @@ round's own fields win over the kind's.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -61,6 +62,9 @@ class KindSpec(BaseModel):
     recipient: str | None = None
     answer: Literal["joint", "per-region"] = "joint"
     questions: str | None = None
+    # The sender's Word svarsmall (.docx) the yttrande is also filled into; a path relative
+    # to the directory file is made absolute when it is loaded (``anchored``).
+    svarsmall: str | None = Field(default=None, min_length=1, max_length=1000)
     aliases: list[str] = []
 
     @field_validator("recipient")
@@ -79,6 +83,13 @@ def find(kinds: dict[str, Any] | None, kind: str) -> KindSpec | None:
         if wanted == key.casefold() or wanted in (a.casefold() for a in spec.aliases):
             return spec
     return None
+
+
+def anchored(kinds: dict[str, KindSpec], folder: Path) -> None:
+    """Each kind's svarsmall named relative to the directory file, as a path from anywhere."""
+    for spec in kinds.values():
+        if spec.svarsmall and not Path(spec.svarsmall).expanduser().is_absolute():
+            spec.svarsmall = str(folder / spec.svarsmall)
 
 
 def default_signatory(org: Organisation, kind: str) -> str:

@@ -19,7 +19,7 @@ from remiss.core.addresses import normalise_email
 from remiss.core.models import Group, Membership, Organisation, Person, Region
 from remiss.core.text import NOT_IN_A_NAME, controls_in, shown
 from remiss.core.yamlio import Located, format_loc, load_file, load_text, validation_error
-from remiss.directory.kinds import KindSpec
+from remiss.directory.kinds import KindSpec, anchored
 
 DEFAULT_ORGANISATION = {
     "name": "Sydöstra sjukvårdsregionen",
@@ -166,7 +166,9 @@ def parse(doc: Located) -> DirectorySpec:
 
 
 def load(path: str | Path) -> DirectorySpec:
-    return parse(load_file(path))
+    spec = parse(load_file(path))
+    anchored(spec.organisation.kinds, Path(path).resolve().parent)
+    return spec
 
 
 def loads(text: str, source: str = "<directory>") -> DirectorySpec:

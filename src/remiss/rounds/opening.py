@@ -21,7 +21,7 @@ from remiss.core.models import Invitation, Question, Round, RoundGroup
 from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.directory.routing import Route, route
-from remiss.rounds import batching, resuming
+from remiss.rounds import batching, resuming, svarsmall
 from remiss.rounds.issuing import Invitee
 from remiss.rounds.planning import RoundPlan, differences, plan
 from remiss.rounds.resuming import OPENING
@@ -134,6 +134,8 @@ def _create(
         )
     for group, reason in plan_.route.groups:
         session.add(RoundGroup(round_id=round_.id, group_id=group.id, reason=reason))
+    if plan_.svarsmall is not None:
+        svarsmall.keep(session, round_.id, plan_.svarsmall)
     session.flush()
     session.refresh(round_, ["lead_group"])
     result = _outcome(round_, created=True)

@@ -20,6 +20,7 @@ from remiss.directory import kinds
 from remiss.directory.kinds import KindSpec
 from remiss.directory.routing import Route, RoutingError, route
 from remiss.directory.sync import organisation
+from remiss.rounds import svarsmall
 from remiss.rounds.questions import QuestionSetSpec
 from remiss.rounds.spec import ParsedRound, RoundSpec
 
@@ -39,6 +40,8 @@ class RoundPlan:
     route: Route
     questions: QuestionSetSpec
     kind: KindSpec | None = None
+    # The sender's Word template, read and checked: kept with the round.
+    svarsmall: svarsmall.Prepared | None = None
 
 
 def resolve_deadlines(
@@ -110,8 +113,33 @@ def plan(session: Session, parsed: ParsedRound, settings: Settings) -> RoundPlan
     except RoutingError as exc:
         raise parsed.error(exc.message, exc.field or "areas") from exc
     return RoundPlan(
-        parsed=parsed, deadlines=deadlines, route=routed, questions=questions, kind=kind
+        parsed=parsed,
+        deadlines=deadlines,
+        route=routed,
+        questions=questions,
+        kind=kind,
+        svarsmall=_svarsmall(parsed, kind, questions),
     )
+
+
+def _svarsmall(
+    parsed: ParsedRound, kind: KindSpec | None, questions: QuestionSetSpec
+) -> svarsmall.Prepared | None:
+    """The round's svarsmall (its own, else its kind's), read and checked now."""
+    own = parsed.spec.svarsmall
+    if own and parsed.folder is None:
+        raise parsed.error(
+            "en uppladdad remissfil kan inte peka ut en svarsmall; ange den för remisstypen "
+            "i katalogen, eller öppna remissen från filen med remiss round open",
+            "svarsmall",
+        )
+    named = own or (kind.svarsmall if kind is not None else None)
+    if not named:
+        return None
+    try:
+        return svarsmall.prepare(named, parsed.folder if own else None, questions)
+    except InputError as exc:
+        raise parsed.error(exc.message, "svarsmall") from exc
 
 
 def differences(round_: Round, spec: RoundSpec) -> list[str]:

@@ -25,6 +25,19 @@ ALIASES = {"kunskapsstod": "default", "kunskapsstöd": "default"}
 QUESTIONS_MOST = 500
 
 
+# A field of a sender's Word template (svarsmall): a name its ``{{ … }}`` tags can use.
+TEMPLATE_FIELD = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class TemplateFields(BaseModel):
+    """The fields of the sender's svarsmall that one question's joint answer fills."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    position: str | None = Field(default=None, pattern=TEMPLATE_FIELD, max_length=100)
+    text: str | None = Field(default=None, pattern=TEMPLATE_FIELD, max_length=100)
+
+
 class QuestionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -35,6 +48,9 @@ class QuestionSpec(BaseModel):
     required: bool = False
     # What a position question takes a position on ("kunskapsstödet"): the yttrande names it.
     subject: str | None = Field(default=None, min_length=1, max_length=200)
+    # Which fields of a svarsmall (the sender's Word file) its joint position and text fill;
+    # without it, ``{key}`` (and ``{key}_text`` for a position question's text).
+    template_fields: TemplateFields | None = None
 
     @model_validator(mode="after")
     def _options(self) -> QuestionSpec:
@@ -44,6 +60,14 @@ class QuestionSpec(BaseModel):
             raise ValueError("en textfråga har inga svarsalternativ")
         if self.kind == QuestionKind.TEXT and self.subject:
             raise ValueError("bara en ställningstagandefråga har ett subject (vad den gäller)")
+        if (
+            self.kind == QuestionKind.TEXT
+            and self.template_fields
+            and self.template_fields.position
+        ):
+            raise ValueError(
+                "bara en ställningstagandefråga fyller ett fält med ställningstagandet"
+            )
         return self
 
 

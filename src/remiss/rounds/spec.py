@@ -38,6 +38,7 @@ ROUND_FIELDS = {
     "our_reference",
     "period",
     "recipient",
+    "svarsmall",
 }
 
 
@@ -80,6 +81,9 @@ class RoundSpec(BaseModel):
     period: Name | None = None
     # Where the yttrande is sent (the sender's registry); from the kind when absent.
     recipient: str | None = None
+    # The sender's Word svarsmall (.docx) the yttrande is also filled into, relative to the
+    # round file; from the kind when absent.
+    svarsmall: str | None = Field(default=None, min_length=1, max_length=1000)
 
     @field_validator("reference", mode="before")
     @classmethod
@@ -153,6 +157,9 @@ class ParsedRound:
     doc: Located | None = None
     base: Location = ()
     own_fields: frozenset[str] = frozenset()
+    # The folder of the file it came from (a svarsmall is named relative to it); None when
+    # uploaded, which may then name none.
+    folder: Path | None = None
 
     def error(self, message: str, field: str | None = None) -> InputError:
         if self.doc is None:
@@ -228,7 +235,8 @@ def parse(doc: Located) -> list[ParsedRound]:
 
 
 def load(path: str | Path) -> list[ParsedRound]:
-    return parse(load_file(path))
+    folder = Path(path).resolve().parent
+    return [replace(p, folder=folder) for p in parse(load_file(path))]
 
 
 def loads(text: str, source: str = "<round>") -> list[ParsedRound]:

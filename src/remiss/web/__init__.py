@@ -40,6 +40,7 @@ from remiss.web import (
     reviewer,
     round_actions,
     statement,
+    svarsmall,
     triage,
     yttrande,
 )
@@ -68,6 +69,7 @@ ROUTERS: list[APIRouter] = [
     directory.router,
     mail.router,
     yttrande.router,
+    svarsmall.router,
     drafting.router,
     triage.router,
     register.router,

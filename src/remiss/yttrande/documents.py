@@ -8,6 +8,7 @@ file; nothing here renders.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from remiss.core.errors import InputError
 from remiss.core.models import YttrandeVersion
@@ -21,17 +22,20 @@ CONTENT_TYPES = {
 FORMAT_NAMES = {"docx": "Word", "html": "HTML", "pdf": "PDF"}
 
 
-def parse_formats(text: str) -> list[str]:
-    """``"docx, pdf"`` -> ``["docx", "pdf"]``; refuse an empty list or an unknown format."""
+def parse_formats(text: str, also: Sequence[str] = ()) -> list[str]:
+    """``"docx, pdf"`` -> ``["docx", "pdf"]``; refuse an empty list or an unknown format.
+
+    ``also``: formats a shell takes beside these (the yttrande in the sender's svarsmall)."""
     wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
-    unknown = sorted(set(wanted) - set(FORMATS))
+    known = (*FORMATS, *also)
+    unknown = sorted(set(wanted) - set(known))
     if unknown:
         raise InputError(
-            f"okänt format: {', '.join(unknown)} (välj bland {', '.join(FORMATS)})",
+            f"okänt format: {', '.join(unknown)} (välj bland {', '.join(known)})",
             field="format",
         )
     if not wanted:
-        raise InputError(f"ange minst ett av {', '.join(FORMATS)}", field="format")
+        raise InputError(f"ange minst ett av {', '.join(known)}", field="format")
     return list(dict.fromkeys(wanted))
 
 

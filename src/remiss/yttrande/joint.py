@@ -36,6 +36,8 @@ class Stand:
     question: str  # its heading: the subject ("Definitionen av vården"), never a question
     sentence: str
     text: str  # the drafter's words on the position, if any
+    key: str = ""  # the question's: a sender's svarsmall names its fields by it
+    position: str | None = None  # as chosen ("Tillstyrker med synpunkter"), None if not
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Comments:
 
     question: str
     text: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,10 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
         if question.kind == QuestionKind.POSITION:
             on = letter.subject(round_, question)
             heading = wording.stand_heading(on, question.text, len(stands) + 1)
-            stands.append(Stand(heading, sentence(org.name, position, on), text))
+            sentence_ = sentence(org.name, position, on)
+            stands.append(Stand(heading, sentence_, text, question.key, position))
         else:
-            comments.append(Comments(question.text, text or no_comments(org.name)))
+            comments.append(Comments(question.text, text or no_comments(org.name), question.key))
     decided = is_decided(round_, draft.number if draft is not None else None)
     day = round_.decided_on if decided and round_.decided_on else _today(settings)
     return JointAnswer(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core.clock import now
 from remiss.core.models import LetterFile
 from remiss.core.settings import Settings
-from remiss.yttrande import joint
+from remiss.yttrande import joint, svarsmall_letter
 from remiss.yttrande.joint import JointAnswer
 from remiss.yttrande.render import letter_files
 
@@ -61,7 +61,11 @@ def render_and_keep(
     sessions: sessionmaker[Session], round_id: int, letter: Letter, fmt: str
 ) -> bytes:
     """Render ``letter`` in ``fmt`` and keep it (the round's older files in ``fmt`` go)."""
-    content = letter_files.render(letter.answer, fmt)
+    if fmt == svarsmall_letter.FMT:  # the sender's template, kept with the round
+        with sessions() as session:
+            content = svarsmall_letter.fill(session, round_id, letter.answer)
+    else:
+        content = letter_files.render(letter.answer, fmt)
     _keep(sessions, round_id, letter.checksum, fmt, content)
     return content
 

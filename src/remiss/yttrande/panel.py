@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, load_only
 from remiss.core.models import Round, YttrandeVersion
 from remiss.directory import kinds
 from remiss.directory.sync import organisation
+from remiss.rounds import svarsmall
 from remiss.yttrande import drafts, joint
 from remiss.yttrande.versions import SIGNATORY_MAX
 
@@ -44,6 +45,8 @@ class Panel:
     draft_number: int | None = None
     draft_saved_at: datetime | None = None
     handed_over_at: datetime | None = None
+    # The sender's svarsmall the yttrande is also filled into: its file name, if any.
+    svarsmall: str | None = None
 
     @property
     def latest(self) -> VersionRow | None:
@@ -81,6 +84,7 @@ def panel(
         draft_number=draft.number if draft is not None else None,
         draft_saved_at=draft.created_at if draft is not None else None,
         handed_over_at=round_.handed_over_at,
+        svarsmall=template.name if (template := svarsmall.of(session, round_.id)) else None,
     )
 
 
