@@ -159,6 +159,11 @@ def every_email() -> dict[str, Email]:
             round_=ROUND, org=ORG, name="Maria Holmgren", to="maria.holmgren@rog.example.org",
             link=APPROVAL_LINK, reply_by="8 april 2026", number=2,
         ),
+        "anchoring_answered": catalogue.anchoring_answered(
+            round_=ROUND, org=ORG, name="Jonas Berg", title="ledamot, RSL AU", approved=False,
+            comment="Stryk <andra> stycket.", number=2, waiting=1,
+            link="https://remiss.example.org/rounds/7#forankring",
+        ),
         "outcome_sent": catalogue.outcome_sent(
             round_=ROUND, org=ORG, name="Karin Kvist", to="karin.kvist@rkl.example.org",
             sent_on="den 9 april 2026",
@@ -188,7 +193,7 @@ def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
     if kind in REVIEWER_MAIL:
         # Reviewer mail: the personal link on a line of its own, and the sender's dnr named so.
         assert f"\n{LINK}\n" in message.text
-    if kind.startswith("anchoring"):
+    if kind.startswith("anchoring") and kind != "anchoring_answered":  # not to the coordinator
         # To an approver: their link on a line of its own, and the day an answer is asked for.
         assert f"\n{APPROVAL_LINK}\n" in message.text and "8 april 2026" in message.subject
     if kind.startswith("outcome_"):  # how the remiss ended, to everyone asked or told

@@ -181,3 +181,29 @@ def test_unknown_approval_links_count_as_guesses_like_reviewers_links(
     with WorkedClient(create_app(sample_directory, limiter=RateLimiter())) as guesser:
         assert {guesser.get(f"/f/{'B' * 42}{n % 10}").status_code for n in range(20)} == {404}
         assert guesser.get(f"/f/{'C' * 43}").status_code == 429
+
+
+def test_the_decision_form_asks_each_region_about_its_own_decision_for_nhv(
+    client: WorkedClient, opened: Opened, sample_directory: App, smtp: RunningCatcher
+) -> None:
+    app, round_id = sample_directory, opened.round_id
+    closed_and_answered(app, opened)
+    hand_over(app, round_id)
+    coordinator = logged_in(client, smtp.catcher)
+    page = coordinator.get(f"/rounds/{round_id}").text
+    for region in ("Region Jönköpings län", "Region Kalmar län", "Region Östergötland"):
+        assert f"<legend>Fattar {region} även ett eget beslut i ärendet?</legend>" in page
+    decision = {"csrf_token": csrf_of(page), "by": "Samverkansnämndens presidium",
+                "date": "2026-04-07", "own_decision_RJL": "ja"}  # fmt: skip
+    refused = coordinator.post(f"/rounds/{round_id}/decide", data=decision).text
+    assert flash(refused) == (
+        "Beslutet är inte sparat: ange om Region Kalmar län och Region Östergötland fattar "
+        "eget beslut i ärendet."
+    )
+    decision |= {"own_decision_RKL": "nej", "own_decision_RÖ": "nej"}
+    page = coordinator.post(f"/rounds/{round_id}/decide", data=decision).text
+    assert flash(page).startswith("Beslutet är registrerat")
+    assert page.count(" checked>") >= 3  # the form shows what was recorded
+    letter = coordinator.get(f"/rounds/{round_id}/yttrande.html").text
+    assert "Region Jönköpings län fattar även ett eget beslut i ärendet." in letter
+    assert "Region Östergötland fattar inget eget beslut i ärendet." in letter

@@ -198,6 +198,10 @@ def test_an_answer_with_consequences_at_system_level_goes_at_once_to_the_informe
     assert sorted(queued) == sorted([COORDINATOR, *KUNSKAPSRAD])
     assert marked is True
     Worker(sample_directory).drain()
+    # Come back to the page: the mark is shown as it was sent.
+    assert 'name="system_level" value="1" aria-describedby="systemniva-hint" checked' in (
+        client.get(f"/r/{token}").text
+    )
 
     sent = [r for r in smtp.catcher.received if r.subject.startswith("Konsekvenser på systemnivå")]
     assert sorted(r.envelope_to[0] for r in sent) == sorted([COORDINATOR, *KUNSKAPSRAD])

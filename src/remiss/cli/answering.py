@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -81,6 +82,14 @@ def round_decide(
             help="Undertecknare, ”Namn, titel” (upprepa för flera; standard: remisstypens).",
         ),
     ] = None,
+    own_decision: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--own-decision",
+            help="Om en region fattar eget beslut, ”RJL=ja” eller ”RKL=nej” (en per region; "
+            "när remisstypen frågar, t.ex. NHV).",
+        ),
+    ] = None,
 ) -> None:
     """Record who decided the yttrande, when, the paragraph, and who did not take part."""
     from remiss.core.clock import now
@@ -100,11 +109,26 @@ def round_decide(
         paragraph=paragraph,
         not_taking_part=not_taking_part,
         signatories=signatory or (),
+        own_decisions=_own_decisions(own_decision or ()),
         actor="cli",
     )
     typer.echo(
         f"{decided.reference}: utkast version {decided.draft} beslutat av {by} den {date_sv(day)}."
     )
+
+
+def _own_decisions(given: Sequence[str]) -> dict[str, str]:
+    """ "RJL=ja" options as {"RJL": "ja"}; a malformed one is a usage error."""
+    chosen: dict[str, str] = {}
+    for item in given:
+        code, sep, answer = item.partition("=")
+        if not sep or not code.strip():
+            raise typer.BadParameter(
+                f"skriv ”REGION=ja” eller ”REGION=nej” (angivet: {item[:40]})",
+                param_hint="--own-decision",
+            )
+        chosen[code.strip()] = answer
+    return chosen
 
 
 @commands.command("send", help="Skicka det beslutade yttrandet (PDF och Word) till mottagaren.")

@@ -59,6 +59,10 @@ class KindSpec(BaseModel):
     # The people who sign, by name and title; the body that decides stays ``signatory``.
     signatories: list[Signatory] = []
     approvers: list[Approver] = []
+    # The Beslut section names who approved the decided version ("Förankrat med …").
+    letter_names_approvers: bool = False
+    # Each region records with the decision whether it takes its own decision too (NHV).
+    own_decisions: bool = False
     recipient: str | None = None
     answer: Literal["joint", "per-region"] = "joint"
     questions: str | None = None

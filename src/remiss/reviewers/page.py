@@ -112,6 +112,7 @@ class ReviewerPage:
     # The questions (each with key, kind, text, options, required) and the answer so far.
     questions: tuple[Row[Any], ...]
     values: dict[str, str]  # of the newest version, draft or submitted
+    system_level: bool  # the newest version marked consequences at system level
     draft_saved_at: datetime | None  # of the newest version, when it is a draft
     submitted_at: datetime | None
     submitted_no_comments: bool
@@ -153,6 +154,7 @@ _PAGE = (
         AnswerVersion.values.label("version_values"),
         AnswerVersion.no_comments.label("version_no_comments"),
         AnswerVersion.created_at.label("version_created_at"),
+        AnswerVersion.system_level.label("version_system_level"),
     )
     .select_from(InvitationToken)
     .join(Invitation, Invitation.id == InvitationToken.invitation_id)
@@ -223,6 +225,7 @@ def read(session: Session, token: str, tz: ZoneInfo) -> ReviewerPage:
         ),
         questions=questions,
         values={k: str(v) for k, v in (newest.version_values if newest else {}).items()},
+        system_level=bool(newest and newest.version_system_level),
         draft_saved_at=(
             newest.version_created_at
             if newest and newest.version_kind == VersionKind.DRAFT

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from remiss.usecases.runtime import FollowUp, Runtime
-from remiss.yttrande import anchoring, approvals
+from remiss.yttrande import anchor_notices, anchoring, approvals
 from remiss.yttrande.anchoring import Anchored
 
 
@@ -55,6 +55,9 @@ def answer(
         given = approvals.answer(session, token, approve, comment, seen_draft)
         answered = Answered(given.round_id, given.name, approve, given.draft_number)
         email = given.email
+        told = anchor_notices.tell_coordinator(session, rt.settings, given)
     action = "anchor.approve" if approve else "anchor.comment"
     rt.announce(action, email, answered.round_id, draft=answered.draft)
+    if told:
+        rt.follow_up()
     return answered

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,6 +70,7 @@ def decide(
     paragraph: str | None = None,
     not_taking_part: str | None = None,
     signatories: Sequence[str] = (),
+    own_decisions: Mapping[str, str] | None = None,
     actor: str,
 ) -> Decided:
     """Record the decision on the current draft version."""
@@ -82,6 +83,7 @@ def decide(
             paragraph=paragraph,
             not_taking_part=not_taking_part,
             signatories=signatories,
+            own_decisions=own_decisions,
             actor=actor,
         )
         decided = Decided(round_.reference, round_.decided_draft, on)

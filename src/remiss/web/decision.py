@@ -15,6 +15,9 @@ from remiss.web.pages import flash, redirect, render
 
 router = APIRouter()
 
+# One radio group per region: "own_decision_RJL" = "ja" | "nej".
+OWN = "own_decision_"
+
 
 @router.post("/rounds/{round_id}/decide")
 def decide(
@@ -38,6 +41,9 @@ def decide(
             paragraph=text(form, "paragraph"),
             not_taking_part=text(form, "not_taking_part"),
             signatories=text(form, "signatories").splitlines(),
+            own_decisions={
+                key.removeprefix(OWN): text(form, key) for key in form if key.startswith(OWN)
+            },
             actor=coordinator,
         )
     except InputError as exc:

@@ -74,7 +74,7 @@ def _page(
         "problem": None,
         "answer_most": answers.ANSWER_MOST,
         "size_hint": answers.SIZE_HINT,
-        "system_level": False,
+        "system_level": shown.system_level,
     }
     context.update(extra)
     return render(request, "reviewer.html", context, status_code=status_code)

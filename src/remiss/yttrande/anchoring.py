@@ -76,16 +76,27 @@ def anchor(
         raise Refused(f"{round_.reference}: det finns inget sparat utkast att förankra")
     wanted = _approvers(session, round_, to or ())
     reply_by = _reply_by(settings, round_, by)
-    existing = {a.email for a in approvals(session, round_id)}
+    existing = {a.email: a for a in approvals(session, round_id)}
     new = [a for a in wanted if a.email not in existing]
-    if not new:
+    # A day given again moves it for those still waiting on this version; they are told.
+    moved = [
+        existing[a.email]
+        for a in wanted
+        if by is not None
+        and a.email in existing
+        and existing[a.email].reply_by != reply_by
+        and existing[a.email].answered_draft != existing[a.email].draft_number
+    ]
+    if not new and not moved:
         raise Refused(
             f"{round_.reference}: utkastet är redan skickat för förankring till "
-            f"{', '.join(a.name for a in wanted)}; ett nytt utkast går till dem när det sparas"
+            f"{', '.join(a.name for a in wanted)}; ett nytt utkast går till dem när det sparas "
+            "(ange en ny svarsdag för att flytta den)"
         )
     draft_pdf = draft_file(session, settings, round_, draft.number)
     org = organisation(session)
     moment = now()
+    rows: list[Approval] = []
     for approver in new:
         row = Approval(
             round_id=round_id,
@@ -97,7 +108,11 @@ def anchor(
             reply_by=reply_by,
         )
         session.add(row)
-        session.flush()
+        rows.append(row)
+    for row in moved:
+        row.reply_by, row.reminded_at = reply_by, None
+    session.flush()
+    for row in rows + moved:
         email = catalogue.anchoring(
             round_=round_,
             org=org,
@@ -108,8 +123,9 @@ def anchor(
             number=draft.number,
             draft=draft_pdf,
         )
-        key = f"anchoring:{row.id}:{draft.number}"
+        key = f"anchoring:{row.id}:{draft.number}:{reply_by.isoformat()}"
         outbox.queue(session, settings, key=key, email=email, round_id=round_id)
+    mailed = [Approver(name=r.name, title=r.title, email=r.email) for r in rows + moved]
     audit.record(
         session,
         actor,
@@ -117,10 +133,10 @@ def anchor(
         round_id=round_id,
         draft=draft.number,
         reply_by=reply_by.isoformat(),
-        to=[_named(a) for a in new],
+        to=[_named(a) for a in mailed],
     )
     session.flush()
-    return Anchored(round_id, round_.reference, draft.number, reply_by, tuple(map(_named, new)))
+    return Anchored(round_id, round_.reference, draft.number, reply_by, tuple(map(_named, mailed)))
 
 
 def _named(approver: Approver) -> str:

@@ -19,6 +19,7 @@ from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import InputError, NotFound, Refused
 from remiss.core.models import Approval, ApprovalToken, Round
+from remiss.core.models.anchoring import APPROVED, COMMENTS
 from remiss.core.settings import Settings
 from remiss.core.states import RoundState
 from remiss.core.swedish import date_sv
@@ -30,7 +31,6 @@ from remiss.rounds import stage
 from remiss.yttrande import joint
 from remiss.yttrande.joint import JointAnswer
 
-APPROVED, COMMENTS = "approved", "comments"
 WORDS = {APPROVED: "godkänt", COMMENTS: "synpunkter"}
 WAITING = "väntar"
 COMMENT_MAX = 10_000

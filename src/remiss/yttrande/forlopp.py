@@ -166,6 +166,10 @@ def _decide(detail: Detail, who: Callable[[str], str]) -> str:
     signatories = [_signatory(s) for s in detail.get("signatories") or []]
     if signatories:
         text += f" Undertecknare: {'; '.join(signatories)}."
+    own = detail.get("own_decisions") or {}
+    if own:
+        said = [f"{code} {'ja' if yes else 'nej'}" for code, yes in own.items()]
+        text += f" Eget beslut i regionerna: {', '.join(said)}."
     return text
 
 

@@ -16,11 +16,10 @@ from remiss.core import clock
 from remiss.core.models import Membership, Organisation, Region, Round
 from remiss.core.settings import Settings
 from remiss.core.states import QuestionKind
-from remiss.core.swedish import date_sv
 from remiss.directory import kinds
 from remiss.directory.kinds import Signatory
 from remiss.directory.sync import organisation
-from remiss.yttrande import drafts, letter, proposal, wording
+from remiss.yttrande import decision_section, drafts, letter, proposal, wording
 from remiss.yttrande.compile import header, load_round
 from remiss.yttrande.model import Header
 
@@ -144,7 +143,7 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
         organisation=org.name,
         signatory=(round_.signatory or "").strip() or kinds.default_signatory(org, round_.kind),
         handlaggare=handlaggare(session, round_),
-        decision=decision_lines(round_) if decided else (),
+        decision=decision_section.lines(session, round_, org, settings.tz) if decided else (),
         signatories=signatories(round_, org),
         note=voided_note(round_, draft.number if draft is not None else None),
         reference_in_heading=letter.from_ministry(org, round_.kind),
@@ -182,23 +181,6 @@ def signatories(round_: Round, org: Organisation) -> tuple[Signatory, ...]:
 
 def _today(settings: Settings) -> date:
     return clock.now().astimezone(settings.tz).date()
-
-
-def decision_lines(round_: Round) -> tuple[str, ...]:
-    """The yttrande's Beslut section, once the decision is recorded.
-
-    The minutes' item is written as typed ("§ 14", "punkt 7"): RSL numbers by punkt.
-    """
-    if round_.decided_by is None or round_.decided_on is None:
-        return ()
-    paragraph = f" ({round_.decision_paragraph})" if round_.decision_paragraph else ""
-    lines = [
-        f"Beslut i detta ärende har fattats av {round_.decided_by} den "
-        f"{date_sv(round_.decided_on)}{paragraph}."
-    ]
-    if round_.not_taking_part:
-        lines.append(f"I beslutet har {round_.not_taking_part} inte deltagit.")
-    return tuple(lines)
 
 
 def handlaggare(session: Session, round_: Round) -> Handlaggare | None:

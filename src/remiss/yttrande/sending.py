@@ -34,7 +34,7 @@ from remiss.mail import catalogue, outbox
 from remiss.mail.rendering import Attachment
 from remiss.rounds import stage
 from remiss.rounds.transitions import Action, require
-from remiss.yttrande import drafts, joint, letter, outcome
+from remiss.yttrande import decision_section, drafts, joint, letter, outcome
 from remiss.yttrande.render import letter_files
 
 MIME = {
@@ -60,9 +60,11 @@ def decide(
     paragraph: str | None = None,
     not_taking_part: str | None = None,
     signatories: Sequence[str] = (),
+    own_decisions: Mapping[str, str] | None = None,
     actor: str,
 ) -> Round:
-    """Record the decision on the current draft version.
+    """Record the decision on the current draft version (and, where the kind asks, whether
+    each region takes its own decision: ``{"RJL": "ja", …}``).
 
     Refused before the draft is handed over, while a position question has no joint
     position, and for a date before the round opened or after its national deadline.
@@ -89,6 +91,8 @@ def decide(
             field="date",
         )
     signing = [_signatory(text) for text in signatories if text.strip()]
+    org = organisation(session)
+    round_.own_decisions = decision_section.own_decisions(session, org, round_, own_decisions or {})
     round_.decided_by = decided_by
     round_.decided_on = on
     round_.decision_paragraph = _field(paragraph, "paragraph")
@@ -100,7 +104,7 @@ def decide(
         round_.signatories = [s.model_dump() for s in signing]
     elif not round_.signatories:
         # Who signs is fixed with the decision: as the letter showed it until now.
-        shown = joint.signatories(round_, organisation(session))
+        shown = joint.signatories(round_, org)
         round_.signatories = [s.model_dump() for s in shown] or None
     audit.record(
         session,
@@ -112,6 +116,7 @@ def decide(
         paragraph=round_.decision_paragraph,
         draft=draft.number,
         signatories=[Signatory.model_validate(s).line() for s in round_.signatories or []],
+        own_decisions=round_.own_decisions,
     )
     session.flush()
     return round_

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from remiss.core.models.base import Base
 
+# An approver's answer (``Approval.decision``).
+APPROVED, COMMENTS = "approved", "comments"
+
 
 class Approval(Base):
     """One approver of one round: the draft version last mailed to them, and their answer.

@@ -13,7 +13,12 @@ calls ``compose``, and name it here.
 """
 
 from remiss.mail.catalogue._base import Email
-from remiss.mail.catalogue.anchoring import anchoring, anchoring_new_version, anchoring_reminder
+from remiss.mail.catalogue.anchoring import (
+    anchoring,
+    anchoring_answered,
+    anchoring_new_version,
+    anchoring_reminder,
+)
 from remiss.mail.catalogue.coordination import (
     Disagreement,
     Reasoning,
@@ -55,6 +60,7 @@ __all__ = [
     "Fate",
     "Reasoning",
     "anchoring",
+    "anchoring_answered",
     "anchoring_new_version",
     "anchoring_reminder",
     "closed_without_answers",

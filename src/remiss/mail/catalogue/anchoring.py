@@ -4,6 +4,7 @@ and the reminder the working day before the day an answer is asked for."""
 from __future__ import annotations
 
 from remiss.core.models import Organisation, Round
+from remiss.core.swedish import number_sv
 from remiss.mail.catalogue._base import Email, compose
 from remiss.mail.rendering import Attachment
 
@@ -87,4 +88,37 @@ def anchoring_reminder(
         link=link,
         reply_by=reply_by,
         number=number,
+    )
+
+
+def anchoring_answered(
+    *,
+    round_: Round,
+    org: Organisation,
+    name: str,
+    title: str,
+    approved: bool,
+    comment: str | None,
+    number: int,
+    waiting: int,
+    link: str,
+) -> Email:
+    """To the coordinator: an approver commented (or approved with a remark), or the last
+    approver approved the current version."""
+    return compose(
+        "anchoring_answered",
+        round_.coordinator,
+        None,
+        None,
+        (),
+        round=round_,
+        org=org,
+        name=name,
+        title=title,
+        approved=approved,
+        comment=comment,
+        number=number,
+        waiting=waiting,
+        waiting_words=number_sv(waiting).capitalize(),
+        link=link,
     )
