@@ -33,6 +33,7 @@ from remiss.web.deps import (
 )
 from remiss.web.pages import remiss_app, render
 from remiss.yttrande import approvals, decision_section, joint, sending
+from remiss.yttrande.compile import position_charts
 from remiss.yttrande.panel import panel
 
 router = APIRouter()
@@ -130,6 +131,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "interrupted": resuming.interruptions(session, [round_id]).get(round_id),
         "today": now().astimezone(settings.tz).date(),
         "timeline": timeline.timeline(session, round_id),
+        "position_charts": position_charts(session, round_id),
         "sent_yttrande": outbox.of_kind(session, round_id, "yttrande_sent"),
         "sent_files": sending.sent_files(session, round_id),
         "no_documents": transitions.without_documents(session, summary.round),

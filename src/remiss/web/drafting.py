@@ -34,6 +34,7 @@ from remiss.web.deps import (
 )
 from remiss.web.pages import flash, redirect, render
 from remiss.yttrande import dispositions, drafts, proposal
+from remiss.yttrande.compile import position_charts
 
 router = APIRouter()
 
@@ -97,6 +98,7 @@ def _page(
             "heard": dispositions.points(heard),
             "choices": dispositions.CHOICES,
             "reason_max": dispositions.REASON_MAX,
+            "position_charts": position_charts(session, round_id),
             **roles(session, app.settings, user),
         }
         return render(request, "utkast.html", context, status_code=status_code)

@@ -16,6 +16,8 @@ from remiss.app import App
 from remiss.core.swedish import date_sv, datetime_sv
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The documents' templates too: a partial both draw (the positions per group and region).
+DOCUMENT_TEMPLATES = Path(__file__).parent.parent / "yttrande" / "render" / "templates"
 STATIC = Path(__file__).parent / "static"
 
 
@@ -30,7 +32,7 @@ def paragraphs(text: object) -> Markup:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=FileSystemLoader([str(TEMPLATES), str(DOCUMENT_TEMPLATES)]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

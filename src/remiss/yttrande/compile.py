@@ -18,7 +18,7 @@ from remiss.core.settings import Settings
 from remiss.core.states import QuestionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.directory.sync import organisation
-from remiss.yttrande import dispositions, forlopp, positions, wording
+from remiss.yttrande import dispositions, forlopp, position_chart, positions, wording
 from remiss.yttrande.model import (
     NO_COMMENTS,
     Answer,
@@ -94,6 +94,19 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
         appendix=tuple(_person_answers(p, round_, settings) for p in respondents),
         forlopp=forlopp.events(session, round_.id, settings.tz),
         dispositions=_dispositions(session, round_.id, people),
+    )
+
+
+def position_charts(session: Session, round_id: int) -> tuple[position_chart.PositionChart, ...]:
+    """Each position question as a picture of the answers submitted so far (the pages')."""
+    round_ = load_round(session, round_id)
+    respondents = [p for p in invitees(session, round_id) if p.answer is not None]
+    return tuple(
+        position_chart.chart(
+            positions.section(q.key, q.text, q.options, _stances(q.key, respondents)), q.options
+        )
+        for q in round_.questions
+        if q.kind == QuestionKind.POSITION
     )
 
 

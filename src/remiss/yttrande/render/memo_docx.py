@@ -15,6 +15,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
+from remiss.yttrande import position_chart
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
 from remiss.yttrande.render import docx_common, layout, outcome_table
 
@@ -37,6 +38,10 @@ def render(yttrande: Yttrande) -> bytes:
     for section in yttrande.positions:
         body.add_heading(section.question, level=3)
         if section.rows:
+            # The picture's caption and its words; its numbers are the table (no image).
+            chart = position_chart.chart(section)
+            docx_common.labelled(body, chart.caption, "")
+            body.add_paragraph(docx_common.clean(chart.summary))
             _table(document, layout.POSITION_COLUMNS, layout.position_cells(section))
         else:
             body.add_paragraph(layout.NO_POSITION_TAKEN)

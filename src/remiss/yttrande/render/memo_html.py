@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from remiss.yttrande import position_chart
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
 from remiss.yttrande.render import layout, outcome_table
 from remiss.yttrande.render.html import environment
@@ -16,6 +17,7 @@ def render(yttrande: Yttrande) -> str:
             y=yttrande,
             layout=layout,
             outcome_table=outcome_table,
+            chart=position_chart.chart,
             no_answers=NO_ANSWERS,
             no_comments=NO_COMMENTS,
         )

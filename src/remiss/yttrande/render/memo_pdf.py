@@ -15,8 +15,9 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
+from remiss.yttrande import position_chart
 from remiss.yttrande.model import NO_ANSWERS, NO_COMMENTS, Yttrande
-from remiss.yttrande.render import layout, outcome_table
+from remiss.yttrande.render import layout, outcome_table, pdf_chart
 from remiss.yttrande.render.pdf_fonts import BOLD
 from remiss.yttrande.render.pdf_pages import (
     LEFT,
@@ -78,8 +79,14 @@ def render(yttrande: Yttrande) -> bytes:
     if not yttrande.positions:
         pages.line(layout.NO_POSITIONS, BODY)
     for section in yttrande.positions:
+        chart = position_chart.chart(section)
+        if chart.bars:  # the question and the picture's words with the picture's start
+            pages.need(pdf_chart.room(chart, H3.before + H3.leading * 2))
         pages.line(section.question, H3)
         if section.rows:
+            pages.line(chart.caption, LABEL)
+            pages.line(chart.summary, BODY)
+            pdf_chart.draw(pages, chart)
             _table(pages, layout.POSITION_COLUMNS, layout.position_cells(section))
         else:
             pages.line(layout.NO_POSITION_TAKEN, BODY)
