@@ -203,6 +203,20 @@ def test_served_flows_and_the_prefect_ui_follow_the_moved_ports(
         )  # fmt: skip
         assert closed.returncode == 0, closed.stdout + closed.stderr
         assert f"Visas som händelser i Prefect (http://127.0.0.1:{prefect})" in closed.stderr
+        # A bad round file says what is wrong with it and nothing else, whether the command
+        # found the Prefect server by its data folder or was given its API.
+        bad = tmp_path / "fel.yaml"
+        wrong = ROUND.replace("PORT-1", "PORT-2").replace("rsg-halsodata", "rsg-finns-inte")
+        bad.write_text(wrong, encoding="utf-8")
+        for told in (env, run_env):
+            refused = subprocess.run(
+                [str(bin_dir / "remiss"), "round", "open", str(bad)],
+                env=told, capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            assert (refused.returncode, refused.stdout) == (1, "")
+            [line] = refused.stderr.splitlines()
+            assert line.startswith(f"remiss: {bad}:4: PORT-2: groups: "), line
+            assert "rsg-finns-inte" in line
         ran = subprocess.run(
             [sys.executable, "-c", EVENTS], env=run_env, capture_output=True, text=True,
             timeout=120,

@@ -62,8 +62,7 @@ def round_open(
         roundspec.days_to_today(parsed, real.astimezone(s.tz).date()) if shift_to_today else 0
     )
     parsed = roundspec.shift(parsed, shift_days)
-    if not allow_past and not triage:
-        _refuse_rounds_closed_at_once(parsed, real)
+    _check_file(parsed, real, past=not allow_past and not triage)
     from remiss.usecases.opening import open_rounds
 
     opened = open_rounds(runtime(), parsed, "cli", triage=triage)
@@ -118,15 +117,18 @@ def round_finish_opening(
         typer.echo(f"  fel: {error}", err=True)
 
 
-def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
-    """With ``--now`` in the past, a round whose internal deadline has really passed would be
+def _check_file(parsed: list[Any], real: datetime, *, past: bool) -> None:
+    """The whole file checked against the directory and the clock before anything is told
+    to Prefect, so that a bad one says what is wrong and nothing else. With ``past`` (a
+    ``--now`` in the past), a round whose internal deadline has really passed would be
     closed by the running schedule within minutes: refuse it, saying how to go on."""
     from remiss.core.swedish import date_sv
+    from remiss.rounds.checking import every_plan
     from remiss.rounds.planning import deadlines as window
 
     a = application()
     with a.sessions() as session:
-        for item in parsed:
+        for item in parsed if past else []:
             deadlines = window(session, item, a.settings)
             if deadlines.internal_at <= real:
                 fail(
@@ -135,6 +137,7 @@ def _refuse_rounds_closed_at_once(parsed: list[Any], real: datetime) -> None:
                     "--shift-to-today för att flytta exemplets datum till i dag, eller "
                     "--allow-past om det är meningen"
                 )
+        every_plan(session, a.settings, parsed)
 
 
 @commands.command("list", help="Visa remisserna med status, svarsdagar och antal svar.")

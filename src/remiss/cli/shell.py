@@ -30,7 +30,10 @@ NowOption = Annotated[
 
 
 def fail(message: str) -> None:
-    typer.echo(f"remiss: {message}", err=True)
+    """Say ``message`` on standard error and exit 1: one line, or one line for each error
+    when an input holds several (``InputErrors``), each a line of its own."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"remiss: {line}", err=True)
     raise typer.Exit(code=1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -47,3 +48,26 @@ class InputError(RemissError):
             where = self.file + (f":{self.line}" if self.line else "") + ": "
         field = f"{self.field}: " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+class InputErrors(InputError):
+    """Every error found in one input (a round file), each located: said all at once, one
+    line each, so that one run names everything to fix."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors: list[InputError] = []
+        for error in errors:
+            for one in error.errors if isinstance(error, InputErrors) else [error]:
+                if str(one) not in map(str, self.errors):
+                    self.errors.append(one)
+        first = self.errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, field=first.field)
+
+    @staticmethod
+    def of(errors: Sequence[InputError]) -> InputError:
+        """The one error, or all of them (``errors`` is not empty)."""
+        every = InputErrors(errors)
+        return every.errors[0] if len(every.errors) == 1 else every
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)

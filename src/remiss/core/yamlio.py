@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from remiss.core.errors import InputError
+from remiss.core.errors import InputError, InputErrors
+from remiss.core.yaml_messages import describe, is_type_tag
 
 Location = tuple[str | int, ...]
 
@@ -22,6 +24,10 @@ class Located:
     data: Any
     source: str
     lines: dict[Location, int] = field(default_factory=dict)
+    # Values that could not be read (a date that is no date, a key given twice), each with
+    # where it is, when the reader gathers them to say with the rest (``load_text``).
+    # ``None`` where it is no value: a key.
+    problems: list[tuple[Location | None, InputError]] = field(default_factory=list)
 
     def line_of(self, loc: Location) -> int | None:
         """The line of ``loc`` or of its nearest enclosing element."""
@@ -59,6 +65,7 @@ class _Budget:
         self.aliased = 0
         self.seen: set[int] | None = set() if aliases else None
         self.open: set[int] = set()
+        self.problems: list[tuple[Location | None, InputError]] = []
 
     def through_alias(self, node: yaml.Node, again: bool, line: int) -> bool:
         """Whether ``node`` is reached through an alias (``again``: its parent was)."""
@@ -95,12 +102,18 @@ def _walk(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("en nyckel måste vara text", line=key_node.start_mark.line + 1)
-            key = _scalar(key_node) if key_node.tag else key_node.value
+            try:
+                key = _scalar(key_node) if key_node.tag else key_node.value
+            except InputError as exc:
+                budget.problems.append((None, exc))
+                continue
             if key in result:
-                raise InputError(
+                found = InputError(
                     f"nyckeln '{key}' förekommer två gånger",
                     line=key_node.start_mark.line + 1,
                 )
+                budget.problems.append((None, found))
+                continue
             lines[(*loc, key)] = key_node.start_mark.line + 1
             result[key] = _walk(value_node, (*loc, key), lines, budget, again)
         budget.open.discard(id(node))
@@ -110,17 +123,29 @@ def _walk(
         items = [_walk(item, (*loc, i), lines, budget, again) for i, item in enumerate(node.value)]
         budget.open.discard(id(node))
         return items
-    return _scalar(node)
+    try:
+        return _scalar(node)
+    except InputError as exc:
+        exc.field = format_loc(loc) or None
+        budget.problems.append((loc, exc))
+        return None
 
 
 def _scalar(node: yaml.Node) -> Any:
-    """A scalar's value; one YAML reads but Python cannot hold (year 0) names its line."""
+    """A scalar's value; one YAML reads but Python cannot hold (year 0, 31 April) names
+    its line, and what was expected."""
+    if node.tag == "tag:yaml.org,2002:null":
+        return None
     try:
         return yaml.safe_load(yaml.serialize(node))
     except (ValueError, OverflowError, yaml.YAMLError) as exc:
         shown = str(node.value)[:40]
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            why = "förväntade ett datum ÅÅÅÅ-MM-DD"
+        else:
+            why = (str(exc).strip().splitlines() or ["?"])[0]
         raise InputError(
-            f"ogiltigt värde '{shown}' ({exc})", line=node.start_mark.line + 1
+            f"ogiltigt värde '{shown}' ({why})", line=node.start_mark.line + 1
         ) from exc
 
 
@@ -157,8 +182,11 @@ def _check_shape(text: str) -> int:
     return aliases
 
 
-def load_text(text: str, source: str) -> Located:
-    """Parse YAML text, keeping lines; syntax errors and hostile shapes become InputError."""
+def load_text(text: str, source: str, *, gather: bool = False) -> Located:
+    """Parse YAML text, keeping lines; syntax errors and hostile shapes become InputError.
+
+    Values that cannot be read are refused all at once; with ``gather`` they are kept in
+    ``problems`` instead (read as None), for the caller to say with what it finds."""
     try:
         aliases = _check_shape(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -174,15 +202,20 @@ def load_text(text: str, source: str) -> Located:
     if node is None:
         raise InputError("filen är tom", file=source)
     lines: dict[Location, int] = {}
+    budget = _Budget(aliases)
     try:
-        data = _walk(node, (), lines, _Budget(aliases))
+        data = _walk(node, (), lines, budget)
     except InputError as exc:
         exc.file = source
         raise
-    return Located(data=data, source=source, lines=lines)
+    for _, problem in budget.problems:
+        problem.file = source
+    if budget.problems and not gather:
+        raise InputErrors.of([problem for _, problem in budget.problems])
+    return Located(data=data, source=source, lines=lines, problems=budget.problems)
 
 
-def load_file(path: str | Path) -> Located:
+def load_file(path: str | Path, *, gather: bool = False) -> Located:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -190,43 +223,7 @@ def load_file(path: str | Path) -> Located:
         raise InputError("filen finns inte", file=path) from exc
     except UnicodeDecodeError as exc:
         raise InputError("filen är inte UTF-8-text", file=path) from exc
-    return load_text(text, str(path))
-
-
-_MESSAGES = {
-    "missing": "obligatoriskt fält saknas",
-    "extra_forbidden": "okänt fält",
-    "date_type": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_inexact": "förväntade ett datum utan klockslag (ÅÅÅÅ-MM-DD)",
-    "string_type": "förväntade text",
-    "list_type": "förväntade en lista",
-    "dict_type": "förväntade en mappning (nyckel: värde)",
-    "model_type": "förväntade en mappning (nyckel: värde)",
-    "model_attributes_type": "förväntade en mappning (nyckel: värde)",
-    "bool_parsing": "förväntade true eller false",
-    "bool_type": "förväntade true eller false",
-    "int_parsing": "förväntade ett heltal",
-    "int_type": "förväntade ett heltal",
-    "string_too_short": "får inte vara tomt",
-    "too_short": "får inte vara tom",
-    "string_too_long": "är för långt",
-    "string_pattern_mismatch": "har fel format",
-}
-
-
-def _describe(error: dict[str, Any]) -> str:
-    kind = str(error.get("type", ""))
-    if kind == "literal_error":
-        expected = (error.get("ctx") or {}).get("expected", "")
-        return f"förväntade ett av: {expected}"
-    if kind in _MESSAGES:
-        return _MESSAGES[kind]
-    message = str(error.get("msg", "ogiltigt värde"))
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    return message
+    return load_text(text, str(path), gather=gather)
 
 
 def format_loc(loc: Location) -> str:
@@ -236,31 +233,50 @@ def format_loc(loc: Location) -> str:
     return out
 
 
-def _is_type_tag(part: str | int) -> bool:
-    """pydantic puts union member names (``str``, ``list[...]``) into error locations."""
-    text = str(part)
-    return isinstance(part, str) and (
-        text.startswith("function-")
-        or "[" in text
-        or text in {"str", "int", "list", "dict"}
-        or text[:1].isupper()
-    )
+class UnknownField(InputError):
+    """A field the file may not have: most often a misspelt one, so it is named first,
+    before the "missing" it causes."""
+
+
+def first_unknown(error: InputError) -> tuple[bool, int]:
+    """The order errors are said in: unknown fields first, then by line."""
+    return (not isinstance(error, UnknownField), error.line or 0)
+
+
+def validation_errors(
+    doc: Located, exc: ValidationError, where: Callable[[Location], Location] = lambda _: ()
+) -> list[InputError]:
+    """Every pydantic error as an InputError at its YAML line (``first_unknown``);
+    ``where`` gives the part of the file an error's location is within. An error where a
+    value could not be read (``doc.problems``) is that one, not another."""
+    unread = [loc for loc, _ in doc.problems if loc is not None]
+    found: list[InputError] = []
+    seen: set[Location] = set()
+    for error in exc.errors():
+        raw = tuple(error["loc"])
+        own: Location = tuple(p for p in raw if not is_type_tag(p))
+        loc: Location = (*where(own), *own)
+        # One error per place; a union's members each fail, and say one thing.
+        tagged = next((i for i, p in enumerate(raw) if is_type_tag(p)), None)
+        key = (*where(own), *raw[:tagged]) if tagged is not None else loc
+        if key in seen or any(loc[: len(bad)] == bad for bad in unread):
+            continue
+        seen.add(key)
+        message = describe(dict(error))
+        line, field = doc.line_of(loc), format_loc(loc) or None
+        if error.get("type") == "extra_forbidden":
+            found.append(
+                UnknownField(f"okänt fält '{loc[-1]}'", file=doc.source, line=line, field=field)
+            )
+            continue
+        if error.get("type") not in {"missing", "value_error"} and "input" in error:
+            value = error["input"]
+            if isinstance(value, str | int | float):
+                message += f" (angivet: {value!r})"
+        found.append(InputError(message, file=doc.source, line=line, field=field))
+    return sorted(found, key=first_unknown)
 
 
 def validation_error(doc: Located, exc: ValidationError, base: Location = ()) -> InputError:
-    """Turn the first pydantic error into an InputError pointing at the YAML line."""
-    # An unknown field is most often a misspelt one: name it before the "missing" it causes.
-    errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
-    first = errors[0]
-    loc: Location = (*base, *(p for p in first["loc"] if not _is_type_tag(p)))
-    message = _describe(dict(first))
-    if first.get("type") == "extra_forbidden":
-        message = f"okänt fält '{loc[-1]}'"
-    elif first.get("type") not in {"missing", "value_error"} and "input" in first:
-        value = first["input"]
-        if isinstance(value, str | int | float):
-            message += f" (angivet: {value!r})"
-    more = len(exc.errors()) - 1
-    if more:
-        message += f" (och {more} fel till)"
-    return doc.error(message, loc, field=format_loc(loc) or None)
+    """Every pydantic error of ``exc`` (within ``base``) at its YAML line: one, or all."""
+    return InputErrors.of(validation_errors(doc, exc, lambda _: base))

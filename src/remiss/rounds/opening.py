@@ -22,8 +22,9 @@ from remiss.core.settings import Settings
 from remiss.core.states import RoundStatus
 from remiss.directory.routing import Route, route
 from remiss.rounds import batching, resuming, svarsmall
+from remiss.rounds.checking import every_plan
 from remiss.rounds.issuing import Invitee
-from remiss.rounds.planning import RoundPlan, differences, plan
+from remiss.rounds.planning import RoundPlan
 from remiss.rounds.resuming import OPENING
 from remiss.rounds.spec import ParsedRound
 
@@ -233,28 +234,9 @@ def prepare(
     are to be issued in transactions of their own (``rounds.launch``): a round whose
     opening was cut short is then picked up where it stopped.
     """
-    existing = {
-        r.reference: r
-        for r in session.scalars(
-            select(Round).where(Round.reference.in_([p.spec.reference for p in parsed]))
-        )
-    }
-    plans: list[RoundPlan | Round] = []
-    for item in parsed:
-        found = existing.get(item.spec.reference)
-        if found is None:
-            plans.append(plan(session, item, settings))
-            continue
-        changed = differences(found, item.spec)
-        if changed:
-            raise item.error(
-                f"redan öppnad (id {found.id}) med annat innehåll: "
-                + "; ".join(changed)
-                + ". Inget ändrades; ändra remissen på dess sida, eller ge filen samma innehåll",
-                "reference",
-            )
-        plans.append(found)
-    cut_short = resuming.cut_short(session, [r.id for r in existing.values()])
+    plans = every_plan(session, settings, parsed)
+    opened = [entry.id for entry in plans if isinstance(entry, Round)]
+    cut_short = resuming.cut_short(session, opened)
     openings = []
     for item, entry in zip(parsed, plans, strict=True):
         if isinstance(entry, Round) and entry.id in cut_short:

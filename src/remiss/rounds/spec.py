@@ -11,14 +11,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from remiss.core.addresses import normalise_email
 from remiss.core.errors import InputError
 from remiss.core.swedish import date_sv
 from remiss.core.text import NOT_IN_A_NAME, control_character
-from remiss.core.yamlio import Located, Location, load_file, load_text, validation_error
+from remiss.core.yamlio import Located, Location, load_file, load_text
 from remiss.rounds.questions import QUESTIONS_MOST, QuestionSetSpec, QuestionSpec
 
 ROUND_FIELDS = {
@@ -173,53 +173,14 @@ class ParsedRound:
         )
 
 
-def _validate(doc: Located, data: Any, base: Location, defaults: dict[str, Any]) -> ParsedRound:
-    if not isinstance(data, dict):
-        raise doc.error("förväntade en remiss (med reference, title, deadline …)", base)
-    merged = {**defaults, **data}
-    try:
-        spec = RoundSpec.model_validate(merged)
-    except ValidationError as exc:
-        first = exc.errors()[0]["loc"]
-        field = str(first[0]) if first else ""
-        where = base if (field in data or not defaults or field not in defaults) else ("defaults",)
-        raise validation_error(doc, exc, where) from exc
-    return ParsedRound(spec=spec, doc=doc, base=base, own_fields=frozenset(data))
-
-
 def parse(doc: Located) -> list[ParsedRound]:
-    """Validate a single-round or batch document into rounds."""
-    data = doc.data
-    if not isinstance(data, dict):
-        raise doc.error("förväntade en remiss, eller en samling med 'defaults' och 'rounds'")
-    if "rounds" not in data:
-        return [_validate(doc, data, (), {})]
-    unknown = set(data) - {"defaults", "rounds"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise doc.error(f"okänd nyckel '{key}' (förväntade 'defaults' och 'rounds')", (key,))
-    defaults = data.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        raise doc.error("'defaults' ska vara fält för remisserna", ("defaults",))
-    for key in defaults:
-        if key not in ROUND_FIELDS:
-            raise doc.error(
-                f"okänt fält i defaults (tillåtna: {', '.join(sorted(ROUND_FIELDS))})",
-                ("defaults", key),
-                field=f"defaults.{key}",
-            )
-    rounds = data["rounds"]
-    if not isinstance(rounds, list) or not rounds:
-        raise doc.error("'rounds' ska vara en lista med minst en remiss", ("rounds",))
-    parsed = [_validate(doc, item, ("rounds", i), defaults) for i, item in enumerate(rounds)]
-    seen: dict[str, int] = {}
-    for i, item in enumerate(parsed):
-        if item.spec.reference in seen:
-            raise doc.error(
-                f"referensen '{item.spec.reference}' används två gånger i filen",
-                ("rounds", i, "reference"),
-            )
-        seen[item.spec.reference] = i
+    """Validate a single-round or batch document into rounds; every error in it is said
+    at once, in the file's order (``InputErrors``), with the values ``doc`` could not read."""
+    from remiss.rounds.round_file import rounds_of  # its parts; it imports this module
+
+    parsed, defaults = rounds_of(doc)
+    if defaults is None:  # a single round: the period is its own
+        return parsed
     if "period" not in defaults:
         opens = [p.spec.opens for p in parsed if p.spec.opens]
         deadlines = [p.spec.deadline for p in parsed]
@@ -236,11 +197,11 @@ def parse(doc: Located) -> list[ParsedRound]:
 
 def load(path: str | Path) -> list[ParsedRound]:
     folder = Path(path).resolve().parent
-    return [replace(p, folder=folder) for p in parse(load_file(path))]
+    return [replace(p, folder=folder) for p in parse(load_file(path, gather=True))]
 
 
 def loads(text: str, source: str = "<round>") -> list[ParsedRound]:
-    return parse(load_text(text, source))
+    return parse(load_text(text, source, gather=True))
 
 
 def shift(parsed: list[ParsedRound], days: int) -> list[ParsedRound]:
