@@ -31,6 +31,8 @@ run: $(RUN)
 	$(BIN)/remiss directory import examples/directory.yaml --if-empty
 	@if [ -z "$$REMISS_COORDINATORS" ] && ! grep -qs '^REMISS_COORDINATORS=' .env; then \
 	  export REMISS_COORDINATORS=kansli@sosr.example.org; fi; \
+	if [ -z "$$REMISS_INBOUND_DOMAIN" ] && ! grep -qs '^REMISS_INBOUND_DOMAIN=' .env; then \
+	  export REMISS_INBOUND_DOMAIN=inbound.localhost; fi; \
 	exec $(BIN)/remiss serve
 
 test: $(TEST)

@@ -45,7 +45,7 @@ VERSION = YttrandeVersion(number=2, created_at=datetime(2026, 3, 28, 8, 0, tzinf
 
 REVIEWER_MAIL = {
     "invitation", "deadline_extended", "reminder", "reminder_now", "receipt", "late_answer",
-    "invitation_batch",
+    "invitation_batch", "reply_saved",
 }  # fmt: skip
 
 
@@ -164,6 +164,13 @@ def every_email() -> dict[str, Email]:
             comment="Stryk <andra> stycket.", number=2, waiting=1,
             link="https://remiss.example.org/rounds/7#forankring",
         ),
+        "reply_saved": catalogue.reply_saved(
+            round_=ROUND, person=PERSON, org=ORG, link=LINK, excerpt="Vi <tillstyrker>.",
+        ),
+        "reply_refused": catalogue.reply_refused(
+            to="karin.kvist@rkl.example.org", org=ORG, subject="Sv: Remiss",
+            reason="Remissen är stängd.", coordinator="kansli@sosr.example.org",
+        ),
         "outcome_sent": catalogue.outcome_sent(
             round_=ROUND, org=ORG, name="Karin Kvist", to="karin.kvist@rkl.example.org",
             sent_on="den 9 april 2026",
@@ -201,7 +208,7 @@ def test_every_email_renders_its_subject_text_and_html(kind: str) -> None:
     if kind in {"yttrande_sent", "not_answering"}:  # to the sender: their reference is "Er"
         assert message.subject.startswith("KS-2026-003")
         assert "Er referens: KS-2026-003" in message.text
-    elif kind not in {"login", "closed_without_answers"}:
+    elif kind not in {"login", "closed_without_answers", "reply_refused"}:  # names no round
         assert "Avsändarens diarienummer" in message.text
         assert "Er referens" not in message.text + message.html
 

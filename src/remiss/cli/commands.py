@@ -19,6 +19,7 @@ from remiss.cli import (
     details,
     directory,
     disagreement,
+    inbound,
     register,
     reminders,
     rounds,
@@ -38,7 +39,7 @@ round_app = typer.Typer(help="Remissrundor.", no_args_is_help=True)
 reminders_app = typer.Typer(help="Påminnelser.", no_args_is_help=True)
 
 # In the order ``remiss --help`` and ``remiss round --help`` list them.
-for module in (demo, register, serve, worker):
+for module in (demo, register, serve, worker, inbound):
     app.add_typer(module.commands)
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
@@ -49,6 +50,7 @@ directory_app.add_typer(directory.commands)
 for module in (answering, anchoring, compile, details, disagreement, rounds):
     round_app.add_typer(module.commands)
 reminders_app.add_typer(reminders.commands)
+round_app.add_typer(inbound.round_commands)
 
 
 def main() -> None:

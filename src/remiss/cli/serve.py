@@ -117,6 +117,8 @@ def serve(
     # beside the web, unless this is one of several web processes (compose runs the
     # workers as a service of their own).
     worker = None if web_only else _start_worker()
+    # Replies and bounces come in through a listener of their own (``remiss inbound``).
+    inbound = _start_worker("inbound") if s.inbound_domain and not web_only else None
     child = None
     if embedded_prefect:
         typer.echo("Startar Prefect-servern …")
@@ -168,6 +170,7 @@ def serve(
             withdraw(s.data_dir)
         stop(child)
         _stop_worker(worker)
+        _stop_worker(inbound)
         if running_sink is not None:
             running_sink.stop()
 
@@ -194,9 +197,10 @@ class _AlreadyServing:
         self.web.should_exit = value
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
-    """``remiss worker`` as a child that stops when this process ends, however it ends."""
-    command = [sys.executable, "-c", "from remiss.cli import main; main()", "worker"]
+def _start_worker(name: str = "worker") -> subprocess.Popen[bytes]:
+    """``remiss worker`` (or ``remiss inbound``) as a child that stops when this process
+    ends, however it ends."""
+    command = [sys.executable, "-c", "from remiss.cli import main; main()", name]
     return subprocess.Popen(command, preexec_fn=dying_with(os.getpid()))
 
 

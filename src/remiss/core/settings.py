@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     public_overview: bool = True
     # Proxies whose X-Forwarded-For names the real client (addresses or networks).
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
+    # Replies and bounces: the domain of the svar+ and retur+ addresses (unset: neither),
+    # the port the inbound SMTP listener takes on 127.0.0.1, and a mailbox the sweep reads.
+    inbound_domain: str | None = None
+    inbound_port: int = Field(default=2525, ge=1, le=65535)
+    imap_host: str | None = None
+    imap_port: int | None = Field(default=None, ge=1, le=65535)
+    imap_username: str | None = None
+    imap_password: SecretStr | None = None
+    imap_folder: str = "INBOX"
 
     @field_validator("reminder_days", mode="before")
     @classmethod
@@ -124,13 +133,23 @@ class Settings(BaseSettings):
         port = info.data.get("port", cls.model_fields["port"].default)
         return value.rstrip("/") or local_url(port)
 
-    @field_validator("secret_key", "prefect_api_url", mode="before")
+    @field_validator("secret_key", "prefect_api_url", "inbound_domain", "imap_host", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         # REMISS_SECRET_KEY= (empty, as a copied .env file may say) is no key at all: one is
         # generated into the data folder, never the empty string used to sign.
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("inbound_domain")
+    @classmethod
+    def _inbound_domain(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower()
+        if not value or any(c in value for c in "@ <>,;") or value.startswith("."):
+            raise ValueError("måste vara ett domännamn, till exempel svar.example.org")
         return value
 
     @field_validator("secret_key")

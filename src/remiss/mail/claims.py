@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, defer
 from remiss.core.clock import now
 from remiss.core.models import Message
 from remiss.core.states import MessageStatus
+from remiss.mail import bounces
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)
@@ -76,6 +77,7 @@ class Claimed(NamedTuple):
     recipient: str
     raw: bytes
     claim: str
+    return_key: str | None = None  # the envelope sender's key (``replies``)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -106,7 +108,7 @@ _TAKE = (
     .values(status=MessageStatus.SENDING, claim=bindparam("token"), claimed_at=bindparam("moment"))
 )
 _TAKEN = (
-    select(_m.id, _m.attempts, _m.recipient, _m.raw)
+    select(_m.id, _m.attempts, _m.recipient, _m.raw, _m.return_key)
     .where(_m.id.in_(_IDS), _m.claim == bindparam("token"))
     .order_by(_m.id)
 )
@@ -151,7 +153,9 @@ def claim(session: Session | Connection, limit: int, token: str | None = None) -
     token = token or uuid.uuid4().hex
     session.execute(_TAKE, {**times, "ids": ids, "token": token})
     held = session.execute(_TAKEN, {"ids": ids, "token": token})
-    return [Claimed(i, attempts, to, raw, token) for i, attempts, to, raw in held.tuples()]
+    return [
+        Claimed(i, attempts, to, raw, token, key) for i, attempts, to, raw, key in held.tuples()
+    ]
 
 
 def record(
@@ -211,6 +215,8 @@ def _record_others(
             message.status, message.raw, message.attempts = MessageStatus.FAILED, b"", o.attempts
             report.failed += 1
             report.errors.append(o.error or "")
+            if o.permanent:  # the server refused the address for good: as a bounce
+                bounces.mark(session, message, o.error or "", moment)
         else:
             message.status, message.attempts = MessageStatus.PENDING, o.attempts
             message.next_attempt_at = moment + backoff(o.attempts)

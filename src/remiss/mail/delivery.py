@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from remiss.core.clock import now
 from remiss.core.settings import Settings
 from remiss.mail.claims import RENEW_EVERY, Claimed, DeliveryReport, Outcome, claim, record
+from remiss.mail.replies import return_address
 from remiss.mail.smtp import Connection, SmtpTarget, classify, describe, keeps_connection, send
 
 Item = Claimed
@@ -48,6 +49,7 @@ class _Run:
         # Claims and outcomes are Core statements: a bare connection, no Session.
         self.engine: Engine = factory.kw["bind"]
         self.sender = sender
+        self.return_domain: str | None = None  # set: each its own retur+ sender (VERP)
         self.pool = pool
         connections = len(pool)
         # Connections the server did not take, put aside, and the last reason why.
@@ -175,7 +177,8 @@ class _Run:
                 self._rest(connection, item, exc)
                 return
             try:
-                await send(client, self.sender, item.recipient, item.raw)
+                sender = return_address(self.return_domain, item.return_key, self.sender)
+                await send(client, sender, item.recipient, item.raw)
             except Exception as exc:  # every failure is recorded on its message
                 self.done(classify(exc, item))
                 if not keeps_connection(exc):
@@ -251,6 +254,7 @@ async def deliver_async(
     sender: str,
     *,
     connections: int = 8,
+    return_domain: str | None = None,
 ) -> DeliveryReport:
     """Send every due message over ``connections`` reused connections; return what happened."""
     report = DeliveryReport()
@@ -259,6 +263,7 @@ async def deliver_async(
     try:
         while True:
             run = _Run(factory, sender, pool)
+            run.return_domain = return_domain
             await run.go()
             report.add(run.report)
             # Another pass only if this one worked: new mail may have been queued meanwhile.
@@ -275,7 +280,10 @@ def deliver(
     factory: sessionmaker[Session], settings: Settings, target: SmtpTarget
 ) -> DeliveryReport:
     """Synchronous entry point for the shells."""
-    job = deliver_async(factory, target, settings.mail_from, connections=settings.smtp_connections)
+    connections, domain = settings.smtp_connections, settings.inbound_domain
+    job = deliver_async(
+        factory, target, settings.mail_from, connections=connections, return_domain=domain
+    )
     try:
         asyncio.get_running_loop()
     except RuntimeError:

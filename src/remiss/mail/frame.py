@@ -72,8 +72,11 @@ class Frame:
     def __init__(self, prototype: OutgoingEmail, settings: Settings) -> None:
         self.domain = mail_domain(settings)
         self.attachments = len(prototype.attachments)
+        # Each copy may answer to an address of its own (``replies``): a slot when it has one.
+        self.reply_to = prototype.reply_to
         placeholder = replace(
             prototype,
+            reply_to=f"{_MARK}REPLYTO" if prototype.reply_to else None,
             text=f"{_MARK}TEXT",
             html=f"{_MARK}HTML",
             attachments=tuple(
@@ -92,10 +95,18 @@ class Frame:
         self.pieces = _SLOT.split(message.as_bytes(policy=WIRE).decode("ascii"))
 
     def fill(
-        self, *, to: str, text: str, html: str, attachments: Sequence[bytes] = ()
+        self,
+        *,
+        to: str,
+        text: str,
+        html: str,
+        attachments: Sequence[bytes] = (),
+        reply_to: str | None = None,
     ) -> tuple[str, bytes]:
-        """One copy: its Message-ID and bytes. ``to`` is the To header's value."""
+        """One copy: its Message-ID and bytes. ``to`` is the To header's value; ``reply_to``
+        this copy's Reply-To (the prototype's when None)."""
         assert len(attachments) == self.attachments
+        assert reply_to is None or self.reply_to is not None
         text_qp, html_qp = _wire_lines(quoted_printable(text)), _wire_lines(quoted_printable(html))
         encoded = [_wire_lines(_base64(content)) for content in attachments]
         boundaries = {b: _boundary() for b in _BOUNDARIES}
@@ -106,6 +117,7 @@ class Frame:
             f"{_MARK}MESSAGEID": _folded("Message-ID", message_id),
             f"{_MARK}DATE": _folded("Date", format_datetime(now())),
             f"{_MARK}TO": _folded("To", to),
+            f"{_MARK}REPLYTO": _folded("Reply-To", reply_to or self.reply_to or ""),
             f"{_MARK}TEXT": text_qp,
             f"{_MARK}HTML": html_qp,
             **boundaries,
@@ -126,7 +138,7 @@ def framed(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
     shape = (
         settings.mail_from,
         email.subject,
-        email.reply_to,
+        email.reply_to is not None,
         tuple(
             (a.filename, a.maintype, a.subtype, tuple(a.params.items())) for a in email.attachments
         ),
@@ -141,4 +153,5 @@ def framed(email: OutgoingEmail, settings: Settings) -> tuple[str, bytes]:
         text=email.text,
         html=email.html,
         attachments=[a.content for a in email.attachments],
+        reply_to=email.reply_to,
     )

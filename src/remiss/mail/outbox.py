@@ -16,6 +16,7 @@ from remiss.core.settings import Settings
 from remiss.core.states import MessageStatus
 from remiss.mail.catalogue import Email
 from remiss.mail.frame import framed
+from remiss.mail.replies import new_return_key
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def _row(m: Rendered, moment: datetime) -> dict[str, Any]:
         "round_id": m.round_id,
         "invitation_id": m.invitation_id,
         "expires_at": m.expires_at,
+        "return_key": new_return_key(),
     }
 
 

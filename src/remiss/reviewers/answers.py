@@ -29,7 +29,7 @@ from remiss.core.states import InvitationStatus, QuestionKind, VersionKind
 from remiss.core.swedish import datetime_sv
 from remiss.core.text import printable
 from remiss.directory.sync import DEFAULT_ORGANISATION
-from remiss.mail import catalogue, outbox
+from remiss.mail import catalogue, outbox, replies
 from remiss.reviewers import disagreement, disagreement_due, rows
 from remiss.reviewers.page import LEFT_THE_GROUP, answer_lines, may_answer, why_closed
 from remiss.reviewers.rows import Answering
@@ -130,7 +130,11 @@ def check_options(questions: Sequence[Row[Any]], values: dict[str, str]) -> dict
 
 def _answerable(session: Session, token: str) -> Answering:
     """The link to answer through, locked (``rows.read_to_answer``); refused if it may not."""
-    found = rows.read_to_answer(session, token)
+    return may_answer_through(rows.read_to_answer(session, token))
+
+
+def may_answer_through(found: Answering) -> Answering:
+    """``found`` if its link may answer now; ``Refused`` saying why not."""
     link = found.link
     if link.status == InvitationStatus.FORWARDED:
         raise Refused(FORWARDED)
@@ -282,6 +286,7 @@ def queue_receipt(
         version=submissions,
         link=invitations.link(settings, token),
     )
+    email = replies.answerable(email, settings, token)
     return outbox.queue(
         session,
         settings,

@@ -178,8 +178,14 @@ class Answering:
 def read_to_answer(session: Session, token: str) -> Answering:
     """The link behind ``token``, locked until the transaction ends. Unknown and revoked
     links look the same: ``NotFound``."""
+    return read_by_hash(session, hash_token(token))
+
+
+def read_by_hash(session: Session, token_hash: str) -> Answering:
+    """``read_to_answer`` by the stored hash of the token (a reply by email names its link
+    by the reply key: ``remiss.inbound``)."""
     connection = session.connection()
-    link = connection.execute(_LINK, {"token_hash": hash_token(token)}).first()
+    link = connection.execute(_LINK, {"token_hash": token_hash}).first()
     if link is None or link.status == InvitationStatus.REVOKED:
         raise NotFound("Sidan finns inte.")
     versions = list(connection.execute(_VERSIONS, {"invitation": link.id}))

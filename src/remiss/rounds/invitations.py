@@ -15,7 +15,7 @@ from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, RoundStatus
 from remiss.core.tokens import hash_token, new_token
 from remiss.directory.sync import organisation
-from remiss.mail import catalogue, outbox
+from remiss.mail import catalogue, outbox, replies
 from remiss.mail.ics import deadline_event
 from remiss.mail.rendering import Attachment
 
@@ -108,6 +108,7 @@ def issue_token(session: Session, invitation_id: int, purpose: str) -> str:
             token_hash=hash_token(token),
             purpose=purpose,
             created_at=now(),
+            reply_hash=replies.reply_hash(token),
         )
     )
     return token
@@ -143,6 +144,7 @@ def queue_email(
         calendar=calendar_attachment(settings, round_, invitation),
         forwarded_by=forwarded_by,
     )
+    email = replies.answerable(email, settings, token)
     return outbox.queue(
         session,
         settings,
@@ -165,6 +167,7 @@ def resend(session: Session, settings: Settings, invitation_id: int, actor: str)
     if not invitation.person.active:
         raise Refused(f"{invitation.person.name} är inte längre aktiv i katalogen")
     token = issue_token(session, invitation.id, "resend")
+    invitation.bounced_at, invitation.bounce_reason = None, None  # it is tried again
     session.flush()
     sends = audit_count(session, invitation.id, "invitation.resend")
     queue_email(

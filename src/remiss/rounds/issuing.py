@@ -37,7 +37,7 @@ from remiss.core.states import InvitationStatus
 from remiss.core.tokens import hash_token, new_token
 from remiss.directory.routing import Routed
 from remiss.directory.sync import organisation
-from remiss.mail import catalogue, outbox
+from remiss.mail import catalogue, outbox, replies
 from remiss.mail.frame import Frame
 from remiss.mail.rendering import address
 from remiss.rounds.batch_invitation import BatchInvitationMail, Invited
@@ -98,6 +98,7 @@ class InvitationMail:
             text=text.replace(_NAME, person.name).replace(_LINK, url),
             html=html.replace(_NAME, str(escape(person.name))).replace(_LINK, str(escape(url))),
             attachments=[self._calendar(calendar_uid(self.settings, self.round.id, invitation_id))],
+            reply_to=replies.reply_address(self.settings, token),
         )
         return outbox.Rendered(
             key=f"invitation:{invitation_id}",
@@ -176,6 +177,7 @@ def issue(session: Session, mails: Mails, people: Sequence[Asked]) -> Issued:
                 "token_hash": hash_token(t),
                 "purpose": "invitation",
                 "created_at": moment,
+                "reply_hash": replies.reply_hash(t),
             }
             for i, t in zip(ids, tokens, strict=True)
         ],

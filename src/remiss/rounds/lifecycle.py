@@ -15,7 +15,7 @@ from remiss.core.states import RoundStatus
 from remiss.core.swedish import date_sv
 from remiss.core.workdays import end_of_day, on_or_before_working_day, working_days_before
 from remiss.directory.sync import organisation
-from remiss.mail import catalogue, outbox
+from remiss.mail import catalogue, outbox, replies
 from remiss.rounds.invitations import calendar_attachment, issue_token, link, pending_invitations
 from remiss.rounds.transitions import Action, require
 
@@ -136,16 +136,18 @@ def extend(
     org = organisation(session)
     for invitation in pending:
         person = invitation.person
+        token = issue_token(session, invitation.id, "extended")
         email = catalogue.deadline_extended(
             round_=round_,
             person=person,
             org=org,
             previous=date_sv(previous),
-            link=link(settings, issue_token(session, invitation.id, "extended")),
+            link=link(settings, token),
             has_draft=invitation.draft_saved_at is not None,
             calendar=calendar_attachment(settings, round_, invitation),
             earlier=new_deadline < previous,
         )
+        email = replies.answerable(email, settings, token)
         outbox.queue(
             session,
             settings,

@@ -22,6 +22,7 @@ STATES = (
     "opened",
     "not_opened",
     "forwarded",
+    "bounced",
     "delivery_failed",
 )
 STATE_LABELS = {
@@ -31,6 +32,7 @@ STATE_LABELS = {
     "opened": "Öppnad",
     "not_opened": "Ej öppnad",
     "forwarded": "Vidarebefordrad",
+    "bounced": "Studsade",
     "delivery_failed": "Leverans misslyckades",
     "revoked": "Återkallad",
 }
@@ -51,6 +53,8 @@ def state_of(invitation: Invitation, failed: bool = False) -> str:
         return "revoked"
     if invitation.submitted_at is not None:
         return "no_comments" if invitation.no_comments else "submitted"
+    if invitation.bounced_at is not None:
+        return "bounced"
     if failed:
         return "delivery_failed"
     if invitation.draft_saved_at is not None:
@@ -68,9 +72,15 @@ class PersonState:
     region: str
     groups: list[str]
     state: str
+    bounce_reason: str | None = None
+    by_mail: bool = False  # the draft came as a reply by email
 
     @property
     def label(self) -> str:
+        if self.by_mail and self.state == "draft":
+            return "Utkast sparat, svar via e-post"
+        if self.state == "bounced" and self.bounce_reason:
+            return f"Studsade: {self.bounce_reason}"
         return STATE_LABELS[self.state]
 
 
@@ -142,6 +152,8 @@ def round_progress(session: Session, round_: Round) -> RoundProgress:
             region=region,
             groups=[ig.group.name for ig in inv.groups],
             state=state_of(inv, inv.id in failed),
+            bounce_reason=inv.bounce_reason,
+            by_mail=inv.replied_at is not None,
         )
         progress.people.append(state)
         for ig in inv.groups:

@@ -25,7 +25,7 @@ from remiss.core.models import Invitation, Person, ReminderClaim, Round
 from remiss.core.settings import Settings
 from remiss.core.swedish import date_sv, number_sv
 from remiss.directory.sync import organisation
-from remiss.mail import catalogue, outbox
+from remiss.mail import catalogue, outbox, replies
 from remiss.rounds.due_set import DueReminder, due_reminders
 from remiss.rounds.invitations import issue_token, link
 
@@ -153,19 +153,23 @@ def _queue_digest(
     org: Any,
     today: date,
 ) -> None:
+    tokens = [issue_token(session, invitation.id, "reminder") for invitation, _, _ in invitations]
     items = [
         catalogue.DigestItem(
             round=round_,
             invitation_id=invitation.id,
-            link=link(settings, issue_token(session, invitation.id, "reminder")),
+            link=link(settings, token),
             internal_deadline=date_sv(round_.internal_deadline),
             when=_when(round_.internal_deadline, today),
             has_draft=invitation.draft_saved_at is not None,
         )
-        for invitation, round_, _ in invitations
+        for (invitation, round_, _), token in zip(invitations, tokens, strict=True)
     ]
     email = catalogue.reminder_digest(person=person, org=org, items=items)
     single = items[0] if len(items) == 1 else None
+    if single is not None:
+        # A reply can say which round it answers only when the reminder names one.
+        email = replies.answerable(email, settings, tokens[0])
     outbox.queue(
         session,
         settings,

@@ -11,7 +11,7 @@ from remiss.core.models import AuditEvent, Invitation, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus
 from remiss.directory.sync import organisation
-from remiss.mail import catalogue, outbox
+from remiss.mail import catalogue, outbox, replies
 from remiss.rounds import invitations
 from remiss.rounds.transitions import Action, require
 
@@ -65,6 +65,7 @@ def allow_late(
         link=invitations.link(settings, token),
         has_draft=invitation.draft_saved_at is not None,
     )
+    email = replies.answerable(email, settings, token)
     outbox.queue(
         session,
         settings,
@@ -100,6 +101,7 @@ def remind_now(session: Session, settings: Settings, round_id: int, actor: str) 
             link=invitations.link(settings, token),
             has_draft=invitation.draft_saved_at is not None,
         )
+        email = replies.answerable(email, settings, token)
         outbox.queue(
             session,
             settings,

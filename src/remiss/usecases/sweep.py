@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from remiss.inbound.mailbox import MailboxRead
 from remiss.rounds import resuming
 from remiss.rounds.opening import OpenedRound
 from remiss.rounds.reminders import ReminderReport, queue_reminders
+from remiss.usecases.inbound import read_mailbox
 from remiss.usecases.opening import finish_openings
 from remiss.usecases.runtime import FollowUp, Runtime
 from remiss.yttrande.anchor_reminders import remind_due
@@ -21,6 +23,8 @@ class Swept:
     follow_up: FollowUp
     # Openings cut short (over ``resuming.STALLED`` ago) that this sweep finished.
     finished_openings: list[OpenedRound] = field(default_factory=list)
+    # What reading the IMAP mailbox came to (None: none configured, or not reachable).
+    mailbox: MailboxRead | None = None
 
     @property
     def closed_round_ids(self) -> list[int]:
@@ -29,8 +33,8 @@ class Swept:
 
 def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
     """Close (and compile) every round past its internal deadline, compile what failed
-    before, queue the reminders due now, and finish the openings cut short; then deliver
-    and render."""
+    before, queue the reminders due now, finish the openings cut short and read the
+    mailbox of replies and bounces; then deliver and render."""
     compiled = close_due(rt.app.sessions, rt.settings, actor)
     with rt.transaction() as session:
         reminders = queue_reminders(session, rt.settings)
@@ -40,6 +44,7 @@ def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
     with rt.app.reading() as session:
         stalled = resuming.stalled(session)
     finished = finish_openings(rt, stalled, actor).rounds if stalled else []
+    mailbox = read_mailbox(rt)  # replies and bounces, when a mailbox is configured
     for c in compiled:
         if c.closed_now:
             rt.announce(
@@ -51,4 +56,4 @@ def sweep(rt: Runtime, actor: str = "schedule") -> Swept:
                 no_answers=c.no_answers,
             )
     done = rt.follow_up(render=[c.round_id for c in compiled if c.version])
-    return Swept(compiled, reminders, done, finished)
+    return Swept(compiled, reminders, done, finished, mailbox)

@@ -26,6 +26,7 @@ from remiss.core.errors import NotFound, Refused
 from remiss.usecases.runtime import Announcement
 from remiss.web import (
     approval,
+    bounced,
     dashboard,
     decision,
     details,
@@ -34,6 +35,7 @@ from remiss.web import (
     health,
     login,
     mail,
+    mail_reply,
     opening,
     overview,
     register,
@@ -66,8 +68,10 @@ ROUTERS: list[APIRouter] = [
     opening.router,  # before dashboard: /rounds/new is not a round id
     dashboard.router,
     round_actions.router,
+    bounced.router,
     directory.router,
     mail.router,
+    mail_reply.router,
     yttrande.router,
     svarsmall.router,
     drafting.router,

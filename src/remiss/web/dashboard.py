@@ -20,6 +20,7 @@ from remiss.rounds import (
     curve,
     overview,
     progress,
+    redirecting,
     resuming,
     stage,
     timeline,
@@ -125,6 +126,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "yttrande": panel(session, summary.round),
         "anchoring": approvals.panel(session, summary.round),
         "waiting": outbox.waiting(session, round_id),
+        "redirect_to": redirecting.candidates_for_round(session, round_id),
         "state": state,
         # What the page may offer: only the buttons that can act in this state.
         "can": transitions.actions(state),

@@ -9,6 +9,7 @@ from remiss.core.models.audit import AuditEvent
 from remiss.core.models.base import NAMING, Base, UTCDateTime
 from remiss.core.models.directory import Group, Membership, Organisation, Person, Region
 from remiss.core.models.dispositions import Disposition
+from remiss.core.models.inbound import InboundMail
 from remiss.core.models.mail import Message
 from remiss.core.models.rounds import (
     AnswerVersion,
@@ -39,6 +40,7 @@ __all__ = [
     "CoordinatorSession",
     "Disposition",
     "Group",
+    "InboundMail",
     "Invitation",
     "InvitationGroup",
     "InvitationToken",

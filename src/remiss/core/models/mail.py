@@ -45,3 +45,9 @@ class Message(Base):
     waiting_since: Mapped[datetime | None] = mapped_column(index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), index=True)
+    # The envelope sender's key, retur+{key}@REMISS_INBOUND_DOMAIN (VERP): a delivery status
+    # notification sent there names this message.
+    return_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # It bounced (a notification came back, or the server refused it for good), and why.
+    bounced_at: Mapped[datetime | None] = mapped_column()
+    bounce_reason: Mapped[str | None] = mapped_column(Text)

@@ -184,6 +184,12 @@ class Invitation(Base):
     no_comments: Mapped[bool] = mapped_column(Boolean, default=False)
     late_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     forwarded_from_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    # The newest draft came as a reply by email (``inbound``), at this moment.
+    replied_at: Mapped[datetime | None] = mapped_column()
+    # Mail to this invitation bounced (a delivery status notification, or the server's
+    # permanent refusal at sending), with the server's reason; cleared when it is sent again.
+    bounced_at: Mapped[datetime | None] = mapped_column()
+    bounce_reason: Mapped[str | None] = mapped_column(Text)
 
     round: Mapped[Round] = relationship(back_populates="invitations")
     person: Mapped[Person] = relationship()
@@ -208,6 +214,9 @@ class InvitationToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     purpose: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column()
+    # The hash of the reply key made from the token (``mail.replies``): the email that
+    # carried this link answers to svar+{key}, and a reply there is a draft on it.
+    reply_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class InvitationGroup(Base):

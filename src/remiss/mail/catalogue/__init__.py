@@ -35,6 +35,7 @@ from remiss.mail.catalogue.coordination import (
     yttrande_sent,
 )
 from remiss.mail.catalogue.outcome import Fate, outcome_sent, outcome_triaged
+from remiss.mail.catalogue.replies import reply_refused, reply_saved
 from remiss.mail.catalogue.reviewers import (
     Answered,
     BatchItem,
@@ -83,6 +84,8 @@ __all__ = [
     "receipt",
     "reminder_digest",
     "reminder_now",
+    "reply_refused",
+    "reply_saved",
     "system_level",
     "yttrande_ready",
     "yttrande_sent",
