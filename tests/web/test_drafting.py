@@ -160,7 +160,10 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
         )
         page = drafter.get(f"/rounds/{round_id}/utkast")
         assert page.status_code == 200
-        assert "RPO Cancersjukdomar — Region Östergötland:</span> Avstyrker" in page.text
+        assert (
+            "<strong>Avstyrker</strong> — 1 svar "
+            '<span class="from">(RPO Cancersjukdomar — Region Östergötland)</span>' in page.text
+        )
         assert "Konsekvensanalys saknas för RÖ." in page.text
         assert 'name="position-stallningstagande"' in page.text
         assert 'name="text-innehall"' in page.text

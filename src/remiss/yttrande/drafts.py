@@ -29,7 +29,7 @@ from remiss.mail import catalogue, outbox
 from remiss.rounds.progress import round_progress
 from remiss.rounds.steering import end_late_answers
 from remiss.rounds.transitions import Action, require
-from remiss.yttrande import proposal
+from remiss.yttrande import draft_stamps, proposal
 
 # The drafter's link is read when they get to it, not within the half hour a login takes.
 DRAFTER_LINK_VALID = timedelta(days=3)
@@ -120,8 +120,13 @@ def save(
     texts: Mapping[str, str],
     *,
     hand_over: bool = False,
+    based_on: draft_stamps.Stamps | None = None,
 ) -> YttrandeDraft:
-    """Keep a new draft; when ``hand_over``, hand it to the coordinator and tell them."""
+    """Keep a new draft; when ``hand_over``, hand it to the coordinator and tell them.
+
+    ``based_on``, what the posting page showed: a save over something newer is refused
+    (``draft_stamps.Stale``), and a repeat of the newest version returns it unchanged.
+    """
     round_ = session.get(Round, round_id, with_for_update=True, populate_existing=True)
     if round_ is None:
         raise RoundNotFound(round_id)
@@ -131,29 +136,15 @@ def save(
             "stängts."
         )
     require(session, round_, Action.HAND_OVER if hand_over else Action.SAVE_DRAFT)
-    questions = {q.key: q for q in round_.questions}
-    chosen: dict[str, str] = {}
-    for key, value in positions.items():
-        question = questions.get(key)
-        value = printable(value).strip()
-        if question is None or not value:
-            continue
-        if value not in proposal.choices(list(question.options)):
-            raise InputError(f"okänt ställningstagande: {value[:60]}", field=f"position-{key}")
-        chosen[key] = value
-    written: dict[str, str] = {}
-    for key, value in texts.items():
-        if key not in questions:
-            continue
-        value = printable(value).replace("\r\n", "\n").strip()
-        if len(value) > TEXT_MAX:
-            raise InputError(
-                f"texten får vara högst {TEXT_MAX} tecken; den är {len(value)}",
-                field=f"text-{key}",
-            )
-        written[key] = value
+    chosen, written = cleaned(round_, positions, texts)
     if hand_over:
         refuse_unchosen(round_, chosen)
+    if based_on is not None:
+        repeated = draft_stamps.settle(
+            session, round_id, based_on, chosen, written, settings.tz, hand_over=hand_over
+        )
+        if repeated is not None:
+            return repeated
     previous = current(session, round_id)
     draft = YttrandeDraft(
         round_id=round_id,
@@ -205,6 +196,35 @@ def save(
         )
     session.flush()
     return draft
+
+
+def cleaned(
+    round_: Round, positions: Mapping[str, str], texts: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The posted positions and texts as kept: known questions only, blanks dropped;
+    InputError naming the field of an unknown position or a text too long."""
+    questions = {q.key: q for q in round_.questions}
+    chosen: dict[str, str] = {}
+    for key, value in positions.items():
+        question = questions.get(key)
+        value = printable(value).strip()
+        if question is None or not value:
+            continue
+        if value not in proposal.choices(list(question.options)):
+            raise InputError(f"okänt ställningstagande: {value[:60]}", field=f"position-{key}")
+        chosen[key] = value
+    written: dict[str, str] = {}
+    for key, value in texts.items():
+        if key not in questions:
+            continue
+        value = printable(value).replace("\r\n", "\n").strip()
+        if len(value) > TEXT_MAX:
+            raise InputError(
+                f"texten får vara högst {TEXT_MAX} tecken; den är {len(value)}",
+                field=f"text-{key}",
+            )
+        written[key] = value
+    return chosen, written
 
 
 def refuse_unchosen(round_: Round, positions: Mapping[str, object]) -> None:

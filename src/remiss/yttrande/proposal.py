@@ -39,6 +39,15 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """One position as it was given, how many answers gave it, and from where."""
+
+    text: str  # "Tillstyrker"
+    answers: int
+    attributions: tuple[str, ...]  # each group and region once, in the order first given
+
+
+@dataclass(frozen=True)
 class QuestionDraft:
     """One question of the round: what was answered, and what is proposed."""
 
@@ -56,6 +65,20 @@ class QuestionDraft:
     @property
     def is_position(self) -> bool:
         return self.kind == QuestionKind.POSITION
+
+    @property
+    def tallies(self) -> tuple[Tally, ...]:
+        """The positions given, each once with its count: the most given first, a tie in
+        the order of the question's choices."""
+        found: dict[str, tuple[int, list[str]]] = {}
+        for given in self.positions:
+            count, where = found.get(given.text, (0, []))
+            if given.attribution not in where:
+                where.append(given.attribution)
+            found[given.text] = (count + 1, where)
+        order = {choice: i for i, choice in enumerate(self.choices)}
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], order.get(kv[0], len(order))))
+        return tuple(Tally(text, n, tuple(where)) for text, (n, where) in ranked)
 
 
 def choices(options: Sequence[str]) -> tuple[str, ...]:

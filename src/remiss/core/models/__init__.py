@@ -6,6 +6,7 @@ Every model is importable from here; importing this package registers them all.
 from remiss.core.models.access import CoordinatorSession, LoginToken, RateBucket
 from remiss.core.models.anchoring import Approval, ApprovalToken
 from remiss.core.models.audit import AuditEvent
+from remiss.core.models.autosave import DraftAutosave
 from remiss.core.models.base import NAMING, Base, UTCDateTime
 from remiss.core.models.directory import Group, Membership, Organisation, Person, Region
 from remiss.core.models.dispositions import Disposition
@@ -39,6 +40,7 @@ __all__ = [
     "Base",
     "CoordinatorSession",
     "Disposition",
+    "DraftAutosave",
     "Group",
     "InboundMail",
     "Invitation",
