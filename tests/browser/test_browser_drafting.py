@@ -120,7 +120,7 @@ def test_triage_register_decision_and_sending_pages_are_accessible(
     shoot(page, "dashboard-triage")
     page.get_by_label(f"Beslut för {registered[0].reference}").select_option("avstår")
     page.get_by_role("button", name="Spara besluten").click()
-    expect(page.get_by_role("status").first).to_contain_text("1 beslut sparade")
+    expect(page.get_by_role("status").first).to_contain_text("1 beslut sparat")
 
     page.get_by_role("link", name="Register").first.click()
     expect(page.get_by_role("heading", name="Register")).to_be_visible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -259,7 +260,7 @@ def test_the_directory_page_and_its_upload(coordinator: TestClient) -> None:
     assert page.status_code == 200
     assert "RPO Sällsynta sjukdomar" in page.text
     assert "Ylva Forsberg" in page.text
-    assert "sallsynta-sjukdomar" in page.text
+    assert "Sällsynta sjukdomar" in page.text and "sallsynta-sjukdomar" not in page.text
     text = """
 regions:
   - {code: RJL, name: Region Jönköpings län}
@@ -272,7 +273,15 @@ groups:
       - {name: Ny Person, email: ny.person@rjl.example.org, region: RJL}
 """
     files = {"file": ("katalog.yaml", text.encode(), "application/x-yaml")}
-    response = coordinator.post("/directory", data={"csrf_token": csrf_of(page.text)}, files=files)
+    preview = coordinator.post("/directory", data={"csrf_token": csrf_of(page.text)}, files=files)
+    assert preview.status_code == 200
+    assert "ingenting är ändrat ännu" in preview.text and "RPO Ny grupp (rpo-ny)" in preview.text
+    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
+    assert upload is not None
+    response = coordinator.post(
+        "/directory/confirm",
+        data={"csrf_token": csrf_of(preview.text), "upload": upload.group(1)},
+    )
     assert response.status_code == 200
     assert "Katalogen är uppdaterad" in response.text
     assert "RPO Ny grupp" in response.text

@@ -1,16 +1,26 @@
-"""``remiss directory import``: load or re-sync the organisation, groups and people."""
+"""``remiss directory import``: load or re-sync the organisation, groups and people.
+
+A re-sync that changes the directory prints what it will change (new, changed and
+deactivated people and groups, and the open invitations affected) and asks before it
+applies; ``--yes`` applies without asking. Without a terminal to ask on and without
+``--yes`` it refuses and changes nothing. A first load, or a file that changes nothing,
+is applied at once.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from remiss.cli.process import application
-from remiss.cli.shell import shell
+from remiss.cli.shell import fail, shell
 
 commands = typer.Typer()
+
+YES = ("j", "ja", "y", "yes")
 
 
 @commands.command(
@@ -22,20 +32,42 @@ def directory_import(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Läs bara in om katalogen är tom.")
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Tillämpa ändringarna utan att fråga.")
+    ] = False,
 ) -> None:
     """Load or re-sync regions, groups and people from a directory YAML file."""
     from sqlalchemy import func, select
 
     from remiss.core.models import Group
+    from remiss.directory import changes as planned
     from remiss.directory import sync as directory
 
     a = application()
-    if if_empty:
-        with a.sessions() as session:
-            if session.scalar(select(func.count()).select_from(Group)):
-                typer.echo("Katalogen finns redan; ingen import.")
-                return
+    with a.sessions() as session:
+        loaded = bool(session.scalar(select(func.count()).select_from(Group)))
+    if if_empty and loaded:
+        typer.echo("Katalogen finns redan; ingen import.")
+        return
     spec = directory.load(file)
+    preview = None
+    if loaded and not yes:
+        with a.sessions() as session:
+            preview = planned.preview(session, spec)
+    if preview is not None and not preview.empty:
+        for line in preview.lines():
+            typer.echo(line)
+        if not sys.stdin.isatty():
+            fail(
+                f"{file}: katalogen skulle ändras (se ovan) och ingen kan tillfrågas här; "
+                "kör med --yes för att tillämpa ändringarna"
+            )
+        typer.echo("Tillämpa ändringarna? [j/N] ", nl=False)
+        if sys.stdin.readline().strip().casefold() not in YES:
+            typer.echo("Ingenting ändrades.")
+            return
     with a.transaction() as session:
+        if preview is not None and planned.fingerprint(session) != preview.fingerprint:
+            fail("katalogen ändrades medan du svarade; kör kommandot igen")
         result = directory.apply(session, spec, actor="cli")
     typer.echo(f"Katalogen inläst från {file}: {result.summary()}")

@@ -20,6 +20,7 @@ from remiss.cli.shell import (
     shell,
 )
 from remiss.core import clock
+from remiss.core.swedish import counted
 
 commands = typer.Typer()
 
@@ -52,6 +53,7 @@ def round_open(
 ) -> None:
     """Open a round, or every round in a batch file, and send the invitations."""
     from remiss.core.swedish import date_sv
+    from remiss.rounds import deadline_days
     from remiss.rounds import spec as roundspec
 
     s = settings()
@@ -66,6 +68,7 @@ def round_open(
     from remiss.usecases.opening import open_rounds
 
     opened = open_rounds(runtime(), parsed, "cli", triage=triage)
+    specs = {p.spec.reference: p.spec for p in parsed}
     for r in opened.rounds:
         where = f"{r.reference} (id {r.round_id})"
         if r.created and triage:
@@ -73,15 +76,20 @@ def round_open(
         elif r.created:
             informed = f", {r.informed} för kännedom" if r.informed else ""
             typer.echo(
-                f"Öppnade {where}: {r.title} — {r.invitations} inbjudningar{informed}, "
+                f"Öppnade {where}: {r.title} — "
+                f"{counted(r.invitations, 'inbjudan', 'inbjudningar')}{informed}, "
                 f"intern svarsdag {date_sv(r.internal_deadline)}"
             )
         elif r.resumed:
             typer.echo(
-                f"Slutförde öppnandet av {where}, som avbröts: {r.invitations} inbjudningar till"
+                f"Slutförde öppnandet av {where}, som avbröts: "
+                f"{counted(r.invitations, 'inbjudan', 'inbjudningar')} till"
             )
         else:
             typer.echo(f"Redan öppnad {where}: inget nytt skickat")
+        if r.created and r.reference in specs:
+            for warning in deadline_days.warnings(specs[r.reference]):
+                typer.echo(f"varning: {r.reference}: {warning}", err=True)
     if opened.delivery is None:
         typer.echo(BY_WORKER)
         return
@@ -110,7 +118,8 @@ def round_finish_opening(
         typer.echo(f"{where}: öppnandet är inte avbrutet; inget nytt skickat")
         return
     [r] = finished.rounds
-    typer.echo(f"Slutförde öppnandet av {where}, som avbröts: {r.invitations} inbjudningar till")
+    more = counted(r.invitations, "inbjudan", "inbjudningar")
+    typer.echo(f"Slutförde öppnandet av {where}, som avbröts: {more} till")
     delivery = finished.follow_up.delivery
     typer.echo(BY_WORKER if delivery is None else delivery_line(delivery.fields()).capitalize())
     for error in delivery.errors if delivery is not None else []:
@@ -201,11 +210,13 @@ def round_status(round_ref: Annotated[str, typer.Argument(metavar="ROUND")]) -> 
         if waiting is not None:
             typer.echo(
                 f"E-post väntar på e-postservern sedan {datetime_sv(waiting.since, s.tz)}: "
-                f"{waiting.count} meddelanden skickas när servern svarar igen."
+                f"{counted(waiting.count, 'meddelande', 'meddelanden')} skickas när servern svarar "
+                "igen."
             )
         if (later := outbox.later(session, round_.id)) is not None:
             typer.echo(
-                f"E-post som försöks igen senare: {later.count} meddelanden, nästa försök "
+                "E-post som försöks igen senare: "
+                f"{counted(later.count, 'meddelande', 'meddelanden')}, nästa försök "
                 f"{datetime_sv(later.since, s.tz)}."
             )
         for line in approvals.report(session, round_.id, s.tz):  # förankring

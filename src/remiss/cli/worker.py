@@ -11,6 +11,7 @@ import typer
 
 from remiss.cli.process import application
 from remiss.cli.shell import delivery_line, fail, shell
+from remiss.core.swedish import counted
 
 commands = typer.Typer()
 
@@ -37,7 +38,8 @@ def worker(
         done = working.drain()
         typer.echo(
             f"{delivery_line(done.delivery.fields()).capitalize()}; {done.rendered} filer "
-            f"skapade; {done.escalated} remisser granskade för meningsskiljaktighet"
+            f"skapade; {counted(done.escalated, 'remiss granskad', 'remisser granskade')} för "
+            "meningsskiljaktighet"
         )
         return
     stop = threading.Event()

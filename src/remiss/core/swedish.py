@@ -64,3 +64,17 @@ _SWEDISH_ORDER = str.maketrans({"å": "z{", "ä": "z|", "ö": "z}", "é": "e", "
 def sort_key(text: str) -> str:
     """A key that sorts Swedish names the way a Swedish reader expects."""
     return text.casefold().translate(_SWEDISH_ORDER)
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """'1 remiss', '3 remisser': a count with its noun in the number it takes."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def size_sv(n: int) -> str:
+    """A file's size as Swedes write it: '812 byte', '14 kB', '1,2 MB'."""
+    if n < 1000:
+        return f"{n} byte"
+    if n < 1_000_000:
+        return f"{round(n / 1000)} kB"
+    return f"{n / 1_000_000:.1f} MB".replace(".", ",")

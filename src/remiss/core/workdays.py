@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from remiss.core.swedish import WEEKDAYS
+
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
@@ -31,6 +33,28 @@ def _holidays(year: int) -> frozenset[date]:
         if candidate.weekday() == 4:
             days.add(candidate)
     return frozenset(days)
+
+
+@lru_cache(maxsize=64)
+def _named_days(year: int) -> dict[date, str]:
+    """The year's public holidays and the eves treated as such, by their Swedish names."""
+    calendar = holidays.country_holidays("SE", years=year, language="sv")
+    names = {day: name for day, name in calendar.items() if name.strip().lower() != "söndag"}
+    names[date(year, 12, 24)] = "julafton"
+    names[date(year, 12, 31)] = "nyårsafton"
+    for d in range(19, 26):
+        if date(year, 6, d).weekday() == 4:
+            names[date(year, 6, d)] = "midsommarafton"
+    return names
+
+
+def day_off(day: date) -> str | None:
+    """Why ``day`` is not a working day, in Swedish ("en lördag", "en torsdag
+    (Kristi himmelsfärdsdag)"); None for a working day."""
+    if is_working_day(day):
+        return None
+    name = _named_days(day.year).get(day)
+    return f"en {WEEKDAYS[day.weekday()]}" + (f" ({name})" if name else "")
 
 
 def is_working_day(day: date) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from remiss.core import audit
 from remiss.core.addresses import normalise_email
 from remiss.core.models import Group, Membership, Organisation, Person, Region
+from remiss.core.swedish import counted
 from remiss.core.text import NOT_IN_A_NAME, controls_in, shown
 from remiss.core.yamlio import Located, format_loc, load_file, load_text, validation_error
 from remiss.directory.kinds import KindSpec, anchored
@@ -94,8 +95,9 @@ class ImportResult:
 
     def summary(self) -> str:
         parts = [
-            f"{self.regions} regioner, {self.groups} grupper, {self.people} personer, "
-            f"{self.memberships} medlemskap"
+            f"{counted(self.regions, 'region', 'regioner')}, "
+            f"{counted(self.groups, 'grupp', 'grupper')}, "
+            f"{counted(self.people, 'person', 'personer')}, {self.memberships} medlemskap"
         ]
         if self.added:
             people = sum(1 for a in self.added if a.startswith("person "))

@@ -17,6 +17,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from remiss.core.swedish import size_sv
+
 
 class MaildirHandler:
     """aiosmtpd handler that stores every accepted message in a Maildir."""
@@ -81,6 +83,18 @@ def is_running(host: str, port: int) -> bool:
     return banner.startswith("220") and IDENT in banner
 
 
+@dataclass(frozen=True)
+class StoredAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+    @property
+    def size(self) -> str:
+        """How large it is, as Swedes write it ("14 kB")."""
+        return size_sv(len(self.content))
+
+
 @dataclass
 class StoredMessage:
     key: str
@@ -106,6 +120,22 @@ class StoredMessage:
         except (TypeError, ValueError, IndexError):
             return None
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+    def attachments(self) -> list[StoredAttachment]:
+        """The files the message carries, in order (an invitation's calendar entry, the
+        yttrande's PDF and Word file)."""
+        found = []
+        for part in self.message.iter_attachments():
+            content = part.get_payload(decode=True)
+            data = content if isinstance(content, bytes) else b""
+            found.append(
+                StoredAttachment(
+                    filename=part.get_filename() or "bilaga",
+                    content_type=part.get_content_type(),
+                    content=data,
+                )
+            )
+        return found
 
     def text(self) -> str:
         part = self.message.get_body(preferencelist=("plain",))

@@ -13,7 +13,7 @@ from docx import Document
 from jinja2 import PackageLoader
 
 from remiss.core.models import Organisation
-from remiss.core.swedish import date_sv
+from remiss.core.swedish import counted, date_sv
 from remiss.rounds.register import Entry
 from remiss.yttrande.model import Header
 from remiss.yttrande.render import docx_common, html, weasy
@@ -56,11 +56,19 @@ def period_text(start: date | None, end: date | None) -> str:
     return "Alla skickade yttranden"
 
 
+def answered_jointly(count: int) -> str:
+    """'1 remiss besvarades gemensamt.', 'Ingen remiss besvarades gemensamt.'"""
+    if count == 0:
+        return "Ingen remiss besvarades gemensamt."
+    return f"{counted(count, 'remiss', 'remisser')} besvarades gemensamt."
+
+
 def render_html(org: Organisation, rows: list[Entry], start: date | None, end: date | None) -> str:
     return _ENV.get_template("besvarade.html.j2").render(
         org=org,
         title=TITLE,
         period=period_text(start, end),
+        answered_jointly=answered_jointly(len(rows)),
         rows=rows,
         columns=COLUMNS,
         cell_rows=[_cells(r) for r in rows],
@@ -94,10 +102,7 @@ def render(
     document.add_paragraph().add_run(org.name).bold = True
     document.add_paragraph(org.unit)
     document.add_heading(TITLE, level=1)
-    document.add_paragraph(
-        f"{period_text(start, end)}. {len(rows)} "
-        f"{'remiss' if len(rows) == 1 else 'remisser'} besvarade gemensamt."
-    )
+    document.add_paragraph(f"{period_text(start, end)}. {answered_jointly(len(rows))}")
     if rows:
         table = document.add_table(rows=1, cols=len(COLUMNS))
         table.style = "Table Grid"

@@ -8,10 +8,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from remiss.core.errors import InputError
-from remiss.core.models import Group
 from remiss.core.settings import Settings
 from remiss.core.swedish import sort_key
+from remiss.directory.areas import area_names
 from remiss.directory.routing import active_groups, known_areas, route
+from remiss.rounds import deadline_days
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
 from remiss.rounds.questions import titled
@@ -87,20 +88,11 @@ class FormChoices:
 
 def choices(session: Session) -> FormChoices:
     groups = active_groups(session)
-    named = {area: area_name(area, groups) for area in known_areas(groups)}
+    named = area_names(known_areas(groups), groups)
     return FormChoices(
         areas=sorted(named.items(), key=lambda pair: sort_key(pair[1])),
         groups=sorted(((g.key, g.name) for g in groups), key=lambda pair: sort_key(pair[1])),
     )
-
-
-def area_name(area: str, groups: list[Group]) -> str:
-    """An area by the name of the RPO or RSG that covers only it ("Cancersjukdomar"); else the
-    slug with spaces."""
-    for group in groups:
-        if group.areas == [area] and group.kind.upper() in ("RPO", "RSG"):
-            return group.name.split(" ", 1)[1] if " " in group.name else group.name
-    return area.replace("-", " ").capitalize()
 
 
 def _documents(text: str) -> list[dict[str, str]]:
@@ -213,6 +205,7 @@ class Preview:
     groups: list[tuple[str, str]]  # (group name, why it is routed)
     people: int
     informed: int
+    warnings: list[str] = field(default_factory=list)  # deadlines on a day off
 
 
 REASONS = {"area": "område", "named": "vald", "lead": "ansvarig grupp"}
@@ -230,4 +223,9 @@ def preview(session: Session, form: dict[str, str | list[str]]) -> Preview:
         lead = group.id == routed.lead.id
         told = " – för kännedom" if group.informed and not lead else ""
         groups.append((group.name + told, "ansvarig grupp" if lead else REASONS.get(why, why)))
-    return Preview(groups=groups, people=len(routed.people), informed=len(routed.informed))
+    return Preview(
+        groups=groups,
+        people=len(routed.people),
+        informed=len(routed.informed),
+        warnings=deadline_days.warnings(spec),
+    )

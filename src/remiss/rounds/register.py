@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from remiss.core.models import Group, Invitation, InvitationGroup, Round
-from remiss.core.states import InvitationStatus
+from remiss.core.states import InvitationStatus, RoundStatus
 from remiss.core.text import spreadsheet_cell
 from remiss.rounds.progress import RoundSummary, list_rounds
 
@@ -132,7 +132,8 @@ class GroupRate:
 
 
 def group_rates(session: Session, references: list[str]) -> list[GroupRate]:
-    """Per group: how many of those asked through it answered, over the given rounds."""
+    """Per group: how many of those asked through it answered, over the given rounds that have
+    closed (a round still collecting would count its not-yet-answered as not answering)."""
     rows = session.execute(
         select(
             Group.name,
@@ -143,6 +144,7 @@ def group_rates(session: Session, references: list[str]) -> list[GroupRate]:
         .join(Invitation, Invitation.id == InvitationGroup.invitation_id)
         .join(Round, Round.id == Invitation.round_id)
         .where(Round.reference.in_(references), Invitation.status == InvitationStatus.ACTIVE)
+        .where(Round.status.in_((RoundStatus.CLOSED, RoundStatus.ENDED)))
         .group_by(Group.name)
         .order_by(Group.name)
     )

@@ -182,17 +182,22 @@ def parse(doc: Located) -> list[ParsedRound]:
     if defaults is None:  # a single round: the period is its own
         return parsed
     if "period" not in defaults:
-        opens = [p.spec.opens for p in parsed if p.spec.opens]
-        deadlines = [p.spec.deadline for p in parsed]
-        label = (
-            f"Remissperiod {date_sv(min(opens))} – {date_sv(max(deadlines))}"
-            if opens
-            else f"Sista svarsdag {date_sv(max(deadlines))}"
-        )
+        label = period_label(parsed)
         for p in parsed:
             if p.spec.period is None:
                 p.spec.period = label
     return parsed
+
+
+def period_label(parsed: list[ParsedRound]) -> str:
+    """The heading a batch without a ``period`` is shown under: its first and last day."""
+    opens = [p.spec.opens for p in parsed if p.spec.opens]
+    deadlines = [p.spec.deadline for p in parsed]
+    return (
+        f"Remissperiod {date_sv(min(opens))} – {date_sv(max(deadlines))}"
+        if opens
+        else f"Sista svarsdag {date_sv(max(deadlines))}"
+    )
 
 
 def load(path: str | Path) -> list[ParsedRound]:
@@ -205,10 +210,15 @@ def loads(text: str, source: str = "<round>") -> list[ParsedRound]:
 
 
 def shift(parsed: list[ParsedRound], days: int) -> list[ParsedRound]:
-    """The same rounds with every date moved ``days`` days (a sample made to start today)."""
+    """The same rounds with every date moved ``days`` days (a sample made to start today).
+
+    A period heading made from the file's dates is made again from the moved ones; one the
+    file names is kept as written.
+    """
     if days == 0:
         return parsed
     step = timedelta(days=days)
+    made = period_label(parsed) if parsed else None
     moved = []
     for item in parsed:
         spec = item.spec
@@ -218,6 +228,14 @@ def shift(parsed: list[ParsedRound], days: int) -> list[ParsedRound]:
             if (value := getattr(spec, name)) is not None
         }
         moved.append(replace(item, spec=spec.model_copy(update=update)))
+    if made is not None:
+        label = period_label(moved)
+        moved = [
+            replace(m, spec=m.spec.model_copy(update={"period": label}))
+            if m.spec.period == made
+            else m
+            for m in moved
+        ]
     return moved
 
 

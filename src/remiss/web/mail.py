@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from remiss.core.text import printable
 from remiss.mail import sink
 from remiss.web.deps import AppDep, CoordinatorDep
 from remiss.web.pages import not_found, render
+from remiss.web.yttrande import content_disposition
 
 router = APIRouter()
 
@@ -43,15 +44,44 @@ def inbox(
     return render(request, "mail.html", context)
 
 
+def _stored(app: AppDep, key: str) -> sink.StoredMessage | None:
+    settings = app.settings
+    if settings.uses_sink and settings.sink_dir.is_dir():
+        return sink.read_one(settings.sink_dir, key)
+    return None
+
+
 @router.get("/mail/{key}")
 def message(request: Request, key: str, app: AppDep, coordinator: CoordinatorDep) -> Response:
-    settings = app.settings
-    found = None
-    if settings.uses_sink and settings.sink_dir.is_dir():
-        found = sink.read_one(settings.sink_dir, key)
+    found = _stored(app, key)
     if found is None:
         return not_found(request)
     return render(request, "mail_message.html", {"coordinator": coordinator, "message": found})
+
+
+@router.get("/mail/{key}/bilaga/{number}")
+def attachment(
+    request: Request,
+    key: str,
+    number: Annotated[int, Path(ge=1, le=1000)],
+    app: AppDep,
+    coordinator: CoordinatorDep,
+) -> Response:
+    """One attached file, downloaded as it was sent (never shown in the dashboard's origin)."""
+    found = _stored(app, key)
+    files = found.attachments() if found is not None else []
+    if number > len(files):
+        return not_found(request)
+    file = files[number - 1]
+    return Response(
+        file.content,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": content_disposition(file.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 # The email's own HTML, shown in a sandboxed frame on the message page: its inline
@@ -63,10 +93,7 @@ EMAIL_POLICY = (
 
 @router.get("/mail/{key}/html")
 def message_html(key: str, app: AppDep, coordinator: CoordinatorDep) -> Response:
-    settings = app.settings
-    found = None
-    if settings.uses_sink and settings.sink_dir.is_dir():
-        found = sink.read_one(settings.sink_dir, key)
+    found = _stored(app, key)
     if found is None or not found.html():
         return Response(status_code=404)
     return Response(

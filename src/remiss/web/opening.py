@@ -10,7 +10,10 @@ from starlette.datastructures import FormData, UploadFile
 
 from remiss.app import App
 from remiss.core.errors import InputError
+from remiss.core.swedish import counted
+from remiss.rounds import deadline_days
 from remiss.rounds import form as roundform
+from remiss.rounds import spec as roundspec
 from remiss.usecases import opening
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, RuntimeDep, text
 from remiss.web.pages import flash, redirect, render
@@ -73,11 +76,13 @@ def open_round(
         opened = opening.open_from_form(rt, values, coordinator, triage=triage)
     except roundform.FormErrors as exc:
         return _show(request, app, coordinator, 422, values=values, errors=exc.fields)
+    note = "".join(f" Obs: {w}" for w in deadline_days.warnings(roundform.parse(values).spec))
     if triage:
-        flash(request, "Remissen är registrerad som inkommen; ingen är tillfrågad än.")
+        flash(request, f"Remissen är registrerad som inkommen; ingen är tillfrågad än.{note}")
         return redirect(f"/rounds/{opened.round_id}")
     told = f" {opened.informed} i kunskapsråd får den för kännedom." if opened.informed else ""
-    flash(request, f"Remissen är öppnad. {opened.invitations} inbjudningar skickas.{told}")
+    sent = counted(opened.invitations, "inbjudan", "inbjudningar")
+    flash(request, f"Remissen är öppnad. {sent} skickas.{told}{note}")
     return redirect(f"/rounds/{opened.round_id}")
 
 
@@ -107,17 +112,28 @@ def upload_rounds(
     except InputError as exc:
         return _show(request, app, coordinator, 422, upload_error=str(exc))
     created = [o for o in opened if o.created]
+    new = {o.reference for o in created}
+    note = "".join(
+        f" Obs: {p.spec.reference}: {w}"
+        for p in roundspec.loads(source, name)
+        if p.spec.reference in new
+        for w in deadline_days.warnings(p.spec)
+    )
     if triage:
+        registered = counted(
+            len(created), "remiss registrerad som inkommen", "remisser registrerade som inkomna"
+        )
         flash(
             request,
-            f"{len(created)} remisser registrerade som inkomna, {len(opened) - len(created)} "
-            "fanns redan. Besluta om dem under Inkomna remisser att besluta.",
+            f"{registered}, {len(opened) - len(created)} fanns redan. Besluta om dem under "
+            f"Inkomna remisser att besluta.{note}",
         )
         return redirect("/")
     sent = sum(o.invitations for o in created)
     flash(
         request,
-        f"{len(created)} remisser öppnade, {len(opened) - len(created)} fanns redan. "
-        f"{sent} inbjudningar skickas.",
+        f"{counted(len(created), 'remiss öppnad', 'remisser öppnade')}, "
+        f"{len(opened) - len(created)} fanns redan. "
+        f"{counted(sent, 'inbjudan', 'inbjudningar')} skickas.{note}",
     )
     return redirect(f"/rounds/{created[0].round_id}" if len(created) == 1 else "/")

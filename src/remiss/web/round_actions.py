@@ -18,7 +18,7 @@ from remiss.app import App
 from remiss.core.errors import InputError, Refused, RoundNotFound
 from remiss.core.models import Round
 from remiss.core.states import RoundStatus
-from remiss.core.swedish import date_sv
+from remiss.core.swedish import counted, date_sv
 from remiss.reviewers import disagreement
 from remiss.rounds import invitations, resuming, steering, transitions
 from remiss.usecases import answering, collecting, opening
@@ -92,7 +92,8 @@ def extend(
 
     def action() -> str:
         told = collecting.extend(rt, round_id, new_deadline, coordinator).told
-        return f"Ny intern svarsdag {date_sv(new_deadline)}. {told} personer har fått besked."
+        told_sv = counted(told, "person har", "personer har")
+        return f"Ny intern svarsdag {date_sv(new_deadline)}. {told_sv} fått besked."
 
     def question(session: Session) -> tuple[str, str]:
         round_ = session.get_one(Round, round_id)
@@ -165,7 +166,7 @@ def remind(
 ) -> Response:
     def action() -> str:
         told = collecting.remind(rt, round_id, coordinator).told
-        return f"Påminnelse skickas till {told} personer som inte har svarat."
+        return f"Påminnelse skickas till {counted(told, 'person', 'personer')} som inte har svarat."
 
     def question(session: Session) -> tuple[str, str]:
         return (

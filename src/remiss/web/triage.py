@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from remiss.core.errors import InputError, NotFound, Refused
+from remiss.core.swedish import counted
 from remiss.rounds import triage
 from remiss.usecases import opening
 from remiss.web.deps import CoordinatorDep, FormDep, RuntimeDep, text
@@ -49,7 +50,10 @@ def decide(
         except (InputError, Refused, NotFound) as exc:
             problems.append(str(exc))
     invited = sum(r.invitations for r in done)
-    message = f"{len(done)} beslut sparade; {invited} inbjudningar skickas."
+    message = (
+        f"{counted(len(done), 'beslut sparat', 'beslut sparade')}; "
+        f"{counted(invited, 'inbjudan', 'inbjudningar')} skickas."
+    )
     letters = sum(r.letters for r in done)
     if letters:
         message += f" {letters} brev skickas till registratorer eller avsändare."
