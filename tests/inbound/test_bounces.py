@@ -117,3 +117,5 @@ def test_a_permanent_refusal_at_sending_shows_bounced_and_goes_to_a_colleague_in
     assert bounced(app, "bounce.fredrik@rjl.example.org")[1] == "forwarded"
     catcher = smtp.catcher  # type: ignore[attr-defined]
     assert received(catcher, REVIEWER, "")[-1].tokens()
+    directory = coordinator.get("/directory").text
+    assert "E-post studsade 16 februari 2026: 550" in directory

@@ -4,7 +4,6 @@ sweep: a reply there is a draft, never submitted; a notification marks the invit
 from __future__ import annotations
 
 import imaplib
-import time
 from collections.abc import Iterator
 from email.utils import parseaddr
 from pathlib import Path
@@ -38,7 +37,7 @@ def deliver(server: dovecot.Imap, raw: bytes) -> None:
     client = imaplib.IMAP4(server.host, server.port, timeout=10)
     try:
         client.login(server.username, server.password)
-        status, _ = client.append("INBOX", None, imaplib.Time2Internaldate(time.time()), raw)
+        status, _ = client.append("INBOX", None, None, raw)  # dated now by the server
         assert status == "OK"
     finally:
         client.logout()

@@ -295,7 +295,7 @@ def test_an_unknown_round_is_a_404(coordinator: TestClient) -> None:
     assert coordinator.get("/rounds/999").status_code == 404
 
 
-def test_a_resent_invitation_that_arrives_clears_delivery_failed(
+def test_a_resent_invitation_that_arrives_clears_the_bounce(
     sample_directory: App, smtp: RunningCatcher
 ) -> None:
     smtp.catcher.refuse_code = 550
@@ -305,7 +305,8 @@ def test_a_resent_invitation_that_arrives_clears_delivery_failed(
         round_ = session.get(Round, round_id)
         assert round_ is not None
         before = {p.email: p for p in progress.round_progress(session, round_).people}
-    assert before[REVIEWER].state == "delivery_failed"
+    # The server's permanent refusal shows as a bounce, with its reason.
+    assert before[REVIEWER].state == "bounced" and "550" in before[REVIEWER].label
 
     with sample_directory.transaction() as session:
         steering.resend(
@@ -319,7 +320,7 @@ def test_a_resent_invitation_that_arrives_clears_delivery_failed(
         assert round_ is not None
         after = {p.email: p for p in progress.round_progress(session, round_).people}
     assert after[REVIEWER].state == "not_opened"
-    assert after[ANOTHER_REVIEWER].state == "delivery_failed"
+    assert after[ANOTHER_REVIEWER].state == "bounced"
 
 
 def test_every_action_that_mails_or_ends_collecting_asks_first(
