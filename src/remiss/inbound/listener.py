@@ -5,6 +5,7 @@ In production the organisation's mail server forwards the svar+ and retur+ addre
 ``remiss serve`` runs it on 127.0.0.1:REMISS_INBOUND_PORT (``remiss inbound``). Other
 addresses are refused at RCPT (550), a message far over the size limit at DATA (552), and a
 failure to handle one (the database away) is a 451, so that the sending server tries again.
+The replies are in English and ASCII, as SMTP's are: mail servers read them.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class InboundHandler:
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         if parse(address) is None:
-            return "550 5.1.1 Okänd mottagare: bara svars- och returadresser tas emot här"
+            return "550 5.1.1 No such recipient: only reply and return addresses are taken here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -56,8 +57,8 @@ class InboundHandler:
             )
         except Exception:
             log.exception("inkommen e-post kunde inte hanteras; avsändaren får försöka igen")
-            return "451 4.3.0 Kunde inte ta emot meddelandet just nu, försök igen senare"
-        return "250 Meddelandet är mottaget"
+            return "451 4.3.0 Cannot take the message just now, try again later"
+        return "250 Message accepted"
 
     def _handle(self, raw: bytes, sender: str, recipients: tuple[str, ...]) -> None:
         with self.sessions() as session, session.begin():
