@@ -23,46 +23,47 @@ def render(answer: JointAnswer) -> bytes:
     """The yttrande as an editable Word document."""
     document = Document()
     docx_common.setup(document, answer.header, answer.heading)
+    body = docx_common.Body(document)
     if answer.proposal:
-        docx_common.labelled(document, PROPOSAL_NOTE, "")
+        docx_common.labelled(body, PROPOSAL_NOTE, "")
     elif answer.status:
         number = f" (version {answer.draft_number})" if answer.draft_number else ""
         note = f" {answer.note}" if answer.note else ""
-        docx_common.labelled(document, f"Utkast{number}: inte beslutat.{note}", "")
+        docx_common.labelled(body, f"Utkast{number}: inte beslutat.{note}", "")
     docx_common.header_block(document, answer.header, layout.header_fields(answer.header))
-    document.add_heading(answer.heading, level=1)
-    docx_common.text(document, answer.opening)
+    body.add_heading(answer.heading, level=1)
+    docx_common.text(body, answer.opening)
     if answer.stands:
-        document.add_heading("Ställningstagande", level=2)
+        body.add_heading("Ställningstagande", level=2)
         for stand in answer.stands:
             if len(answer.stands) > 1:
-                document.add_heading(stand.question, level=3)
-            docx_common.text(document, stand.sentence)
+                body.add_heading(stand.question, level=3)
+            docx_common.text(body, stand.sentence)
             if stand.text:
-                docx_common.text(document, stand.text)
-    document.add_heading("Synpunkter", level=2)
+                docx_common.text(body, stand.text)
+    body.add_heading("Synpunkter", level=2)
     for section in answer.comments:
-        document.add_heading(section.question, level=3)
-        docx_common.text(document, section.text)
+        body.add_heading(section.question, level=3)
+        docx_common.text(body, section.text)
     if answer.decision:
-        document.add_heading("Beslut", level=2)
+        body.add_heading("Beslut", level=2)
         for line in answer.decision:
-            docx_common.text(document, line)
+            docx_common.text(body, line)
     # The signature never stands alone on a page: it goes with the paragraph before it.
     before_signature = len(document.paragraphs) - 1
-    document.add_paragraph()
-    document.add_paragraph(f"För {answer.organisation}")
-    document.add_paragraph()
+    body.add_paragraph()
+    body.add_paragraph(f"För {answer.organisation}")
+    body.add_paragraph()
     if answer.signatories:
         for person in answer.signatories:
-            signed = document.add_paragraph(docx_common.clean(person.name))
+            signed = body.add_paragraph(docx_common.clean(person.name))
             if person.title:
                 signed.add_run().add_break()
                 signed.add_run(docx_common.clean(person.title))
     else:
-        document.add_paragraph(docx_common.clean(answer.signatory))
+        body.add_paragraph(docx_common.clean(answer.signatory))
     if answer.handlaggare:
-        docx_common.labelled(document, "Handläggare: ", answer.handlaggare.line())
+        docx_common.labelled(body, "Handläggare: ", answer.handlaggare.line())
     for paragraph in document.paragraphs[before_signature:-1]:
         paragraph.paragraph_format.keep_with_next = True
     buffer = io.BytesIO()
