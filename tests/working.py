@@ -48,6 +48,16 @@ class WorkedClient(TestClient):
             self.working = True
 
 
+def downloaded(client: TestClient, url: str) -> Any:
+    """A file as a person gets it: asked for and, while a worker makes it (202 "Filen
+    skapas"), asked for again after the worker's pass, as a reload a moment later."""
+    response = client.get(url)
+    if response.status_code == 202:
+        Worker(client.app.state.remiss).drain()  # type: ignore[attr-defined]
+        response = client.get(url)
+    return response
+
+
 def launched(
     app: App, parsed: list[ParsedRound], target: SmtpTarget, **options: Any
 ) -> tuple[list[OpenedRound], DeliveryReport]:
@@ -58,4 +68,4 @@ def launched(
     return opened, worker.total.delivery
 
 
-__all__ = ["WorkedClient", "launched"]
+__all__ = ["WorkedClient", "downloaded", "launched"]

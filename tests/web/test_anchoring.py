@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from remiss.yttrande import drafts
 from remiss.yttrande.closing import close_round
 from tests.mailcatcher import MailCatcher, RunningCatcher
 from tests.web.conftest import COORDINATOR, REVIEWER, Opened, csrf_of, login
-from tests.working import WorkedClient
+from tests.working import WorkedClient, downloaded
 
 MARIA = "maria.holmgren@rog.example.org"
 JONAS = "jonas.berg@rjl.example.org"
@@ -66,8 +67,9 @@ def flash(page: str) -> str:
 
 
 def test_the_coordinator_anchors_and_an_approver_answers_through_the_link(
-    client: WorkedClient, opened: Opened, sample_directory: App, smtp: RunningCatcher
-) -> None:
+    client: WorkedClient, opened: Opened, sample_directory: App, smtp: RunningCatcher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     app, round_id, catcher = sample_directory, opened.round_id, smtp.catcher
     closed_and_answered(app, opened)
     coordinator = logged_in(client, catcher)
@@ -109,7 +111,11 @@ def test_the_coordinator_anchors_and_an_approver_answers_through_the_link(
     assert ">Godkänn</button>" in shown.text and ">Lämna synpunkter</button>" in shown.text
     assert '<textarea id="comment" name="comment"' in shown.text
     assert "8 april 2026" in shown.text
-    pdf = approver.get(f"/f/{token}/utkast.pdf")
+    with monkeypatch.context() as during:  # no worker since: the page renders nothing
+        during.setattr("remiss.yttrande.render.letter_files.render", None)
+        waiting = approver.get(f"/f/{token}/utkast.pdf")
+    assert waiting.status_code == 202 and "PDF-filen med utkastet skapas" in waiting.text
+    pdf = downloaded(approver, f"/f/{token}/utkast.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     # Without the form's token nothing is recorded; empty comments are asked for.
@@ -204,6 +210,6 @@ def test_the_decision_form_asks_each_region_about_its_own_decision_for_nhv(
     page = coordinator.post(f"/rounds/{round_id}/decide", data=decision).text
     assert flash(page).startswith("Beslutet är registrerat")
     assert page.count(" checked>") >= 3  # the form shows what was recorded
-    letter = coordinator.get(f"/rounds/{round_id}/yttrande.html").text
+    letter = downloaded(coordinator, f"/rounds/{round_id}/yttrande.html").text
     assert "Region Jönköpings län fattar även ett eget beslut i ärendet." in letter
     assert "Region Östergötland fattar inget eget beslut i ärendet." in letter

@@ -26,7 +26,7 @@ from tests.conftest import EXAMPLES
 from tests.mailcatcher import Received, RunningCatcher
 from tests.web.conftest import COORDINATOR, LOGIN_LINK, csrf_of, open_round
 from tests.web.test_yttrande_pages import answer, docx_text, post
-from tests.working import WorkedClient
+from tests.working import WorkedClient, downloaded
 
 PROCESSTOD = "maria.lund@rjl.example.org"
 PER, KARIN, OLOF, JOHAN = (
@@ -169,7 +169,7 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
         assert 'name="text-innehall"' in page.text
         assert "Meningsskiljaktighet" in page.text
         # Before any draft the yttrande is the proposal, marked so.
-        proposal = drafter.get(f"/rounds/{round_id}/yttrande.html")
+        proposal = downloaded(drafter, f"/rounds/{round_id}/yttrande.html")
         assert "Förslag" in proposal.text
 
         form = {
@@ -200,15 +200,15 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
 
     # The coordinator downloads the yttrande: one voice, no names.
     base = f"/rounds/{round_id}"
-    word = browser.get(f"{base}/yttrande.docx")
+    word = downloaded(browser, f"{base}/yttrande.docx")
     assert word.status_code == 200
     assert 'filename="KS-2026-003-yttrande.docx"' in word.headers["content-disposition"]
     sent = docx_text(word.content)
-    printed = browser.get(f"{base}/yttrande.pdf")
+    printed = downloaded(browser, f"{base}/yttrande.pdf")
     pdf_text = " ".join(
         page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages
     )
-    shown = browser.get(f"{base}/yttrande.html")
+    shown = downloaded(browser, f"{base}/yttrande.html")
     assert shown.headers["content-disposition"].startswith("inline;")
     assert "script-src" not in shown.headers["content-security-policy"]
     for text in (sent, pdf_text, re.sub(r"<[^>]+>", "", shown.text)):

@@ -1,6 +1,6 @@
-"""The yttrande's files are rendered once for what the letter says: a download again is
-served as stored, a changed letter is rendered anew, and a large one is left to a worker
-while the page says it is being made."""
+"""The yttrande's files are rendered once for what the letter says, by a worker, never in
+the download: a download again is served as stored, a changed letter is rendered anew, and
+until the worker has made it the page says it is being made."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from sqlalchemy import select
 from remiss.app import App
 from remiss.core.models import LetterFile, Round
 from remiss.usecases.worker import Worker
-from remiss.yttrande import letter_store
 from tests.web.conftest import Opened
-from tests.working import WorkedClient
+from tests.working import WorkedClient, downloaded
 
 
 def refuse_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +32,7 @@ def test_the_same_letter_downloaded_again_is_served_as_stored(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     url = f"/rounds/{opened.round_id}/yttrande.pdf"
-    first = coordinator.get(url)
+    first = downloaded(coordinator, url)
     assert first.status_code == 200 and first.content.startswith(b"%PDF")
     assert kept(sample_directory) == [("pdf", True)]
     with monkeypatch.context() as during:
@@ -46,27 +45,31 @@ def test_the_same_letter_downloaded_again_is_served_as_stored(
         round_ = session.get(Round, opened.round_id)
         assert round_ is not None
         round_.signatory = "Anna Berg, ordförande"
-    changed = coordinator.get(url)
+    changed = downloaded(coordinator, url)
     assert changed.status_code == 200 and changed.content != first.content
     assert kept(sample_directory) == [("pdf", True)]
 
 
-def test_a_large_letter_is_left_to_a_worker_and_the_page_says_so(
+@pytest.mark.parametrize(("fmt", "said", "magic"), [
+    ("docx", "Word-filen med yttrandet skapas just nu", b"PK"),
+    ("html", "HTML-filen med yttrandet skapas just nu", b"<!DOCTYPE html>"),
+    ("pdf", "PDF-filen med yttrandet skapas just nu", b"%PDF"),
+])  # fmt: skip
+def test_a_download_before_the_worker_ran_says_so_and_renders_nothing(
     coordinator: WorkedClient, opened: Opened, sample_directory: App,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fmt: str, said: str, magic: bytes,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr(letter_store, "INLINE_MOST", 10)  # every letter counts as large
-    url = f"/rounds/{opened.round_id}/yttrande.docx"
+    url = f"/rounds/{opened.round_id}/yttrande.{fmt}"
     with monkeypatch.context() as during, coordinator.worker_stopped():
         refuse_rendering(during)
         waiting = coordinator.get(url)
-        assert waiting.status_code == 202
-        assert "Word-filen med yttrandet skapas just nu" in waiting.text
+        assert waiting.status_code == 202 and waiting.headers["retry-after"] == "10"
+        assert said in waiting.text
         assert coordinator.get(url).status_code == 202  # asked once, however often
-        assert kept(sample_directory) == [("docx", False)]
+        assert kept(sample_directory) == [(fmt, False)]
     assert Worker(sample_directory).drain().rendered == 1
-    assert kept(sample_directory) == [("docx", True)]
+    assert kept(sample_directory) == [(fmt, True)]
     with monkeypatch.context() as during:
         refuse_rendering(during)
         served = coordinator.get(url)
-    assert served.status_code == 200 and served.content.startswith(b"PK")
+    assert served.status_code == 200 and served.content.startswith(magic)

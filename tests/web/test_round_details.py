@@ -12,6 +12,7 @@ from remiss.app import App
 from remiss.core import clock
 from remiss.core.models import AuditEvent, Round
 from tests.web.conftest import REVIEWER, Opened, csrf_of, open_round, received
+from tests.working import downloaded
 
 KINDS_RECIPIENT = "registrator@socialstyrelsen.example.org"  # the NHV kind's, in the directory
 MINISTRY_ROUND = """
@@ -150,13 +151,13 @@ def test_a_departementsremiss_yttrande_is_named_by_dnr_and_organisation(
     coordinator: TestClient, sample_directory: App
 ) -> None:
     round_id = open_round(sample_directory, MINISTRY_ROUND)
-    word = coordinator.get(f"/rounds/{round_id}/yttrande.docx")
+    word = downloaded(coordinator, f"/rounds/{round_id}/yttrande.docx")
     assert word.status_code == 200
     disposition = word.headers["content-disposition"]
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == (
         "S2026_04512_Sydöstra_sjukvårdsregionen-yttrande.docx"
     )
-    html = coordinator.get(f"/rounds/{round_id}/yttrande.html").text
+    html = downloaded(coordinator, f"/rounds/{round_id}/yttrande.html").text
     assert (
         "Yttrande över remiss: Framtidens hälso- och sjukvård (SOU 2026:12) (S2026/04512)" in html
     )

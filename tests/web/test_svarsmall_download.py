@@ -17,7 +17,7 @@ from remiss.web.rate_limits import RateLimiter
 from tests.mailcatcher import RunningCatcher
 from tests.test_svarsmall import REFERENCE, drafted
 from tests.web.test_drafting import log_in_by_mailed_link
-from tests.working import WorkedClient
+from tests.working import WorkedClient, downloaded
 
 
 def test_coordinators_download_the_filled_svarsmall_and_nobody_else(
@@ -59,5 +59,5 @@ def test_coordinators_download_the_filled_svarsmall_and_nobody_else(
     [drafting] = [m for m in smtp.catcher.to(drafter_email) if "/login/" in m.text()][-1:]
     with WorkedClient(web, base_url="http://remiss.test") as drafter:
         log_in_by_mailed_link(drafter, drafting)
-        assert drafter.get(f"/rounds/{round_id}/yttrande.docx").status_code == 200
+        assert downloaded(drafter, f"/rounds/{round_id}/yttrande.docx").status_code == 200
         assert drafter.get(url, follow_redirects=False).status_code == 404

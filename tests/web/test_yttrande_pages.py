@@ -30,7 +30,7 @@ from tests.web.conftest import (
     open_round,
     received,
 )
-from tests.working import WorkedClient
+from tests.working import WorkedClient, downloaded
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE = "Mastocytos, remissförslag nationell högspecialiserad vård"
@@ -315,7 +315,9 @@ def test_saving_a_summary_compiles_a_new_version_with_it(
     assert "Regionen tillstyrker &lt;em&gt;förslaget&lt;/em&gt;." in html
     # The signatory signs the yttrande that is sent; the sammanställning is signed by nobody.
     assert "Regiondirektörerna" not in latest and "Regiondirektörerna" not in html
-    assert "Regiondirektörerna" in docx_text(coordinator.get(f"{base}/yttrande.docx").content)
+    assert "Regiondirektörerna" in docx_text(
+        downloaded(coordinator, f"{base}/yttrande.docx").content
+    )
 
     # Version 1 is still there, as it was.
     old = coordinator.get(f"{base}/sammanstallning.docx?version=1")

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from remiss.app import App
-from remiss.core.errors import InputError, NotFound, Refused, RemissError
+from remiss.core.errors import InputError, Refused
 from remiss.core.swedish import date_sv
 from remiss.core.tokens import looks_like_token
 from remiss.usecases import anchoring
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, RuntimeDep, text
-from remiss.web.pages import flash, message_page, not_found, redirect, render
-from remiss.web.yttrande import RETRY_AFTER, attachment
+from remiss.web.pages import flash, not_found, redirect, render
+from remiss.web.yttrande import attachment, being_made
 from remiss.yttrande import approvals, letter_store
 
 router = APIRouter()
@@ -89,29 +89,15 @@ def draft_pdf(request: Request, token: str, app: AppDep) -> Response:
     """The draft the approver is asked about, as the PDF the letter prints as."""
     if not looks_like_token(token):
         return not_found(request)
-    try:
-        with app.sessions() as session:
-            shown = approvals.read(session, app.settings, token)
-            round_id = shown.round_id
-            now_said = letter_store.current(session, round_id, app.settings)
-            kept = letter_store.stored(session, round_id, now_said.checksum, "pdf")
-            content = kept.content if kept is not None else None
-        if content is None and now_said.small:
-            content = letter_store.render_and_keep(app.sessions, round_id, now_said, "pdf")
-        elif content is None:
-            letter_store.ask(app.sessions, round_id, now_said.checksum, "pdf")
-            page = message_page(
-                request,
-                "Filen skapas",
-                "PDF-filen med utkastet skapas just nu. Ladda om sidan om en stund.",
-                status_code=202,
-            )
-            page.headers["Retry-After"] = str(RETRY_AFTER)
-            return page
-    except NotFound:
-        raise
-    except RemissError as exc:  # WeasyPrint or its system libraries missing
-        return message_page(request, "Det gick inte", str(exc), status_code=503)
+    with app.sessions() as session:
+        shown = approvals.read(session, app.settings, token)
+        round_id = shown.round_id
+        now_said = letter_store.current(session, round_id, app.settings)
+        kept = letter_store.stored(session, round_id, now_said.checksum, "pdf")
+        content = kept.content if kept is not None else None
+    if content is None:  # a worker makes it (``letter_store``), never this request
+        letter_store.ask(app.sessions, round_id, now_said.checksum, "pdf")
+        return being_made(request, "PDF-filen med utkastet skapas just nu.")
     name = f"{shown.reference}-yttrande-utkast-{shown.approver.draft}.pdf"
     return attachment(content, "pdf", name)
 

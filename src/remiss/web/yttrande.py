@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from remiss.app import App
-from remiss.core.errors import InputError, Refused, RemissError, RoundNotFound
+from remiss.core.errors import InputError, Refused, RoundNotFound
 from remiss.core.models import Round
 from remiss.directory.sync import organisation
 from remiss.reports.answers_csv import answers_csv
@@ -109,15 +109,10 @@ def download(
         version_number = found.number
         filename = documents.file_name(round_.reference, fmt, number and found.number)
     if content is None:
-        page = message_page(
+        return being_made(
             request,
-            "Filen skapas",
-            f"{documents.FORMAT_NAMES[fmt]}-filen för version {version_number} skapas just nu. "
-            "Ladda om sidan om en stund.",
-            status_code=202,  # accepted: it is being made (not a fault of the server)
+            f"{documents.FORMAT_NAMES[fmt]}-filen för version {version_number} skapas just nu.",
         )
-        page.headers["Retry-After"] = str(RETRY_AFTER)
-        return page
     return attachment(content, fmt, filename)
 
 
@@ -142,41 +137,39 @@ def yttrande(
 ) -> Response:
     """The yttrande that is sent, from the current draft (or the proposal before any).
 
-    Each letter is rendered once for what it says (``letter_store``); a large one by a
-    worker, the page meanwhile saying that it is being made."""
+    Each letter is rendered once for what it says, by a worker (``letter_store``), never
+    here: until it is, the page says that it is being made."""
     if fmt not in documents.FORMATS:
         return not_found(request)
-    try:
-        with app.sessions() as session:
-            round_ = session.get(Round, round_id)
-            if round_ is None:
-                return not_found(request)
-            why = without_documents(session, round_)
-            if why is not None:
-                return message_page(request, "Inget yttrande", why + ".", status_code=404)
-            name = letter.file_name(round_, organisation(session), fmt)
-            # What was sent is final: its PDF and Word file are served as they went out.
-            content = sending.sent_bytes(sending.sent_files(session, round_id), fmt)
-            if content is None:
-                now_said = letter_store.current(session, round_id, app.settings)
-                kept = letter_store.stored(session, round_id, now_said.checksum, fmt)
-                content = kept.content if kept is not None else None
-        if content is None and now_said.small:
-            content = letter_store.render_and_keep(app.sessions, round_id, now_said, fmt)
-        elif content is None:
-            letter_store.ask(app.sessions, round_id, now_said.checksum, fmt)
-            page = message_page(
-                request,
-                "Filen skapas",
-                f"{documents.FORMAT_NAMES[fmt]}-filen med yttrandet skapas just nu. "
-                "Ladda om sidan om en stund.",
-                status_code=202,
-            )
-            page.headers["Retry-After"] = str(RETRY_AFTER)
-            return page
-    except RemissError as exc:  # WeasyPrint or its system libraries missing
-        return message_page(request, "Det gick inte", str(exc), status_code=503)
+    with app.sessions() as session:
+        round_ = session.get(Round, round_id)
+        if round_ is None:
+            return not_found(request)
+        why = without_documents(session, round_)
+        if why is not None:
+            return message_page(request, "Inget yttrande", why + ".", status_code=404)
+        name = letter.file_name(round_, organisation(session), fmt)
+        # What was sent is final: its PDF and Word file are served as they went out.
+        content = sending.sent_bytes(sending.sent_files(session, round_id), fmt)
+        if content is None:
+            now_said = letter_store.current(session, round_id, app.settings)
+            kept = letter_store.stored(session, round_id, now_said.checksum, fmt)
+            content = kept.content if kept is not None else None
+    if content is None:
+        letter_store.ask(app.sessions, round_id, now_said.checksum, fmt)
+        return being_made(
+            request, f"{documents.FORMAT_NAMES[fmt]}-filen med yttrandet skapas just nu."
+        )
     return attachment(content, fmt, name)
+
+
+def being_made(request: Request, what: str) -> Response:
+    """202 "Filen skapas": a worker is making the file; the page asks to reload soon."""
+    page = message_page(
+        request, "Filen skapas", f"{what} Ladda om sidan om en stund.", status_code=202
+    )
+    page.headers["Retry-After"] = str(RETRY_AFTER)
+    return page
 
 
 @router.get("/rounds/{round_id}/answers.csv")

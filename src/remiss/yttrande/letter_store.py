@@ -2,10 +2,10 @@
 
 A letter is built from the round's newest draft (cheap: a few reads), and its files keyed
 by a checksum of what it says: the same letter downloaded again is served as stored, not
-printed anew (a 4 MB answer took 84 s to print). A small letter is rendered within the
-download that first asks for it; a large one is left to a worker (``usecases.worker``),
-and the download says it is being made, as the sammanställning's do. What was sent is
-final and kept elsewhere (``sending.sent_files``).
+printed anew. A download never renders: it asks (``ask``) and a worker renders
+(``render_pending``, from ``usecases.worker``), the page meanwhile saying that the file is
+being made, as the sammanställning's do. What was sent is final and kept elsewhere
+(``sending.sent_files``).
 """
 
 from __future__ import annotations
@@ -24,27 +24,19 @@ from remiss.yttrande import joint, svarsmall_letter
 from remiss.yttrande.joint import JointAnswer
 from remiss.yttrande.render import letter_files
 
-# Letters up to this many characters are rendered within the request that asks first.
-INLINE_MOST = 200_000
-
 
 @dataclass(frozen=True)
 class Letter:
-    """A letter as built now: what it says, its checksum and size."""
+    """A letter as built now: what it says, and its checksum."""
 
     answer: JointAnswer
     checksum: str
-    size: int
-
-    @property
-    def small(self) -> bool:
-        return self.size <= INLINE_MOST
 
 
 def current(session: Session, round_id: int, settings: Settings) -> Letter:
     answer = joint.build(session, round_id, settings)
     said = repr(answer)  # frozen dataclasses of strings and tuples: the same letter, same text
-    return Letter(answer, hashlib.sha256(said.encode("utf-8")).hexdigest(), len(said))
+    return Letter(answer, hashlib.sha256(said.encode("utf-8")).hexdigest())
 
 
 def stored(session: Session, round_id: int, checksum: str, fmt: str) -> LetterFile | None:
