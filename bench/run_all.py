@@ -27,6 +27,7 @@ BENCHES = [
     ["launch.py", "1000"],
     ["startup.py"],
     ["compile.py"],
+    ["documents.py"],
     ["reviewer_load.py"],
 ]
 NUMBER = r"(-?\d+(?:\.\d+)?)"
