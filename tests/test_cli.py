@@ -107,7 +107,7 @@ def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(
         code, _, err = run(remiss, *command, str(bomb))
         assert code == 1
         assert err.strip() == (
-            f"remiss: {bomb}:1: filen är för stor när alias räknas ut "
+            f"remiss: {bomb}:5: filen är för stor när alias räknas ut "
             "(över 20000 delar nås genom alias)"
         )
 

@@ -115,7 +115,8 @@ def test_hostile_yaml_uploads_are_refused_naming_the_file_and_line(
         files = {"file": ("fil.yaml", text.encode(), "application/x-yaml")}
         refused = coordinator.post(target, data={"csrf_token": csrf_of(form.text)}, files=files)
         assert refused.status_code == 422, (target, refused.text[:300])
-        assert "fil.yaml:1" in refused.text or "fil.yaml:2" in refused.text
+        # The alias bomb at the line whose aliases reach too far, the rest where they begin.
+        assert any(f"fil.yaml:{line}:" in refused.text for line in (1, 2, 5))
         assert reason in refused.text
     with app.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Group)) == before

@@ -4,23 +4,31 @@ A re-sync that changes the directory prints what it will change (new, changed an
 deactivated people and groups, and the open invitations affected) and asks before it
 applies; ``--yes`` applies without asking. Without a terminal to ask on and without
 ``--yes`` it refuses and changes nothing. A first load, or a file that changes nothing,
-is applied at once.
+is applied at once. A long import (``LONG`` people or more) shows its steps: a bar on a
+terminal, a line each otherwise.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from remiss.cli.process import application
 from remiss.cli.shell import fail, shell
 
+if TYPE_CHECKING:
+    from remiss.directory.sync import DirectorySpec
+
 commands = typer.Typer()
 
 YES = ("j", "ja", "y", "yes")
+# People in a file from which its import shows its steps; a smaller one is done first.
+LONG = 5_000
 
 
 @commands.command(
@@ -52,7 +60,7 @@ def directory_import(
     spec = directory.load(file)
     preview = None
     if loaded and not yes:
-        with a.sessions() as session:
+        with a.sessions() as session, _steps(f"{file}: förhandsvisning", spec):
             preview = planned.preview(session, spec)
     if preview is not None and not preview.empty:
         for line in preview.lines():
@@ -69,5 +77,16 @@ def directory_import(
     with a.transaction() as session:
         if preview is not None and planned.fingerprint(session) != preview.fingerprint:
             fail("katalogen ändrades medan du svarade; kör kommandot igen")
-        result = directory.apply(session, spec, actor="cli")
+        with _steps(str(file), spec):
+            result = directory.apply(session, spec, actor="cli")
     typer.echo(f"Katalogen inläst från {file}: {result.summary()}")
+
+
+@contextmanager
+def _steps(title: str, spec: DirectorySpec) -> Iterator[None]:
+    """The writing's three steps (groups, people, memberships) shown for a long import."""
+    from remiss.cli.progress import shown
+
+    people = sum(len(group.members) for group in spec.groups)
+    with shown(title, total=3) if people >= LONG else nullcontext():
+        yield

@@ -25,7 +25,9 @@ def shown(title: str, total: int) -> Iterator[Callable[[str], None]]:
         def line(description: str) -> None:
             nonlocal begun
             begun += 1
-            console.print(f"{title}: {description} ({begun}/{total})", highlight=False)
+            console.print(
+                f"{title}: {description} ({begun}/{total})", highlight=False, soft_wrap=True
+            )
 
         with progress.listening(line):
             yield line

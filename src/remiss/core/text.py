@@ -41,6 +41,8 @@ def control_character(value: str) -> str | None:
     characters (zero-width ones, the bidirectional overrides), surrogates, private-use
     and unassigned ones; and the line and paragraph separators.
     """
+    if value.isprintable():  # no "other" and no separator at all: the common case, at C speed
+        return None
     for char in value:
         if char in _SEPARATORS or unicodedata.category(char).startswith("C"):
             return char

@@ -207,15 +207,15 @@ def _named(email: str, snapshot: _Snapshot) -> str:
 def _compare(before: _Snapshot, after: _Snapshot) -> Changes:
     changes = Changes()
     group_name = {k: v[0] for k, v in after.groups.items()}
+    # Each person's memberships, found once: looked up per person, not searched.
+    groups_of: dict[str, list[tuple[str, str, bool]]] = {}
+    for (key, member), (role, in_group) in after.members.items():
+        groups_of.setdefault(member, []).append((key, role, in_group))
     for email, (name, region, phone, active) in after.people.items():
         was = before.people.get(email)
         label = f"{name} <{email}>"
         if was is None:
-            groups = [
-                group_name.get(k, k)
-                for (k, m), (_r, on) in after.members.items()
-                if m == email and on
-            ]
+            groups = [group_name.get(k, k) for k, _r, on in groups_of.get(email, []) if on]
             changes.new_people.append(f"{label} ({', '.join(groups)})" if groups else label)
             continue
         if active and not was[3]:
@@ -232,10 +232,8 @@ def _compare(before: _Snapshot, after: _Snapshot) -> Changes:
             )
             if old != new
         ]
-        for (key, member), (role, in_group) in after.members.items():
-            if member != email:
-                continue
-            had = before.members.get((key, member))
+        for key, role, in_group in groups_of.get(email, []):
+            had = before.members.get((key, email))
             if in_group and (had is None or not had[1]):
                 what.append(f"ny i {group_name.get(key, key)} ({role})")
             elif had is not None and had[1] and not in_group and active:

@@ -14,12 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from remiss.core import audit
+from remiss.core import audit, progress
 from remiss.core.addresses import normalise_email
 from remiss.core.models import Group, Membership, Organisation, Person, Region
 from remiss.core.swedish import counted
 from remiss.core.text import NOT_IN_A_NAME, controls_in, shown
 from remiss.core.yamlio import Located, format_loc, load_file, load_text, validation_error
+from remiss.directory import bulk
 from remiss.directory.kinds import KindSpec, anchored
 
 DEFAULT_ORGANISATION = {
@@ -178,7 +179,10 @@ def loads(text: str, source: str = "<directory>") -> DirectorySpec:
 
 
 def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> ImportResult:
-    """Bring the database in line with ``spec``: upsert, and deactivate what left."""
+    """Bring the database in line with ``spec``: upsert, and deactivate what left.
+
+    Groups, people and memberships are written in bulk (``bulk.upsert``), each step told
+    to a listening progress bar."""
     result = ImportResult()
     org = session.scalars(select(Organisation)).first()
     if org is None:
@@ -206,11 +210,18 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
             result.deactivated.append(f"region {code}")
     result.regions = len(spec.regions)
 
-    groups = {g.key: g for g in session.scalars(select(Group))}
-    people = {p.email: p for p in session.scalars(select(Person))}
-    memberships = {(m.group_id, m.person_id): m for m in session.scalars(select(Membership))}
     session.flush()
+    region_ids = {code: region.id for code, region in regions.items()}
 
+    progress.step("skriver grupperna")
+    group_rows = {
+        g.key: {"name": g.name, "kind": g.kind, "areas": list(g.areas), "answers": g.answers}
+        for g in spec.groups
+    }
+    groups = bulk.upsert(session, Group, ("key",), group_rows, ("name", "kind", "areas", "answers"))
+    result.groups = len(spec.groups)
+
+    progress.step("skriver personerna")
     wanted_people: dict[str, MemberSpec] = {}
     for group_spec in spec.groups:
         for member in group_spec.members:
@@ -218,69 +229,28 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
             if first.phone is None and member.phone is not None:
                 # A phone may be given in any one of the person's groups.
                 wanted_people[member.email] = first.model_copy(update={"phone": member.phone})
-
-    for email, member in wanted_people.items():
-        person = people.get(email)
-        if person is None:
-            person = Person(
-                email=email, name=member.name, region=regions[member.region], phone=member.phone
-            )
-            session.add(person)
-            people[email] = person
-            result.added.append(f"person {email}")
-        else:
-            if not person.active:
-                result.reactivated.append(f"person {email}")
-            person.name = member.name
-            person.region = regions[member.region]
-            person.phone = member.phone
-        person.active = True
-        person.external = False
+    person_rows = {
+        email: {"name": m.name, "region_id": region_ids[m.region], "phone": m.phone}
+        for email, m in wanted_people.items()
+    }
+    people = bulk.upsert(session, Person, ("email",), person_rows, ("name", "region_id", "phone"))
     result.people = len(wanted_people)
 
-    listed_groups = set()
-    kept_memberships: set[tuple[int, int]] = set()
-    for group_spec in spec.groups:
-        listed_groups.add(group_spec.key)
-        group = groups.get(group_spec.key)
-        if group is None:
-            group = Group(key=group_spec.key)
-            session.add(group)
-            groups[group.key] = group
-            result.added.append(f"group {group_spec.key}")
-        elif not group.active:
-            result.reactivated.append(f"group {group_spec.key}")
-        group.name = group_spec.name
-        group.kind = group_spec.kind
-        group.areas = list(group_spec.areas)
-        group.answers = group_spec.answers
-        group.active = True
-        session.flush()
-        for member in group_spec.members:
-            person = people[member.email]
-            pair = (group.id, person.id)
-            membership = memberships.get(pair)
-            if membership is None:
-                membership = Membership(group_id=group.id, person_id=person.id)
-                session.add(membership)
-                memberships[pair] = membership
-            membership.role = member.role
-            membership.active = True
-            kept_memberships.add(pair)
-            result.memberships += 1
-    result.groups = len(spec.groups)
+    progress.step("skriver medlemskapen")
+    members = {
+        (groups.ids[g.key], people.ids[m.email]): {"role": m.role}
+        for g in spec.groups
+        for m in g.members
+    }
+    bulk.upsert(session, Membership, ("group_id", "person_id"), members, ("role",))
+    result.memberships = sum(len(g.members) for g in spec.groups)
 
-    for key, group in groups.items():
-        if key not in listed_groups and group.active:
-            group.active = False
-            result.deactivated.append(f"group {key}")
-    for pair, membership in memberships.items():
-        if pair not in kept_memberships and membership.active:
-            membership.active = False
-    for email, person in people.items():
-        if email not in wanted_people and person.active and not person.external:
-            person.active = False
-            result.deactivated.append(f"person {email}")
+    result.added = [f"person {e}" for e in people.added] + [f"group {k}" for k in groups.added]
+    result.reactivated = [f"person {e}" for e in people.reactivated] + [
+        f"group {k}" for k in groups.reactivated
+    ]
+    result.deactivated += [f"group {k}" for k in groups.deactivated]
+    result.deactivated += [f"person {e}" for e in people.deactivated]
     session.flush()
     audit.record(session, actor, "directory.import", summary=result.summary())
     return result
