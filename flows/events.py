@@ -19,32 +19,36 @@ import threading
 from remiss.usecases.runtime import Announcement
 
 log = logging.getLogger("remiss.events")
-TIMEOUT = 3.0  # seconds an action may spend telling Prefect
+TIMEOUT = 3.0  # seconds an action may spend telling Prefect (REMISS_PREFECT_EVENT_TIMEOUT)
 
 
-def announcer(api_url: str) -> Announcer:
-    return Announcer(api_url)
+def announcer(api_url: str, timeout: float = TIMEOUT) -> Announcer:
+    return Announcer(api_url, timeout)
 
 
 class Announcer:
-    """Sends each announcement as one event to the Prefect API at ``api_url``."""
+    """Sends each announcement as one event to the Prefect API at ``api_url``, giving it
+    ``timeout`` seconds."""
 
-    def __init__(self, api_url: str) -> None:
+    def __init__(self, api_url: str, timeout: float = TIMEOUT) -> None:
         self.api_url = api_url
+        self.timeout = timeout
 
     def __call__(self, done: Announcement) -> None:
         # Its own thread and event loop: callable from a route's thread, a task or a command.
         worker = threading.Thread(target=self._send, args=(done,), daemon=True)
         worker.start()
-        worker.join(TIMEOUT)
+        worker.join(self.timeout)
         if worker.is_alive():
             log.warning(
-                "Prefect svarade inte inom %s s; händelsen %s skickades inte", TIMEOUT, done.action
+                "Prefect svarade inte inom %s s; händelsen %s skickades inte",
+                self.timeout,
+                done.action,
             )
 
     def _send(self, done: Announcement) -> None:
         try:
-            asyncio.run(asyncio.wait_for(self._emit(done), TIMEOUT))
+            asyncio.run(asyncio.wait_for(self._emit(done), self.timeout))
         except Exception as exc:  # Prefect down or slow: the action stands, untold
             log.warning("händelsen %s skickades inte till Prefect: %s", done.action, exc)
 

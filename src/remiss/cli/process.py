@@ -57,4 +57,4 @@ def runtime() -> Runtime:
         return inline(application())
     from flows.events import announcer
 
-    return inline(application(), announcer(api_url))
+    return inline(application(), announcer(api_url, settings().prefect_event_timeout))

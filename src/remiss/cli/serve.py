@@ -134,7 +134,8 @@ def serve(
         from flows.serving import serve_forever
 
         api_url = s.prefect_api_url
-        web = uvicorn.Server(config(a, host, s.port, announcer(api_url) if api_url else None))
+        told = announcer(api_url, s.prefect_event_timeout) if api_url else None
+        web = uvicorn.Server(config(a, host, s.port, told))
         web.config.load()
         install_log_filter()  # after uvicorn configured its loggers
         typer.echo(f"remiss: http://{host}:{s.port}")

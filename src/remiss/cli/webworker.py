@@ -13,9 +13,9 @@ from remiss.web import server
 
 
 def worker_app() -> FastAPI:
-    api_url = current().settings.prefect_api_url
-    if not api_url:
+    s = current().settings
+    if not s.prefect_api_url:
         return server.worker_app()
     from flows.events import announcer
 
-    return server.worker_app(announcer(api_url))
+    return server.worker_app(announcer(s.prefect_api_url, s.prefect_event_timeout))

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     prefect_api_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REMISS_PREFECT_API_URL", "PREFECT_API_URL")
     )
+    # Seconds an action may spend telling Prefect before it goes on without (the event is
+    # dropped with a warning): an action never waits long for Prefect or fails with it.
+    prefect_event_timeout: float = Field(default=3.0, gt=0, le=120)
     # Web processes serving the one port (``remiss serve --web-only``): one core each.
     web_workers: int = Field(default=1, ge=1, le=32)
     # Threads each web process runs its routes in: a few keep a burst's requests from
