@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 RUN    := $(VENV)/.installed-run
 TEST   := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench prod-check clean
+.PHONY: run test lint format bench prod-check guide-pictures clean
 
 # A current pip: the one a venv comes with takes twice as long to resolve the dependencies.
 $(BIN)/python:
@@ -55,6 +55,10 @@ prod-check: $(TEST)
 # Every benchmark on SQLite, and on PostgreSQL when it answers; ends with a table.
 bench: $(TEST)
 	$(BIN)/python bench/run_all.py
+
+# The coordinator's guide (/guide) shows the pages as the browser tests see them.
+guide-pictures: $(TEST)
+	$(BIN)/python -m tests.browser.guide_pictures
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

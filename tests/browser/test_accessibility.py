@@ -114,6 +114,7 @@ def test_every_page_passes_axe_at_both_sizes(
     check("login", f"{live.url}/login")
     check("login-invalid", f"{live.url}/login/{'y' * 43}")
     check("accessibility-statement", f"{live.url}/tillganglighet")
+    check("guide", f"{live.url}/guide")
 
     # A coordinator, everywhere they go.
     log_in(live, page)
@@ -129,7 +130,7 @@ def test_every_page_passes_axe_at_both_sizes(
     check("mail", f"{live.url}/mail")  # (mail goes to a real server here: the view says so)
     check("unknown-round", f"{live.url}/rounds/999999")
     context.close()
-    assert len(checked) == 19
+    assert len(checked) == 20
 
 
 def test_a_keyboard_alone_answers_and_closes(

@@ -32,6 +32,7 @@ from remiss.web import (
     details,
     directory,
     drafting,
+    guide,
     health,
     login,
     mail,
@@ -80,6 +81,7 @@ ROUTERS: list[APIRouter] = [
     decision.router,
     details.router,
     statement.router,
+    guide.router,
     overview.router,
 ]
 
