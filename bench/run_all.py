@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ["delivery.py"],
     ["reminders.py"],
+    ["directory_import.py"],
     ["launch.py", "10000"],
     ["launch.py", "1000"],
     ["startup.py"],
