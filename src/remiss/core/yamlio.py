@@ -20,16 +20,12 @@ from pydantic import ValidationError
 from remiss.core import yaml_reader
 from remiss.core.errors import InputError, InputErrors
 from remiss.core.yaml_messages import describe, is_type_tag
-from remiss.core.yaml_reader import (
-    MAX_ALIASED_NODES,
-    MAX_ALIASES,
-    MAX_DEPTH,
-    Location,
-    Problem,
-    format_loc,
-)
-
-__all__ = ["MAX_ALIASED_NODES", "MAX_ALIASES", "MAX_BYTES", "MAX_DEPTH", "format_loc"]
+from remiss.core.yaml_reader import MAX_ALIASED_NODES as MAX_ALIASED_NODES
+from remiss.core.yaml_reader import MAX_ALIASES as MAX_ALIASES
+from remiss.core.yaml_reader import MAX_DEPTH as MAX_DEPTH
+from remiss.core.yaml_reader import Location as Location
+from remiss.core.yaml_reader import Problem
+from remiss.core.yaml_reader import format_loc as format_loc
 
 # A national directory (21 regions, 2,100 groups, 52,500 people with phone numbers) is
 # 9.3 MB; this leaves it twice the room and bounds what any file costs to read.
