@@ -49,6 +49,7 @@ class Received:
     automatic: str | None  # why a machine wrote it, or None
     report: Report | None  # a delivery status notification's verdict
     text: str  # what the person wrote: quoted history, signature and disclaimer taken off
+    files: tuple[tuple[str, bytes], ...] = ()  # attached files (name, bytes), as sent
 
 
 def read(
@@ -87,6 +88,7 @@ def read(
         automatic=None if report else _automatic(message, envelope_from),
         report=report,
         text=_reply_text(message) if whole and report is None else "",
+        files=_files(message) if whole and report is None else (),
     )
 
 
@@ -183,3 +185,22 @@ def _reply_text(message: Message) -> str:
     text = replies[0].body if replies and not replies[0].headers else ""
     lines = (line.rstrip() for line in text.strip().splitlines())
     return "\n".join(line for line in lines if not line.startswith(">")).strip()
+
+
+def _files(message: Message) -> tuple[tuple[str, bytes], ...]:
+    """The files attached to ``message`` with a name (inline images of a signature have none
+    to speak of and are left to the answer's checks)."""
+    if not isinstance(message, EmailMessage):
+        return ()
+    found = []
+    for part in message.iter_attachments():
+        name = part.get_filename()
+        if not name or part.is_multipart():
+            continue
+        try:
+            content = part.get_content()
+        except (LookupError, ValueError):
+            continue
+        if isinstance(content, bytes):
+            found.append((str(name), content))
+    return tuple(found)

@@ -28,7 +28,7 @@ from remiss.directory.sync import DEFAULT_ORGANISATION
 from remiss.inbound.reading import SIZE_MOST, Received
 from remiss.mail import outbox, replies
 from remiss.mail.catalogue.replies import reply_saved
-from remiss.reviewers import rows
+from remiss.reviewers import attachments, rows
 from remiss.reviewers.answers import clean, cut_to_size, may_answer_through
 from remiss.rounds import invitations
 
@@ -78,9 +78,10 @@ def take(session: Session, settings: Settings, received: Received, key: str) -> 
         may_answer_through(found)
     except Refused as exc:
         return Taken("closed", f"{exc} Ditt svar sparades inte.", link.id, link.coordinator)
-    if not received.text:
+    files, refused = attachments.acceptable(received.files)
+    if not received.text and not files:
         return Taken("no-text", NO_TEXT, link.id, link.coordinator)
-    values = _values(found.questions, received.text)
+    values = _values(found.questions, received.text) if received.text else {}
     if values is None:
         return Taken("no-text", NO_TEXT_QUESTION, link.id, link.coordinator)
     newest = found.latest()
@@ -88,10 +89,12 @@ def take(session: Session, settings: Settings, received: Received, key: str) -> 
         values = {**newest.values, **values}
     values = clean(found.questions, cut_to_size(values))
     version = rows.write(session, found, VersionKind.DRAFT, values, False, rows.DRAFT_SAVED)
+    left = attachments.attach_what_fits(session, link.id, version.number, files)
     session.execute(update(Invitation).where(Invitation.id == link.id).values(replied_at=now()))
     audit.record(
         session, link.email, "answer.draft_by_email", round_id=link.round_id,
-        invitation_id=link.id, version=version.number,
+        invitation_id=link.id, version=version.number, files=len(files) - len(left),
+        files_refused=refused + left,
     )  # fmt: skip
     _tell(session, settings, found, received)
     return Taken("draft", None, link.id, link.coordinator)

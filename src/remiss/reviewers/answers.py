@@ -198,7 +198,7 @@ def save_draft(
 
 def submit(
     session: Session, settings: Settings, token: str, raw: dict[str, str], *, no_comments: bool,
-    escalate: bool = True, system_level: bool = False,
+    escalate: bool = True, system_level: bool = False, attached: bool = False,
 ) -> Saved:  # fmt: skip
     """Submit an answer (or "Inga synpunkter"); queue a receipt with a copy of it.
 
@@ -222,11 +222,8 @@ def submit(
         if errors:
             raise MissingAnswers(errors)
     previous = found.latest(VersionKind.SUBMITTED)
-    if previous is not None and (previous.values, previous.no_comments, previous.system_level) == (
-        values,
-        no_comments,
-        system_level,
-    ):
+    sent = previous and (previous.values, previous.no_comments, previous.system_level)
+    if not attached and sent == (values, no_comments, system_level):
         raise Refused(DOUBLE_SUBMIT)
     link = found.link
     late = link.late_allowed and not accepts_answers(

@@ -26,6 +26,7 @@ from remiss.core.errors import NotFound, Refused
 from remiss.usecases.runtime import Announcement
 from remiss.web import (
     approval,
+    attachments,
     bounced,
     dashboard,
     decision,
@@ -76,6 +77,7 @@ ROUTERS: list[APIRouter] = [
     yttrande.router,
     svarsmall.router,
     drafting.router,
+    attachments.router,
     triage.router,
     register.router,
     decision.router,

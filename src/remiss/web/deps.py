@@ -17,6 +17,7 @@ from remiss.app import App
 from remiss.core.errors import RoundNotFound
 from remiss.core.models import Round
 from remiss.core.text import printable
+from remiss.reviewers.attachments import FILE_MOST, FILES_MOST
 from remiss.rounds.questions import QUESTIONS_MOST
 from remiss.usecases.runtime import Runtime
 from remiss.web.pages import remiss_app
@@ -146,6 +147,11 @@ def text(form: FormData, name: str) -> str:
 # can of it.
 ANSWER_FIELDS_MOST = QUESTIONS_MOST + 6
 BODY_MOST = 5 * 1024 * 1024
+# With files (``multipart/form-data``) the body may also hold an answer's attachments; a
+# multipart body cut short is read up to its last whole part (``_whole_parts``): the fields
+# come before the files in the page's form, so what was typed is kept.
+FILES_BODY_MOST = BODY_MOST + FILES_MOST * FILE_MOST + 1024 * 1024
+FILE_PARTS_MOST = FILES_MOST * 4  # more are refused by the answer, not by the parser
 
 
 class ReviewerForm(APIRoute):
@@ -157,12 +163,20 @@ class ReviewerForm(APIRoute):
         async def read_then_handle(request: Request) -> Response:
             if request.method != "POST":
                 return await handle(request)
-            body, cut = await _body_within(request, BODY_MOST)
+            multipart = request.headers.get("content-type", "").startswith("multipart/")
+            most = FILES_BODY_MOST if multipart else BODY_MOST
+            body, cut = await _body_within(request, most)
             request.state.cut_short = cut
+            if cut and multipart:
+                body = _whole_parts(request, body)
             # The body read again by a request of its own: Starlette reads a form from
             # the stream, which this one has used up.
             replayed = Request(request.scope, _replay(body))
-            await replayed.form(max_fields=ANSWER_FIELDS_MOST, max_part_size=BODY_MOST)
+            await replayed.form(
+                max_files=FILE_PARTS_MOST,
+                max_fields=ANSWER_FIELDS_MOST,
+                max_part_size=BODY_MOST,
+            )
             return await handle(replayed)
 
         return read_then_handle
@@ -181,6 +195,15 @@ async def _body_within(request: Request, most: int) -> tuple[bytes, bool]:
             if len(body) > most:
                 return bytes(body[:most]), True
     return bytes(body), False
+
+
+def _whole_parts(request: Request, body: bytes) -> bytes:
+    """A multipart ``body`` cut short, ended after its last whole part."""
+    boundary = request.headers.get("content-type", "").partition("boundary=")[2]
+    boundary = boundary.split(";")[0].strip().strip('"')
+    delimiter = b"\r\n--" + boundary.encode("latin-1", "replace")
+    end = body.rfind(delimiter)
+    return body[:end] + delimiter + b"--\r\n" if end > 0 else b""
 
 
 def _replay(body: bytes) -> Callable[[], Coroutine[Any, Any, Message]]:

@@ -24,6 +24,7 @@ from remiss.core.errors import InputError, Refused
 from remiss.core.models import Round
 from remiss.core.settings import Settings
 from remiss.directory.sync import organisation
+from remiss.reviewers import attached
 from remiss.rounds import stage, transitions
 from remiss.web.deps import (
     AppDep,
@@ -114,6 +115,7 @@ def _page(
             "choices": dispositions.CHOICES,
             "reason_max": dispositions.REASON_MAX,
             "position_charts": position_charts(session, round_id),
+            "attached": attached.submitted_files(session, round_id),
             **roles(session, app.settings, user),
         }
         return render(request, "utkast.html", context, status_code=status_code)

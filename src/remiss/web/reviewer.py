@@ -12,13 +12,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.exc import DBAPIError
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from remiss.app import App
 from remiss.core import failures
 from remiss.core.errors import InputError, Refused
 from remiss.core.tokens import looks_like_token
-from remiss.reviewers import answers, forwarding, page
+from remiss.reviewers import answers, attachments, forwarding, page
 from remiss.web.deps import BODY_MOST, AppDep, FormDep, ReviewerForm, cut_short, text
 from remiss.web.pages import not_found, redirect, render
 
@@ -29,6 +29,7 @@ FLASHES = {
     "utkast": "Utkastet är sparat.",
     "inskickat": "Tack! Ditt svar är inskickat. En kopia skickas till din e-post.",
     "inga": "Tack! Du har svarat ”Inga synpunkter”. En bekräftelse skickas till din e-post.",
+    "bifogat": "Filerna är bifogade till ditt svar.",
     "vidarebefordrad": "Remissen är vidarebefordrad. Din kollega får en egen länk per e-post.",
 }
 ACTIONS = {"draft": "utkast", "submit": "inskickat", "no_comments": "inga"}
@@ -61,6 +62,7 @@ def _page(
 ) -> HTMLResponse:
     with app.reading() as session:
         shown = page.read(session, token, app.settings.tz)
+        files = attachments.on_page(session, token)
     context: dict[str, Any] = {
         "page": shown,
         "token": token,
@@ -75,6 +77,9 @@ def _page(
         "answer_most": answers.ANSWER_MOST,
         "size_hint": answers.SIZE_HINT,
         "system_level": shown.system_level,
+        "files": files,
+        "files_hint": attachments.HINT,
+        "files_error": None,
     }
     context.update(extra)
     return render(request, "reviewer.html", context, status_code=status_code)
@@ -91,6 +96,7 @@ def show(request: Request, token: str, app: AppDep, klar: str = "") -> Response:
 def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response:
     action = text(form, "action")
     values = _posted_values(form)
+    sent = uploaded(form)
     # Konsekvenser på systemnivå: shown again as posted when the page comes back.
     marked = text(form, "system_level") == "1"
     if cut_short(request):
@@ -101,14 +107,19 @@ def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response
         return _page(request, app, token, status_code=400, values=values,
                      refused="Välj Spara utkast, Skicka in eller Inga synpunkter.")  # fmt: skip
     try:
+        checked = attachments.check(sent)
         with app.transaction() as session:
             if action == "draft":
-                answers.save_draft(session, token, values, system_level=marked)
+                saved = answers.save_draft(session, token, values, system_level=marked)
             else:
-                answers.submit(
+                saved = answers.submit(
                     session, app.settings, token, values, no_comments=action == "no_comments",
-                    escalate=False, system_level=marked,
+                    escalate=False, system_level=marked, attached=bool(checked),
                 )  # fmt: skip
+            attachments.attach(session, saved.invitation_id, saved.version.number, checked)
+    except attachments.NotAccepted as exc:
+        return _page(request, app, token, status_code=422, values=values, typed=values,
+                     problem=exc.message, files_error=exc.message, system_level=marked)  # fmt: skip
     except answers.TooLong as exc:
         return _page(request, app, token, status_code=413, values=values, typed=values,
                      problem=exc.message, system_level=marked)  # fmt: skip
@@ -124,6 +135,16 @@ def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response
     except DBAPIError as exc:
         return _not_saved(request, app, token, values, exc)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
+
+
+def uploaded(form: FormData) -> list[attachments.Incoming]:
+    """The files posted with the answer (a file field left empty sends a part with no name);
+    each read one byte past the most a file may hold, so a larger one is refused, not read."""
+    return [
+        attachments.Incoming(part.filename or "", part.file.read(attachments.FILE_MOST + 1))
+        for part in form.getlist("bilagor")
+        if isinstance(part, UploadFile) and (part.filename or part.size)
+    ]
 
 
 def _not_saved(

@@ -5,6 +5,7 @@ Every model is importable from here; importing this package registers them all.
 
 from remiss.core.models.access import CoordinatorSession, LoginToken, RateBucket
 from remiss.core.models.anchoring import Approval, ApprovalToken
+from remiss.core.models.attachments import AnswerAttachment
 from remiss.core.models.audit import AuditEvent
 from remiss.core.models.autosave import DraftAutosave
 from remiss.core.models.base import NAMING, Base, UTCDateTime
@@ -33,6 +34,7 @@ from remiss.core.models.yttrande import (
 
 __all__ = [
     "NAMING",
+    "AnswerAttachment",
     "AnswerVersion",
     "Approval",
     "ApprovalToken",
