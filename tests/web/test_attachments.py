@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from remiss.app import App
 from remiss.core.models import AnswerAttachment, Invitation, Person, Round
+from remiss.yttrande.render.layout import ATTACHED
 from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import (
     ANOTHER_REVIEWER,
@@ -20,14 +21,10 @@ from tests.web.conftest import (
     login,
     open_round,
 )  # fmt: skip
-from tests.web.test_drafting import (  # noqa: F401
-    PER,
-    PROCESSTOD,
-    ROUND,
-    log_in_by_mailed_link,
-    with_processtod,
-)  # fmt: skip
+from tests.web.test_drafting import PER, ROUND
+from tests.web.test_yttrande_pages import docx_text
 from tests.word_files import SHOWN, closed, not_a_docx, pdf, tracked_docx
+from tests.working import downloaded
 
 TYPED = "Avsnitt 3 behöver <källor>."
 FIELDS = {"q-stallningstagande": "Tillstyrker med synpunkter", "q-innehall": TYPED}
@@ -56,6 +53,17 @@ def test_a_word_file_attached_on_the_page_shows_its_changes_to_the_drafter(
     assert "Bilagor till svaren" in page and "bilaga.pdf" in page
     for shown in SHOWN:
         assert shown in page
+    memo = downloaded(coordinator, f"/rounds/{opened.round_id}/sammanstallning.html").text
+    assert (
+        f"{ATTACHED}:</span> Synpunkter.docx (Word, 2 kB; 3 spårade ändringar och kommentarer)"
+        in memo
+    )
+    assert f"{ATTACHED}:</span> bilaga.pdf (PDF, 1 kB)" in memo
+    word = downloaded(coordinator, f"/rounds/{opened.round_id}/sammanstallning.docx").content
+    assert (
+        f"{ATTACHED}: Synpunkter.docx (Word, 2 kB; 3 spårade ändringar och kommentarer)"
+        in docx_text(word)
+    )
     link = page.split('href="', page.index("Synpunkter.docx") - 200)
     url = next(part.split('"')[0] for part in link if "/bilagor/" in part.split('"')[0])
     file = coordinator.get(url)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from remiss.core.models import AnswerAttachment, AnswerVersion, Invitation, Person
 from remiss.core.states import VersionKind
-from remiss.reviewers.attachments import Listed
+from remiss.reviewers.attachments import KINDS, Listed
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,26 @@ class Answered:
     invitation_id: int
     name: str
     files: list[Listed]
+
+
+def line(file: Listed) -> str:
+    """How the sammanställning lists a file: its name, kind and size, and for a Word file
+    how many tracked changes and comments it holds."""
+    said = f"{file.filename} ({KINDS.get(file.kind, file.kind)}, {file.size_sv}"
+    if file.kind == "docx":
+        said += (
+            f"; {len(file.changes)} spårade ändringar och kommentarer"
+            if file.changes
+            else ("; inga spårade ändringar eller kommentarer")
+        )
+    return said + ")"
+
+
+def by_invitation(session: Session, round_id: int) -> dict[int, tuple[str, ...]]:
+    """The lines of each submitted answer's files in ``round_id``, by invitation."""
+    return {
+        a.invitation_id: tuple(line(f) for f in a.files) for a in submitted_files(session, round_id)
+    }
 
 
 def submitted_files(session: Session, round_id: int) -> list[Answered]:

@@ -18,6 +18,7 @@ from remiss.core.settings import Settings
 from remiss.core.states import QuestionKind
 from remiss.core.swedish import date_sv, datetime_sv
 from remiss.directory.sync import organisation
+from remiss.reviewers import attached
 from remiss.yttrande import dispositions, forlopp, position_chart, positions, wording
 from remiss.yttrande.model import (
     NO_COMMENTS,
@@ -51,6 +52,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
     respondents = [p for p in people if p.answer is not None]
     consulted = _consulted(round_, people)
     day = document_date(round_, settings)
+    files = attached.by_invitation(session, round_id)
 
     sections = tuple(
         positions.section(q.key, q.text, q.options, _stances(q.key, respondents))
@@ -91,7 +93,7 @@ def build(session: Session, round_id: int, settings: Settings) -> Yttrande:
             if q.kind == QuestionKind.TEXT
         ),
         underlag=_underlag(round_, people, consulted),
-        appendix=tuple(_person_answers(p, round_, settings) for p in respondents),
+        appendix=tuple(_person_answers(p, round_, settings, files) for p in respondents),
         forlopp=forlopp.events(session, round_.id, settings.tz),
         dispositions=_dispositions(session, round_.id, people),
     )
@@ -215,7 +217,9 @@ def _underlag(round_: Round, people: list[Invitee], consulted: list[Group]) -> U
     )
 
 
-def _person_answers(person: Invitee, round_: Round, settings: Settings) -> PersonAnswers:
+def _person_answers(
+    person: Invitee, round_: Round, settings: Settings, files: dict[int, tuple[str, ...]]
+) -> PersonAnswers:
     assert person.answer is not None
     return PersonAnswers(
         name=person.name,
@@ -239,4 +243,5 @@ def _person_answers(person: Invitee, round_: Round, settings: Settings) -> Perso
             )
             for version in person.submissions
         ),
+        attachments=files.get(person.answer.invitation_id, ()),
     )

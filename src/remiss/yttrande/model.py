@@ -120,6 +120,8 @@ class PersonAnswers:
     on_behalf_of: str | None = None
     # Every submitted version, oldest first (the last is the answer above).
     submissions: tuple[Submission, ...] = ()
+    # A line per file attached to the answer (its name, kind, size, tracked changes).
+    attachments: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -170,13 +172,17 @@ class Yttrande:
     def to_dict(self) -> dict[str, Any]:
         """Return the model as JSON-ready dicts and lists.
 
-        No comment weighed, no ``dispositions`` key: a version compiled before there were
-        any keeps its checksum, and compiling it again gives the same version.
+        No comment weighed, no ``dispositions`` key (an answer without files, no
+        ``attachments``): a version compiled before there were any keeps its checksum, and
+        compiling it again gives the same version.
         """
         result = _plain(dataclasses.asdict(self))
         assert isinstance(result, dict)
         if not result["dispositions"]:
             del result["dispositions"]
+        for person in result["appendix"]:  # the same for an answer without files
+            if not person["attachments"]:
+                del person["attachments"]
         return result
 
     @classmethod

@@ -20,6 +20,7 @@ NO_POSITIONS = "Remissen innehåller ingen fråga om ställningstagande."
 NO_POSITION_TAKEN = "Ingen grupp har tagit ställning."
 DISAGREEMENT = "Meningsskiljaktighet"
 APPENDIX = "Bilaga: Inkomna synpunkter per person"
+ATTACHED = "Bifogad fil"  # a file attached to one answer, listed under it
 NON_RESPONDERS = "Har inte inkommit med svar"
 FORLOPP = "Förlopp"
 NO_EVENTS = "Inga händelser är registrerade."

@@ -113,6 +113,8 @@ def _appendix(body: docx_common.Body, yttrande: Yttrande) -> None:
         for item in person.answers:
             docx_common.labelled(body, item.question, "")
             docx_common.text(body, item.text)
+        for file in person.attachments:
+            docx_common.labelled(body, f"{layout.ATTACHED}: ", file)
 
 
 def _table(document: DocumentObject, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

@@ -157,6 +157,8 @@ def _appendix(pages: Pages, yttrande: Yttrande) -> None:
         for item in person.answers:
             pages.line(item.question, LABEL)
             pages.text(item.text, BODY)
+        for file in person.attachments:
+            pages.labelled(f"{layout.ATTACHED}: ", file, BODY)
 
 
 def _table(pages: Pages, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
