@@ -104,14 +104,28 @@ def test_a_sixth_file_is_refused_with_the_text_kept(
     assert invitation_state(app, REVIEWER, opened.round_id).submitted_at is None
 
 
-def test_a_file_too_large_for_the_form_comes_back_with_the_text_kept(
-    opened: Opened, client: TestClient
+def test_a_file_over_20_mb_and_a_form_over_its_limit_come_back_with_the_text_kept(
+    opened: Opened, client: TestClient, app: App
 ) -> None:
     token = opened.token_for(REVIEWER)
-    huge = [(f"stor-{n}.pdf", b"%PDF-" + b"0" * (21 * 1024 * 1024)) for n in range(5)]
-    refused = send(client, token, huge)
-    assert refused.status_code in (413, 422)
+    large = b"%PDF-" + b"0" * (20 * 1024 * 1024)
+    refused = send(client, token, [("stor.pdf", large)])
+    assert refused.status_code == 422 and "större än 20 MB" in refused.text
     assert "Avsnitt 3 behöver &lt;källor&gt;." in refused.text
+    # Beyond what a form with files may hold, it is read as far as its last whole part.
+    six = [(f"del-{n}.pdf", large[: 18 * 1024 * 1024]) for n in range(6)]
+    cut = send(client, token, six)
+    assert cut.status_code == 413 and "Inget sparades" in cut.text
+    assert "Avsnitt 3 behöver &lt;källor&gt;." in cut.text
+    assert invitation_state(app, REVIEWER, opened.round_id).versions == []
+
+
+def test_a_form_with_files_still_needs_its_csrf_token(opened: Opened, client: TestClient) -> None:
+    token = opened.token_for(REVIEWER)
+    client.get(f"/r/{token}")
+    parts = [("bilagor", ("bilaga.pdf", pdf(), "application/pdf"))]
+    data = {"action": "submit", **FIELDS}
+    assert client.post(f"/r/{token}", data=data, files=parts).status_code == 403
 
 
 def file_urls(app: App, round_id: int) -> list[str]:

@@ -151,7 +151,9 @@ BODY_MOST = 5 * 1024 * 1024
 # multipart body cut short is read up to its last whole part (``_whole_parts``): the fields
 # come before the files in the page's form, so what was typed is kept.
 FILES_BODY_MOST = BODY_MOST + FILES_MOST * FILE_MOST + 1024 * 1024
-FILE_PARTS_MOST = FILES_MOST * 4  # more are refused by the answer, not by the parser
+# Parts with a file name: more than an answer may hold, so that a sixth file is refused by
+# the answer with what was typed kept, not by the parser with a bare 400.
+FILE_PARTS_MOST = 100
 
 
 class ReviewerForm(APIRoute):
