@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from remiss.mail.sink import free_port
+
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES = os.environ.get("REMISS_TEST_POSTGRES_URL")
 
@@ -23,12 +25,18 @@ POSTGRES = os.environ.get("REMISS_TEST_POSTGRES_URL")
 )
 def test_production_topology_carries_a_round_and_sends_every_message_once() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
+    # The ports from settings when given (PROD_CHECK_PORTS), as an operator with a firewall
+    # would give them; here four that are free.
+    ports = [free_port() for _ in range(4)]
+    env["PROD_CHECK_PORTS"] = ",".join(map(str, ports))
     done = subprocess.run(
         [sys.executable, "-m", "deploy.prodcheck", "--postgres", str(POSTGRES)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
+    smtp, prefect, web_1, web_2 = ports
+    assert f"  portar: SMTP {smtp}, Prefect {prefect}, webb {web_1}, {web_2}\n" in done.stdout
     lines = dict(
         line.split(": ", 1) for line in done.stdout.splitlines() if not line.startswith(" ")
         and ": " in line
@@ -46,3 +54,15 @@ def test_production_topology_carries_a_round_and_sends_every_message_once() -> N
     assert lines["web processes"] == "2"
     assert lines["workers"] == "2"
     assert lines["sweep schedule"] == "*/15 * * * * (Europe/Stockholm)"
+
+
+def test_ports_that_cannot_be_used_are_refused_in_one_line_before_anything_starts() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REMISS_", "PREFECT_"))}
+    for given, said in (("8100-8101", "behöver 4 olika portar"), ("80,81,82,83", "1024–65535"),
+                        ("åtta", "ska vara ”8100-8103” eller en lista")):  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "deploy.prodcheck"], cwd=REPO,
+            env=env | {"PROD_CHECK_PORTS": given}, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 2 and said in done.stderr, done.stderr
+        assert done.stdout == ""

@@ -24,7 +24,18 @@ def main() -> int:
         help="a PostgreSQL server to create the check's databases on (any database on it)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the logs and files")
+    parser.add_argument(
+        "--ports",
+        default=os.environ.get("PROD_CHECK_PORTS", ""),
+        help="the ports to use, SMTP, Prefect and the two web processes in that order: "
+        "'8100-8103' or '8100,8101,8102,8103' (default: free ones; env PROD_CHECK_PORTS)",
+    )
     args = parser.parse_args()
+    try:
+        ports = chosen_ports(args.ports)
+    except ValueError as exc:
+        print(f"prod-check: {exc}", file=sys.stderr)
+        return 2
 
     server = Server(args.postgres)
     if not server.answers():
@@ -34,7 +45,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="remiss-prod-check-"))
     started = time.monotonic()
     try:
-        return run(server, work)
+        return run(server, work, ports)
     finally:
         print(f"tid: {time.monotonic() - started:.0f} s; loggar: {work / 'logs'}"
               + ("" if args.keep else " (borttagna)"))  # fmt: skip
@@ -44,12 +55,42 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(server: Server, work: Path) -> int:
+# SMTP, Prefect, and the two web processes.
+PORTS_WANTED = 4
+
+
+def chosen_ports(text: str) -> list[int]:
+    """ "8100-8103" or "8100,8101,8102,8103" as ports; none when empty (free ones then)."""
+    text = text.strip()
+    if not text:
+        return []
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            ports = list(range(first, last + 1))
+        else:
+            ports = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise ValueError(
+            f"PROD_CHECK_PORTS ska vara ”8100-8103” eller en lista (angivet: {text})"
+        ) from None
+    if len(ports) < PORTS_WANTED or len(set(ports)) != len(ports):
+        raise ValueError(f"PROD_CHECK_PORTS behöver {PORTS_WANTED} olika portar (angivet: {text})")
+    if not all(1024 <= port <= 65535 for port in ports):
+        raise ValueError(f"PROD_CHECK_PORTS: portar ska vara 1024–65535 (angivet: {text})")
+    return ports[:PORTS_WANTED]
+
+
+def run(server: Server, work: Path, ports: list[int]) -> int:
     from deploy.prodcheck.topology import Topology
     from remiss.mail.sink import free_port
 
-    smtp_port = free_port()
-    topology = Topology(repo=REPO, work=work, server=server, smtp_port=smtp_port)
+    if ports:
+        smtp_port, prefect_port, *web_ports = ports
+        topology = Topology(repo=REPO, work=work, server=server, smtp_port=smtp_port,
+                            prefect_port=prefect_port, web_ports=web_ports)  # fmt: skip
+    else:
+        topology = Topology(repo=REPO, work=work, server=server, smtp_port=free_port())
     # Prefect reads its settings once, at import: point this process at the server first.
     os.environ["PREFECT_API_URL"] = topology.api_url
     os.environ["PREFECT_HOME"] = str(work / "prefect-home")
@@ -64,9 +105,11 @@ def run(server: Server, work: Path) -> int:
         print(f"  {line}", flush=True)
 
     counts = verify.Counts()
-    with MailServer(smtp_port) as smtp:
+    with MailServer(topology.smtp_port) as smtp:
         drive = Drive(topology, smtp.mailbox, secrets.token_hex(2).upper(), say)
         try:
+            web = ", ".join(map(str, topology.web_ports))
+            say(f"portar: SMTP {topology.smtp_port}, Prefect {topology.prefect_port}, webb {web}")
             topology.start(say)
             drive.run()
             verify.settled(topology, counts)

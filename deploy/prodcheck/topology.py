@@ -42,7 +42,8 @@ class Topology:
     def __post_init__(self) -> None:
         (self.work / "logs").mkdir(parents=True, exist_ok=True)
         self.supervisor = Supervisor(self.work / "logs")
-        self.web_ports = [free_port() for _ in range(self.web_count)]
+        if not self.web_ports:
+            self.web_ports = [free_port() for _ in range(self.web_count)]
 
     @property
     def api_url(self) -> str:
@@ -140,6 +141,9 @@ class Topology:
                 # Where the workers run the flows from: /app in the image, here the checkout.
                 "REMISS_APP_DIR": str(self.repo),
                 "PREFECT_API_URL": self.api_url,
+                # The events are counted at the end: on a loaded machine a busy server may
+                # take longer than the 3 s an action gives it by default.
+                "REMISS_PREFECT_EVENT_TIMEOUT": "60",
                 "PREFECT_HOME": str(self.work / "prefect-home"),
                 "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                 "DO_NOT_TRACK": "1",
