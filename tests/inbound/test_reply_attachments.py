@@ -7,9 +7,10 @@ from fastapi.testclient import TestClient
 
 from remiss.app import App
 from remiss.inbound import listener
+from remiss.usecases.worker import Worker
 from tests.inbound.conftest import reply, send
 from tests.inbound.test_replies import reply_address
-from tests.web.conftest import REVIEWER, Opened, csrf_of, invitation_state
+from tests.web.conftest import REVIEWER, Opened, csrf_of, invitation_state, received
 from tests.word_files import DOCX_TYPE, SHOWN, closed, not_a_docx, tracked_docx
 
 
@@ -24,6 +25,11 @@ def test_a_word_file_sent_by_reply_shows_its_changes_on_the_drafting_page(
     message.add_attachment(not_a_docx(), maintype="application", subtype="octet-stream",
                            filename="falsk.docx")  # fmt: skip
     send(listening.port, message)
+    Worker(app).drain()
+    [told] = received(opened.catcher, REVIEWER, "Ditt svar är sparat som utkast")
+    said = " ".join(told.text().split())
+    assert "Bifogade filer, sparade med utkastet: Remissversion med ändringar.docx" in said
+    assert "Filer som inte sparades: falsk.docx." in said
 
     state = invitation_state(app, REVIEWER, opened.round_id)
     assert [kind for _n, kind, _v, _c in state.versions] == ["draft"]

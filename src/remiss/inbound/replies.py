@@ -96,7 +96,8 @@ def take(session: Session, settings: Settings, received: Received, key: str) -> 
         invitation_id=link.id, version=version.number, files=len(files) - len(left),
         files_refused=refused + left,
     )  # fmt: skip
-    _tell(session, settings, found, received)
+    kept = [attachments.clean_name(i.filename) for i, _k in files]
+    _tell(session, settings, found, received, [n for n in kept if n not in left], refused + left)
     return Taken("draft", None, link.id, link.coordinator)
 
 
@@ -120,8 +121,16 @@ def _values(questions: Sequence[Row[Any]], text: str) -> dict[str, str] | None:
     return values
 
 
-def _tell(session: Session, settings: Settings, found: rows.Answering, received: Received) -> None:
-    """Mail the invited person (their own address) a fresh link to read the draft and submit."""
+def _tell(
+    session: Session,
+    settings: Settings,
+    found: rows.Answering,
+    received: Received,
+    files: list[str],
+    left: list[str],
+) -> None:
+    """Mail the invited person (their own address) a fresh link to read the draft and submit,
+    with the files kept with it and those that were not."""
     link = found.link
     token = invitations.issue_token(session, link.id, "reply")
     excerpt = received.text if len(received.text) <= EXCERPT else received.text[:EXCERPT] + " …"
@@ -131,6 +140,9 @@ def _tell(session: Session, settings: Settings, found: rows.Answering, received:
         org=Organisation(name=link.organisation or DEFAULT_ORGANISATION["name"]),
         link=invitations.link(settings, token),
         excerpt=excerpt,
+        files=tuple(files),
+        files_left=tuple(left),
+        files_hint=attachments.HINT,
     )
     outbox.queue(
         session,

@@ -15,9 +15,14 @@ def reply_saved(
     org: Organisation,
     link: str,
     excerpt: str,
+    files: tuple[str, ...] = (),
+    files_left: tuple[str, ...] = (),
+    files_hint: str = "",
 ) -> Email:
     """To the person invited (never to whoever a reply's From header named): their reply was
-    kept as a draft, to be read through and submitted through their link."""
+    kept as a draft, to be read through and submitted through their link; the files it
+    carried that were kept with it, and those that were not (with ``files_hint``, what may be
+    attached)."""
     return compose(
         "reply_saved",
         person.email,
@@ -29,6 +34,9 @@ def reply_saved(
         org=org,
         link=link,
         excerpt=excerpt,
+        files=files,
+        files_left=files_left,
+        files_hint=files_hint,
     )
 
 
