@@ -68,6 +68,15 @@ def tracked_docx() -> bytes:
     return out.getvalue()
 
 
+def odt() -> bytes:
+    """An OpenDocument text: its first entry, stored, names the type."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        package.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
 def pdf() -> bytes:
     return b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -23,7 +23,7 @@ from tests.web.conftest import (
 )  # fmt: skip
 from tests.web.test_drafting import PER, ROUND
 from tests.web.test_yttrande_pages import docx_text
-from tests.word_files import SHOWN, closed, not_a_docx, pdf, tracked_docx
+from tests.word_files import SHOWN, closed, not_a_docx, odt, pdf, tracked_docx
 from tests.working import downloaded
 
 TYPED = "Avsnitt 3 behöver <källor>."
@@ -95,7 +95,7 @@ def test_a_sixth_file_is_refused_with_the_text_kept(
     opened: Opened, client: TestClient, app: App
 ) -> None:
     token = opened.token_for(REVIEWER)
-    five = [(f"del-{n}.pdf", pdf()) for n in range(5)]
+    five = [(f"del-{n}.pdf", pdf()) for n in range(4)] + [("del-5.odt", odt())]
     assert send(client, token, five, action="draft").status_code == 303
     sixth = send(client, token, [("del-6.pdf", pdf())])
     assert sixth.status_code == 422

@@ -29,7 +29,6 @@ FLASHES = {
     "utkast": "Utkastet är sparat.",
     "inskickat": "Tack! Ditt svar är inskickat. En kopia skickas till din e-post.",
     "inga": "Tack! Du har svarat ”Inga synpunkter”. En bekräftelse skickas till din e-post.",
-    "bifogat": "Filerna är bifogade till ditt svar.",
     "vidarebefordrad": "Remissen är vidarebefordrad. Din kollega får en egen länk per e-post.",
 }
 ACTIONS = {"draft": "utkast", "submit": "inskickat", "no_comments": "inga"}
