@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.db import make_engine, reader, session_factory
 from remiss.core.settings import Settings
-from remiss.mail import sink
 from remiss.mail.claims import DeliveryReport
 from remiss.mail.delivery import deliver
 from remiss.mail.smtp import SmtpTarget
@@ -87,6 +86,8 @@ def mail_target(settings: Settings) -> Iterator[SmtpTarget]:
     if not settings.uses_sink:
         yield SmtpTarget.from_settings(settings)
         return
+    from remiss.mail import sink  # aiosmtpd: only where the local sink is used
+
     if sink.is_running("127.0.0.1", settings.sink_port):
         yield SmtpTarget(host="127.0.0.1", port=settings.sink_port)
         return

@@ -7,18 +7,38 @@ midsommarafton).
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from remiss.core.swedish import WEEKDAYS
 
 
+@cache
+def _sweden() -> Any:
+    """The ``holidays`` library's Swedish calendar, its module alone: importing it by name
+    runs ``holidays.countries``, which imports the modules of every other country too
+    (a quarter of a second in a fresh process, unloaded)."""
+    from holidays import holiday_base
+
+    path = Path(holiday_base.__file__).with_name("countries") / "sweden.py"
+    spec = importlib.util.spec_from_file_location("remiss_holidays_sweden", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Sweden
+
+
+def _calendar(year: int) -> Any:
+    return _sweden()(years=year, language="sv")
+
+
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
-    calendar = holidays.country_holidays("SE", years=year, language="sv")
+    calendar = _calendar(year)
     days = set()
     for day, name in calendar.items():
         if day.weekday() == 6 and name.strip().lower() == "söndag":
@@ -38,7 +58,7 @@ def _holidays(year: int) -> frozenset[date]:
 @lru_cache(maxsize=64)
 def _named_days(year: int) -> dict[date, str]:
     """The year's public holidays and the eves treated as such, by their Swedish names."""
-    calendar = holidays.country_holidays("SE", years=year, language="sv")
+    calendar = _calendar(year)
     names = {day: name for day, name in calendar.items() if name.strip().lower() != "söndag"}
     names[date(year, 12, 24)] = "julafton"
     names[date(year, 12, 31)] = "nyårsafton"

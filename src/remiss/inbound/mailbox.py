@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.settings import Settings
-from remiss.inbound.handling import handle
 from remiss.inbound.reading import SIZE_MOST
 
 TIMEOUT = 30.0
@@ -83,6 +82,9 @@ def _one(
     raw = next((p[1] for p in fetched if isinstance(p, tuple)), None)
     if raw is None:
         return None
+    # What a reply or a bounce leads to (answers, their drafts) loads with the first one.
+    from remiss.inbound.handling import handle
+
     with sessions() as session, session.begin():
         handled = handle(session, settings, raw, via="imap", size=size)
     client.uid("STORE", uid, "+FLAGS", "(\\Seen)")

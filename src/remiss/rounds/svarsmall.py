@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docxtpl import DocxTemplate, Listing
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
@@ -28,6 +28,9 @@ from remiss.core.errors import InputError
 from remiss.core.models import Svarsmall
 from remiss.core.states import QuestionKind
 from remiss.rounds.questions import QuestionSetSpec
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 # A sender's template is a few pages; this leaves room for a logo and refuses a mistake.
 MOST_BYTES = 10_000_000
@@ -144,6 +147,8 @@ def check(name: str, content: bytes, known: Mapping[str, str]) -> dict[str, str]
 
 
 def template(content: bytes) -> DocxTemplate:
+    from docxtpl import DocxTemplate  # python-docx: only where a Word file is read
+
     return DocxTemplate(io.BytesIO(content))
 
 
@@ -152,6 +157,8 @@ def fill(content: bytes, taken: Mapping[str, str], values: Mapping[str, str]) ->
 
     Paragraphs (text split at blank lines) become paragraphs of the template's style, single
     line breaks stay line breaks."""
+    from docxtpl import Listing
+
     document = template(content)
     context = {
         field: Listing(_as_paragraphs(values.get(source, ""))) for field, source in taken.items()

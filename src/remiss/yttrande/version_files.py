@@ -18,13 +18,15 @@ from remiss.core import progress
 from remiss.core.models import YttrandeVersion
 from remiss.yttrande.documents import FORMAT_NAMES, FORMATS
 from remiss.yttrande.model import Yttrande
-from remiss.yttrande.render import memo_docx, memo_html, memo_pdf
 
 COLUMNS = {"docx": YttrandeVersion.docx, "html": YttrandeVersion.html, "pdf": YttrandeVersion.pdf}
 
 
 def render(yttrande: Yttrande, fmt: str) -> bytes | str:
     """The yttrande in ``fmt``: Word or PDF bytes, or the HTML page as text."""
+    # Each renderer imported where it renders: a process that makes no files loads none.
+    from remiss.yttrande.render import memo_docx, memo_html, memo_pdf
+
     if fmt == "docx":
         return memo_docx.render(yttrande)
     if fmt == "html":
