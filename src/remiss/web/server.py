@@ -144,6 +144,9 @@ class _Listener(socket.socket):
         )
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+
+
 def serve_workers(
     host: str, port: int, workers: int, app: str = "remiss.cli.webworker:worker_app"
 ) -> None:
@@ -152,8 +155,17 @@ def serve_workers(
     (``OwnSocket``) where the system allows it."""
     from uvicorn.supervisors import Multiprocess
 
+    # A process is given 30 s (uvicorn's default is 5) to answer the supervisor's health
+    # ping: on a busy host a starting process (its imports) or a long request holding the
+    # interpreter answers late, and one killed for that restarts into the same wait.
     workers_config = uvicorn.Config(
-        app, factory=True, host=host, port=port, proxy_headers=False, workers=workers
+        app,
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     if hasattr(socket, "SO_REUSEPORT") and port != 0:
         sockets = [cast(socket.socket, OwnSocket(host, port))]
