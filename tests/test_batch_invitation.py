@@ -140,13 +140,17 @@ def test_a_period_of_22_rounds_sends_each_person_one_invitation_with_a_link_per_
     assert len(re.findall(r"Avsändarens diarienummer: KS-2026-0", anna.text())) == 16
     [jorgen] = smtp.catcher.to(JORGEN)
     assert jorgen.subject.startswith("För kännedom: Cancerrehabilitering")
-    assert len(smtp.catcher.received) == len(invited) + 6  # the two kunskapsråd: 3 + 3 told
+    # So is each RPO's or RSG's processtöd, of their group's rounds.
+    [malin] = smtp.catcher.to("malin.ros@rjl.example.org")
+    assert malin.subject.startswith("För kännedom: ") and malin.tokens() == []
+    # Told: the two kunskapsråd (3 + 3), and the processtöd of the six RPO and RSG reached.
+    assert len(smtp.catcher.received) == len(invited) + 12
 
     # The same file again: nothing new, to anybody.
     code, out, err = run(remiss, "round", "open", BATCH, "--now", "2026-02-16T10:00")
     assert code == 0, err
     assert out.count("Redan öppnad") == 22 and "0 skickade" in out
-    assert len(smtp.catcher.received) == len(invited) + 6
+    assert len(smtp.catcher.received) == len(invited) + 12
 
 
 def test_rounds_with_different_deadlines_get_one_calendar_entry_each_nearest_first(

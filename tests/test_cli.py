@@ -41,17 +41,18 @@ def test_open_a_national_batch_from_the_command_line(
     assert out.count("Öppnade KS-2026-") == 22
     assert "Öppnade KS-2026-003 (id 3)" in out
     asked = sum(map(int, re.findall(r"— (\d+) inbjudningar", out)))
-    assert asked + sum(map(int, re.findall(r"(\d+) för kännedom", out))) == 209
-    # One email per person for all their rounds: 24 asked, 6 told (two kunskapsråd).
-    assert "30 skickade" in out
-    assert len(smtp.catcher.received) == 30
+    assert asked + sum(map(int, re.findall(r"(\d+) för kännedom", out))) == 243
+    # One email per person for all their rounds: 24 asked, 12 told (two kunskapsråd, and the
+    # processtöd of the six RPO and RSG the batch reaches).
+    assert "36 skickade" in out
+    assert len(smtp.catcher.received) == 36
     assert sum(len(mail.tokens()) for mail in smtp.catcher.received) == asked
 
     code, out, err = run(remiss, "round", "open", BATCH, "--now", "2026-02-16T10:00")
     assert code == 0, err
     assert out.count("Redan öppnad") == 22
     assert "0 skickade" in out
-    assert len(smtp.catcher.received) == 30
+    assert len(smtp.catcher.received) == 36
 
     code, out, _ = run(remiss, "round", "list")
     assert code == 0

@@ -27,7 +27,7 @@ def test_demo_runs_a_whole_round_and_names_both_documents(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "4 inbjudningar skickade, 6 i kunskapsråd för kännedom" in out
+    assert "4 inbjudningar skickade, 7 för kännedom" in out  # two kunskapsråd, a processtöd
     assert "meningsskiljaktigheten rapporterades" in out
     assert "stängde remiss" in out
     assert "lämnade det till samordnaren" in out
@@ -53,8 +53,8 @@ def test_demo_runs_a_whole_round_and_names_both_documents(tmp_path: Path) -> Non
     assert "Datum: 7 april 2026" in sent and "Utkast" not in sent and "Förslag" not in sent
     assert "fattats av Samverkansnämndens presidium den 7 april 2026 (§ 14)." in sent
     assert "Yttrandet lämnas gemensamt för" in sent
-    assert "Handläggare: Per Wallin, ordförande, RPO Cancersjukdomar" in sent
-    for name in ("Karin Kvist", "Olof Sandberg", "Johan Engström", "<script>"):
+    assert "Handläggare: Malin Ros, processtöd, RPO Cancersjukdomar" in sent
+    for name in ("Per Wallin", "Karin Kvist", "Olof Sandberg", "Johan Engström", "<script>"):
         assert name not in sent
     pdf_text = "".join(
         page.extract_text()

@@ -62,8 +62,8 @@ def test_a_round_reaches_every_member_of_its_groups_once(
 ) -> None:
     [opened] = open_text(sample_directory, ROUND)
     report = deliver_outbox(sample_directory)
-    assert (opened["invitations"], opened["informed"]) == (4, 3)
-    assert report.sent == 7
+    assert (opened["invitations"], opened["informed"]) == (4, 4)
+    assert report.sent == 8
     received = smtp.catcher.received
     asked = sorted(r.envelope_to[0] for r in received if r.subject.startswith("Remiss:"))
     assert asked == sorted(
@@ -74,10 +74,11 @@ def test_a_round_reaches_every_member_of_its_groups_once(
             "johan.engstrom@rkl.example.org",
         ]
     )
-    # The kunskapsråd is told, not asked: no personal link.
+    # The kunskapsråd and the group's processtöd are told, not asked: no personal link.
     told = [r for r in received if r.subject.startswith("För kännedom:")]
     assert sorted(r.envelope_to[0] for r in told) == [
         "anna.ekstrom@rjl.example.org",
+        "malin.ros@rjl.example.org",
         "olof.hellstrom@rkl.example.org",
         "sara.lind@rog.example.org",
     ]
@@ -87,7 +88,7 @@ def test_a_round_reaches_every_member_of_its_groups_once(
         assert "RPO Cancersjukdomar" in mail.text()
     # Delivering again sends nothing.
     assert deliver_outbox(sample_directory).sent == 0
-    assert len(smtp.catcher.received) == 7
+    assert len(smtp.catcher.received) == 8
 
 
 def test_a_kunskapsrad_told_to_answer_is_asked(sample_directory: App, smtp: RunningCatcher) -> None:
@@ -96,7 +97,8 @@ def test_a_kunskapsrad_told_to_answer_is_asked(sample_directory: App, smtp: Runn
     with sample_directory.transaction() as session:
         directory.apply(session, directory.loads(text))
     [opened] = open_text(sample_directory, ROUND)
-    assert (opened["invitations"], opened["informed"]) == (7, 0)
+    # All but the RPO's processtöd, who is told.
+    assert (opened["invitations"], opened["informed"]) == (7, 1)
 
 
 def test_the_invitation_email_says_what_a_reviewer_needs(
@@ -166,7 +168,7 @@ def test_opening_the_same_file_twice_sends_nothing_new(
     assert again["created"] is False and again["invitations"] == 0
     assert deliver_outbox(sample_directory).sent == 0
     assert table_counts(sample_directory) == before
-    assert len(smtp.catcher.received) == 7
+    assert len(smtp.catcher.received) == 8
 
 
 def test_a_changed_file_under_an_opened_reference_is_refused_saying_what_differs(
@@ -218,7 +220,7 @@ def test_deactivated_people_get_no_invitation(sample_directory: App, smtp: Runni
     open_text(sample_directory, ROUND)
     deliver_outbox(sample_directory)
     assert smtp.catcher.to("johan.engstrom@rkl.example.org") == []
-    assert len(smtp.catcher.received) == 6
+    assert len(smtp.catcher.received) == 7
 
 
 def test_lead_defaults_to_the_first_group_of_the_first_area(sample_directory: App) -> None:
@@ -243,8 +245,9 @@ def test_named_groups_and_an_explicit_lead_are_routed_too(sample_directory: App)
         round_ = s.get(Round, opened["round_id"])
         assert round_ is not None and round_.lead_group is not None
         assert round_.lead_group.key == "kr-halsa-rehab"
-        # The lead answers even when it is a kunskapsråd; the other kunskapsråd is told.
-        assert (opened["invitations"], opened["informed"]) == (7, 3)
+        # The lead answers even when it is a kunskapsråd; the other kunskapsråd and the
+        # RPO's processtöd are told.
+        assert (opened["invitations"], opened["informed"]) == (7, 4)
 
 
 def test_inline_questions_are_used(sample_directory: App) -> None:
@@ -368,7 +371,8 @@ def test_the_national_batch_reaches_exactly_the_people_routing_by_hand_says(
     with sample_directory.transaction() as s:
         opened = open_rounds(s, sample_directory.settings, parsed)
     assert len(opened) == 22
-    assert sum(o.invitations + o.informed for o in opened) == 209
+    # Every member of each round's groups, 34 of them a routed RPO's or RSG's processtöd.
+    assert sum(o.invitations + o.informed for o in opened) == 243
     report = deliver_outbox(sample_directory)
 
     # One invitation per person for all their rounds, one link each; the told told once.

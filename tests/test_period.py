@@ -87,7 +87,7 @@ def test_a_period_from_triage_to_sent(
     with application.transaction() as session:
         round_ = find(session, WHOLE_WAY)
         drafter = round_.drafter
-        assert drafter is not None and drafter.name == "Daniel Björk"
+        assert drafter is not None and drafter.name == "Jonas Ek"  # RSG's processtöd
         drafts.save(session, application.settings, round_.id, drafter.email,
                     {"stallningstagande": "Tillstyrker med synpunkter"},
                     {"stallningstagande": "Vägledningen behöver ett avsnitt om sterilisering."},

@@ -21,7 +21,7 @@ from tests.working import WorkedClient
 
 COORDINATOR = "kansli@sosr.example.org"
 ANSWERING = "kristina.lindgren@rkl.example.org"  # RSG Hälsodata
-DRAFTER = "daniel.kvist@rkl.example.org"  # its ordförande: no processtöd in the group
+DRAFTER = "tove.lindahl@rog.example.org"  # its processtöd
 
 
 @contextmanager
@@ -51,7 +51,7 @@ def test_a_failed_compile_keeps_the_close_sends_the_reminders_and_is_retried(
     [failed] = first["compiled"]
     assert failed["version"] is None and "yttrande_versions" in failed["error"]
     assert first["reminders"] == {"reminders": 3, "digests": 3}
-    # ... and the lead's ordförande was asked to draft the answer: drafting needs no compile.
+    # ... and the lead's processtöd was asked to draft the answer: drafting needs no compile.
     assert set(rounds.received()) == {*LAKEMEDEL, DRAFTER}
     with rounds.app.sessions() as session:
         round_ = session.get(Round, past)

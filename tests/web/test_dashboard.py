@@ -201,7 +201,8 @@ def test_opening_a_round_by_the_form(
     response = coordinator.post("/rounds/new", data=data, follow_redirects=False)
     assert response.status_code == 303
     page = coordinator.get(response.headers["location"])
-    assert "Remissen är öppnad. 6 inbjudningar skickas." in page.text
+    # The group's processtöd is told, not asked.
+    assert "Remissen är öppnad. 6 inbjudningar skickas. 1 får den för kännedom." in page.text
     assert "Formulärets remiss" in page.text
     catcher = smtp.catcher  # type: ignore[attr-defined]
     [invitation] = received(catcher, REVIEWER, "Remiss: Formulärets remiss")
@@ -383,7 +384,8 @@ def test_the_new_round_form_speaks_the_coordinators_language(
     shown = coordinator.post("/rounds/new", data=data)
     assert shown.status_code == 200 and "Så här går inbjudan ut" in shown.text
     assert (
-        "10 personer får inbjudan att svara, och 3 i kunskapsråd får den för kännedom" in shown.text
+        "10 personer får inbjudan att svara, och 5 får den för kännedom (kunskapsråd och processtöd)"
+        in shown.text
     )
     assert 'RPO Sällsynta sjukdomar <span class="muted">(ansvarig grupp)</span>' in shown.text
     assert "Kunskapsråd kirurgi och cancer – för kännedom" in shown.text

@@ -1,7 +1,8 @@
 """Meningsskiljaktighet that matters, mailed once: reviewers answer through their pages, the
 worker looks after each request (``WorkedClient``), and the mail is read from the catcher.
 
-The round goes to three groups, RPO Sällsynta sjukdomar leading; a kunskapsråd is told.
+The round goes to three groups, RPO Sällsynta sjukdomar leading; a kunskapsråd and each
+RPO's processtöd are told.
 """
 
 from __future__ import annotations
@@ -43,11 +44,14 @@ GORAN, LENA = "goran.oberg@rog.example.org", "lena.aberg@rog.example.org"  # Gö
 # RPO Rörelseorganens sjukdomar, and RPO Kvinnosjukdomar och förlossning.
 LARS, ELIN = "lars.strom@rog.example.org", "elin.lindgren@rog.example.org"
 TOBIAS = "tobias.engstrom@rjl.example.org"
-# Told, not asked: Kunskapsråd hälsa och rehabilitering.
+# Told, not asked: Kunskapsråd hälsa och rehabilitering, and each RPO's processtöd.
 KUNSKAPSRAD = ["daniel.wallin@rog.example.org", "jorgen.fransson@rjl.example.org",
                "lars.dahl@rkl.example.org"]  # fmt: skip
-# The coordinator, the lead's ordförande (it has no processtöd), and the kunskapsråd.
-TOLD = sorted([COORDINATOR, FREDRIK, *KUNSKAPSRAD])
+HANNA = "hanna.vik@rog.example.org"  # the lead's processtöd, who drafts
+PROCESSTOD = [HANNA, "erik.dahlin@rog.example.org", "maja.strom@rkl.example.org"]
+# The coordinator, the lead's processtöd, and everyone else told: the kunskapsråd and the
+# other groups' processtöd.
+TOLD = sorted([COORDINATOR, *PROCESSTOD, *KUNSKAPSRAD])
 NAMES = ["Fredrik Jönsson", "Ylva Forsberg", "Fredrik Holm", "Karin Sjöberg", "Göran Öberg",
          "Lena Åberg", "Lars Ström", "Elin Lindgren", "Tobias Engström"]  # fmt: skip
 FOR, AGAINST = "Tillstyrker", "Avstyrker"

@@ -18,17 +18,15 @@ from sqlalchemy import select
 from remiss.app import App, deliver_outbox
 from remiss.core import clock
 from remiss.core.models import Round, YttrandeDraft
-from remiss.directory import sync as directory
 from remiss.usecases.worker import Worker
 from remiss.web import create_app
 from remiss.web.rate_limits import RateLimiter
-from tests.conftest import EXAMPLES
 from tests.mailcatcher import Received, RunningCatcher
 from tests.web.conftest import COORDINATOR, LOGIN_LINK, csrf_of, open_round
 from tests.web.test_yttrande_pages import answer, docx_text, post
 from tests.working import WorkedClient, downloaded
 
-PROCESSTOD = "maria.lund@rjl.example.org"
+PROCESSTOD = "malin.ros@rjl.example.org"  # RPO Cancersjukdomar's, in the sample directory
 PER, KARIN, OLOF, JOHAN = (
     "per.wallin@rjl.example.org",
     "karin.kvist@rkl.example.org",
@@ -56,20 +54,8 @@ EDITED = "Regionerna ser vårdprogrammet som väl genomarbetat.\n\nUppföljninge
 
 
 @pytest.fixture
-def with_processtod(app: App) -> App:
-    """The sample directory, with a processtöd in RPO Cancersjukdomar."""
-    text = (EXAMPLES / "directory.yaml").read_text(encoding="utf-8")
-    member = "      - {name: Per Wallin, email: per.wallin@rjl.example.org, region: RJL, role: ordförande}\n"
-    officer = "      - {name: Maria Lund, email: maria.lund@rjl.example.org, region: RJL, role: processtöd}\n"
-    text = text.replace(member, member + officer, 1)
-    with app.transaction() as session:
-        directory.apply(session, directory.loads(text))
-    return app
-
-
-@pytest.fixture
-def browser(with_processtod: App) -> Iterator[TestClient]:
-    web = create_app(with_processtod, limiter=RateLimiter(capacity=1000, per_second=1))
+def browser(sample_directory: App) -> Iterator[TestClient]:
+    web = create_app(sample_directory, limiter=RateLimiter(capacity=1000, per_second=1))
     with WorkedClient(web, base_url="http://remiss.test") as client:
         yield client
 
@@ -94,13 +80,16 @@ def log_in_by_mailed_link(client: TestClient, mail: Received) -> None:
 
 
 def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
-    with_processtod: App, browser: TestClient, smtp: RunningCatcher
+    sample_directory: App, browser: TestClient, smtp: RunningCatcher
 ) -> None:
-    app = with_processtod
+    app = sample_directory
     round_id = open_round(app, ROUND)
     links = tokens(smtp.catcher.received)
-    assert PROCESSTOD in links  # the processtöd is a member too, and may answer
-    assert not any(k in links for k in KUNSKAPSRAD)  # the kunskapsråd is only told
+    # The processtöd and the kunskapsråd are only told; the group's other members are asked.
+    assert not any(k in links for k in [PROCESSTOD, *KUNSKAPSRAD])
+    assert all(k in links for k in (PER, KARIN, OLOF, JOHAN))
+    [told] = smtp.catcher.to(PROCESSTOD)
+    assert told.subject.startswith("För kännedom:")
 
     # Two regions of the lead group take opposite positions: escalated at once.
     answer(browser, links[PER], **{"q-stallningstagande": "Tillstyrker", "q-innehall": "Bra."})
@@ -189,7 +178,7 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
 
     deliver_outbox(app)
     [notice] = [r for r in smtp.catcher.to(COORDINATOR) if r.subject.startswith("Utkast till")]
-    assert "Maria Lund" in notice.text() and f"/rounds/{round_id}/utkast" in notice.text()
+    assert "Malin Ros" in notice.text() and f"/rounds/{round_id}/utkast" in notice.text()
     with app.sessions() as session:
         saved_drafts = session.scalars(select(YttrandeDraft).order_by(YttrandeDraft.number)).all()
         assert [(d.number, d.author, d.handed_over) for d in saved_drafts] == [
@@ -218,7 +207,7 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
         assert "Er referens: KS-2026-003" in flat and "Vår referens: SÖSR-2026-017" in flat
         assert "Regionerna ser vårdprogrammet som väl genomarbetat." in flat
         # The handläggare is named with title and email, so the sender can reach them.
-        assert f"Handläggare: Maria Lund, processtöd, RPO Cancersjukdomar, {PROCESSTOD}" in flat
+        assert f"Handläggare: Malin Ros, processtöd, RPO Cancersjukdomar, {PROCESSTOD}" in flat
         assert "Sydöstra sjukvårdsregionen har inga synpunkter." in flat  # an empty question
         assert not any(name in flat for name in REVIEWER_NAMES)
         assert "Förslag" not in flat and "inte inkommit" not in flat
@@ -233,15 +222,16 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
 
 
 def test_a_round_closed_with_no_answers_gets_no_yttrande(
-    with_processtod: App, browser: TestClient, smtp: RunningCatcher
+    sample_directory: App, browser: TestClient, smtp: RunningCatcher
 ) -> None:
     from tests.web.conftest import login
 
-    round_id = open_round(with_processtod, ROUND)
+    round_id = open_round(sample_directory, ROUND)
     login(browser, smtp.catcher)
     closed = post(browser, f"/rounds/{round_id}/close")
     page = browser.get(closed.headers["location"]).text
     assert "Ingen hade svarat: inga svar, inget yttrande." in page
-    deliver_outbox(with_processtod)
-    assert smtp.catcher.to(PROCESSTOD)[-1].subject.startswith("Remiss:")  # no drafting mail
+    deliver_outbox(sample_directory)
+    # Only the opening's information: no drafting mail.
+    assert smtp.catcher.to(PROCESSTOD)[-1].subject.startswith("För kännedom:")
     assert browser.get(f"/rounds/{round_id}/sammanstallning.docx").status_code == 404

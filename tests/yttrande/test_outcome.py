@@ -1,7 +1,8 @@
 """Återkoppling: what became of each comment, and how the remiss ended, told to everyone.
 
 The breast-cancer round of ``seed`` (its personas in that module's docstring), with one more
-member of the informed kunskapsråd: Ingrid Info, told and never asked. Each service is
+member of the informed kunskapsråd, Ingrid Info, and RPO Kirurgi's processtöd, Pia Stöd:
+both told and never asked. Each service is
 driven as a shell drives it (one transaction each) against a real database and a real SMTP
 server.
 """
@@ -36,6 +37,7 @@ ASKED = [  # every invitation that counts: Johan forwarded to Maria, Bo was revo
     "maria.lind@ex.org", "olof.sandberg@ex.org", "per.wallin@ex.org",
 ]  # fmt: skip
 INFORMED = "ingrid.info@ex.org"
+SUPPORT = "pia.stod@ex.org"  # a processtöd is told like the kunskapsråd
 NOT_OUT = "Regionerna har redan en utbildningsdag."
 
 
@@ -45,6 +47,8 @@ def with_an_informed_member(b: Builder) -> int:
     for name in ("Ingrid Info", "Eva Holm"):
         person = b.people.get(name) or b.person(name, "RKL")
         b.session.add(Membership(group=b.groups["kr-halsa"], person=person))
+    pia = b.person("Pia Stöd", "RÖ")
+    b.session.add(Membership(group=b.groups["rpo-kirurgi"], person=pia, role="processtöd"))
     return round_id
 
 
@@ -83,7 +87,7 @@ def test_everyone_asked_and_every_informed_member_gets_one_email_with_the_sent_p
     with walk.app.sessions() as session:
         sent_pdf = session.scalars(select(SentYttrande.pdf)).one()
     told = skickat(smtp)
-    assert sorted(r.envelope_to[0] for r in told) == sorted([*ASKED, INFORMED])
+    assert sorted(r.envelope_to[0] for r in told) == sorted([*ASKED, INFORMED, SUPPORT])
     for mail in told:
         assert mail.subject == SKICKAT
         [pdf] = mail.attachments()
@@ -109,7 +113,7 @@ def test_everyone_asked_and_every_informed_member_gets_one_email_with_the_sent_p
     # Weighed nothing: nothing listed. Kristina wrote a comment nobody weighed.
     for email in ("kristina.fransson@ex.org", "olof.sandberg@ex.org", INFORMED):
         assert "vad som blev av dem" not in text_to(email)
-    assert "för kännedom" in text_to(INFORMED)
+    assert "för kännedom" in text_to(INFORMED) and "för kännedom" in text_to(SUPPORT)
     assert "Sydöstra sjukvårdsregionen har skickat sitt gemensamma yttrande" in text_to(
         "olof.sandberg@ex.org"
     )
@@ -210,7 +214,7 @@ def test_a_per_region_triage_tells_everyone_asked_and_told_why(
     )
     deliver_outbox(walk.app)
     told = skickat(smtp)
-    assert sorted(r.envelope_to[0] for r in told) == sorted([*ASKED, INFORMED])
+    assert sorted(r.envelope_to[0] for r in told) == sorted([*ASKED, INFORMED, SUPPORT])
     for mail in told:
         assert mail.subject == (
             "Skickat: Remissen besvaras per region: Bröstcancer, nationellt vårdprogram"

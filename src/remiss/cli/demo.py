@@ -38,7 +38,8 @@ documents:
 TZ = ZoneInfo("Europe/Stockholm")
 
 # Who answers what. RPO Cancersjukdomar answers, its regions disagreeing (escalated at
-# once); Johan Engström only saves a draft. Both kunskapsråd are told, not asked.
+# once); Johan Engström only saves a draft. Both kunskapsråd and the processtöd (Malin Ros,
+# who drafts) are told, not asked.
 ANSWERS: list[tuple[str, dict[str, str] | None]] = [
     (
         "per.wallin@rjl.example.org",
@@ -150,7 +151,7 @@ def _run(folder: Path, a: App) -> None:
     [r] = open_rounds(rt, roundspec.load(round_file), "demo").rounds
     say(
         f"Remissen {r.reference} öppnad: {r.invitations} inbjudningar skickade, "
-        f"{r.informed} i kunskapsråd för kännedom "
+        f"{r.informed} för kännedom "
         f"(intern svarsdag {date_sv(r.internal_deadline)})"
     )
 

@@ -11,6 +11,9 @@ from remiss.core.addresses import Addressee
 from remiss.core.errors import InputError
 from remiss.core.models import Group, Membership, Person
 
+# A group's processtöd supports it (and drafts the answer when it leads): told, not asked.
+SUPPORT_ROLE = "processtöd"
+
 # A person routed, and the (group, role) pairs through which they are reached.
 Routed = tuple[Addressee, list[tuple[Group, str]]]
 
@@ -23,7 +26,8 @@ class Route:
     lead: Group
     # person id → (person, [(group, role), …]): those asked to answer
     people: dict[int, Routed] = field(default_factory=dict)
-    # The same for members of informed groups only (a kunskapsråd): told, not asked.
+    # The same for those told, not asked: an informed group's members (a kunskapsråd) and
+    # each group's processtöd.
     informed: dict[int, Routed] = field(default_factory=dict)
 
 
@@ -32,6 +36,17 @@ class RoutingError(InputError):
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message, field=field)
+
+
+def is_support(role: str | None) -> bool:
+    """Whether a membership's role is the group's processtöd (matched case-insensitively)."""
+    return (role or "").casefold() == SUPPORT_ROLE
+
+
+def told(group: Group, role: str | None, lead_id: int | None) -> bool:
+    """Whether a member reached through ``group`` in ``role`` is told of a round, not asked:
+    an informed group's member (unless the group leads) or any group's processtöd."""
+    return (group.informed and group.id != lead_id) or is_support(role)
 
 
 def active_groups(session: Session) -> list[Group]:
@@ -95,7 +110,7 @@ def route(session: Session, areas: list[str], named: list[str], lead_key: str | 
     order = {gid: i for i, gid in enumerate(ids)}
     for group_id, role, person_id, name, email in rows:
         group = chosen[group_id][0]
-        routed = result.informed if group.informed and group.id != lead.id else result.people
+        routed = result.informed if told(group, role, lead.id) else result.people
         if person_id not in routed:
             routed[person_id] = (Addressee(person_id, name, email), [])
         routed[person_id][1].append((group, role))

@@ -1,13 +1,14 @@
 """Meningsskiljaktighet, escalated while the round runs: when it matters, and once.
 
 When two groups or two regions hold opposite positions on a position question, or the
-lead group is split (``majorities``), the coordinator, the lead's officer and the informed
-groups' members get one email: who holds which position (groups and regions, never
-persons) and the minority's reasoning (``disagreement_report``). At most one a working
-day, and only when a group or region joined a side since the last one: what that said is
-kept on the round (``disagreement_mailed``). Something new on a day already mailed is
-looked at again the next working day, in the morning. The coordinator records how the
-disagreement was handled (``handle``); the sammanställning's Förlopp carries both.
+lead group is split (``majorities``), the coordinator, the lead's officer, the informed
+groups' members and each group's processtöd get one email: who holds which position
+(groups and regions, never persons) and the minority's reasoning (``disagreement_report``).
+At most one a working day, and only when a group or region joined a side since the last
+one: what that said is kept on the round (``disagreement_mailed``). Something new on a day
+already mailed is looked at again the next working day, in the morning. The coordinator
+records how the disagreement was handled (``handle``); the sammanställning's Förlopp
+carries both.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.reviewers import disagreement_report, majorities, positions_held
 from remiss.reviewers.majorities import AGAINST, FOR, Picture
+from remiss.rounds import told
 from remiss.yttrande import drafts, wording
 
 # When a disagreement held back by a day already mailed is looked at again: the next
@@ -168,12 +170,14 @@ def escalate_round(sessions: sessionmaker[Session], settings: Settings, round_id
 
 
 def recipients(session: Session, round_: Round) -> list[str]:
-    """The coordinator, the lead's officer, and the informed groups' members."""
+    """The coordinator, the lead's officer, the informed groups' members and everyone else
+    told of the round (each group's processtöd: their information email promised it)."""
     addresses = [round_.coordinator]
     officer = drafts.lead_officer(session, round_)
     if officer is not None:
         addresses.append(officer[0].email)
     addresses += informed_members(session, round_)
+    addresses += [email for _id, _name, email in told.told_of(session, round_)]
     return list(dict.fromkeys(a.lower() for a in addresses))
 
 

@@ -11,7 +11,7 @@ from remiss.core.errors import InputError
 from remiss.core.settings import Settings
 from remiss.core.swedish import sort_key
 from remiss.directory.areas import area_names
-from remiss.directory.routing import active_groups, known_areas, route
+from remiss.directory.routing import Route, active_groups, is_support, known_areas, route
 from remiss.rounds import deadline_days
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
@@ -205,6 +205,7 @@ class Preview:
     groups: list[tuple[str, str]]  # (group name, why it is routed)
     people: int
     informed: int
+    told_as: str = ""  # who the informed are: "kunskapsråd", "processtöd" or both
     warnings: list[str] = field(default_factory=list)  # deadlines on a day off
 
 
@@ -227,5 +228,16 @@ def preview(session: Session, form: dict[str, str | list[str]]) -> Preview:
         groups=groups,
         people=len(routed.people),
         informed=len(routed.informed),
+        told_as=told_as(routed),
         warnings=deadline_days.warnings(spec),
     )
+
+
+def told_as(routed: Route) -> str:
+    """Who a route tells rather than asks, in words: kunskapsråd, processtöd, or both."""
+    roles = {
+        "processtöd" if is_support(role) else "kunskapsråd"
+        for _person, memberships in routed.informed.values()
+        for _group, role in memberships
+    }
+    return " och ".join(sorted(roles))

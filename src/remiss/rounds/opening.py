@@ -37,7 +37,7 @@ class OpenedRound:
     created: bool
     invitations: int
     internal_deadline: date
-    # Members of informed groups (a kunskapsråd) told of the round, not asked.
+    # Told of the round, not asked: informed groups' members (a kunskapsråd), each processtöd.
     informed: int = 0
     # Opened before, but cut short: this run invited the rest.
     resumed: bool = False

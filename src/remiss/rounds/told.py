@@ -2,8 +2,9 @@
 
 Asked are the round's invitations that count, answered or not: a forwarded one through the
 person it ended with, a revoked one not at all. Informed are the active members of the
-informed groups the round was routed to (a kunskapsråd), unless asked. A round never
-opened (triaged straight from inkommen) asked and told nobody, so nobody is told now.
+informed groups the round was routed to (a kunskapsråd) and each routed group's processtöd,
+unless asked. A round never opened (triaged straight from inkommen) asked and told nobody,
+so nobody is told now.
 Each person gets one email per round and outcome, under a key of its own (``key``), so
 doing it again sends nothing anew. Services here flush; the caller owns the transaction.
 """
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from remiss.core.models import Invitation, Membership, Person, Round
 from remiss.core.settings import Settings
 from remiss.core.states import InvitationStatus, TriageDecision
+from remiss.directory import routing
 from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 
@@ -53,26 +55,35 @@ def everyone(session: Session, round_: Round) -> list[Told]:
         for invitation_id, status, person_id, name, email, active in rows
         if status == InvitationStatus.ACTIVE and active
     ]
-    # Whoever had an invitation was asked (a forwarded one's successor hears it for them).
-    invited = {row[2] for row in rows}
-    informed_groups = [
-        rg.group_id
-        for rg in round_.routed_groups
-        if rg.group.informed and rg.group_id != round_.lead_group_id
-    ]
-    informed: list[Told] = []
-    if informed_groups:
-        members = session.execute(
-            select(Person.id, Person.name, Person.email)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.group_id.in_(informed_groups), Membership.active, Person.active)
-            .distinct()
-            .order_by(Person.name, Person.id)
-        ).all()
-        informed = [
-            Told(pid, name, email, None) for pid, name, email in members if pid not in invited
-        ]
+    informed = [Told(pid, name, email, None) for pid, name, email in told_of(session, round_)]
     return asked + informed
+
+
+def told_of(session: Session, round_: Round) -> list[tuple[int, str, str]]:
+    """The active people told of the round and never asked in it (id, name, email, by name):
+    the informed groups' members (a kunskapsråd, unless it leads) and each routed group's
+    processtöd, as routing told them at opening."""
+    groups = {rg.group_id: rg.group for rg in round_.routed_groups}
+    if not groups:
+        return []
+    # Whoever had an invitation was asked (a forwarded one's successor hears it for them).
+    invited = select(Invitation.person_id).where(Invitation.round_id == round_.id)
+    rows = session.execute(
+        select(Membership.group_id, Membership.role, Person.id, Person.name, Person.email)
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            Membership.group_id.in_(list(groups)),
+            Membership.active,
+            Person.active,
+            Person.id.not_in(invited),
+        )
+        .order_by(Person.name, Person.id)
+    ).tuples()
+    people: dict[int, tuple[int, str, str]] = {}
+    for group_id, role, person_id, name, email in rows:
+        if routing.told(groups[group_id], role, round_.lead_group_id):
+            people.setdefault(person_id, (person_id, name, email))
+    return list(people.values())
 
 
 def key(round_id: int, outcome: str, person_id: int) -> str:

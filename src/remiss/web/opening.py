@@ -80,7 +80,7 @@ def open_round(
     if triage:
         flash(request, f"Remissen är registrerad som inkommen; ingen är tillfrågad än.{note}")
         return redirect(f"/rounds/{opened.round_id}")
-    told = f" {opened.informed} i kunskapsråd får den för kännedom." if opened.informed else ""
+    told = f" {opened.informed} får den för kännedom." if opened.informed else ""
     sent = counted(opened.invitations, "inbjudan", "inbjudningar")
     flash(request, f"Remissen är öppnad. {sent} skickas.{told}{note}")
     return redirect(f"/rounds/{opened.round_id}")
