@@ -137,9 +137,7 @@ def round_context(session: Session, settings: Settings, round_id: int) -> dict[s
         "sent_yttrande": outbox.of_kind(session, round_id, "yttrande_sent"),
         "sent_files": sending.sent_files(session, round_id),
         "no_documents": transitions.without_documents(session, summary.round),
-        "own_decisions": decision_section.choices(
-            session, organisation(session), summary.round
-        ),
+        "own_decisions": decision_section.choices(session, organisation(session), summary.round),
         "signatory_lines": "\n".join(
             s.line() for s in joint.signatories(summary.round, organisation(session))
         ),
