@@ -22,6 +22,7 @@ from remiss.cli import (
     inbound,
     register,
     reminders,
+    round_status,
     rounds,
     serve,
     worker,
@@ -47,7 +48,7 @@ app.add_typer(round_app, name="round")
 app.add_typer(reminders_app, name="reminders")
 db_app.add_typer(database.commands)
 directory_app.add_typer(directory.commands)
-for module in (answering, anchoring, compile, details, disagreement, rounds):
+for module in (answering, anchoring, compile, details, disagreement, rounds, round_status):
     round_app.add_typer(module.commands)
 reminders_app.add_typer(reminders.commands)
 round_app.add_typer(inbound.round_commands)
