@@ -56,10 +56,15 @@ def handle(
     received = read(raw, size=size, envelope_from=envelope_from, envelope_to=envelope_to)
     ours = next(((a, p) for a in received.recipients if (p := parse(a)) is not None), None)
     row = InboundMail(
-        fingerprint=received.fingerprint, received_at=now(), via=via,
-        sender=received.sender[:320], recipient=(ours[0] if ours else "")[:320],
-        subject=received.subject[:500], size=received.size, outcome="received",
-    )  # fmt: skip
+        fingerprint=received.fingerprint,
+        received_at=now(),
+        via=via,
+        sender=received.sender[:320],
+        recipient=(ours[0] if ours else "")[:320],
+        subject=received.subject[:500],
+        size=received.size,
+        outcome="received",
+    )
     try:
         with session.begin_nested():
             session.add(row)
@@ -67,14 +72,18 @@ def handle(
         return Handled("duplicate", duplicate=True)
     handled = _dispatch(session, settings, received, ours[1] if ours else None, row)
     row.outcome, row.detail, row.invitation_id = (
-        handled.outcome, handled.detail, handled.invitation_id,
-    )  # fmt: skip
+        handled.outcome,
+        handled.detail,
+        handled.invitation_id,
+    )
     session.flush()
     log.info(
         "inkommen e-post via %s från %s: %s%s",
-        via, received.sender or "(ingen)", handled.outcome,
+        via,
+        received.sender or "(ingen)",
+        handled.outcome,
         f" ({handled.detail})" if handled.detail else "",
-    )  # fmt: skip
+    )
     return handled
 
 
@@ -133,9 +142,12 @@ def _answer(
         return False
     org: Organisation = organisation(session)
     email = reply_refused(
-        to=sender, org=org, subject=received.subject or "(utan ämne)", reason=reason,
+        to=sender,
+        org=org,
+        subject=received.subject or "(utan ämne)",
+        reason=reason,
         coordinator=coordinator,
-    )  # fmt: skip
+    )
     return outbox.queue(
         session, settings, key=f"reply-refused:{received.fingerprint[:32]}", email=email
     )

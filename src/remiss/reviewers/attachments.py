@@ -45,8 +45,9 @@ class NotAccepted(InputError):
     """A file that may not be attached; nothing of the answer was saved."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message + " Inget sparades: det du skrev finns kvar nedan.",
-                         field="bilagor")  # fmt: skip
+        super().__init__(
+            message + " Inget sparades: det du skrev finns kvar nedan.", field="bilagor"
+        )
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,11 @@ def check(files: Sequence[Incoming], already: int = 0) -> list[tuple[Incoming, s
 
 def count(session: Session, invitation_id: int) -> int:
     """How many files the invitation's answer holds (all of its versions')."""
-    return len(session.scalars(select(AnswerAttachment.id).where(
-        AnswerAttachment.invitation_id == invitation_id)).all())  # fmt: skip
+    return len(
+        session.scalars(
+            select(AnswerAttachment.id).where(AnswerAttachment.invitation_id == invitation_id)
+        ).all()
+    )
 
 
 def attach(
@@ -146,11 +150,17 @@ def attach(
                     "Word-dokument. Spara den på nytt och försök igen."
                 ) from exc
         row = AnswerAttachment(
-            invitation_id=invitation_id, version_id=version_id, number=number,
-            filename=clean_name(incoming.filename), kind=kind, size=len(incoming.content),
-            sha256=hashlib.sha256(incoming.content).hexdigest(), content=incoming.content,
-            changes=changes, created_at=now(),
-        )  # fmt: skip
+            invitation_id=invitation_id,
+            version_id=version_id,
+            number=number,
+            filename=clean_name(incoming.filename),
+            kind=kind,
+            size=len(incoming.content),
+            sha256=hashlib.sha256(incoming.content).hexdigest(),
+            content=incoming.content,
+            changes=changes,
+            created_at=now(),
+        )
         session.add(row)
         kept.append(row)
     session.flush()
@@ -179,13 +189,17 @@ def of_invitations(session: Session, invitation_ids: Sequence[int]) -> dict[int,
     """The files of each invitation's answer, oldest first."""
     rows = session.execute(
         select(
-            AnswerAttachment.id, AnswerAttachment.invitation_id, AnswerAttachment.number,
-            AnswerAttachment.filename, AnswerAttachment.kind, AnswerAttachment.size,
+            AnswerAttachment.id,
+            AnswerAttachment.invitation_id,
+            AnswerAttachment.number,
+            AnswerAttachment.filename,
+            AnswerAttachment.kind,
+            AnswerAttachment.size,
             AnswerAttachment.changes,
         )
         .where(AnswerAttachment.invitation_id.in_(list(invitation_ids)))
         .order_by(AnswerAttachment.id)
-    )  # fmt: skip
+    )
     listed: dict[int, list[Listed]] = {}
     for row in rows:
         listed.setdefault(row.invitation_id, []).append(Listed(*row))

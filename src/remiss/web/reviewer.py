@@ -100,11 +100,18 @@ def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response
     marked = text(form, "system_level") == "1"
     if cut_short(request):
         kept = answers.cut_to_size(values)
-        return _page(request, app, token, status_code=413, values=kept, typed=kept,
-                     problem=CUT_SHORT)  # fmt: skip
+        return _page(
+            request, app, token, status_code=413, values=kept, typed=kept, problem=CUT_SHORT
+        )
     if action not in ACTIONS:
-        return _page(request, app, token, status_code=400, values=values,
-                     refused="Välj Spara utkast, Skicka in eller Inga synpunkter.")  # fmt: skip
+        return _page(
+            request,
+            app,
+            token,
+            status_code=400,
+            values=values,
+            refused="Välj Spara utkast, Skicka in eller Inga synpunkter.",
+        )
     try:
         checked = attachments.check(sent)
         with app.transaction() as session:
@@ -112,25 +119,61 @@ def answer(request: Request, token: str, app: AppDep, form: FormDep) -> Response
                 saved = answers.save_draft(session, token, values, system_level=marked)
             else:
                 saved = answers.submit(
-                    session, app.settings, token, values, no_comments=action == "no_comments",
-                    escalate=False, system_level=marked, attached=bool(checked),
-                )  # fmt: skip
+                    session,
+                    app.settings,
+                    token,
+                    values,
+                    no_comments=action == "no_comments",
+                    escalate=False,
+                    system_level=marked,
+                    attached=bool(checked),
+                )
             attachments.attach(session, saved.invitation_id, saved.version.number, checked)
     except attachments.NotAccepted as exc:
-        return _page(request, app, token, status_code=422, values=values, typed=values,
-                     problem=exc.message, files_error=exc.message, system_level=marked)  # fmt: skip
+        return _page(
+            request,
+            app,
+            token,
+            status_code=422,
+            values=values,
+            typed=values,
+            problem=exc.message,
+            files_error=exc.message,
+            system_level=marked,
+        )
     except answers.TooLong as exc:
-        return _page(request, app, token, status_code=413, values=values, typed=values,
-                     problem=exc.message, system_level=marked)  # fmt: skip
+        return _page(
+            request,
+            app,
+            token,
+            status_code=413,
+            values=values,
+            typed=values,
+            problem=exc.message,
+            system_level=marked,
+        )
     except answers.MissingAnswers as exc:
-        return _page(request, app, token, status_code=422, values=values, errors=exc.fields,
-                     system_level=marked)  # fmt: skip
+        return _page(
+            request,
+            app,
+            token,
+            status_code=422,
+            values=values,
+            errors=exc.fields,
+            system_level=marked,
+        )
     except Refused as exc:
         typed = {key: value for key, value in values.items() if value.strip()}
         return _page(
-            request, app, token, status_code=409, values=values, refused=str(exc), typed=typed,
+            request,
+            app,
+            token,
+            status_code=409,
+            values=values,
+            refused=str(exc),
+            typed=typed,
             system_level=marked,
-        )  # fmt: skip
+        )
     except DBAPIError as exc:
         return _not_saved(request, app, token, values, exc)
     return redirect(f"/r/{token}?klar={ACTIONS[action]}")
@@ -153,8 +196,9 @@ def _not_saved(
     (a full disk, a database away); the traceback goes to the log. If the page cannot be
     read either, the app's own 503 page says so (``web._database_failed``)."""
     log.error("databasen, ett svar: %s", failures.said(exc), exc_info=exc)
-    shown = _page(request, app, token, status_code=503, values=values, typed=values,
-                  problem=DATABASE_FAILED)  # fmt: skip
+    shown = _page(
+        request, app, token, status_code=503, values=values, typed=values, problem=DATABASE_FAILED
+    )
     shown.headers["Retry-After"] = "60"
     return shown
 
@@ -182,8 +226,15 @@ def forward(request: Request, token: str, app: AppDep, form: FormDep) -> Respons
     kept: dict[str, Any] = {"values": values, "system_level": marked, "forward_values": fields}
     if cut_short(request):
         cut = answers.cut_to_size(values)
-        return _page(request, app, token, status_code=413, **{**kept, "values": cut},
-                     typed=cut, problem=CUT_SHORT)  # fmt: skip
+        return _page(
+            request,
+            app,
+            token,
+            status_code=413,
+            **{**kept, "values": cut},
+            typed=cut,
+            problem=CUT_SHORT,
+        )
     try:
         with app.transaction() as session:
             forwarding.forward(
@@ -197,15 +248,20 @@ def forward(request: Request, token: str, app: AppDep, form: FormDep) -> Respons
                 system_level=marked,
             )
     except answers.TooLong as exc:
-        return _page(request, app, token, status_code=413, typed=values, problem=exc.message,
-                     **kept)  # fmt: skip
+        return _page(
+            request, app, token, status_code=413, typed=values, problem=exc.message, **kept
+        )
     except answers.MissingAnswers as exc:
         return _page(request, app, token, status_code=422, errors=exc.fields, **kept)
     except InputError as exc:
         return _page(
-            request, app, token, status_code=422,
-            forward_errors={exc.field or "email": exc.message}, **kept,
-        )  # fmt: skip
+            request,
+            app,
+            token,
+            status_code=422,
+            forward_errors={exc.field or "email": exc.message},
+            **kept,
+        )
     except Refused as exc:
         typed = {key: value for key, value in values.items() if value.strip()}
         return _page(request, app, token, status_code=409, refused=str(exc), typed=typed, **kept)
