@@ -131,3 +131,53 @@ def test_yttrande_word_file_keeps_the_signature_with_the_paragraph_before_it(
     assert texts[last_text] == "Sista stycket före underskriften."
     # From the last paragraph of text through the signature, each keeps with the next.
     assert all(p.paragraph_format.keep_with_next for p in paragraphs[last_text:-1])
+
+
+SHOWS_TEXT = {"Tj", "TJ", "'", '"'}
+
+
+def unmarked_text(page: pikepdf.Page) -> tuple[list[str], list[int]]:
+    """Text shown outside any marked-content sequence, and the MCIDs the page marks."""
+    depth, unmarked, mcids = 0, [], []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, name = instruction.operands, str(instruction.operator)
+        if name in ("BDC", "BMC"):
+            depth += 1
+            if name == "BDC" and "/MCID" in operands[1]:
+                mcids.append(int(operands[1].MCID))
+        elif name == "EMC":
+            depth -= 1
+        elif name in SHOWS_TEXT and depth == 0:
+            unmarked.append(str(operands[0]))
+    return unmarked, mcids
+
+
+def test_yttrande_pdf_marks_every_text_and_embeds_every_font(
+    sessions: sessionmaker[Session], seed: Seed, round_id: int, settings: Settings
+) -> None:
+    # Long enough to run over pages: a paragraph in two pieces, a page number on each.
+    save_draft(
+        seed, round_id, 1, "\n\n".join(f"Stycke {n} av den gemensamma texten." for n in range(90))
+    )
+    answer = joint_answer(sessions, round_id, settings)
+
+    data = letter_files.render(answer, "pdf")
+
+    assert letter_files.render(answer, "pdf") == data  # the same letter, the same bytes
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) > 1
+        parents = pdf.Root.StructTreeRoot.ParentTree.Nums
+        for index, page in enumerate(pdf.pages):
+            unmarked, mcids = unmarked_text(page)
+            assert unmarked == [], f"page {index + 1}: text outside the structure"
+            # The parent tree names, for each MCID on the page, the element it belongs to.
+            assert int(page.obj.StructParents) == index
+            elements = parents[2 * index + 1]
+            assert len(elements) == len(mcids) == len(set(mcids))
+            for mcid in mcids:
+                kids = elements[mcid].K
+                assert any(int(k.MCID) == mcid and k.Pg.objgen == page.objgen for k in kids)
+            for font in page.Resources.Font.values():
+                assert "/FontFile2" in font.FontDescriptor, f"{font.BaseFont} not embedded"
+        order = [str(e.S) for e in pdf.Root.StructTreeRoot.K[0].K]
+        assert order.index("/H1") < order.index("/H2") < order.index("/H3")

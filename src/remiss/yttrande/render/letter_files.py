@@ -1,6 +1,7 @@
 """The letter (the yttrande that is sent) as a file in any format: Word, HTML or PDF.
 
-The same ``JointAnswer`` gives every format; the PDF is its HTML page printed.
+The same ``JointAnswer`` gives every format: Word (``letter_docx``), the HTML page
+(``letter_html``) and a tagged PDF set on ReportLab's canvas (``letter_pdf``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ if TYPE_CHECKING:
 def render(answer: JointAnswer, fmt: str) -> bytes:
     """The yttrande in ``fmt`` (docx, html or pdf)."""
     # Imported here: python-docx and the rest load in a process that renders, none other.
-    from remiss.yttrande.render import letter_docx, letter_html, weasy
+    from remiss.yttrande.render import letter_docx, letter_html, letter_pdf
 
     if fmt == "docx":
         return letter_docx.render(answer)
-    document = letter_html.render(answer)
-    return weasy.from_html(document) if fmt == "pdf" else document.encode("utf-8")
+    if fmt == "pdf":
+        return letter_pdf.render(answer)
+    return letter_html.render(answer).encode("utf-8")

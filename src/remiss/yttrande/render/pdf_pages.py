@@ -1,8 +1,9 @@
-"""Setting the sammanställning's PDF on A4: blocks filled into pages, "Sida X av Y" below.
+"""Setting a PDF on A4 (the sammanställning, the letter): blocks filled into pages, "Sida X av Y" below.
 
 ReportLab's canvas draws and embeds the fonts (as subsets: ``pdf_fonts``); the lines are
 broken (``pdf_lines``) and the pages filled here, in one pass with no layout framework
-between.
+between. Given ``Tags``, every block is marked as it is drawn, for a tagged PDF
+(``pdf_tags``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from remiss.yttrande.model import paragraphs
 from remiss.yttrande.render.pdf_fonts import BOLD, REGULAR, FontCodes, register_fonts
 from remiss.yttrande.render.pdf_lines import Line, Measure, break_lines
+from remiss.yttrande.render.pdf_tags import ARTIFACT_BEGIN, END, Tags
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = RIGHT = 25 * mm
@@ -44,6 +46,7 @@ class Style:
     bold: bool = False
     # Never last on a page: moved to the next unless two lines of what follows fit below it.
     keep_with_next: bool = False
+    role: str = "P"  # its structure element's type, in a tagged PDF
 
 
 TABLE_HEAD = Style(size=10, leading=12.5, after=0, bold=True)
@@ -59,9 +62,11 @@ class Pages:
     the larger of the two (as CSS margins collapse), and none at the top of a page.
     """
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, tags: Tags | None = None) -> None:
         register_fonts()
         self.canvas = canvas
+        self.tags = tags
+        self.page = 0  # counted from 0
         self.measure = Measure()
         self.codes = {False: FontCodes(REGULAR, canvas), True: FontCodes(BOLD, canvas)}
         self.y = PAGE_HEIGHT - TOP
@@ -83,14 +88,21 @@ class Pages:
         for lines in paragraphs(value):
             self.lines([[(line, style.bold)] for line in lines], style)
 
-    def lines(self, written: Sequence[Line], style: Style) -> None:
-        """One paragraph of written lines, broken to the text width."""
+    def lines(self, written: Sequence[Line], style: Style, tail: float = 0) -> None:
+        """One paragraph of written lines, broken to the text width.
+
+        ``tail``: the height of what must follow on the same page as its last line (the
+        letter's signature); lines go over to the next page to make that room.
+        """
         lines = self.wrap(written, style, TEXT_WIDTH - style.indent)
         self._before(style.before)
+        self._begin(style.role)
         if style.keep_with_next:
             self.need(style.leading * len(lines) + KEEP_ROOM)
         while lines:
             fit = int((self.y - BOTTOM + 0.01) // style.leading)
+            if tail and fit >= len(lines) and self.y - style.leading * len(lines) - tail < BOTTOM:
+                fit = len(lines) - 1
             alone = fit == 1 and len(lines) > 2  # one line left behind at the foot
             if fit < len(lines) and (fit < 1 or alone) and not self.at_top:
                 self.new_page()
@@ -127,7 +139,9 @@ class Pages:
         left_lines = self.wrap(left, style, half)
         right_lines = self.wrap(right, style, half)
         self._before(style.before)
+        self._begin(style.role)
         self._draw(left_lines, style, LEFT, self.y)
+        self._begin(style.role)
         self._draw(right_lines, style, LEFT + half, self.y)
         self.y -= style.leading * max(len(left_lines), len(right_lines))
         self.at_top = False
@@ -153,6 +167,7 @@ class Pages:
 
     def new_page(self) -> None:
         self.canvas.showPage()
+        self.page += 1
         self.y = PAGE_HEIGHT - TOP
         self.at_top = True
         self._space = 0.0
@@ -170,6 +185,15 @@ class Pages:
             for runs in written
             for broken in break_lines(runs, width, style.size, self.measure)
         ]
+
+    def _begin(self, role: str) -> None:
+        if self.tags is not None:
+            self.tags.begin(role)
+
+    def artifact(self, draw: bool) -> None:
+        """Begin (``True``) or end what is drawn only as decoration, in a tagged PDF."""
+        if self.tags is not None:
+            self.canvas.addLiteral(ARTIFACT_BEGIN if draw else END)
 
     def _before(self, points: float) -> None:
         if not self.at_top:
@@ -199,6 +223,8 @@ class Pages:
                     out.append(f"({escapePDF(data)}) Tj")
             out.append("T*")
         out.append("ET")
+        if self.tags is not None:
+            out = [self.tags.mark(self.page), *out, END]
         self.canvas.addLiteral("\n".join(out))
 
     def _row(
@@ -223,12 +249,15 @@ class Pages:
         canvas.setStrokeColor(GRID)
         canvas.setFillColor(HEAD_FILL)
         x = LEFT
+        self.artifact(True)
         for width in widths:
             canvas.rect(x, self.y - height, width, height, stroke=1, fill=1 if fill else 0)
             x += width
+        self.artifact(False)
         canvas.setFillColor(colors.black)
         x = LEFT
         for lines, width in zip(cells, widths, strict=True):
+            self._begin(style.role)
             self._draw(lines, style, x + CELL_PAD, self.y - CELL_PAD_Y)
             x += width
         self.y -= height
@@ -239,11 +268,12 @@ class NumberedCanvas(Canvas):
     """Holds each finished page until the last, then writes "Sida X av Y" at every foot.
 
     Dated ``dated`` (the document's date, not the clock), so the same content gives the
-    same bytes.
+    same bytes. ``tagged``: the page numbers are marked as decoration, for a tagged PDF.
     """
 
-    def __init__(self, *args: Any, dated: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dated: date, tagged: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._tagged = tagged
         self._held: list[dict[str, Any]] = []
         stamp = f"D:{dated:%Y%m%d}000000+00'00'"
         self.setDateFormatter(lambda *moment: stamp)
@@ -256,9 +286,13 @@ class NumberedCanvas(Canvas):
         total = len(self._held)
         for state in self._held:
             self.__dict__.update(state)
+            if self._tagged:
+                self.addLiteral(ARTIFACT_BEGIN)
             self.setFont(REGULAR, FOOTER_SIZE)
             self.drawRightString(
                 PAGE_WIDTH - RIGHT, BOTTOM - 12 * mm, f"Sida {self._pageNumber} av {total}"
             )
+            if self._tagged:
+                self.addLiteral(END)
             super().showPage()
         super().save()

@@ -1,12 +1,12 @@
-"""Print a document's HTML to PDF with WeasyPrint, as tagged PDF/UA-1 (the letter, the report).
+"""Print a document's HTML to PDF with WeasyPrint, as tagged PDF/UA-1 (the period report, the pack).
 
 WeasyPrint is imported only here and only when a PDF is asked for: it needs the
 Pango system libraries, and a machine without them should still compile DOCX and HTML.
 
-Tagged because Regeringskansliet asks for an accessible PDF beside the editable file:
+Tagged, as the yttrande's PDF is (``pdf_tags``), so every PDF remiss makes is accessible:
 WeasyPrint's ``pdf/ua-1`` variant writes the structure tree from the HTML's elements,
 marks the file (/MarkInfo), takes /Lang from ``<html lang>`` and the title from
-``<title>`` (shown as the window's title). Measured with WeasyPrint 70 on yttranden of 41
+``<title>`` (shown as the window's title). Measured with WeasyPrint 70 on documents of 41
 to 101 pages: 7-19 % more time than an untagged print, and nearly twice the bytes.
 """
 
