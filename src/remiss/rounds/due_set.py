@@ -37,15 +37,21 @@ class DueReminder(NamedTuple):
     person_id: int
 
 
+# The tables, not the mapped classes: a statement of ORM attributes has every mapper
+# configured and goes through the ORM's compile step, which in a fresh process takes
+# many times what the query does (a sweep is often a command of its own).
+_rounds, _invitations = Round.__table__.c, Invitation.__table__.c
+_people, _claims = Person.__table__.c, ReminderClaim.__table__.c
+
 # Built once, like the due-set query below (once per calendar length): making and
 # keying a statement costs more than running it on its index.
 _DEADLINES = (
-    select(Round.internal_deadline)
+    select(_rounds.internal_deadline)
     .distinct()
     .where(
-        Round.status == RoundStatus.OPEN,
-        Round.internal_deadline <= bindparam("latest", type_=Date),
-        Round.internal_deadline_at > bindparam("moment", type_=UTCDateTime()),
+        _rounds.status == RoundStatus.OPEN,
+        _rounds.internal_deadline <= bindparam("latest", type_=Date),
+        _rounds.internal_deadline_at > bindparam("moment", type_=UTCDateTime()),
     )
 )
 
@@ -95,28 +101,31 @@ def _due_query(length: int) -> Select[tuple[int, int, int, int]]:
         )
     ).cte("due")
     claimed = exists().where(
-        ReminderClaim.invitation_id == Invitation.id,
-        ReminderClaim.offset_days == due.c.offset_days,
-        ReminderClaim.deadline_version == Round.deadline_version,
+        _claims.invitation_id == _invitations.id,
+        _claims.offset_days == due.c.offset_days,
+        _claims.deadline_version == _rounds.deadline_version,
     )
     return (
-        select(Invitation.id, due.c.offset_days, Round.deadline_version, Invitation.person_id)
+        select(_invitations.id, due.c.offset_days, _rounds.deadline_version, _invitations.person_id)
         .select_from(due)
-        .join(Round, Round.internal_deadline == due.c.deadline)
-        .join(Invitation, Invitation.round_id == Round.id)
-        .join(Person, Person.id == Invitation.person_id)
+        .join(Round.__table__, _rounds.internal_deadline == due.c.deadline)
+        .join(Invitation.__table__, _invitations.round_id == _rounds.id)
+        .join(Person.__table__, _people.id == _invitations.person_id)
         .where(
-            Round.status == RoundStatus.OPEN,
-            Round.internal_deadline_at > bindparam("moment", type_=UTCDateTime()),
+            _rounds.status == RoundStatus.OPEN,
+            _rounds.internal_deadline_at > bindparam("moment", type_=UTCDateTime()),
             # A reminder moment that had passed when the deadline moved is not due
             # again: the extension notice just told everyone.
-            or_(Round.deadline_changed_at.is_(None), Round.deadline_changed_at < due.c.due_at),
-            Invitation.status == InvitationStatus.ACTIVE,
-            Invitation.submitted_at.is_(None),
-            Person.active,
+            or_(
+                _rounds.deadline_changed_at.is_(None),
+                _rounds.deadline_changed_at < due.c.due_at,
+            ),
+            _invitations.status == InvitationStatus.ACTIVE,
+            _invitations.submitted_at.is_(None),
+            _people.active,
             # Someone invited after a reminder's moment was just told; that offset
             # is not theirs (a late round, a forwarded invitation).
-            Invitation.created_at < due.c.due_at,
+            _invitations.created_at < due.c.due_at,
             ~claimed,
         )
     )
