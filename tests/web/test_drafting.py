@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from remiss.app import App, deliver_outbox
 from remiss.core import clock
-from remiss.core.models import Round, YttrandeDraft
+from remiss.core.models import LetterFile, Round, YttrandeDraft
 from remiss.usecases.worker import Worker
 from remiss.web import create_app
 from remiss.web.rate_limits import RateLimiter
@@ -186,6 +186,8 @@ def test_the_joint_answer_from_disagreement_to_a_handed_over_draft(
         ]  # fmt: skip
         round_ = session.get(Round, round_id)
         assert round_ is not None and round_.handed_over_at is not None
+        # The saved letter's PDF is left to a worker at once, for the download and anchoring.
+        assert "pdf" in session.scalars(select(LetterFile.fmt)).all()
 
     # The coordinator downloads the yttrande: one voice, no names.
     base = f"/rounds/{round_id}"

@@ -20,11 +20,19 @@ from sqlalchemy.orm import Session
 from remiss.app import App, deliver_outbox
 from remiss.core import clock
 from remiss.core.errors import InputError, Refused, RemissError
-from remiss.core.models import AuditEvent, Invitation, Message, Round, SentYttrande
+from remiss.core.models import (
+    AuditEvent,
+    Invitation,
+    LetterFile,
+    Message,
+    Round,
+    SentYttrande,
+)
 from remiss.core.states import RoundState, TriageDecision
 from remiss.rounds import lifecycle, stage, steering, transitions, triage
 from remiss.rounds.transitions import ALLOWED, Action
-from remiss.yttrande import drafts, joint, sending
+from remiss.usecases import answering, runtime
+from remiss.yttrande import drafts, joint, letter_store, sending
 from remiss.yttrande.closing import compile_and_notify
 from tests.mailcatcher import RunningCatcher
 from tests.yttrande.seed import POSITION, Builder, answered_round
@@ -338,6 +346,31 @@ def test_the_sent_bytes_are_kept_and_sent_again_unchanged(
         assert kept.pdf == pdf and kept.docx == docx
         sends = session.scalars(select(AuditEvent).where(AuditEvent.action == "round.send")).all()
     assert [e.detail["pdf_sha256"] for e in sends] == [first.pdf_sha256] * 2
+
+
+def test_the_decided_letter_is_made_by_the_worker_and_sent_as_it_made_it(
+    world: Walk, smtp: RunningCatcher
+) -> None:
+    world.close()
+    world.draft(hand_over=True)
+    decided = answering.decide(
+        runtime.inline(world.app), world.round_id, by="Samverkansnämndens presidium",
+        on=DECIDED_ON, actor=COORDINATOR,
+    )  # fmt: skip
+    assert decided.draft == 1
+    # The decision asked for the letter's PDF and Word file; a worker makes them.
+    assert letter_store.render_pending(world.app.sessions, world.app.settings, most=5) == 2
+    with world.app.transaction() as session:
+        made = {f.fmt: f for f in session.scalars(select(LetterFile))}
+        assert set(made) == {"pdf", "docx"}
+        assert made["pdf"].content is not None and made["pdf"].content.startswith(b"%PDF")
+        made["pdf"].content = b"%PDF-1.7 as the worker made it"  # marked, to be recognised
+
+    sent = world.send()
+
+    assert sent.pdf_sha256 == hashlib.sha256(b"%PDF-1.7 as the worker made it").hexdigest()
+    with world.app.sessions() as session:
+        assert session.scalars(select(SentYttrande.docx)).one() == made["docx"].content
 
 
 # --- avstår, per region, inga svar --------------------------------------------------------

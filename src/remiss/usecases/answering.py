@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from remiss.usecases.runtime import FollowUp, Runtime
-from remiss.yttrande import drafts, sending
+from remiss.yttrande import drafts, letter_store, sending
 from remiss.yttrande.closing import Compiled, compile_and_notify
 from remiss.yttrande.documents import FORMATS
 from remiss.yttrande.versions import update_summary
@@ -87,6 +87,8 @@ def decide(
             actor=actor,
         )
         decided = Decided(round_.reference, round_.decided_draft, on)
+    # The letter as it will be sent: made by a worker now, found made when it is sent.
+    letter_store.prepare(rt.app.sessions, rt.settings, round_id, ("pdf", "docx"))
     rt.announce("round.decide", actor, round_id, decided.reference, draft=decided.draft)
     return decided
 

@@ -37,7 +37,7 @@ from remiss.web.deps import (
     text,
 )
 from remiss.web.pages import flash, redirect, render
-from remiss.yttrande import autosave, dispositions, drafts, proposal
+from remiss.yttrande import autosave, dispositions, drafts, letter_store, proposal
 from remiss.yttrande.compile import position_charts
 from remiss.yttrande.draft_stamps import Stale, Stamps
 
@@ -163,6 +163,8 @@ def save_draft(
             "yttrandet och spara igen om ditt ska gälla i stället."
         }
         return _page(request, app, round_id, user, status_code=409, typed=typed, errors=errors)
+    # Its PDF made by a worker now: the download, anchoring and approvers' mail find it.
+    letter_store.prepare(app.sessions, app.settings, round_id, ("pdf",))
     rt.follow_up()  # the hand-over's notice, or a voided decision's
     if hand_over:
         flash(request, f"Utkastet (version {draft.number}) är lämnat till samordnaren.")

@@ -33,9 +33,8 @@ from remiss.directory.sync import organisation
 from remiss.mail import catalogue, outbox
 from remiss.mail.rendering import Attachment
 from remiss.rounds.transitions import Action, require
-from remiss.yttrande import drafts, joint, letter
+from remiss.yttrande import drafts, letter, letter_store
 from remiss.yttrande.approvals import WORDS, approvals
-from remiss.yttrande.render import letter_files
 
 # Without a day given, an answer is asked for within a working week.
 DEFAULT_WORKING_DAYS = 5
@@ -192,9 +191,9 @@ def _reply_by(settings: Settings, round_: Round, by: date | None) -> date:
 
 def draft_file(session: Session, settings: Settings, round_: Round, number: int) -> Attachment:
     """The current draft as the PDF an approver reads: the letter, marked Utkast."""
-    answer = joint.build(session, round_.id, settings)
+    said = letter_store.current(session, round_.id, settings)
     name = letter.file_name(round_, organisation(session), "pdf").removesuffix(".pdf")
-    pdf = letter_files.render(answer, "pdf")
+    pdf = letter_store.file(session, round_.id, said, "pdf")  # the worker's, once it made it
     return Attachment(f"{name}-utkast-{number}.pdf", pdf, "application", "pdf")
 
 

@@ -4,7 +4,8 @@ A letter is built from the round's newest draft (cheap: a few reads), and its fi
 by a checksum of what it says: the same letter downloaded again is served as stored, not
 printed anew. A download never renders: it asks (``ask``) and a worker renders
 (``render_pending``, from ``usecases.worker``), the page meanwhile saying that the file is
-being made, as the sammanställning's do. What was sent is final and kept elsewhere
+being made, as the sammanställning's do. A saved draft and a decision ask at once
+(``prepare``), so anchoring and sending find the file made (``file``). What was sent is final and kept elsewhere
 (``sending.sent_files``).
 """
 
@@ -60,6 +61,26 @@ def render_and_keep(
         content = letter_files.render(letter.answer, fmt)
     _keep(sessions, round_id, letter.checksum, fmt, content)
     return content
+
+
+def file(session: Session, round_id: int, letter: Letter, fmt: str) -> bytes:
+    """``letter`` in ``fmt`` as a worker kept it, or rendered here when none has yet (the
+    letter sent or mailed to approvers: ``prepare`` asks for it as soon as it is written)."""
+    kept = stored(session, round_id, letter.checksum, fmt)
+    if kept is not None and kept.content is not None:
+        return kept.content
+    return letter_files.render(letter.answer, fmt)
+
+
+def prepare(
+    sessions: sessionmaker[Session], settings: Settings, round_id: int, formats: tuple[str, ...]
+) -> None:
+    """After a commit that changed the letter (a draft saved, a decision): leave its files
+    to a worker now, so that what comes next (a download, anchoring, sending) finds them."""
+    with sessions() as session:
+        checksum = current(session, round_id, settings).checksum
+    for fmt in formats:
+        ask(sessions, round_id, checksum, fmt)
 
 
 def ask(sessions: sessionmaker[Session], round_id: int, checksum: str, fmt: str) -> None:

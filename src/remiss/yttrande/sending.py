@@ -34,8 +34,7 @@ from remiss.mail import catalogue, outbox
 from remiss.mail.rendering import Attachment
 from remiss.rounds import stage
 from remiss.rounds.transitions import Action, require
-from remiss.yttrande import decision_section, drafts, joint, letter, outcome
-from remiss.yttrande.render import letter_files
+from remiss.yttrande import decision_section, drafts, joint, letter, letter_store, outcome
 
 MIME = {
     "pdf": ("application", "pdf"),
@@ -250,12 +249,15 @@ def sent_bytes(kept: SentYttrande | None, fmt: str) -> bytes | None:
 
 def _keep(session: Session, settings: Settings, round_: Round) -> SentYttrande:
     """Render the decided letter once and keep it byte for byte."""
-    answer = joint.build(session, round_.id, settings)
+    said = letter_store.current(session, round_.id, settings)
+    answer = said.answer
     draft = drafts.current(session, round_.id)
     if answer.status is not None or draft is None:  # the decision is on another version
         raise Refused(f"{round_.reference}: det aktuella utkastet är inte beslutat; besluta först")
     _refuse_unchosen(round_, draft.positions)
-    pdf, docx = letter_files.render(answer, "pdf"), letter_files.render(answer, "docx")
+    # As the worker made them after the decision (``prepare``), else rendered now.
+    pdf = letter_store.file(session, round_.id, said, "pdf")
+    docx = letter_store.file(session, round_.id, said, "docx")
     org = organisation(session)
     kept = SentYttrande(
         round_id=round_.id,
