@@ -7,65 +7,68 @@ midsommarafton).
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, datetime, time, timedelta
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import Any
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from remiss.core.swedish import WEEKDAYS
 
 
-@cache
-def _sweden() -> Any:
-    """The ``holidays`` library's Swedish calendar, its module alone: importing it by name
-    runs ``holidays.countries``, which imports the modules of every other country too
-    (a quarter of a second in a fresh process, unloaded)."""
-    from holidays import holiday_base
-
-    path = Path(holiday_base.__file__).with_name("countries") / "sweden.py"
-    spec = importlib.util.spec_from_file_location("remiss_holidays_sweden", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Sweden
+def _easter(year: int) -> date:
+    """Easter Sunday of ``year`` in the Gregorian calendar (the anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    h = (19 * a + b - b // 4 - (b - (b + 8) // 25 + 1) // 3 + 15) % 30
+    weekday = (32 + 2 * (b % 4) + 2 * (c // 4) - h - c % 4) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
 
 
-def _calendar(year: int) -> Any:
-    return _sweden()(years=year, language="sv")
+def _saturday_from(day: date) -> date:
+    return day + timedelta(days=(5 - day.weekday()) % 7)
 
 
-@lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[date]:
-    calendar = _calendar(year)
-    days = set()
-    for day, name in calendar.items():
-        if day.weekday() == 6 and name.strip().lower() == "söndag":
-            continue
-        days.add(day)
-    # The eves are not legal holidays, but nobody answers a remiss on them.
-    days.add(date(year, 12, 24))
-    days.add(date(year, 12, 31))
-    # Midsommarafton: the Friday between 19 and 25 June.
-    for d in range(19, 26):
-        candidate = date(year, 6, d)
-        if candidate.weekday() == 4:
-            days.add(candidate)
-    return frozenset(days)
+def _calendar(year: int) -> dict[date, str]:
+    """The year's public holidays (allmänna helgdagar, lag 1989:253, so from 1990), named
+    as the ``holidays`` library names them in Swedish. Written out here: importing that
+    library takes a fresh process some 30 ms, more than a sweep's first query."""
+    easter = _easter(year)
+    days: dict[date, str] = {}
+    for day, name in [
+        (date(year, 1, 1), "Nyårsdagen"),
+        (date(year, 1, 6), "Trettondedag jul"),
+        (easter - timedelta(days=2), "Långfredagen"),
+        (easter, "Påskdagen"),
+        (easter + timedelta(days=1), "Annandag påsk"),
+        (date(year, 5, 1), "Första maj"),
+        (easter + timedelta(days=39), "Kristi himmelsfärdsdag"),
+        *([(date(year, 6, 6), "Nationaldagen")] if year >= 2005 else []),
+        (easter + timedelta(days=49), "Pingstdagen"),
+        *([(easter + timedelta(days=50), "Annandag pingst")] if year <= 2004 else []),
+        (_saturday_from(date(year, 6, 20)), "Midsommardagen"),
+        (_saturday_from(date(year, 10, 31)), "Alla helgons dag"),
+        (date(year, 12, 25), "Juldagen"),
+        (date(year, 12, 26), "Annandag jul"),
+    ]:
+        days[day] = f"{days[day]}; {name}" if day in days else name
+    return days
 
 
 @lru_cache(maxsize=64)
 def _named_days(year: int) -> dict[date, str]:
     """The year's public holidays and the eves treated as such, by their Swedish names."""
-    calendar = _calendar(year)
-    names = {day: name for day, name in calendar.items() if name.strip().lower() != "söndag"}
+    names = _calendar(year)
+    # The eves are not legal holidays, but nobody answers a remiss on them.
     names[date(year, 12, 24)] = "julafton"
     names[date(year, 12, 31)] = "nyårsafton"
-    for d in range(19, 26):
-        if date(year, 6, d).weekday() == 4:
-            names[date(year, 6, d)] = "midsommarafton"
+    # Midsommarafton: the Friday between 19 and 25 June.
+    names[_saturday_from(date(year, 6, 20)) - timedelta(days=1)] = "midsommarafton"
     return names
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    return frozenset(_named_days(year))
 
 
 def day_off(day: date) -> str | None:
