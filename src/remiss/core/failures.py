@@ -64,3 +64,12 @@ def _lost(exc: DBAPIError) -> bool:
 
 def _first_line(error: BaseException | None) -> str:
     return (str(error).strip().splitlines() or ["okänt fel"])[0][:300]
+
+
+def why_not_rendered(exc: BaseException) -> str:
+    """Why a file could not be made, in one line for the coordinator's page."""
+    from remiss.core.errors import RemissError
+
+    if isinstance(exc, RemissError):
+        return _first_line(exc)
+    return said(exc) or f"{type(exc).__name__}: {_first_line(exc)}"

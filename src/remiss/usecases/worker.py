@@ -30,13 +30,19 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from remiss.app import App, mail_target
+from remiss.core.failures import why_not_rendered
 from remiss.mail.claims import DeliveryReport, any_due
 from remiss.mail.delivery import deliver
 from remiss.mail.smtp import SmtpTarget
 from remiss.reviewers import disagreement, disagreement_due
 from remiss.usecases import beats
 from remiss.yttrande import letter_store
-from remiss.yttrande.version_files import files_pending, render_version
+from remiss.yttrande.version_files import (
+    files_pending,
+    render_version,
+    retry_set_aside,
+    set_aside,
+)
 
 log = logging.getLogger("remiss.worker")
 
@@ -109,6 +115,9 @@ class Worker:
                 self.target = stack.enter_context(mail_target(self.app.settings))
             if beat:
                 stack.enter_context(beats.beating(self.app.sessions, stop))
+                # A standing worker starting: what could not be rendered is tried again.
+                retry_set_aside(self.app.sessions)
+                letter_store.retry_failed(self.app.sessions)
             if ready is not None:
                 ready()
             try:
@@ -136,8 +145,15 @@ class Worker:
     def _render_one(self) -> int:
         with self.app.sessions() as session:
             pending = files_pending(session, limit=1)
-        if pending:
-            return sum(render_version(self.app.sessions, version_id) for version_id in pending)
+        for version_id in pending:
+            try:
+                return render_version(self.app.sessions, version_id)
+            except Exception as exc:  # set aside with why, so the rest are rendered
+                log.exception(
+                    "arbetaren kunde inte skapa sammanställningens filer (%s)", version_id
+                )
+                set_aside(self.app.sessions, version_id, why_not_rendered(exc))
+                return 1
         return letter_store.render_pending(self.app.sessions, self.app.settings)
 
     def _escalate(self, pause: bool) -> int:

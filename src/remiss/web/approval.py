@@ -20,7 +20,7 @@ from remiss.core.tokens import looks_like_token
 from remiss.usecases import anchoring
 from remiss.web.deps import AppDep, CoordinatorDep, FormDep, IdPath, RuntimeDep, text
 from remiss.web.pages import flash, not_found, redirect, render
-from remiss.web.yttrande import attachment, being_made
+from remiss.web.yttrande import letter_file
 from remiss.yttrande import approvals, letter_store
 
 router = APIRouter()
@@ -91,15 +91,10 @@ def draft_pdf(request: Request, token: str, app: AppDep) -> Response:
         return not_found(request)
     with app.sessions() as session:
         shown = approvals.read(session, app.settings, token)
-        round_id = shown.round_id
-        now_said = letter_store.current(session, round_id, app.settings)
-        kept = letter_store.stored(session, round_id, now_said.checksum, "pdf")
-        content = kept.content if kept is not None else None
-    if content is None:  # a worker makes it (``letter_store``), never this request
-        letter_store.ask(app.sessions, round_id, now_said.checksum, "pdf")
-        return being_made(request, "PDF-filen med utkastet skapas just nu.")
+        found = letter_store.find(session, shown.round_id, app.settings, "pdf")
     name = f"{shown.reference}-yttrande-utkast-{shown.approver.draft}.pdf"
-    return attachment(content, "pdf", name)
+    # A worker makes it (``letter_store``), never this request.
+    return letter_file(request, app, (shown.round_id, "pdf"), found, "PDF-filen med utkastet", name)
 
 
 @router.post("/rounds/{round_id}/anchor")

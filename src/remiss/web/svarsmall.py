@@ -25,7 +25,7 @@ from remiss.web.deps import (
     current_user,
 )
 from remiss.web.pages import message_page, not_found
-from remiss.web.yttrande import RETRY_AFTER, attachment
+from remiss.web.yttrande import letter_file
 from remiss.yttrande import letter_store
 from remiss.yttrande.svarsmall_letter import FMT, file_name
 
@@ -56,17 +56,6 @@ def filled(
         if why is not None:
             return message_page(request, "Inget yttrande", why + ".", status_code=404)
         name = file_name(round_, organisation(session))
-        now_said = letter_store.current(session, round_id, app.settings)
-        kept = letter_store.stored(session, round_id, now_said.checksum, FMT)
-        content = kept.content if kept is not None else None
-    if content is None:
-        letter_store.ask(app.sessions, round_id, now_said.checksum, FMT)
-        page = message_page(
-            request,
-            "Filen skapas",
-            "Yttrandet i avsändarens svarsmall skapas just nu. Ladda om sidan om en stund.",
-            status_code=202,
-        )
-        page.headers["Retry-After"] = str(RETRY_AFTER)
-        return page
-    return attachment(content, "docx", name)
+        found = letter_store.find(session, round_id, app.settings, FMT)
+    what = "Yttrandet i avsändarens svarsmall"
+    return letter_file(request, app, (round_id, FMT), found, what, name)

@@ -36,6 +36,7 @@ from remiss.web.deps import (
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import documents, letter, letter_store, sending
 from remiss.yttrande.panel import form_errors, panel, version
+from remiss.yttrande.svarsmall_letter import FMT
 
 router = APIRouter()
 
@@ -106,13 +107,13 @@ def download(
         if found is None:
             return not_found(request)
         content = documents.content(found, fmt)
-        version_number = found.number
+        version_number, failed = found.number, found.render_error
         filename = documents.file_name(round_.reference, fmt, number and found.number)
     if content is None:
-        return being_made(
-            request,
-            f"{documents.FORMAT_NAMES[fmt]}-filen för version {version_number} skapas just nu.",
-        )
+        what = f"{documents.FORMAT_NAMES[fmt]}-filen för version {version_number}"
+        if failed is not None:
+            return not_made(request, what, failed)
+        return being_made(request, f"{what} skapas just nu.")
     return attachment(content, fmt, filename)
 
 
@@ -151,16 +152,29 @@ def yttrande(
         name = letter.file_name(round_, organisation(session), fmt)
         # What was sent is final: its PDF and Word file are served as they went out.
         content = sending.sent_bytes(sending.sent_files(session, round_id), fmt)
-        if content is None:
-            now_said = letter_store.current(session, round_id, app.settings)
-            kept = letter_store.stored(session, round_id, now_said.checksum, fmt)
-            content = kept.content if kept is not None else None
-    if content is None:
-        letter_store.ask(app.sessions, round_id, now_said.checksum, fmt)
-        return being_made(
-            request, f"{documents.FORMAT_NAMES[fmt]}-filen med yttrandet skapas just nu."
-        )
-    return attachment(content, fmt, name)
+        if content is not None:
+            return attachment(content, fmt, name)
+        found = letter_store.find(session, round_id, app.settings, fmt)
+    what = f"{documents.FORMAT_NAMES[fmt]}-filen med yttrandet"
+    return letter_file(request, app, (round_id, fmt), found, what, name)
+
+
+def letter_file(
+    request: Request,
+    app: App,
+    asked: tuple[int, str],
+    found: letter_store.Found,
+    what: str,
+    name: str,
+) -> Response:
+    """The letter's file (``asked``: round and the store's format) as a worker made it;
+    else why it could not, or that it is being made (asked for here: ``letter_store``)."""
+    if found.content is not None:  # the svarsmall is a Word file
+        return attachment(found.content, "docx" if asked[1] == FMT else asked[1], name)
+    if found.error is not None:
+        return not_made(request, what, found.error)
+    letter_store.ask(app.sessions, asked[0], found.checksum, asked[1])
+    return being_made(request, f"{what} skapas just nu.")
 
 
 def being_made(request: Request, what: str) -> Response:
@@ -170,6 +184,17 @@ def being_made(request: Request, what: str) -> Response:
     )
     page.headers["Retry-After"] = str(RETRY_AFTER)
     return page
+
+
+def not_made(request: Request, what: str, why: str) -> Response:
+    """503: a worker tried to make the file and could not; why, and what mends it."""
+    return message_page(
+        request,
+        "Filen kunde inte skapas",
+        f"{what} kunde inte skapas: {why}. Den som driftar remiss behöver rätta felet och "
+        "starta om arbetaren (remiss worker); filen skapas då på nytt.",
+        status_code=503,
+    )
 
 
 @router.get("/rounds/{round_id}/answers.csv")

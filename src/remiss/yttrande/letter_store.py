@@ -5,13 +5,15 @@ by a checksum of what it says: the same letter downloaded again is served as sto
 printed anew. A download never renders: it asks (``ask``) and a worker renders
 (``render_pending``, from ``usecases.worker``), the page meanwhile saying that the file is
 being made, as the sammanställning's do. A saved draft and a decision ask at once
-(``prepare``), so anchoring and sending find the file made (``file``). What was sent is final and kept elsewhere
+(``prepare``), so anchoring and sending find the file made (``file``). A file a worker
+cannot render keeps why (``error``), which the download says; a worker starting asks again. What was sent is final and kept elsewhere
 (``sending.sent_files``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -19,11 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.core.clock import now
+from remiss.core.failures import why_not_rendered
 from remiss.core.models import LetterFile
 from remiss.core.settings import Settings
 from remiss.yttrande import joint, svarsmall_letter
 from remiss.yttrande.joint import JointAnswer
 from remiss.yttrande.render import letter_files
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,23 @@ def current(session: Session, round_id: int, settings: Settings) -> Letter:
     answer = joint.build(session, round_id, settings)
     said = repr(answer)  # frozen dataclasses of strings and tuples: the same letter, same text
     return Letter(answer, hashlib.sha256(said.encode("utf-8")).hexdigest())
+
+
+@dataclass(frozen=True)
+class Found:
+    """A download's look at the letter's file: made, failed, or neither yet."""
+
+    checksum: str
+    content: bytes | None
+    error: str | None
+
+
+def find(session: Session, round_id: int, settings: Settings, fmt: str) -> Found:
+    checksum = current(session, round_id, settings).checksum
+    kept = stored(session, round_id, checksum, fmt)
+    if kept is None:
+        return Found(checksum, None, None)
+    return Found(checksum, kept.content, kept.error)
 
 
 def stored(session: Session, round_id: int, checksum: str, fmt: str) -> LetterFile | None:
@@ -89,13 +111,14 @@ def ask(sessions: sessionmaker[Session], round_id: int, checksum: str, fmt: str)
 
 
 def render_pending(sessions: sessionmaker[Session], settings: Settings, most: int = 1) -> int:
-    """A worker's share: letters asked for and not rendered yet; how many were rendered.
+    """A worker's share: letters asked for and not rendered yet; how many it took (each
+    rendered, or kept with why it could not be).
 
     A letter that changed since it was asked for is rendered as it says now."""
     with sessions() as session:
         asked = session.execute(
             select(LetterFile.round_id, LetterFile.fmt)
-            .where(LetterFile.content.is_(None))
+            .where(LetterFile.content.is_(None), LetterFile.error.is_(None))
             .order_by(LetterFile.id)
             .limit(most)
         ).all()
@@ -105,19 +128,27 @@ def render_pending(sessions: sessionmaker[Session], settings: Settings, most: in
             with sessions() as session:
                 letter = current(session, round_id, settings)
             render_and_keep(sessions, round_id, letter, fmt)
-        except Exception:
-            # Not asked again and again: the next download asks anew.
+        except Exception as exc:
+            # Kept with why: the download says it, and no worker tries it again and again.
+            log.exception("arbetaren kunde inte skapa yttrandets %s-fil (remiss %s)", fmt, round_id)
             with sessions.begin() as session:
                 session.execute(
-                    delete(LetterFile).where(
+                    update(LetterFile)
+                    .where(
                         LetterFile.round_id == round_id,
                         LetterFile.fmt == fmt,
                         LetterFile.content.is_(None),
                     )
+                    .values(error=why_not_rendered(exc))
                 )
-            raise
         rendered += 1
     return rendered
+
+
+def retry_failed(sessions: sessionmaker[Session]) -> None:
+    """Ask again for every file a worker could not render (a worker starting: mended?)."""
+    with sessions.begin() as session:
+        session.execute(update(LetterFile).where(LetterFile.error.is_not(None)).values(error=None))
 
 
 def _keep(

@@ -3,8 +3,10 @@
 Compiling stores a version's content only, with ``files_pending`` set, so closing never
 waits on a renderer. A worker renders what is pending (``usecases.worker``); a command
 without one renders inline, the CLI's compile only in the formats it writes; a download
-then serves the stored file. Each file is rendered at most once per version: one written meanwhile by another
-worker is left as it is.
+then serves the stored file. Each file is rendered at most once per version: one written
+meanwhile by another worker is left as it is. A version a worker cannot render is set aside
+with why (``set_aside``), so the rest are rendered and the download says it; a worker
+starting tries again (``retry_set_aside``), after the machine is mended.
 """
 
 from __future__ import annotations
@@ -90,6 +92,25 @@ def files_pending(session: Session, limit: int) -> list[int]:
             .limit(limit)
         )
     )
+
+
+def set_aside(sessions: sessionmaker[Session], version_id: int, why: str) -> None:
+    """A version whose files cannot be rendered: no worker takes it again until one starts."""
+    with sessions.begin() as session:
+        session.execute(
+            update(YttrandeVersion)
+            .where(YttrandeVersion.id == version_id)
+            .values(files_pending=False, render_error=why)
+        )
+
+
+def retry_set_aside(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        session.execute(
+            update(YttrandeVersion)
+            .where(YttrandeVersion.render_error.is_not(None))
+            .values(files_pending=True, render_error=None)
+        )
 
 
 def render_version(

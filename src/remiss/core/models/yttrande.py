@@ -41,6 +41,8 @@ class YttrandeVersion(Base):
     files_pending: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=false(), index=True
     )
+    # Why a worker could not render a file ("PDF: …"); tried again when a worker starts.
+    render_error: Mapped[str | None] = mapped_column(Text)
 
 
 class YttrandeDraft(Base):
@@ -99,3 +101,5 @@ class LetterFile(Base):
     fmt: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column()
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Why a worker could not render it; asked again when a worker starts.
+    error: Mapped[str | None] = mapped_column(Text)
