@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 from remiss.app import App, deliver_outbox
 from remiss.core.settings import Settings
 from remiss.mail.claims import DeliveryReport
-from remiss.usecases import beats, worker
+from remiss.usecases import beats
 from remiss.yttrande.documents import FORMATS
-from remiss.yttrande.version_files import render_pending
 
 log = logging.getLogger("remiss.usecases")
 
@@ -69,6 +68,9 @@ class Runtime:
         when this is a command and no worker is alive; else the workers do it."""
         if not self.inline or self.worker_alive():
             return FollowUp(left_to_worker=True)
+        # Here, not above: a command beside a standing worker loads neither.
+        from remiss.yttrande.version_files import render_pending
+
         delivery = deliver_outbox(self.app) if mail else None
         rendered = render_pending(self.app.sessions, render, formats) if render else 0
         return FollowUp(delivery, rendered)
@@ -81,6 +83,8 @@ class Runtime:
         if not self.inline or self.worker_alive():
             yield None
             return
+        from remiss.usecases import worker
+
         with worker.beside(self.app) as here:
             yield here.total.delivery
 
