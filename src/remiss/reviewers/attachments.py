@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from remiss.core.clock import now
 from remiss.core.errors import InputError
-from remiss.core.models import AnswerAttachment, AnswerVersion, InvitationToken
+from remiss.core.models import AnswerAttachment, AnswerVersion
 from remiss.core.text import printable
-from remiss.core.tokens import hash_token
 from remiss.reviewers import word_changes
 
 FILES_MOST = 5
@@ -206,12 +205,10 @@ def of_invitations(session: Session, invitation_ids: Sequence[int]) -> dict[int,
     return listed
 
 
-def on_page(session: Session, token: str) -> list[Listed]:
-    """The files of the answer behind a reviewer's link."""
-    invitation_id = session.scalar(
-        select(InvitationToken.invitation_id).where(InvitationToken.token_hash == hash_token(token))
-    )
-    return of_invitations(session, [invitation_id]).get(invitation_id, []) if invitation_id else []
+def on_page(session: Session, invitation_id: int) -> list[Listed]:
+    """The files of the invitation's answer, for its reviewer's page (``page.read`` has
+    found the invitation by its link already)."""
+    return of_invitations(session, [invitation_id]).get(invitation_id, [])
 
 
 def file(session: Session, attachment_id: int, round_id: int) -> AnswerAttachment | None:

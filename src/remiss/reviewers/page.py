@@ -102,6 +102,7 @@ class ReviewerPage:
     internal_deadline: date
     lead_group: str | None
     # The invitation, and whom it reaches.
+    invitation_id: int
     reviewer: str
     invitation_status: str
     late_allowed: bool
@@ -117,6 +118,12 @@ class ReviewerPage:
     submitted_at: datetime | None
     submitted_no_comments: bool
     answers: list[tuple[str, str]]  # the submitted answer, as ``answer_lines`` has it
+
+    @property
+    def answered(self) -> bool:
+        """Whether any version of the answer is kept (a draft or a submission): files
+        come only with one."""
+        return self.draft_saved_at is not None or self.submitted_at is not None
 
     @property
     def has_newer_draft(self) -> bool:
@@ -205,6 +212,7 @@ def read(session: Session, token: str, tz: ZoneInfo) -> ReviewerPage:
         national_deadline=link.national_deadline,
         internal_deadline=link.internal_deadline,
         lead_group=link.lead_group,
+        invitation_id=link.id,
         reviewer=link.reviewer,
         invitation_status=link.status,
         late_allowed=link.late_allowed,

@@ -61,7 +61,8 @@ def _page(
 ) -> HTMLResponse:
     with app.reading() as session:
         shown = page.read(session, token, app.settings.tz)
-        files = attachments.on_page(session, token)
+        # Files come with a version of the answer: none before its first save.
+        files = attachments.on_page(session, shown.invitation_id) if shown.answered else []
     context: dict[str, Any] = {
         "page": shown,
         "token": token,
