@@ -17,8 +17,8 @@ processes' CPU a request:
 
 (On SQLite through the unit of work: 0.46 against 0.59-0.62 here.) So an answer reads
 its link, its versions and its round's questions as rows, writes its version (a draft on
-top of a draft is updated in place: one statement still) and its invitation's marks (two
-statements on SQLite, one on PostgreSQL), and nothing outside this module sees those rows.
+top of a draft is updated in place: one statement still) and its invitation's marks as
+two statements, and nothing outside this module sees those rows.
 The page takes its questions from here too; forwarding and opening go through the
 mapped objects.
 """
@@ -26,14 +26,12 @@ mapped objects.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     Connection,
     Engine,
-    Executable,
     Row,
     Update,
     and_,
@@ -45,7 +43,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.dml import UpdateBase
 
 from remiss.core.clock import now
 from remiss.core.errors import NotFound
@@ -207,21 +204,7 @@ SUBMITTED = _MARK.values(
     no_comments=bindparam("gave_none", type_=Invitation.no_comments.type),
     late_allowed=bindparam("still_late", type_=Invitation.late_allowed.type),
 )
-# Bound under names of their own, as below: with the marks in one statement
-# (``_with_mark``), a bound name that is a column of invitations would be set there too.
-_INSERT_VERSION = (
-    insert(AnswerVersion)
-    .values(
-        invitation_id=bindparam("version_invitation", type_=AnswerVersion.invitation_id.type),
-        number=bindparam("version_number", type_=AnswerVersion.number.type),
-        kind=bindparam("version_kind", type_=AnswerVersion.kind.type),
-        values=bindparam("version_values", type_=AnswerVersion.values.type),
-        no_comments=bindparam("version_no_comments", type_=AnswerVersion.no_comments.type),
-        created_at=bindparam("version_at", type_=AnswerVersion.created_at.type),
-        system_level=bindparam("version_system_level", type_=AnswerVersion.system_level.type),
-    )
-    .returning(*_VERSION)
-)
+_INSERT_VERSION = insert(AnswerVersion).returning(*_VERSION)
 # A draft saved on top of a draft takes its place, number and all: between two submissions
 # only the latest draft is kept (saving a large draft again and again would otherwise grow
 # the database by its size each time). The bound names are not the columns' own: those
@@ -259,38 +242,30 @@ def write(
     ``system_level``: the reviewer marked consequences at system level."""
     newest, at = found.latest(), now()
     connection = session.connection()
-    written: Executable
     if kind == VersionKind.DRAFT and newest is not None and newest.kind == VersionKind.DRAFT:
         # The link is locked (``read_to_answer``): the newest read is the newest there is.
-        written = _REPLACE_DRAFT
-        params: dict[str, Any] = {
-            "invitation": found.link.id,
-            "draft_number": newest.number,
-            "draft_values": values,
-            "draft_at": at,
-            "draft_system_level": system_level,
-        }
+        version = connection.execute(
+            _REPLACE_DRAFT,
+            {
+                "invitation": found.link.id,
+                "draft_number": newest.number,
+                "draft_values": values,
+                "draft_at": at,
+                "draft_system_level": system_level,
+            },
+        ).one()
     else:
-        written = _INSERT_VERSION
-        params = {
-            "version_invitation": found.link.id,
-            "version_number": (newest.number if newest else 0) + 1,
-            "version_kind": kind,
-            "version_values": values,
-            "version_no_comments": no_comments,
-            "version_at": at,
-            "version_system_level": system_level,
-        }
-    marked = {"invitation": found.link.id, "moment": at, **marks}
-    if connection.dialect.name == "postgresql":
-        return connection.execute(_with_mark(written, mark), params | marked).one()
-    version = connection.execute(written, params).one()
-    connection.execute(mark, marked)
+        version = connection.execute(
+            _INSERT_VERSION,
+            {
+                "invitation_id": found.link.id,
+                "number": (newest.number if newest else 0) + 1,
+                "kind": kind,
+                "values": values,
+                "no_comments": no_comments,
+                "created_at": at,
+                "system_level": system_level,
+            },
+        ).one()
+    connection.execute(mark, {"invitation": found.link.id, "moment": at, **marks})
     return version
-
-
-@cache
-def _with_mark(written: UpdateBase, mark: Update) -> Executable:
-    """``written`` with ``mark`` as a data-modifying CTE (PostgreSQL): the version and its
-    invitation's marks in one statement, a round trip less (SQLite has no such CTEs)."""
-    return written.add_cte(mark.cte("marked"))
