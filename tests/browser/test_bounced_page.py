@@ -13,9 +13,9 @@ from remiss.core.settings import Settings
 from remiss.mail import bounces, sink
 from remiss.rounds import opening as rounds
 from remiss.rounds import spec as roundspec
-from tests.browser.conftest import COORDINATOR, Live, assert_accessible, deliver, served
+from tests.browser.conftest import Live, assert_accessible, deliver, served
 from tests.browser.test_browser_drafting import log_in
-from tests.browser.test_browser_local_mail import link_to
+from tests.browser.test_browser_local_mail import link_to, log_in_locally
 
 ROUND = """
 reference: BOUNCE-1
@@ -64,12 +64,7 @@ def test_the_mailbox_offers_a_reply_to_an_invitation_and_passes_axe(
         with app.transaction() as session:
             rounds.open_rounds(session, app.settings, roundspec.loads(ROUND), "t")
         page = browser.new_context(locale="sv-SE").new_page()
-        page.goto(f"{url}/login")
-        page.get_by_label("E-postadress").fill(COORDINATOR)
-        page.get_by_role("button", name="Skicka inloggningslänk").click()
-        expect(page.get_by_text("Om adressen är behörig")).to_be_visible()
-        page.goto(link_to(app, COORDINATOR, "inloggningslänk"))
-        page.get_by_role("button", name="Logga in").click()
+        log_in_locally(page, url, app)
         link_to(app, GONE, "Mastocytos")  # the invitation has arrived in the mailbox
         page.goto(f"{url}/mail?q=ylva")
         page.locator(".mail-list a").first.click()

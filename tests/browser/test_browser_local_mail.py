@@ -44,17 +44,22 @@ def link_to(app: App, email: str, subject: str) -> str:
     raise AssertionError(f"no mail to {email} about {subject!r}")
 
 
-def test_a_morning_on_a_phone_with_the_local_mailbox(
-    local: tuple[App, str], browser: Browser, shoot: Callable[[Page, str], None]
-) -> None:
-    app, url = local
-    page = browser.new_context(viewport=PHONE, locale="sv-SE").new_page()
+def log_in_locally(page: Page, url: str, app: App) -> None:
+    """Log in as the coordinator by the link the local mailbox holds."""
     page.goto(f"{url}/login")
     page.get_by_label("E-postadress").fill(COORDINATOR)
     page.get_by_role("button", name="Skicka inloggningslänk").click()
     expect(page.get_by_text("Om adressen är behörig")).to_be_visible()
     page.goto(link_to(app, COORDINATOR, "inloggningslänk"))
     page.get_by_role("button", name="Logga in").click()
+
+
+def test_a_morning_on_a_phone_with_the_local_mailbox(
+    local: tuple[App, str], browser: Browser, shoot: Callable[[Page, str], None]
+) -> None:
+    app, url = local
+    page = browser.new_context(viewport=PHONE, locale="sv-SE").new_page()
+    log_in_locally(page, url, app)
 
     # 4 and 5: the form in Swedish, errors named at the top, a preview before sending.
     page.goto(f"{url}/rounds/new")

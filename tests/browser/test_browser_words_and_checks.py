@@ -21,7 +21,7 @@ from remiss.reviewers import answers
 from remiss.yttrande import drafts
 from remiss.yttrande.closing import close_round
 from tests.browser.conftest import COORDINATOR, assert_accessible, served
-from tests.browser.test_browser_local_mail import link_to
+from tests.browser.test_browser_local_mail import link_to, log_in_locally
 from tests.web.test_directory_preview import CHANGED
 
 TOKEN = re.compile(r"/r/([A-Za-z0-9_-]{43})")
@@ -38,12 +38,7 @@ def local(settings: Settings) -> Iterator[tuple[App, str]]:
 def test_words_and_checks_on_the_dashboard(local: tuple[App, str], browser: Browser) -> None:
     app, url = local
     page = browser.new_context(locale="sv-SE").new_page()
-    page.goto(f"{url}/login")
-    page.get_by_label("E-postadress").fill(COORDINATOR)
-    page.get_by_role("button", name="Skicka inloggningslänk").click()
-    expect(page.get_by_text("Om adressen är behörig")).to_be_visible()
-    page.goto(link_to(app, COORDINATOR, "inloggningslänk"))
-    page.get_by_role("button", name="Logga in").click()
+    log_in_locally(page, url, app)
 
     # The form names areas in Swedish and warns of a last day on a holiday.
     page.goto(f"{url}/rounds/new")
