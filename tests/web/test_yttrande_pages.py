@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from remiss.app import App
 from remiss.core.models import Question, Round, YttrandeVersion
 from remiss.web import create_app
+from remiss.web.downloads import content_disposition
 from remiss.web.rate_limits import RateLimiter
-from remiss.web.yttrande import content_disposition
 from tests.mailcatcher import RunningCatcher
 from tests.web.conftest import (
     ANOTHER_REVIEWER,

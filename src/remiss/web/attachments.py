@@ -11,8 +11,8 @@ from fastapi.responses import Response
 
 from remiss.reviewers import attachments
 from remiss.web.deps import IdPath, RoundUserDep, SessionDep
+from remiss.web.downloads import opaque_download
 from remiss.web.pages import not_found
-from remiss.web.yttrande import content_disposition
 
 router = APIRouter()
 
@@ -28,12 +28,4 @@ def download(
     found = attachments.file(session, attachment_id, round_id)
     if found is None:
         return not_found(request)
-    return Response(
-        found.content,
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": content_disposition(found.filename),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
-    )
+    return opaque_download(found.content, found.filename)

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from remiss.core.text import printable
 from remiss.mail import sink
 from remiss.web.deps import AppDep, CoordinatorDep
+from remiss.web.downloads import opaque_download
 from remiss.web.pages import not_found, render
-from remiss.web.yttrande import content_disposition
 
 router = APIRouter()
 
@@ -73,15 +73,7 @@ def attachment(
     if number > len(files):
         return not_found(request)
     file = files[number - 1]
-    return Response(
-        file.content,
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": content_disposition(file.filename),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
-    )
+    return opaque_download(file.content, file.filename)
 
 
 # The email's own HTML, shown in a sandboxed frame on the message page: its inline

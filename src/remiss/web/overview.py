@@ -14,8 +14,8 @@ from remiss.core.clock import now
 from remiss.directory.sync import organisation
 from remiss.reports import overview
 from remiss.web.deps import AppDep, IdPath, SessionDep
+from remiss.web.downloads import content_disposition
 from remiss.web.pages import not_found, render
-from remiss.web.yttrande import content_disposition
 
 router = APIRouter()
 

@@ -13,8 +13,9 @@ from remiss.directory.sync import organisation
 from remiss.reports import answered_rounds
 from remiss.rounds import register as registry
 from remiss.web.deps import AppDep, CoordinatorDep, SessionDep
+from remiss.web.downloads import content_disposition
 from remiss.web.pages import message_page, not_found, render
-from remiss.web.yttrande import attachment, content_disposition
+from remiss.web.yttrande import attachment
 
 router = APIRouter()
 

@@ -6,10 +6,7 @@ for coordinators. The rules live in ``remiss.yttrande``.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -33,6 +30,7 @@ from remiss.web.deps import (
     VersionQuery,
     text,
 )
+from remiss.web.downloads import content_disposition
 from remiss.web.pages import flash, message_page, not_found, redirect, render
 from remiss.yttrande import documents, letter, letter_store, sending
 from remiss.yttrande.panel import form_errors, panel, version
@@ -44,19 +42,7 @@ REFUSED = (
     "Yttrandet sammanställs just nu av någon annan. Vänta en stund och försök igen; "
     "det du har skrivit finns kvar i formuläret."
 )
-UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 RETRY_AFTER = 10  # seconds: a thousand answers render in a few
-
-
-def content_disposition(filename: str, disposition: str = "attachment") -> str:
-    """A Content-Disposition header with an ASCII fallback and the UTF-8 name (RFC 6266/5987)."""
-    utf8 = "".join("_" if c in '"\\/' or unicodedata.category(c)[0] == "C" else c for c in filename)
-    ascii_name = unicodedata.normalize("NFKD", utf8).encode("ascii", "ignore").decode("ascii")
-    ascii_name = UNSAFE_IN_FILENAME.sub("_", ascii_name).strip("._") or "yttrande"
-    header = f'{disposition}; filename="{ascii_name}"'
-    if utf8 != ascii_name:
-        header += f"; filename*=UTF-8''{quote(utf8, safe='')}"
-    return header
 
 
 # What a document's HTML may do when shown in the browser: its own inline style, nothing
