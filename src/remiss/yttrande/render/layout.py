@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from remiss.core.swedish import number_sv
 from remiss.yttrande.model import (
@@ -27,6 +28,23 @@ NO_EVENTS = "Inga händelser är registrerade."
 POSITION_COLUMNS = ("Grupp", "Region", "Ställningstagande", "Antal svar")
 NON_RESPONDER_COLUMNS = ("Namn", "Grupp", "Region")
 TEXT_WIDTH_MM = 160  # A4 less 25 mm margins
+PROPOSAL_NOTE = (
+    "Förslag: byggt av de inkomna svaren. Ansvarig grupp har ännu inte sparat något utkast."
+)
+
+if TYPE_CHECKING:
+    from remiss.yttrande.joint import JointAnswer
+
+
+def letter_note(answer: JointAnswer) -> str:
+    """What heads a letter not yet decided: "Förslag: …" or "Utkast (version 2): …"; else ""."""
+    if answer.proposal:
+        return PROPOSAL_NOTE
+    if answer.status:
+        number = f" (version {answer.draft_number})" if answer.draft_number else ""
+        note = f" {answer.note}" if answer.note else ""
+        return f"Utkast{number}: inte beslutat.{note}"
+    return ""
 
 
 def column_widths(

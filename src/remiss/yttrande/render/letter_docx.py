@@ -14,22 +14,15 @@ from docx import Document
 from remiss.yttrande.joint import JointAnswer
 from remiss.yttrande.render import docx_common, layout
 
-PROPOSAL_NOTE = (
-    "Förslag: byggt av de inkomna svaren. Ansvarig grupp har ännu inte sparat något utkast."
-)
-
 
 def render(answer: JointAnswer) -> bytes:
     """The yttrande as an editable Word document."""
     document = Document()
     docx_common.setup(document, answer.header, answer.heading)
     body = docx_common.Body(document)
-    if answer.proposal:
-        docx_common.labelled(body, PROPOSAL_NOTE, "")
-    elif answer.status:
-        number = f" (version {answer.draft_number})" if answer.draft_number else ""
-        note = f" {answer.note}" if answer.note else ""
-        docx_common.labelled(body, f"Utkast{number}: inte beslutat.{note}", "")
+    note = layout.letter_note(answer)
+    if note:
+        docx_common.labelled(body, note, "")
     docx_common.header_block(document, answer.header, layout.header_fields(answer.header))
     body.add_heading(answer.heading, level=1)
     docx_common.text(body, answer.opening)

@@ -12,5 +12,7 @@ def render(answer: JointAnswer) -> str:
     return (
         environment()
         .get_template("letter.html.j2")
-        .render(y=answer, fields=layout.header_fields(answer.header))
+        .render(
+            y=answer, fields=layout.header_fields(answer.header), note=layout.letter_note(answer)
+        )
     )

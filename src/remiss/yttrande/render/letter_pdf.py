@@ -19,7 +19,6 @@ from reportlab.lib import colors
 from remiss.yttrande.joint import JointAnswer
 from remiss.yttrande.model import paragraphs
 from remiss.yttrande.render import layout, pdf_tags
-from remiss.yttrande.render.letter_docx import PROPOSAL_NOTE
 from remiss.yttrande.render.pdf_fonts import REGULAR, register_fonts
 from remiss.yttrande.render.pdf_lines import Line
 from remiss.yttrande.render.pdf_pages import (
@@ -67,7 +66,7 @@ def render(answer: JointAnswer) -> bytes:
     tags = pdf_tags.Tags()
     pages = Pages(canvas, tags)
 
-    note = _note(answer)
+    note = layout.letter_note(answer)
     if note:
         _framed(pages, note)
     header = answer.header
@@ -86,16 +85,6 @@ def render(answer: JointAnswer) -> bytes:
         pages.lines(lines, style)
     pages.finish()
     return pdf_tags.finish(buffer.getvalue(), tags, title, LANG)
-
-
-def _note(answer: JointAnswer) -> str:
-    if answer.proposal:
-        return PROPOSAL_NOTE
-    if answer.status:
-        number = f" (version {answer.draft_number})" if answer.draft_number else ""
-        note = f" {answer.note}" if answer.note else ""
-        return f"Utkast{number}: inte beslutat.{note}"
-    return ""
 
 
 def _framed(pages: Pages, text: str) -> None:
