@@ -259,6 +259,13 @@ def apply(session: Session, spec: DirectorySpec, actor: str = "system") -> Impor
 _ORGANISATION = select(*cast(Table, Organisation.__table__).c).limit(1)
 
 
+def active_regions(session: Session) -> list[Region]:
+    """The organisation's regions taking part, by code (RJL, RKL, RÖ)."""
+    return sorted(
+        session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
+    )
+
+
 def organisation(session: Session) -> Organisation:
     """The answering organisation, defaulting to SÖSR before any directory is loaded.
 

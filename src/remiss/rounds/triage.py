@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from remiss.core import audit
 from remiss.core.clock import now
 from remiss.core.errors import InputError, Refused, RoundNotFound
-from remiss.core.models import Invitation, Region, Round
+from remiss.core.models import Invitation, Round
 from remiss.core.settings import Settings
 from remiss.core.states import RoundState, RoundStatus, TriageDecision
 from remiss.core.swedish import date_sv
 from remiss.core.text import printable
 from remiss.directory.routing import route
-from remiss.directory.sync import organisation
+from remiss.directory.sync import active_regions, organisation
 from remiss.mail import catalogue, outbox
 from remiss.rounds import stage, told
 from remiss.rounds.opening import invite
@@ -165,10 +165,10 @@ def _letters(
 ) -> int:
     """Per region: each region's registrar gets the remiss; avstår: the sender, if asked."""
     org = organisation(session)
-    regions = list(session.scalars(select(Region).where(Region.active.is_(True))))
+    regions = active_regions(session)
     if decision == TriageDecision.PER_REGION:
         sent = 0
-        for region in sorted(regions, key=lambda r: r.code):
+        for region in regions:
             if region.registrar:
                 email = catalogue.per_region(
                     round_=round_, org=org, region=region.name, to=region.registrar
@@ -190,7 +190,7 @@ def _letters(
             "(remiss round set ROUND --recipient E-POST)",
             field="notify_sender",
         )
-    names = _join([r.name for r in sorted(regions, key=lambda r: r.code)])
+    names = _join([r.name for r in regions])
     email = catalogue.not_answering(round_=round_, org=org, to=round_.recipient, regions=names)
     outbox.queue(
         session,

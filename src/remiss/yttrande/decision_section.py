@@ -4,7 +4,7 @@ with (``Förankrat med …``) and whether each region takes its own decision too
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,13 +15,17 @@ from remiss.core.models import Approval, Organisation, Region, Round
 from remiss.core.models.anchoring import APPROVED
 from remiss.core.swedish import date_sv
 from remiss.directory import kinds
+from remiss.directory.sync import active_regions
 from remiss.yttrande.wording import join_sv
 
 YES, NO = "ja", "nej"
 
 
-def lines(session: Session, round_: Round, org: Organisation, tz: ZoneInfo) -> tuple[str, ...]:
-    """The Beslut section. The minutes' item is written as typed ("§ 14", "punkt 7")."""
+def lines(
+    session: Session, round_: Round, org: Organisation, tz: ZoneInfo, regions: Sequence[Region]
+) -> tuple[str, ...]:
+    """The Beslut section (``regions``: the active ones, by code). The minutes' item is
+    written as typed ("§ 14", "punkt 7")."""
     if round_.decided_by is None or round_.decided_on is None:
         return ()
     paragraph = f" ({round_.decision_paragraph})" if round_.decision_paragraph else ""
@@ -36,7 +40,7 @@ def lines(session: Session, round_: Round, org: Organisation, tz: ZoneInfo) -> t
         anchored = anchored_with(session, round_, tz)
         if anchored:
             said.append(f"Yttrandet har förankrats med {join_sv(anchored)}.")
-    said.extend(own_decision_lines(session, round_))
+    said.extend(own_decision_lines(round_, regions))
     return tuple(said)
 
 
@@ -60,13 +64,13 @@ def anchored_with(session: Session, round_: Round, tz: ZoneInfo) -> list[str]:
     ]
 
 
-def own_decision_lines(session: Session, round_: Round) -> list[str]:
+def own_decision_lines(round_: Round, regions: Sequence[Region]) -> list[str]:
     """One line per region recorded with the decision: whether it takes its own decision."""
     recorded = round_.own_decisions or {}
     verbs = {True: "fattar även ett eget beslut", False: "fattar inget eget beslut"}
     return [
         f"{region.name} {verbs[bool(recorded[region.code])]} i ärendet."
-        for region in _regions(session)
+        for region in regions
         if region.code in recorded
     ]
 
@@ -88,7 +92,7 @@ def own_decisions(
                 field="own_decision",
             )
         return None
-    regions = _regions(session)
+    regions = active_regions(session)
     known = {r.code.casefold(): r for r in regions}
     chosen: dict[str, bool] = {}
     for code, answer in given.items():
@@ -121,10 +125,4 @@ def choices(
     if not asks_own_decisions(org, round_.kind):
         return []
     recorded = round_.own_decisions or {}
-    return [(r.code, r.name, recorded.get(r.code)) for r in _regions(session)]
-
-
-def _regions(session: Session) -> list[Region]:
-    return sorted(
-        session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
-    )
+    return [(r.code, r.name, recorded.get(r.code)) for r in active_regions(session)]

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.core import clock
-from remiss.core.models import Membership, Organisation, Region, Round
+from remiss.core.models import Membership, Organisation, Round
 from remiss.core.settings import Settings
 from remiss.core.states import QuestionKind
 from remiss.directory import kinds
 from remiss.directory.kinds import Signatory
-from remiss.directory.sync import organisation
+from remiss.directory.sync import active_regions, organisation
 from remiss.yttrande import decision_section, drafts, letter, proposal, wording
 from remiss.yttrande.compile import header, load_round
 from remiss.yttrande.model import Header
@@ -112,9 +112,7 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
     draft = drafts.current(session, round_id)
     # The proposal reads every answer: only needed before the lead has saved a draft.
     proposed = {q.key: q for q in proposal.propose(session, round_id)} if draft is None else {}
-    regions = sorted(
-        session.scalars(select(Region).where(Region.active.is_(True))), key=lambda r: r.code
-    )
+    regions = active_regions(session)
     stands: list[Stand] = []
     comments: list[Comments] = []
     for question in round_.questions:
@@ -143,7 +141,9 @@ def build(session: Session, round_id: int, settings: Settings) -> JointAnswer:
         organisation=org.name,
         signatory=(round_.signatory or "").strip() or kinds.default_signatory(org, round_.kind),
         handlaggare=handlaggare(session, round_),
-        decision=decision_section.lines(session, round_, org, settings.tz) if decided else (),
+        decision=decision_section.lines(session, round_, org, settings.tz, regions)
+        if decided
+        else (),
         signatories=signatories(round_, org),
         note=voided_note(round_, draft.number if draft is not None else None),
         reference_in_heading=letter.from_ministry(org, round_.kind),
