@@ -30,7 +30,7 @@ def call(task: Task[Any, R], *args: Any, **kwargs: Any) -> R:
 
 def at(now: str | None) -> AbstractContextManager[None]:
     """Run a block as of ``now`` (ISO 8601), or on the real clock when it is None."""
-    return clock.frozen_at(datetime.fromisoformat(now)) if now else nullcontext()
+    return clock.pretending(datetime.fromisoformat(now)) if now else nullcontext()
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from remiss.mail import outbox
 from remiss.mail import rendering as emails
 from remiss.mail.catalogue import Email
 from remiss.mail.claims import MAX_ATTEMPTS, claim
+from remiss.usecases import beats
 from tests.mailcatcher import RunningCatcher
 
 
@@ -87,6 +88,24 @@ def test_a_delivery_that_died_after_claiming_is_picked_up_after_the_lease(
     assert deliver_outbox(app).sent == 3
     assert len(smtp.catcher.received) == 5
     assert statuses(app) == {"sent": 5}
+
+
+def test_a_command_run_a_month_ahead_leaves_a_workers_messages_to_it(
+    app: App, smtp: RunningCatcher
+) -> None:
+    """``--now`` moves what remiss reasons about, not the leases: a command pretending to
+    run a month ahead (a reminder sweep for a later day) sees the worker alive and does
+    not take the messages it is sending as abandoned."""
+    queue_many(app, 5)
+    with app.transaction() as s:
+        assert len(claim(s, 3)) == 3  # a standing worker is sending these three
+    beats.beat(app.sessions, "the-worker", started=True)
+    with clock.pretending(clock.now() + timedelta(days=30)):
+        with app.sessions() as s:
+            assert beats.alive(s)
+        assert deliver_outbox(app).sent == 2
+    assert statuses(app) == {"sending": 3, "sent": 2}
+    assert len(smtp.catcher.received) == 2
 
 
 def test_a_permanent_refusal_is_recorded_with_the_servers_answer(

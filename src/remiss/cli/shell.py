@@ -131,6 +131,6 @@ def parse_date(text: str, option: str) -> date:
 def set_clock(value: str | None, tz: Any) -> str | None:
     moment = parse_now(value, tz)
     if moment is not None:
-        clock.set_now(moment)
+        clock.pretend(moment)
         return moment.isoformat()
     return None

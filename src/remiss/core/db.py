@@ -45,6 +45,16 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(**options)
 
 
+def single_statements(engine: Engine) -> Engine:
+    """``engine`` for writes of one statement each, every one atomic by itself (the
+    deliverer's claims and accepted messages): on PostgreSQL in autocommit, so that such
+    a write is one round trip, not BEGIN and COMMIT besides; on SQLite as it is (a
+    writer's lock is taken at BEGIN)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
 class _SQLiteConnection(sqlite3.Connection):
     """A connection that lets the process's next writer in as soon as its write ends."""
 

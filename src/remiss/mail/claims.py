@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import BindParameter, Connection, Table, bindparam, or_, select, update
+from sqlalchemy import BindParameter, Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session, defer
 
-from remiss.core.clock import now
+from remiss.core.clock import machine_now
+from remiss.core.db import single_statements
 from remiss.core.models import Message
 from remiss.core.states import MessageStatus
 from remiss.mail import bounces
@@ -100,18 +101,21 @@ _WAYS_DUE = (
 _DUE_IDS = tuple(
     select(_m.id).where(way).order_by(_m.id).limit(bindparam("limit")) for way in _WAYS_DUE
 )
-_DUE_IDS_LOCKING = tuple(query.with_for_update(skip_locked=True) for query in _DUE_IDS)
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_TAKE = (
+# A claim of one way: its first due messages (on PostgreSQL locked, skipping those another
+# deliverer is taking) taken under the token, in one statement that returns them. The ids
+# are chosen once (MATERIALIZED): a subquery PostgreSQL ran again would skip the rows it
+# had just locked and take more than the limit.
+_TAKE = tuple(
     update(_messages)
-    .where(_m.id.in_(_IDS), or_(*_WAYS_DUE))
+    .where(_m.id.in_(select(due.c.id)), way)
     .values(status=MessageStatus.SENDING, claim=bindparam("token"), claimed_at=bindparam("moment"))
+    .returning(_m.id, _m.attempts, _m.recipient, _m.raw, _m.return_key)
+    for due, way in (
+        (ids.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED"), way)
+        for ids, way in zip(_DUE_IDS, _WAYS_DUE, strict=True)
+    )
 )
-_TAKEN = (
-    select(_m.id, _m.attempts, _m.recipient, _m.raw, _m.return_key)
-    .where(_m.id.in_(_IDS), _m.claim == bindparam("token"))
-    .order_by(_m.id)
-)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 # Accepted: the attempt just made is the one after those the claim saw, as nobody
 # else touches a message held; the body held a personal link and is not kept.
 _SENT = (
@@ -129,33 +133,26 @@ _RENEW = (
 
 def any_due(session: Session | Connection) -> bool:
     """Whether any message is due: what a worker asks before it starts a delivery."""
-    moment = now()
+    moment = machine_now()
     times = {"moment": moment, "stale": moment - LEASE, "limit": 1}
     return any(session.scalars(query, times).first() is not None for query in _DUE_IDS)
 
 
 def claim(session: Session | Connection, limit: int, token: str | None = None) -> list[Claimed]:
-    """Claim up to ``limit`` due messages under ``token`` (a new one if None).
+    """Claim up to ``limit`` due messages under ``token`` (a new one if None), in id order.
 
-    Core statements only: a deliverer calls it on a bare connection, without a Session.
+    Core statements only, each a whole claim of one way of being due: a deliverer calls
+    it on a bare connection, without a Session or a transaction of its own.
     """
-    moment = now()
-    times = {"moment": moment, "stale": moment - LEASE}
-    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
-    locking = dialect.name == "postgresql"
-    ids: list[int] = []
-    for query in _DUE_IDS_LOCKING if locking else _DUE_IDS:
-        ids += session.scalars(query, {**times, "limit": limit - len(ids)})
-        if len(ids) >= limit:
-            break
-    if not ids:
-        return []
+    moment = machine_now()
     token = token or uuid.uuid4().hex
-    session.execute(_TAKE, {**times, "ids": ids, "token": token})
-    held = session.execute(_TAKEN, {"ids": ids, "token": token})
-    return [
-        Claimed(i, attempts, to, raw, token, key) for i, attempts, to, raw, key in held.tuples()
-    ]
+    bound = {"moment": moment, "stale": moment - LEASE, "token": token}
+    held: list[tuple[int, int, str, bytes, str | None]] = []
+    for take in _TAKE:
+        held += session.execute(take, {**bound, "limit": limit - len(held)}).tuples()
+        if len(held) >= limit:
+            break
+    return [Claimed(i, attempts, to, raw, token, key) for i, attempts, to, raw, key in sorted(held)]
 
 
 def record(
@@ -168,7 +165,7 @@ def record(
     statement; the rest, rare, are written through a Session joined to its transaction.
     """
     report = DeliveryReport()
-    moment = now()
+    moment = machine_now()
     accepted = [o.message_id for o in outcomes if o.ok]
     if accepted:
         sent = db.execute(_SENT, {"ids": accepted, "token": token, "moment": moment})
@@ -184,6 +181,47 @@ def record(
         # Whatever this deliverer still holds is being worked on: its lease starts again.
         db.execute(_RENEW, {"token": token, "moment": moment})
     return report
+
+
+class Desk:
+    """A deliverer's side of the outbox for one run: what it claims and what became of it,
+    under a token of its own, on a connection of its own held for the run. A claim, and a
+    write of messages accepted, is one statement each (on PostgreSQL one round trip:
+    ``single_statements``); a retry, a wait or a failure, perhaps a bounce, is written in
+    a transaction of its own. Used from one thread at a time."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.token = uuid.uuid4().hex
+        self.renewed = machine_now()  # the lease on what this run holds, last restarted
+        self.held: Connection | None = None
+
+    def _connection(self) -> Connection:
+        if self.held is None:
+            self.held = single_statements(self.engine).connect()
+        return self.held
+
+    def claim(self, limit: int) -> list[Claimed]:
+        connection = self._connection()
+        with connection.begin():
+            return claim(connection, limit, self.token)
+
+    def record(self, outcomes: list[Outcome]) -> DeliveryReport:
+        # Everything held was claimed or renewed less than RENEW_EVERY ago, or is now.
+        moment = machine_now()
+        renew = moment - self.renewed >= RENEW_EVERY
+        if renew:
+            self.renewed = moment
+        if all(o.ok for o in outcomes):
+            connection = self._connection()
+            with connection.begin():
+                return record(connection, outcomes, self.token, renew=renew)
+        with self.engine.begin() as transaction:
+            return record(transaction, outcomes, self.token, renew=renew)
+
+    def close(self) -> None:
+        if self.held is not None:
+            self.held.close()
 
 
 def _record_others(
@@ -226,7 +264,7 @@ def _record_others(
 
 def _wait(message: Message, outcome: Outcome, report: DeliveryReport) -> None:
     """The server was not there: keep the message for as long as it is any use."""
-    moment = now()
+    moment = machine_now()
     if message.expires_at is not None and moment >= message.expires_at:
         message.status, message.raw = MessageStatus.FAILED, b""
         message.last_error = (

@@ -23,17 +23,14 @@ only the server's own permanent refusal of a recipient fails a message.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from typing import Any
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss.core.clock import now
 from remiss.core.settings import Settings
-from remiss.mail.claims import RENEW_EVERY, Claimed, DeliveryReport, Outcome, claim, record
+from remiss.mail.claims import Claimed, DeliveryReport, Desk, Outcome
 from remiss.mail.replies import return_address
 from remiss.mail.smtp import Connection, SmtpTarget, classify, describe, keeps_connection, send
 
@@ -46,8 +43,8 @@ class _Run:
     """One pass over the outbox: claim a window, send, record as outcomes arrive."""
 
     def __init__(self, factory: sessionmaker[Session], sender: str, pool: list[Connection]) -> None:
-        # Claims and outcomes are Core statements: a bare connection, no Session.
-        self.engine: Engine = factory.kw["bind"]
+        # Claims and outcomes: Core statements on a connection of the database thread's.
+        self.desk = Desk(factory.kw["bind"])
         self.sender = sender
         self.return_domain: str | None = None  # set: each its own retur+ sender (VERP)
         self.pool = pool
@@ -60,8 +57,6 @@ class _Run:
         self.window = 8 * connections
         self.low = 4 * connections
         self.filling: asyncio.Task[None] | None = None
-        self.token = uuid.uuid4().hex
-        self.renewed = now()  # the lease on what this run holds, last restarted
         self.queue: asyncio.Queue[Item] = asyncio.Queue()
         self.unrecorded: list[Outcome] = []
         self.arrived = asyncio.Event()
@@ -88,19 +83,6 @@ class _Run:
 
     async def _in_db(self, func: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.db, func, *args)
-
-    def _claim(self, limit: int) -> list[Item]:
-        with self.engine.begin() as connection:
-            return claim(connection, limit, self.token)
-
-    def _record(self, outcomes: list[Outcome]) -> DeliveryReport:
-        with self.engine.begin() as connection:
-            # Everything held was claimed or renewed less than RENEW_EVERY ago, or is now.
-            moment = now()
-            renew = moment - self.renewed >= RENEW_EVERY
-            if renew:
-                self.renewed = moment
-            return record(connection, outcomes, self.token, renew=renew)
 
     async def next_item(self) -> Item | None:
         # Checked before every message: once a claim or a write failed, none more is sent.
@@ -136,7 +118,7 @@ class _Run:
         if want <= 0:
             return
         try:
-            items = await self._in_db(self._claim, want)
+            items = await self._in_db(self.desk.claim, want)
         except Exception as exc:
             self._fail(exc)
             return
@@ -201,7 +183,7 @@ class _Run:
                 batch, self.unrecorded = self.unrecorded, []
                 self.writing = len(batch)
                 try:
-                    self.report.add(await self._in_db(self._record, batch))
+                    self.report.add(await self._in_db(self.desk.record, batch))
                 except Exception as exc:
                     # Unwritten, and counted so until the run ends (``writing`` stays).
                     self._fail(exc)
@@ -242,6 +224,8 @@ class _Run:
             self.arrived.set()
             self.gathered.set()
             await recorder
+            with suppress(Exception):  # a connection the database dropped is closed anyway
+                await self._in_db(self.desk.close)
             self.db.shutdown(wait=True)
         if self.failure is not None:
             # What it held and did not send is taken over when its lease runs out.

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss.core.clock import now
+from remiss.core.clock import machine_now
 from remiss.core.models import WorkerBeat
 
 log = logging.getLogger("remiss.worker")
@@ -31,12 +31,12 @@ FORGOTTEN = timedelta(days=1)
 
 def alive(session: Session) -> bool:
     """Whether a standing worker has said it is alive lately."""
-    fresh = exists().where(WorkerBeat.seen_at >= now() - FRESH)
+    fresh = exists().where(WorkerBeat.seen_at >= machine_now() - FRESH)
     return bool(session.scalar(select(fresh)))
 
 
 def beat(sessions: sessionmaker[Session], worker_id: str, started: bool = False) -> None:
-    moment = now()
+    moment = machine_now()
     with sessions.begin() as session:
         if started:
             session.execute(delete(WorkerBeat).where(WorkerBeat.seen_at < moment - FORGOTTEN))
