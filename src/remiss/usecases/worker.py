@@ -16,8 +16,9 @@ follow-up inline (``Runtime.follow_up``), and a long one (opening a large round)
 worker thread beside it so that the first invitations leave while the rest are issued.
 
 A worker looks every ``POLL`` seconds when it found nothing to do: three indexed
-queries, each returning nothing. That keeps the first invitation of a round within the
-goal (1.5 s) on both databases without PostgreSQL's LISTEN/NOTIFY, which SQLite lacks.
+queries, each returning nothing. On PostgreSQL mail queued wakes it at once
+(``wakeup``): the first invitation of a round leaves as soon as its batch is committed,
+not at the worker's next look.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from remiss.mail.delivery import deliver
 from remiss.mail.smtp import SmtpTarget
 from remiss.reviewers import disagreement, disagreement_due
 from remiss.usecases import beats
+from remiss.usecases.wakeup import Alarm
 from remiss.yttrande import letter_store
 from remiss.yttrande.version_files import (
     files_pending,
@@ -79,6 +81,7 @@ class Worker:
         self.app = app
         self.target = target  # None: the configured server (or the local sink)
         self.poll = poll
+        self.alarm = Alarm(app.engine)
         self.total = Done()
         self._looked: dict[int, float] = {}  # round id -> when this worker last looked
 
@@ -118,12 +121,14 @@ class Worker:
                 # A standing worker starting: what could not be rendered is tried again.
                 retry_set_aside(self.app.sessions)
                 letter_store.retry_failed(self.app.sessions)
+            self.alarm.listen()  # before it says it is at work: no mail queued after is missed
             if ready is not None:
                 ready()
             try:
                 self._loop(stop)
             finally:
                 self.target = given
+                self.alarm.close()
 
     def _loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -134,7 +139,7 @@ class Worker:
                 stop.wait(BACKOFF)
                 continue
             if not busy:
-                stop.wait(self.poll)
+                self.alarm.wait(stop, self.poll)
 
     def _deliver(self) -> DeliveryReport:
         if self.target is not None:
