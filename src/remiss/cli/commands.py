@@ -6,6 +6,7 @@ is the one place that says which command is called what and stands in which grou
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import typer
@@ -55,6 +56,7 @@ round_app.add_typer(inbound.round_commands)
 
 
 def main() -> None:
+    gc.freeze()  # the modules and what they made: never garbage, never looked at again
     try:
         app()
     except KeyboardInterrupt:
