@@ -7,10 +7,11 @@
 
 import gc
 
-# A command allocates most of what it ever will while importing, and lives seconds:
+# A command allocates most of what it ever will while importing, and most live seconds:
 # collected as Python's defaults have it, a launch of 1,000 spent 100-170 ms of its
 # 1.4 s of CPU in 340 collections. Less often here, and what the imports made is frozen
-# out of later collections (``commands.main``).
+# out of later collections (``commands.main``); the standing ones (serve, worker) keep
+# their modules for life as well.
 gc.set_threshold(10_000, 20, 100)
 
 from remiss.cli.commands import app, main  # noqa: E402  (after the collector is set)

@@ -33,11 +33,6 @@ def machine_now() -> datetime:
     return datetime.now(UTC)
 
 
-def is_frozen() -> bool:
-    """Whether the clock is set (a test, or a command run with ``--now``)."""
-    return _frozen is not None or _pretended is not None
-
-
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         raise ValueError("the clock needs an aware datetime")

@@ -248,7 +248,7 @@ def _record_others(
         message.claim = None
         message.last_error = o.error
         if o.unreachable:
-            _wait(message, o, report)
+            _wait(message, o, report, moment)
         elif o.permanent or o.attempts >= MAX_ATTEMPTS:
             message.status, message.raw, message.attempts = MessageStatus.FAILED, b"", o.attempts
             report.failed += 1
@@ -262,9 +262,8 @@ def _record_others(
     session.flush()
 
 
-def _wait(message: Message, outcome: Outcome, report: DeliveryReport) -> None:
+def _wait(message: Message, outcome: Outcome, report: DeliveryReport, moment: datetime) -> None:
     """The server was not there: keep the message for as long as it is any use."""
-    moment = machine_now()
     if message.expires_at is not None and moment >= message.expires_at:
         message.status, message.raw = MessageStatus.FAILED, b""
         message.last_error = (
